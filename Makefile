@@ -1,0 +1,41 @@
+# The user interface of the project. Every target installs what it needs.
+#   make build   build/epubtok
+#   make run     build, then count the sample library
+#   make test    build and run every test (ctest)
+#   make bench   benchmarks, side by side with the reference implementations
+BUILD ?= build
+JOBS ?= $(shell nproc)
+EPUBTOK := $(BUILD)/epubtok
+
+.PHONY: all deps vocab configure build run test bench samples clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+vocab: deps
+	@scripts/fetch-vocab
+
+configure: deps
+	@test -f $(BUILD)/build.ninja || cmake --preset default >/dev/null
+
+build: configure vocab
+	@cmake --build $(BUILD) -j $(JOBS)
+
+samples: build
+	@$(BUILD)/make-sample-library samples/epubs
+
+run: samples
+	$(EPUBTOK) count samples/epubs -t o200k_base,cl100k_base,claude -o samples/results
+
+test: build
+	@scripts/setup-test-deps
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+bench: build
+	@scripts/setup-test-deps
+	@bench/run
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,54 @@
+// BookResult: what counting one EPUB produced — the row of the results
+// document. Plain data; results/ serialises it, cli/ and jobs/ pass it on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "epub/book.h"
+
+namespace epubtok::count {
+
+// Token counts keyed by canonical tokenizer id, in the order the user listed
+// the tokenizers (a vector, not a map, so output columns keep that order).
+using TokenCounts = std::vector<std::pair<std::string, uint64_t>>;
+
+struct ChapterResult {
+  int index = 0;
+  std::string title;
+  std::string href;
+  epub::ChapterKind kind = epub::ChapterKind::kBody;
+  bool linear = true;
+  bool excluded = false;  // its kind is in CountOptions::exclude: not in the book totals
+  uint64_t word_count = 0;
+  uint64_t char_count = 0;
+  TokenCounts token_counts;
+};
+
+enum class BookStatus { kOk, kError, kSkipped };
+std::string_view book_status_name(BookStatus status);  // "ok" | "error" | "skipped"
+
+struct BookError {
+  std::string code;  // a stable code from core/error_codes.h, e.g. "EPUB_DRM"
+  std::string message;
+};
+
+struct BookResult {
+  std::string file_path;  // as given / found (absolute when found by scanning a folder)
+  std::string file_name;  // the last path component
+  uint64_t file_size = 0;
+  BookStatus status = BookStatus::kOk;
+  std::optional<BookError> error;  // set unless status == kOk
+  epub::Metadata metadata;
+  uint64_t word_count = 0;  // of the counted (non-excluded) text
+  uint64_t char_count = 0;
+  TokenCounts token_counts;
+  std::vector<ChapterResult> chapters;
+  std::vector<std::string> warnings;
+  uint64_t processing_ms = 0;
+};
+
+}  // namespace epubtok::count

@@ -1,0 +1,74 @@
+// The counting pipeline: EPUB paths → BookResults.
+//
+//   find_epubs()    expands files and folders into the list of books to count;
+//   count_book()    reads one book and counts words, characters and tokens;
+//   count_library() runs count_book() over many books on a thread pool, with
+//                   progress callbacks and cooperative cancellation.
+//
+// Used by the CLI and the job server alike; knows nothing of either.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "count/book_result.h"
+#include "epub/book.h"
+#include "tokenizers/tokenizer.h"
+
+namespace epubtok::count {
+
+struct CountOptions {
+  // Loaded tokenizers, in output order. Required; shared, immutable.
+  std::vector<std::shared_ptr<const tokenizers::Tokenizer>> tokenizers;
+  // Chapter kinds left out of the book totals (still listed, marked excluded).
+  // Default: none — the whole spine, linear="no" items included.
+  std::set<epub::ChapterKind> exclude;
+  // Limit on uncompressed entry size and total text per book. Default 512 MiB.
+  uint64_t max_bytes = 512ull << 20;
+  // Add each tokenizer's special_overhead() to book and chapter counts.
+  bool with_special = false;
+};
+
+// A file or folder the user named, expanded. Problems (a path that does not
+// exist, an unreadable folder) become failed BookResults in `failures` rather
+// than aborting the scan, so they are reported like any other failed book.
+struct ScanResult {
+  std::vector<std::string> books;       // .epub files, sorted, duplicates removed
+  std::vector<BookResult> failures;     // status kError, code FILE_NOT_FOUND / FILE_UNREADABLE
+};
+ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
+
+// Counts one book. Never throws; every problem becomes a BookResult with
+// status kError or kSkipped (DRM) and a stable error code. Thread-safe.
+BookResult count_book(const std::string& path, const CountOptions& options);
+
+struct LibraryProgress {
+  size_t done = 0;           // books finished (ok or not)
+  size_t total = 0;          // books in the run
+  uint64_t bytes_done = 0;   // file bytes of the finished books
+  uint64_t bytes_total = 0;  // file bytes of all books in the run
+  std::string current_file;  // file name of a book in flight (most recently started)
+};
+
+struct LibraryCallbacks {
+  // Called from worker threads, serialised (never concurrently), when a book
+  // starts. May be empty.
+  std::function<void(const LibraryProgress&)> on_start;
+  // Called serialised, with the finished book's row and the progress after it.
+  std::function<void(const BookResult&, const LibraryProgress&)> on_book;
+};
+
+// Counts `books` with `jobs` worker threads (>= 1). Returns the rows in the
+// order of `books`. When `cancel` becomes true no further book is started;
+// books in flight finish and are returned, books never started are absent.
+std::vector<BookResult> count_library(const std::vector<std::string>& books,
+                                      const CountOptions& options, int jobs,
+                                      const LibraryCallbacks& callbacks = {},
+                                      const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace epubtok::count

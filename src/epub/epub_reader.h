@@ -1,0 +1,32 @@
+// read_book(): an .epub file on disk → Book.
+//
+// Thread-safe: independent calls may run concurrently on different files.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "epub/book.h"
+
+namespace epubtok::epub {
+
+struct ReadOptions {
+  // Limit on the uncompressed size of any single entry, and on the total
+  // extracted text of the book. Default 512 MiB (the CLI's --max-mb).
+  uint64_t max_entry_bytes = 512ull << 20;
+  // Entries whose uncompressed/compressed ratio exceeds this are rejected as
+  // zip bombs (EPUB_ZIP_BOMB). Default 1000.
+  double max_ratio = 1000.0;
+};
+
+// Reads the book at `path`. On failure returns one of the EPUB_* / FILE_*
+// codes with a message naming the entry or document at fault; a DRM-protected
+// book returns EPUB_DRM. Non-fatal problems go to Book::warnings.
+Result<Book> read_book(const std::string& path, const ReadOptions& options = {});
+
+// The text of the whole book exactly as `epubtok text` prints it (and as it
+// is counted): chapter texts joined by one blank line.
+std::string book_text(const Book& book);
+
+}  // namespace epubtok::epub
