@@ -22,6 +22,7 @@ configure: deps
 
 build: configure vocab
 	@cmake --build $(BUILD) -j $(JOBS)
+	@if [ -x scripts/build-web ]; then scripts/build-web; fi
 
 samples: build
 	@$(BUILD)/make-sample-library samples/epubs
