@@ -1,7 +1,9 @@
 // Each CLI subcommand lives in its own file and registers itself on the app:
 //   void add_<name>_command(CLI::App& app);
 // The callback it installs parses nothing beyond its flags, calls the core,
-// and turns a Status into a message on stderr plus an exit code (exit_codes).
+// and turns a Status into a message on stderr plus an exit code: it returns
+// normally for kExitOk and throws CLI::RuntimeError(code) otherwise, which
+// main() turns into the process exit code.
 #pragma once
 
 namespace CLI {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,15 @@ struct ChapterResult {
 };
 
 enum class BookStatus { kOk, kError, kSkipped };
-std::string_view book_status_name(BookStatus status);  // "ok" | "error" | "skipped"
+// "ok" | "error" | "skipped": the stable names used in every output.
+constexpr std::string_view book_status_name(BookStatus status) {
+  switch (status) {
+    case BookStatus::kOk: return "ok";
+    case BookStatus::kError: return "error";
+    case BookStatus::kSkipped: return "skipped";
+  }
+  return "error";
+}
 
 struct BookError {
   std::string code;  // a stable code from core/error_codes.h, e.g. "EPUB_DRM"

@@ -1,0 +1,79 @@
+// `epubtok tokens -t NAME [FILE|-]`: count (or list) the tokens of plain text.
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/common.h"
+
+namespace epubtok::cli {
+namespace {
+
+struct TokensArgs {
+  std::vector<std::string> tokenizers;
+  std::string file = "-";
+  bool ids = false;
+  bool with_special = false;
+};
+
+std::optional<std::string> read_input(const std::string& file) {
+  std::ostringstream buffer;
+  if (file == "-") {
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "epubtok: " << (errno == ENOENT ? "FILE_NOT_FOUND" : "FILE_UNREADABLE") << ": cannot read " << file
+              << ": " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void run(const TokensArgs& args) {
+  std::vector<std::string> names = split_list(args.tokenizers);
+  if (names.empty()) {
+    std::cerr << "epubtok: INVALID_ARGUMENT: -t needs a tokenizer (see `epubtok models`)\n";
+    throw CLI::RuntimeError(kExitUsage);
+  }
+  auto tokenizers = load_tokenizers(names);
+  if (!tokenizers) throw CLI::RuntimeError(kExitUsage);
+  std::optional<std::string> text = read_input(args.file);
+  if (!text) throw CLI::RuntimeError(kExitFailures);
+
+  bool several = tokenizers->size() > 1;
+  for (const auto& tokenizer : *tokenizers) {
+    if (several) std::cout << tokenizer->info().id << "\t";
+    if (args.ids) {
+      std::vector<uint32_t> ids = tokenizer->encode(*text);
+      std::cout << '[';
+      for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? "," : "") << ids[i];
+      std::cout << "]\n";
+    } else {
+      uint64_t n = tokenizer->count(*text);
+      if (args.with_special) n += tokenizer->special_overhead();
+      std::cout << n << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+void add_tokens_command(CLI::App& app) {
+  auto args = std::make_shared<TokensArgs>();
+  CLI::App* cmd = app.add_subcommand("tokens", "Count the tokens of a plain-text file or stdin");
+  cmd->add_option("-t,--tokenizer", args->tokenizers, "Tokenizer id or alias (comma-separated for several)")->required();
+  cmd->add_option("file", args->file, "Text file, or - for stdin (default)");
+  cmd->add_flag("--ids", args->ids, "Print the token ids as a JSON array instead of the count");
+  cmd->add_flag("--with-special", args->with_special, "Include the special tokens a post-processor adds");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace epubtok::cli

@@ -1,0 +1,211 @@
+#include "count/counter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+#include "epub/epub_reader.h"
+#include "text/text_stats.h"
+
+namespace epubtok::count {
+namespace fs = std::filesystem;
+
+namespace {
+
+BookResult failure(std::string path, ErrorCode code, std::string message) {
+  BookResult r;
+  r.file_name = fs::path(path).filename().string();
+  r.file_path = std::move(path);
+  r.status = code == ErrorCode::kDrm ? BookStatus::kSkipped : BookStatus::kError;
+  r.error = BookError{std::string(error_code_name(code)), std::move(message)};
+  return r;
+}
+
+bool has_epub_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".epub";
+}
+
+// Hidden files and macOS AppleDouble companions ("._book.epub") are not
+// books; a folder scan skips them. A file named explicitly is always counted.
+bool is_hidden(const fs::path& p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+TokenCounts count_tokens(std::string_view text, const CountOptions& options) {
+  TokenCounts counts;
+  counts.reserve(options.tokenizers.size());
+  for (const auto& tokenizer : options.tokenizers) {
+    uint64_t n = tokenizer->count(text);
+    if (options.with_special) n += tokenizer->special_overhead();
+    counts.emplace_back(tokenizer->info().id, n);
+  }
+  return counts;
+}
+
+}  // namespace
+
+ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
+  ScanResult scan;
+  std::vector<std::pair<std::string, std::string>> found;  // (canonical, as reported)
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st)) {
+      scan.failures.push_back(failure(path, ErrorCode::kFileNotFound, "no such file or folder: " + path));
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      found.emplace_back(fs::weakly_canonical(path, ec).string(), path);
+      continue;
+    }
+    if (::access(path.c_str(), R_OK | X_OK) != 0) {
+      scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot read folder " + path));
+      continue;
+    }
+    auto consider = [&](const fs::directory_entry& entry) {
+      std::error_code e;
+      if (entry.is_regular_file(e) && has_epub_extension(entry.path()) && !is_hidden(entry.path())) {
+        found.emplace_back(fs::weakly_canonical(entry.path(), e).string(), entry.path().string());
+      }
+    };
+    auto opts = fs::directory_options::skip_permission_denied;
+    if (recursive) {
+      for (auto it = fs::recursive_directory_iterator(path, opts, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        if (it->is_directory() && is_hidden(it->path())) {
+          it.disable_recursion_pending();
+          continue;
+        }
+        consider(*it);
+      }
+    } else {
+      for (auto it = fs::directory_iterator(path, opts, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        consider(*it);
+      }
+    }
+    if (ec) scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot list " + path + ": " + ec.message()));
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              found.end());
+  // Report in the order a person reads a folder listing: by the path as found.
+  for (auto& [canonical, shown] : found) scan.books.push_back(std::move(shown));
+  std::sort(scan.books.begin(), scan.books.end());
+  return scan;
+}
+
+BookResult count_book(const std::string& path, const CountOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed_ms = [&] {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  };
+
+  epub::ReadOptions read_options;
+  read_options.max_entry_bytes = options.max_bytes;
+  Result<epub::Book> book = epub::read_book(path, read_options);
+
+  BookResult r;
+  std::error_code ec;
+  if (!book) {
+    r = failure(path, book.status().code(), book.status().message());
+  } else {
+    r.file_path = path;
+    r.file_name = fs::path(path).filename().string();
+    r.metadata = std::move(book->metadata);
+    r.warnings = std::move(book->warnings);
+
+    // The counted text is exactly what `epubtok text` prints for the same
+    // options: the included chapters, joined by book_text().
+    epub::Book counted;
+    bool excluding = false;
+    for (epub::Chapter& chapter : book->chapters) {
+      ChapterResult c;
+      c.index = chapter.index;
+      c.title = chapter.title;
+      c.href = chapter.href;
+      c.kind = chapter.kind;
+      c.linear = chapter.linear;
+      c.excluded = options.exclude.count(chapter.kind) > 0;
+      text::TextStats stats = text::count_text(chapter.text);
+      c.word_count = stats.words;
+      c.char_count = stats.chars;
+      c.token_counts = count_tokens(chapter.text, options);
+      if (c.excluded) {
+        excluding = true;
+      } else {
+        r.word_count += stats.words;
+        r.char_count += stats.chars;
+      }
+      r.chapters.push_back(std::move(c));
+    }
+    if (excluding) {
+      for (epub::Chapter& chapter : book->chapters) {
+        if (!options.exclude.count(chapter.kind)) counted.chapters.push_back(std::move(chapter));
+      }
+      r.token_counts = count_tokens(epub::book_text(counted), options);
+    } else {
+      r.token_counts = count_tokens(epub::book_text(*book), options);
+    }
+  }
+  r.file_size = fs::file_size(path, ec);
+  if (ec) r.file_size = 0;
+  r.processing_ms = elapsed_ms();
+  return r;
+}
+
+std::vector<BookResult> count_library(const std::vector<std::string>& books, const CountOptions& options, int jobs,
+                                      const LibraryCallbacks& callbacks, const std::atomic<bool>* cancel) {
+  std::vector<std::optional<BookResult>> slots(books.size());
+  LibraryProgress progress;
+  progress.total = books.size();
+  std::vector<uint64_t> sizes(books.size());
+  for (size_t i = 0; i < books.size(); ++i) {
+    std::error_code ec;
+    sizes[i] = fs::file_size(books[i], ec);
+    if (ec) sizes[i] = 0;
+    progress.bytes_total += sizes[i];
+  }
+
+  std::mutex mutex;  // guards progress and serialises callbacks
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      if (cancel && cancel->load()) return;
+      size_t i = next.fetch_add(1);
+      if (i >= books.size()) return;
+      if (callbacks.on_start) {
+        std::lock_guard lock(mutex);
+        progress.current_file = fs::path(books[i]).filename().string();
+        callbacks.on_start(progress);
+      }
+      BookResult result = count_book(books[i], options);
+      std::lock_guard lock(mutex);
+      ++progress.done;
+      progress.bytes_done += sizes[i];
+      if (callbacks.on_book) callbacks.on_book(result, progress);
+      slots[i] = std::move(result);
+    }
+  };
+
+  int threads = std::clamp<int>(jobs, 1, std::max<int>(1, static_cast<int>(books.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  std::vector<BookResult> results;
+  results.reserve(books.size());
+  for (auto& slot : slots) {
+    if (slot) results.push_back(std::move(*slot));
+  }
+  return results;
+}
+
+}  // namespace epubtok::count
