@@ -1,0 +1,60 @@
+// Hand-written pre-tokenizers for the three regex families of the OpenAI
+// encodings (and the HF models that reuse them).
+//
+// A pre-tokenizer splits text into "pieces" that BPE encodes independently.
+// tiktoken does it with a backtracking regex (fancy-regex); these scanners
+// produce exactly the same pieces as that regex's leftmost-first
+// find_iter(), without a regex engine: each one decides the alternative from
+// the first one or two code points and then scans runs of one class. That is
+// what makes counting run at hundreds of MB/s (a regex VM runs at ~20-50
+// MB/s here). regex_pretokenizer.h is the slow oracle they are tested
+// against (pretok_scanner_test.cc).
+//
+// Families (pattern strings verbatim from the vocab files):
+//   kCl100k: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|
+//            ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+//            (also Llama 3's and DeepSeek-V3's pattern up to details)
+//   kO200k:  o200k_base's cased-letter pattern with [\r\n/]* after symbols
+//   kGpt2:   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+//            (r50k_base, p50k_base, the legacy Claude tokenizer, GPT-2)
+//
+// Character classes are Unicode 16.0 (unicode_class.h); invalid UTF-8 bytes
+// count as one U+FFFD each.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace epubtok::tokenizers::pretok {
+
+enum class PatternFamily { kCl100k, kO200k, kGpt2 };
+
+// The family whose scanner reproduces `pat_str` exactly, or nullopt when the
+// pattern is not one of the three known strings (then use RegexPretokenizer).
+std::optional<PatternFamily> recognize_pattern(std::string_view pat_str);
+
+// The byte offset where the piece starting at `pos` ends (always > pos, at
+// a code point boundary, <= text.size()). Requires pos < text.size() and
+// `pos` at the start of a piece (0, or the end of the previous piece): the
+// patterns are not restartable at arbitrary positions. Thread-safe, pure.
+size_t cl100k_piece_end(std::string_view text, size_t pos);
+size_t o200k_piece_end(std::string_view text, size_t pos);
+size_t gpt2_piece_end(std::string_view text, size_t pos);
+
+// Calls f(std::string_view piece) for each piece of `text` in order; the
+// pieces concatenate to `text`. Empty text yields nothing.
+template <typename F>
+void for_each_piece(PatternFamily family, std::string_view text, F&& f) {
+  size_t (*end_of)(std::string_view, size_t) = family == PatternFamily::kCl100k ? &cl100k_piece_end
+                                               : family == PatternFamily::kO200k  ? &o200k_piece_end
+                                                                                  : &gpt2_piece_end;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = end_of(text, pos);
+    f(text.substr(pos, end - pos));
+    pos = end;
+  }
+}
+
+}  // namespace epubtok::tokenizers::pretok

@@ -1,0 +1,82 @@
+#include "tokenizers/tiktoken/nfkc.h"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+#include "tokenizers/pretok/unicode_class.h"
+
+namespace epubtok::tokenizers::tiktoken {
+namespace {
+
+// True when `cp` is unchanged by NFKC whatever surrounds it (given a
+// starter before it).
+bool is_inert(char32_t cp) {
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3)) return false;  // Hangul: algorithmic
+  const utf8proc_property_t* prop = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return prop->decomp_seqindex == UINT16_MAX && prop->combining_class == 0 && prop->comb_index == UINT16_MAX &&
+         !prop->comp_exclusion;
+}
+
+void append_normalized(std::string_view unit, std::string& out) {
+  // Replace invalid bytes by U+FFFD first: utf8proc rejects invalid input.
+  std::string clean;
+  const auto* p = reinterpret_cast<const unsigned char*>(unit.data());
+  const auto* end = p + unit.size();
+  while (p < end) {
+    pretok::Utf8Char c = pretok::decode_utf8(p, end);
+    if (c.cp == pretok::kReplacementChar && c.len == 1) {
+      clean += "\xEF\xBF\xBD";
+    } else {
+      clean.append(reinterpret_cast<const char*>(p), c.len);
+    }
+    p += c.len;
+  }
+  utf8proc_uint8_t* mapped = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+                                    static_cast<utf8proc_ssize_t>(clean.size()), &mapped,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+  if (n < 0) {
+    out += clean;  // cannot happen for valid UTF-8; keep the text rather than lose it
+  } else {
+    out.append(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+  }
+  std::free(mapped);
+}
+
+}  // namespace
+
+bool nfkc_if_needed(std::string_view text, std::string& out) {
+  const auto* base = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t copied = 0;  // text[0, copied) is already in out (only once changed)
+  bool changed = false;
+  size_t i = 0;
+  while (i < n) {
+    if (base[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t run_start = i;
+    bool inert = true;
+    while (i < n && base[i] >= 0x80) {
+      pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
+      if (inert && ((c.cp == pretok::kReplacementChar && c.len == 1) || !is_inert(c.cp))) inert = false;
+      i += c.len;
+    }
+    if (inert) continue;
+    const size_t unit_start = run_start > 0 ? run_start - 1 : 0;
+    if (!changed) {
+      out.clear();
+      out.reserve(n + n / 8);
+      changed = true;
+    }
+    out.append(text.data() + copied, unit_start - copied);
+    append_normalized(text.substr(unit_start, i - unit_start), out);
+    copied = i;
+  }
+  if (changed) out.append(text.data() + copied, n - copied);
+  return changed;
+}
+
+}  // namespace epubtok::tokenizers::tiktoken

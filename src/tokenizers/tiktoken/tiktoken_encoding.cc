@@ -1,0 +1,287 @@
+#include "tokenizers/tiktoken/tiktoken_encoding.h"
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "core/data_dir.h"
+#include "tokenizers/bpe/bpe.h"
+#include "tokenizers/tiktoken/nfkc.h"
+#include "tokenizers/tiktoken/piece_cache.h"
+
+namespace epubtok::tokenizers::tiktoken {
+namespace {
+
+std::atomic<uint64_t> g_next_cache_owner{1};
+
+// Standard base64 with padding, as the vocab files use. False on bad input.
+bool decode_base64(std::string_view in, std::string& out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  out.clear();
+  if (in.size() % 4 != 0 || in.empty()) return false;
+  for (size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = in[i + k];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return false;
+      }
+    }
+    const uint32_t bits = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
+    out += static_cast<char>(bits >> 16);
+    if (pad < 2) out += static_cast<char>((bits >> 8) & 0xFF);
+    if (pad < 1) out += static_cast<char>(bits & 0xFF);
+  }
+  return true;
+}
+
+// Parses the "bpe_ranks" text: lines "! <first_rank> <b64> <b64> …" whose
+// tokens take consecutive ranks from first_rank (the compact form of the
+// npm tiktoken encoders), or the plain .tiktoken form "<b64> <rank>" per
+// line. Returns an error message, empty on success.
+std::string parse_bpe_ranks(std::string_view text, std::vector<std::pair<std::string, bpe::Rank>>& tokens) {
+  const bool compact = !text.empty() && text[0] == '!';
+  size_t line_no = 0;
+  std::string bytes;
+  while (!text.empty()) {
+    ++line_no;
+    const size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    std::vector<std::string_view> fields;
+    for (size_t start = 0; start <= line.size();) {
+      size_t sp = line.find(' ', start);
+      if (sp == std::string_view::npos) sp = line.size();
+      fields.push_back(line.substr(start, sp - start));
+      start = sp + 1;
+    }
+    auto parse_rank = [](std::string_view s, uint64_t& r) {
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), r);
+      return ec == std::errc() && ptr == s.data() + s.size() && r < bpe::kNoRank;
+    };
+    uint64_t rank = 0;
+    if (compact) {
+      if (fields.size() < 2 || fields[0] != "!" || !parse_rank(fields[1], rank)) {
+        return "bpe_ranks line " + std::to_string(line_no) + " does not start with '! <rank>'";
+      }
+      for (size_t k = 2; k < fields.size(); ++k, ++rank) {
+        if (!decode_base64(fields[k], bytes) || rank >= bpe::kNoRank) {
+          return "bpe_ranks line " + std::to_string(line_no) + " token " + std::to_string(k - 1) + " is not base64";
+        }
+        tokens.emplace_back(bytes, static_cast<bpe::Rank>(rank));
+      }
+    } else {
+      if (fields.size() != 2 || !decode_base64(fields[0], bytes) || !parse_rank(fields[1], rank)) {
+        return "bpe_ranks line " + std::to_string(line_no) + " is not '<base64> <rank>'";
+      }
+      tokens.emplace_back(bytes, static_cast<bpe::Rank>(rank));
+    }
+  }
+  return {};
+}
+
+Status corrupt(const std::string& source, const std::string& what) {
+  return Status(ErrorCode::kVocabCorrupt,
+                "vocabulary file " + source + " is damaged (" + what + "); " + kFetchVocabHint);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std::string_view json, TokenizerInfo info,
+                                                                             EncodingOptions options,
+                                                                             const std::string& source) {
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(json, ec);
+  if (ec || !doc.is_object()) return corrupt(source, "not a JSON object");
+  const boost::json::object& obj = doc.as_object();
+  const auto* pat = obj.if_contains("pat_str");
+  const auto* ranks = obj.if_contains("bpe_ranks");
+  const auto* specials = obj.if_contains("special_tokens");
+  if (!pat || !pat->is_string()) return corrupt(source, "no string \"pat_str\"");
+  if (!ranks || !ranks->is_string()) return corrupt(source, "no string \"bpe_ranks\"");
+  if (specials && !specials->is_object()) return corrupt(source, "\"special_tokens\" is not an object");
+
+  std::shared_ptr<TiktokenEncoding> enc(new TiktokenEncoding());
+  enc->info_ = std::move(info);
+  enc->options_ = options;
+  enc->cache_owner_ = g_next_cache_owner.fetch_add(1);
+
+  std::vector<std::pair<std::string, bpe::Rank>> tokens;
+  if (std::string err = parse_bpe_ranks(ranks->as_string(), tokens); !err.empty()) return corrupt(source, err);
+  if (options.expected_ranks != 0 && tokens.size() != options.expected_ranks) {
+    return corrupt(source, "expected " + std::to_string(options.expected_ranks) + " ranks, found " +
+                               std::to_string(tokens.size()));
+  }
+  // BPE needs every single byte to be a token.
+  {
+    std::vector<bool> seen(256, false);
+    for (const auto& [bytes, rank] : tokens) {
+      if (bytes.size() == 1) seen[static_cast<unsigned char>(bytes[0])] = true;
+    }
+    for (int b = 0; b < 256; ++b) {
+      if (!seen[b]) return corrupt(source, "byte " + std::to_string(b) + " has no token");
+    }
+  }
+  enc->ranks_ = bpe::RankTable(tokens);
+  if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
+
+  if (specials) {
+    for (const auto& [key, value] : specials->as_object()) {
+      if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() >= bpe::kNoRank) {
+        return corrupt(source, "special token " + std::string(key) + " has no valid id");
+      }
+      enc->specials_.emplace_back(std::string(key), static_cast<uint32_t>(value.as_int64()));
+    }
+    // Longest first: at one position the longest special wins (the
+    // references' token sets never have one special prefixing another).
+    std::sort(enc->specials_.begin(), enc->specials_.end(),
+              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    for (const auto& [str, id] : enc->specials_) {
+      if (str.empty()) return corrupt(source, "empty special token");
+      if (enc->special_first_bytes_.find(str[0]) == std::string::npos) enc->special_first_bytes_ += str[0];
+    }
+  }
+
+  const std::string pat_str(pat->as_string());
+  if (!options.force_regex) enc->family_ = pretok::recognize_pattern(pat_str);
+  if (!enc->family_) {
+    auto re = pretok::RegexPretokenizer::compile(pat_str);
+    if (!re) return corrupt(source, "pat_str: " + re.status().message());
+    enc->regex_ = *re;
+  }
+  return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
+}
+
+Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::load_file(const std::filesystem::path& path,
+                                                                             TokenizerInfo info,
+                                                                             EncodingOptions options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status(ErrorCode::kVocabMissing,
+                  "vocabulary file " + path.string() + " is not installed; " + kFetchVocabHint);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (!in.good() && !in.eof()) return corrupt(path.string(), "cannot be read");
+  return from_json(buffer.str(), std::move(info), options, path.string());
+}
+
+template <typename F>
+void TiktokenEncoding::for_each_piece(std::string_view text, F&& f) const {
+  if (family_) {
+    pretok::for_each_piece(*family_, text, f);
+    return;
+  }
+  for (const auto& [begin, end] : regex_->split(text)) f(text.substr(begin, end - begin));
+}
+
+template <typename Ordinary, typename Special>
+void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const {
+  if (!options_.allow_special || specials_.empty()) {
+    ordinary(text);
+    return;
+  }
+  size_t segment = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    // Jump to the next byte that can start a special token (all of
+    // Claude's start with '<', so this is one memchr).
+    pos = special_first_bytes_.size() == 1 ? text.find(special_first_bytes_[0], pos)
+                                           : text.find_first_of(special_first_bytes_, pos);
+    if (pos == std::string_view::npos) break;
+    bool matched = false;
+    for (const auto& [str, id] : specials_) {
+      if (text.compare(pos, str.size(), str) == 0) {
+        if (pos > segment) ordinary(text.substr(segment, pos - segment));
+        special(id);
+        pos += str.size();
+        segment = pos;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++pos;
+  }
+  if (segment < text.size()) ordinary(text.substr(segment));
+}
+
+uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
+  uint64_t total = 0;
+  PieceCache& cache = PieceCache::local();
+  const uint64_t owner = cache_owner_;
+  for_each_piece(text, [&](std::string_view piece) {
+    if (ranks_.find(piece) != bpe::kNoRank) {
+      ++total;
+      return;
+    }
+    if (piece.size() <= PieceCache::kMaxKey) {
+      uint64_t slot;
+      int64_t hit = cache.find(owner, piece, slot);
+      if (hit >= 0) {
+        total += static_cast<uint64_t>(hit);
+        return;
+      }
+      const size_t n = bpe::count_piece(ranks_, piece);
+      cache.store(slot, owner, piece, static_cast<uint32_t>(n));
+      total += n;
+      return;
+    }
+    total += bpe::count_piece(ranks_, piece);
+  });
+  return total;
+}
+
+std::vector<uint32_t> TiktokenEncoding::encode_ordinary(std::string_view text) const {
+  std::vector<uint32_t> ids;
+  for_each_piece(text, [&](std::string_view piece) { bpe::encode_piece(ranks_, piece, ids); });
+  return ids;
+}
+
+uint64_t TiktokenEncoding::count(std::string_view text) const {
+  std::string normalized;
+  if (options_.nfkc && nfkc_if_needed(text, normalized)) text = normalized;
+  uint64_t total = 0;
+  split_special(
+      text, [&](std::string_view segment) { total += count_ordinary(segment); }, [&](uint32_t) { ++total; });
+  return total;
+}
+
+std::vector<uint32_t> TiktokenEncoding::encode(std::string_view text) const {
+  std::string normalized;
+  if (options_.nfkc && nfkc_if_needed(text, normalized)) text = normalized;
+  std::vector<uint32_t> ids;
+  split_special(
+      text,
+      [&](std::string_view segment) {
+        for_each_piece(segment, [&](std::string_view piece) { bpe::encode_piece(ranks_, piece, ids); });
+      },
+      [&](uint32_t id) { ids.push_back(id); });
+  return ids;
+}
+
+std::string_view TiktokenEncoding::token_bytes(uint32_t id) const {
+  std::string_view b = ranks_.bytes_of(id);
+  if (!b.empty()) return b;
+  for (const auto& [str, sid] : specials_) {
+    if (sid == id) return str;
+  }
+  return {};
+}
+
+}  // namespace epubtok::tokenizers::tiktoken

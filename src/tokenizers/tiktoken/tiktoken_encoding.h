@@ -1,0 +1,92 @@
+// A tiktoken-style encoding: a rank table, a pre-tokenizer pattern and
+// special tokens, loaded from a vocab JSON file as the npm packages ship
+// them ({"pat_str", "special_tokens", "bpe_ranks", "explicit_n_vocab"?}).
+// Serves the OpenAI encodings (ordinary text only) and the legacy Claude
+// tokenizer (NFKC first, special tokens recognised).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "tokenizers/bpe/rank_table.h"
+#include "tokenizers/pretok/regex_pretokenizer.h"
+#include "tokenizers/pretok/scanner.h"
+#include "tokenizers/tokenizer.h"
+
+namespace epubtok::tokenizers::tiktoken {
+
+struct EncodingOptions {
+  // NFKC-normalise the text before anything else (Claude). Default off.
+  bool nfkc = false;
+  // Text equal to a special token string encodes as that token (tiktoken's
+  // allowed_special="all", as Claude's countTokens does). Default off: the
+  // OpenAI counts are encode_ordinary(), where "<|endoftext|>" is plain text.
+  bool allow_special = false;
+  // Use the PCRE2 regex even when a hand-written scanner knows the pattern
+  // (tests and benchmarks only). Default off.
+  bool force_regex = false;
+  // The rank count the file must hold (a cheap corruption check); 0 skips it.
+  size_t expected_ranks = 0;
+};
+
+class TiktokenEncoding final : public Tokenizer {
+ public:
+  // Parses a vocab JSON document. Errors: VOCAB_CORRUPT naming `source`
+  // (used in messages only) and what is wrong.
+  static Result<std::shared_ptr<const TiktokenEncoding>> from_json(std::string_view json, TokenizerInfo info,
+                                                                    EncodingOptions options, const std::string& source);
+
+  // Reads and parses `path`. Errors: VOCAB_MISSING when the file does not
+  // exist, VOCAB_CORRUPT when it cannot be read or parsed; both name the
+  // file and kFetchVocabHint.
+  static Result<std::shared_ptr<const TiktokenEncoding>> load_file(const std::filesystem::path& path,
+                                                                    TokenizerInfo info, EncodingOptions options);
+
+  const TokenizerInfo& info() const override { return info_; }
+
+  // count()/encode() follow the options: NFKC, then special tokens (if
+  // allowed), then pre-tokenisation and BPE of the text between them.
+  uint64_t count(std::string_view text) const override;
+  std::vector<uint32_t> encode(std::string_view text) const override;
+
+  // tiktoken's encode_ordinary(): no normalisation, no special tokens.
+  std::vector<uint32_t> encode_ordinary(std::string_view text) const;
+  uint64_t count_ordinary(std::string_view text) const;
+
+  // The bytes of token `id` (special tokens included); empty if unknown.
+  std::string_view token_bytes(uint32_t id) const;
+
+  const bpe::RankTable& ranks() const { return ranks_; }
+  std::optional<pretok::PatternFamily> scanner_family() const { return family_; }
+
+  TiktokenEncoding(const TiktokenEncoding&) = delete;
+  TiktokenEncoding& operator=(const TiktokenEncoding&) = delete;
+
+ private:
+  TiktokenEncoding() = default;
+
+  // Calls f(piece) for each pre-tokenizer piece of `text`.
+  template <typename F>
+  void for_each_piece(std::string_view text, F&& f) const;
+  // Calls ordinary(segment) / special(id) over `text` split at special
+  // tokens (when allowed).
+  template <typename Ordinary, typename Special>
+  void split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const;
+
+  TokenizerInfo info_;
+  EncodingOptions options_;
+  bpe::RankTable ranks_;
+  std::optional<pretok::PatternFamily> family_;
+  std::shared_ptr<const pretok::RegexPretokenizer> regex_;
+  std::vector<std::pair<std::string, uint32_t>> specials_;
+  std::string special_first_bytes_;  // distinct first bytes of specials_
+  uint64_t cache_owner_ = 0;  // distinguishes this encoding in the per-thread piece cache
+};
+
+}  // namespace epubtok::tokenizers::tiktoken
