@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the web UI's Vitest unit tests (knapsack, price maths, SSE client, …).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+web=$root/web
+if [[ ! -f $web/node_modules/.package-lock.json || $web/package-lock.json -nt $web/node_modules/.package-lock.json ]]; then
+  npm --prefix "$web" ci --no-audit --no-fund --loglevel=error
+  touch "$web/node_modules/.package-lock.json"
+fi
+cd "$web"
+exec npx --no-install vitest --run --reporter=default

@@ -1,0 +1,50 @@
+import { Link, Route, Switch, useLocation } from 'wouter';
+import HistoryScreen from './screens/HistoryScreen';
+import ImportScreen from './screens/ImportScreen';
+import JobScreen from './screens/JobScreen';
+import SetupScreen from './screens/SetupScreen';
+
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [loc] = useLocation();
+  const current = href === '/' ? loc === '/' : loc.startsWith(href);
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <Link href="/" className="brand" aria-label="epubtok home">
+          <span className="brand-mark" aria-hidden="true">e</span>
+          epubtok
+        </Link>
+        <nav aria-label="Main">
+          <NavLink href="/">New count</NavLink>
+          <NavLink href="/history">History</NavLink>
+          <NavLink href="/import">Open results</NavLink>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Switch>
+          <Route path="/" component={SetupScreen} />
+          <Route path="/jobs/:id">{(p) => <JobScreen key={p.id} id={p.id} />}</Route>
+          <Route path="/history" component={HistoryScreen} />
+          <Route path="/import" component={ImportScreen} />
+          <Route>
+            <div className="card">
+              <h1>Page not found</h1>
+              <p>
+                <Link href="/">Start a new count</Link>
+              </p>
+            </div>
+          </Route>
+        </Switch>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,1151 @@
+// Generated from docs/openapi.yaml by web/scripts/gen-api-types.mjs. Do not edit.
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and queue depth. */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tokenizers this server can count with. */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs, newest first, paged. */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Queue a counting job.
+         * @description Validates the request (paths against the library roots, tokenizer ids)
+         *     and queues the job. Answers at once: scanning folders for EPUBs
+         *     happens inside the job. The `Location` header is the job's URL.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compatibility alias of POST /api/jobs taking the original tool's body. */
+        post: operations["processCompat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** The full job, with its (possibly partial) results document. */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /** Remove a finished job, its events and its results. */
+        delete: operations["deleteJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job.
+         * @description Queued → `cancelled` at once. Running → `cancel_requested`: the books
+         *     in flight finish, then the job ends `cancelled` with its partial
+         *     results. Cancelling twice is idempotent. A finished job answers 409
+         *     `JOB_FINISHED`.
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/results.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** The results document (schema 2.0) as a download; partial while the job runs. */
+        get: operations["downloadResultsJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get: operations["downloadResultsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/results.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get: operations["downloadResultsMarkdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/events": {
+        parameters: {
+            query?: {
+                /** @description Replay events after this id (for the first connection; reconnects send the Last-Event-ID header). */
+                last_event_id?: number;
+            };
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The job's Server-Sent Events stream.
+         * @description Headers: `Content-Type: text/event-stream`, `Cache-Control: no-cache`,
+         *     `Connection: keep-alive`, `X-Accel-Buffering: no`. The stream starts
+         *     with `retry: 3000`. Every event has `id:` (increasing per job, starting
+         *     at 1), `event:` (a property name of `SseEventMap`) and one line of JSON
+         *     `data:` (that property's schema). A `:` heartbeat comment is sent every
+         *     15 s.
+         *
+         *     With `Last-Event-ID` (header) or `?last_event_id=`, every stored event
+         *     after that id is replayed, then the stream continues live. An unknown
+         *     or trimmed id answers with response header `Last-Event-ID: earliest`
+         *     and a full replay. For a finished job the replay ends with the
+         *     terminal event (`completed`, `failed` or `cancelled`) and the server
+         *     closes the stream. A client that stops reading is disconnected when
+         *     its bounded queue overflows; it reconnects with `Last-Event-ID`.
+         */
+        get: operations["jobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sse/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** Alias of /api/jobs/{job_id}/events (the original tool's URL). */
+        get: operations["jobEventsCompat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job-level events of every job on one connection.
+         * @description Browsers allow only 6 HTTP/1.1 connections per host, so a job list
+         *     subscribes here instead of once per job. Ids are global (not per job)
+         *     and increase; `Last-Event-ID` replays as for a job stream. Book rows
+         *     are not sent here; `progress` is. Every payload carries `job_id`.
+         */
+        get: operations["allJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stream one EPUB into the upload area.
+         * @description Either a raw body (`Content-Type: application/epub+zip`, file name in
+         *     `?name=` or `X-File-Name`) or `multipart/form-data` with one file part.
+         *     The body is streamed to disk, never held whole in memory. Limits: 200
+         *     MB per file and 2 GB for the whole upload area (configurable with
+         *     `--max-upload-mb` and `--max-uploads-total-mb`). The returned
+         *     `upload_id` can be used as an entry of `JobRequest.paths`.
+         */
+        post: operations["uploadEpub"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate and normalise a results.json (schema 2.0, or the original tool's 1.0). */
+        post: operations["validateResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Folders and EPUBs inside the library roots, for the folder picker.
+         * @description Without `path`, lists the library roots themselves.
+         */
+        get: operations["listFolder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description A stable code from docs/error-codes.md (src/core/error_codes.h).
+         * @example INVALID_PATH
+         * @example JOB_NOT_FOUND
+         * @example UNKNOWN_TOKENIZER
+         */
+        ErrorCode: string;
+        ErrorBody: {
+            error: {
+                code: components["schemas"]["ErrorCode"];
+                message: string;
+                /**
+                 * @description Code-specific. UNKNOWN_TOKENIZER: `{"valid":[ids]}`.
+                 *     INVALID_SCHEMA: `{"problems":[strings]}`. Otherwise null.
+                 */
+                details?: null | {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+            version: string;
+            uptime_s: number;
+            queue: {
+                running: number;
+                queued: number;
+            };
+        };
+        Model: {
+            /** @description Canonical id, e.g. "cl100k_base", "claude", "hf:org/name". */
+            id: string;
+            name: string;
+            family: string;
+            aliases?: string[];
+            /** @description BPE, WordPiece, Unigram, WordLevel */
+            type?: string;
+            vocab_size: number;
+            approximate: boolean;
+            source: string;
+            note?: string;
+        };
+        ModelList: {
+            models: components["schemas"]["Model"][];
+        };
+        /** @enum {string} */
+        ChapterKind: "front" | "body" | "back";
+        JobRequest: {
+            /**
+             * @description EPUB files, folders or upload ids (`upload:<id>` or the bare id).
+             *     Absolute paths must lie in a library root; relative paths are
+             *     resolved against the library roots in order. `..`, `~` and NUL
+             *     are refused (400 INVALID_PATH); a path that resolves (after
+             *     symlinks) outside every root gets 403 PATH_OUTSIDE_LIBRARY.
+             */
+            paths: string[];
+            /** @description Ids or aliases from GET /api/models; stored as canonical ids. */
+            tokenizers: string[];
+            /**
+             * @description Descend into sub-folders.
+             * @default true
+             */
+            recursive?: boolean;
+            /** @default [] */
+            exclude?: components["schemas"]["ChapterKind"][];
+            /** @default 512 */
+            max_mb?: number;
+            /** @default false */
+            with_special?: boolean;
+        };
+        /** @description The original tool's body. `tokenizers` defaults to ["o200k_base"]. */
+        ProcessRequest: {
+            path: string;
+            tokenizers?: string[];
+            /** @default true */
+            recursive?: boolean;
+            /** @default 512 */
+            maxMb?: number;
+        };
+        /**
+         * @description `interrupted`: the server stopped while the job ran; it is resumed
+         *     (status `running` again) when the server starts.
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
+        JobLinks: {
+            self: string;
+            events: string;
+            /** @description URL of results.json */
+            results: string;
+        };
+        JobCreated: {
+            job_id: string;
+            /** @constant */
+            status: "queued";
+            /** @description 1 = the next job to start. */
+            position: number;
+            links: components["schemas"]["JobLinks"];
+        };
+        Progress: {
+            /** @description Books finished. */
+            current: number;
+            /** @description Books in the job (0 until the scan is done). */
+            total: number;
+            /** @description 0–100, by bytes when known. */
+            percent: number;
+            /** @description A book in flight (or the last finished). */
+            file_name: string;
+            bytes_done: number;
+            bytes_total: number;
+            eta_s: number | null;
+        };
+        Job: {
+            job_id: string;
+            status: components["schemas"]["JobStatus"];
+            cancel_requested?: boolean;
+            /** @description 1-based queue position while queued, else null. */
+            position?: number | null;
+            created_at: string;
+            started_at?: string | null;
+            finished_at?: string | null;
+            request: components["schemas"]["JobRequest"];
+            progress: components["schemas"]["Progress"];
+            /** @description Totals over the results so far. */
+            summary?: components["schemas"]["Summary"];
+            /** @description The results document, complete or partial. Omitted in list items. */
+            results?: components["schemas"]["ResultsDocument"];
+            /** @description Why the job failed, else null. */
+            error?: null | components["schemas"]["JobError"];
+            links: components["schemas"]["JobLinks"];
+        };
+        JobList: {
+            /** @description Newest first; items omit `results`. */
+            jobs: components["schemas"]["Job"][];
+            next_cursor: string | null;
+        };
+        CancelResult: {
+            job_id: string;
+            /** @enum {string} */
+            status: "cancelled" | "cancel_requested";
+        };
+        JobError: {
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+        };
+        Upload: {
+            /** @description Use in JobRequest.paths. */
+            upload_id: string;
+            file_name: string;
+            size: number;
+        };
+        FsEntry: {
+            name: string;
+            /** @description Absolute path, usable in JobRequest.paths and ?path=. */
+            path: string;
+            /** @enum {string} */
+            kind: "dir" | "epub";
+            /** @description File size (epub only). */
+            size?: number;
+            /** @description EPUB files directly inside (dir only). */
+            epub_count?: number;
+        };
+        FsListing: {
+            /** @description The listed folder; null when listing the roots. */
+            path: string | null;
+            /** @description The parent folder if it is inside a root, else null. */
+            parent: string | null;
+            epub_count?: number;
+            entries: components["schemas"]["FsEntry"][];
+        };
+        /** @description Canonical tokenizer id → token count, in the requested order. */
+        TokenCounts: {
+            [key: string]: number;
+        };
+        Summary: {
+            total: number;
+            ok: number;
+            failed: number;
+            skipped: number;
+            word_count: number;
+            char_count: number;
+            token_counts: components["schemas"]["TokenCounts"];
+        };
+        Chapter: {
+            index?: number;
+            title?: string;
+            href?: string;
+            kind?: components["schemas"]["ChapterKind"];
+            linear?: boolean;
+            excluded?: boolean;
+            word_count?: number;
+            char_count?: number;
+            token_counts?: components["schemas"]["TokenCounts"];
+        };
+        /** @description One book of the results document (docs/results-schema.md). */
+        BookRow: {
+            file_path: string;
+            file_name: string;
+            file_size?: number;
+            /** @enum {string} */
+            status: "ok" | "error" | "skipped";
+            error?: components["schemas"]["JobError"];
+            metadata?: {
+                title?: string;
+                authors?: {
+                    name?: string;
+                    file_as?: string;
+                    role?: string;
+                }[];
+                language?: string;
+                languages?: string[];
+                publisher?: string;
+                date?: string;
+                isbn?: string;
+                series?: string;
+                series_index?: string;
+                epub_version?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            word_count?: number;
+            char_count?: number;
+            token_counts?: components["schemas"]["TokenCounts"];
+            chapters?: components["schemas"]["Chapter"][];
+            warnings?: string[];
+            processing_ms?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The results document, schema 2.0 (docs/results-schema.md). */
+        ResultsDocument: {
+            /** @constant */
+            schema_version: "2.0";
+            generated_at?: string;
+            tool?: {
+                name?: string;
+                version?: string;
+            };
+            options?: {
+                tokenizers?: string[];
+                exclude?: string[];
+                paths?: string[];
+                recursive?: boolean;
+                max_mb?: number;
+                with_special?: boolean;
+                jobs?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            results: components["schemas"]["BookRow"][];
+            summary: components["schemas"]["Summary"];
+        } & {
+            [key: string]: unknown;
+        };
+        QueuedEvent: {
+            position: number;
+        };
+        StartedEvent: {
+            total_books: number;
+            total_bytes: number;
+        };
+        ProgressEvent: components["schemas"]["Progress"];
+        /** @description The finished book's row (with `status` and `error` when it failed). */
+        BookEvent: components["schemas"]["BookRow"];
+        CompletedEvent: {
+            summary: components["schemas"]["Summary"];
+        };
+        FailedEvent: {
+            error: components["schemas"]["JobError"];
+        };
+        CancelledEvent: {
+            summary: components["schemas"]["Summary"];
+        };
+        InterruptedEvent: {
+            books_done: number;
+            /** @enum {string} */
+            reason: "shutdown" | "crash";
+        };
+        ResumedEvent: {
+            /** @description Books kept from before the restart. */
+            books_done: number;
+            books_remaining: number;
+        };
+        /**
+         * @description Event name → data payload of GET /api/jobs/{job_id}/events. Order of
+         *     a normal run: queued*, started, (progress | book)*, then one terminal
+         *     event: completed, failed or cancelled. After a restart: interrupted,
+         *     resumed, then as before. Not every event is present in a stream.
+         */
+        SseEventMap: {
+            queued?: components["schemas"]["QueuedEvent"];
+            started?: components["schemas"]["StartedEvent"];
+            progress?: components["schemas"]["ProgressEvent"];
+            book?: components["schemas"]["BookEvent"];
+            completed?: components["schemas"]["CompletedEvent"];
+            failed?: components["schemas"]["FailedEvent"];
+            cancelled?: components["schemas"]["CancelledEvent"];
+            interrupted?: components["schemas"]["InterruptedEvent"];
+            resumed?: components["schemas"]["ResumedEvent"];
+        };
+        GlobalEventBase: {
+            job_id: string;
+            status: components["schemas"]["JobStatus"];
+        };
+        /**
+         * @description Event name → data payload of GET /api/events: the job-level events of
+         *     every job, each payload being the job event's payload plus `job_id`
+         *     and the job's `status` after the event. `created` is sent when a job
+         *     is queued and `deleted` when it is removed.
+         */
+        GlobalSseEventMap: {
+            created?: components["schemas"]["GlobalEventBase"] & components["schemas"]["QueuedEvent"];
+            queued?: components["schemas"]["GlobalEventBase"] & components["schemas"]["QueuedEvent"];
+            started?: components["schemas"]["GlobalEventBase"] & components["schemas"]["StartedEvent"];
+            progress?: components["schemas"]["GlobalEventBase"] & components["schemas"]["Progress"];
+            completed?: components["schemas"]["GlobalEventBase"] & components["schemas"]["CompletedEvent"];
+            failed?: components["schemas"]["GlobalEventBase"] & components["schemas"]["FailedEvent"];
+            cancelled?: components["schemas"]["GlobalEventBase"] & components["schemas"]["CancelledEvent"];
+            interrupted?: components["schemas"]["GlobalEventBase"] & components["schemas"]["InterruptedEvent"];
+            resumed?: components["schemas"]["GlobalEventBase"] & components["schemas"]["ResumedEvent"];
+            deleted?: components["schemas"]["GlobalEventBase"];
+        };
+    };
+    responses: {
+        /** @description INVALID_JSON, INVALID_ARGUMENT, INVALID_PATH, UNKNOWN_TOKENIZER, INVALID_SCHEMA. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description PATH_OUTSIDE_LIBRARY, or a refused Host header. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description JOB_NOT_FOUND, FILE_NOT_FOUND. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body or upload exceeds a limit (code INVALID_ARGUMENT). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Too many queued jobs (code INVALID_ARGUMENT); retry later. */
+        QueueFull: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
+    parameters: {
+        JobId: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered tokenizer (vocabularies are not loaded by this call). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only jobs in this state. */
+                status?: components["schemas"]["JobStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    /** @description /api/jobs/{job_id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["QueueFull"];
+        };
+    };
+    processCompat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProcessRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["QueueFull"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The job is queued or running (code INVALID_ARGUMENT): cancel it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled or cancel requested. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelResult"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description JOB_FINISHED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    downloadResultsJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description results.json */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsDocument"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    downloadResultsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description results.csv (RFC 4180, one row per book) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    downloadResultsMarkdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description results.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    jobEvents: {
+        parameters: {
+            query?: {
+                /** @description Replay events after this id (for the first connection; reconnects send the Last-Event-ID header). */
+                last_event_id?: number;
+            };
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    /** @description `earliest` when the requested id was unknown or trimmed. */
+                    "Last-Event-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["SseEventMap"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    jobEventsCompat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["SseEventMap"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    allJobEvents: {
+        parameters: {
+            query?: {
+                last_event_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["GlobalSseEventMap"];
+                };
+            };
+        };
+    };
+    uploadEpub: {
+        parameters: {
+            query?: {
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/epub+zip": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    validateResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The document normalised to schema 2.0. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsDocument"];
+                };
+            };
+            /** @description `INVALID_JSON`, or `INVALID_SCHEMA` with `details.problems` (one string per problem, each naming its JSON path). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    listFolder: {
+        parameters: {
+            query?: {
+                /** @description A folder inside a library root (absolute, or relative to the first root). */
+                path?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder's entries; folders first, then EPUB files, each sorted by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FsListing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+}

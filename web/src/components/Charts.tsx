@@ -1,0 +1,246 @@
+// Charts, in their own lazily loaded chunk (ECharts is the bulk of the
+// bundle). ECharts draws on canvas, handles thousands of points, and gives
+// tooltips, zoom/pan (dataZoom) and heatmaps without custom code.
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Chapter } from '../api/types';
+import type { FlatBook } from '../lib/books';
+import { fmtCompact, fmtInt } from '../lib/format';
+
+echarts.use([BarChart, HeatmapChart, LineChart, ScatterChart, AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+
+const PALETTE = ['#2563eb', '#e11d48', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
+
+function useDark(): boolean {
+  const q = typeof window !== 'undefined' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const [dark, setDark] = useState(q?.matches ?? false);
+  useEffect(() => {
+    if (!q) return;
+    const on = () => setDark(q.matches);
+    q.addEventListener('change', on);
+    return () => q.removeEventListener('change', on);
+  }, [q]);
+  return dark;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One ECharts instance, resized with its box, themed with the system. */
+export function EChart({ option, label, tall = false }: { option: echarts.EChartsCoreOption; label: string; tall?: boolean }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const dark = useDark();
+  useEffect(() => {
+    if (!el.current) return;
+    const c = echarts.init(el.current, dark ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = c;
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(el.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, [dark]);
+  useEffect(() => {
+    chart.current?.setOption(
+      { backgroundColor: 'transparent', color: PALETTE, aria: { enabled: true, label: { description: label } }, animation: false, ...option },
+      { notMerge: true },
+    );
+  }, [option, label, dark]);
+  return (
+    <figure role="img" aria-label={label}>
+      <div ref={el} className={`chart${tall ? ' tall' : ''}`} />
+    </figure>
+  );
+}
+
+type SortKey = 'tokens-desc' | 'tokens-asc' | 'title';
+
+/** Tokens per book: horizontal bars, one series per tokenizer. */
+export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
+  const [sort, setSort] = useState<SortKey>('tokens-desc');
+  const ok = books.filter((b) => b.status === 'ok');
+  const option = useMemo(() => {
+    const key = tokenizers[0];
+    const sorted = [...ok].sort((a, b) =>
+      sort === 'title' ? b.title.localeCompare(a.title) : sort === 'tokens-desc' ? (a.tokens[key] ?? 0) - (b.tokens[key] ?? 0) : (b.tokens[key] ?? 0) - (a.tokens[key] ?? 0),
+    );
+    const many = sorted.length > 25;
+    return {
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (params: { dataIndex: number; seriesName: string; value: number; marker: string }[]) => {
+          const b = sorted[params[0].dataIndex];
+          const lines = params.map((p) => `${p.marker}${esc(p.seriesName)}: <b>${fmtInt(p.value)}</b> tokens`);
+          return `<b>${esc(b.title)}</b><br/>${esc(b.authors || 'Unknown author')}${b.language ? ` · ${esc(b.language)}` : ''}<br/>${fmtInt(b.words)} words<br/>${lines.join('<br/>')}`;
+        },
+      },
+      legend: { top: 0 },
+      grid: { left: 8, right: many ? 48 : 16, top: 32, bottom: 24, containLabel: true },
+      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      yAxis: { type: 'category', data: sorted.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
+      dataZoom: many ? [{ type: 'slider', yAxisIndex: 0, right: 8, startValue: Math.max(0, sorted.length - 25), endValue: sorted.length - 1, width: 18 }, { type: 'inside', yAxisIndex: 0 }] : [],
+      series: tokenizers.map((t) => ({ type: 'bar', name: t, data: sorted.map((b) => b.tokens[t] ?? 0), large: sorted.length > 500 })),
+    };
+  }, [ok, tokenizers, sort]);
+  return (
+    <div>
+      <div className="toolbar">
+        <label>
+          Sort bars
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+            <option value="tokens-desc">Most tokens first ({tokenizers[0]})</option>
+            <option value="tokens-asc">Fewest tokens first</option>
+            <option value="title">Title</option>
+          </select>
+        </label>
+      </div>
+      <EChart option={option} label="Tokens per book" tall />
+    </div>
+  );
+}
+
+/** Least-squares line y = a + b·x. */
+export function linearFit(xs: number[], ys: number[]): { a: number; b: number } {
+  const n = xs.length;
+  if (n === 0) return { a: 0, b: 0 };
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  const b = sxx === 0 ? 0 : sxy / sxx;
+  return { a: my - b * mx, b };
+}
+
+/** Words vs tokens, one scatter series per tokenizer with its trend line, zoomable. */
+export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
+  const ok = books.filter((b) => b.status === 'ok' && b.words > 0);
+  const ratios = tokenizers.map((t) => {
+    const tok = ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0);
+    const w = ok.reduce((s, b) => s + b.words, 0);
+    return { t, ratio: w ? tok / w : 0 };
+  });
+  const option = useMemo(() => {
+    const maxW = Math.max(1, ...ok.map((b) => b.words));
+    return {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { seriesName: string; data: [number, number, number]; marker: string }) => {
+          if (!Array.isArray(p.data) || p.data.length < 3) return '';
+          const b = ok[p.data[2]];
+          return `<b>${esc(b.title)}</b><br/>${esc(b.authors || '')}<br/>${fmtInt(b.words)} words<br/>${p.marker}${esc(p.seriesName)}: <b>${fmtInt(p.data[1])}</b> tokens (${(p.data[1] / b.words).toFixed(3)} per word)`;
+        },
+      },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
+      xAxis: { type: 'value', name: 'words', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      yAxis: { type: 'value', name: 'tokens', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 }],
+      series: tokenizers.flatMap((t, i) => {
+        const fit = linearFit(ok.map((b) => b.words), ok.map((b) => b.tokens[t] ?? 0));
+        return [
+          { type: 'scatter', name: t, symbolSize: ok.length > 500 ? 4 : 8, large: ok.length > 2000, data: ok.map((b, j) => [b.words, b.tokens[t] ?? 0, j]), color: PALETTE[i % PALETTE.length] },
+          {
+            type: 'line', name: t, showSymbol: false, silent: true, tooltip: { show: false }, color: PALETTE[i % PALETTE.length], lineStyle: { type: 'dashed', width: 1.5 },
+            data: [[0, fit.a], [maxW, fit.a + fit.b * maxW]],
+          },
+        ];
+      }),
+    };
+  }, [ok, tokenizers]);
+  return (
+    <div>
+      <p className="small muted" style={{ marginTop: 0 }}>
+        Tokens per word (whole library): {ratios.map((r) => `${r.t} ${r.ratio.toFixed(3)}`).join(' · ')}. Dashed lines are least-squares trends. Scroll or pinch to zoom, drag to pan.
+      </p>
+      <EChart option={option} label="Words versus tokens" />
+    </div>
+  );
+}
+
+/** Side-by-side totals per tokenizer, and a per-book heatmap of % difference against a baseline. */
+export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
+  const [baseline, setBaseline] = useState(tokenizers[0]);
+  const ok = books.filter((b) => b.status === 'ok' && (b.tokens[baseline] ?? 0) > 0);
+  const totals = tokenizers.map((t) => ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0));
+  const bars = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${fmtInt(v)} tokens` },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: tokenizers, axisLabel: { interval: 0, rotate: tokenizers.length > 4 ? 30 : 0 } },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      series: [{ type: 'bar', data: totals.map((v, i) => ({ value: v, itemStyle: { color: PALETTE[i % PALETTE.length] } })), label: { show: true, position: 'top', formatter: (p: { value: number }) => fmtCompact(p.value) } }],
+    }),
+    [tokenizers, totals],
+  );
+  const heat = useMemo(() => {
+    const rows = ok.slice(0, 400);
+    const data: [number, number, number][] = [];
+    let maxAbs = 1;
+    rows.forEach((b, y) =>
+      tokenizers.forEach((t, x) => {
+        const pct = (100 * ((b.tokens[t] ?? 0) - b.tokens[baseline])) / b.tokens[baseline];
+        maxAbs = Math.max(maxAbs, Math.abs(pct));
+        data.push([x, y, Math.round(pct * 10) / 10]);
+      }),
+    );
+    return {
+      tooltip: {
+        formatter: (p: { data: [number, number, number] }) => {
+          const b = rows[p.data[1]];
+          const t = tokenizers[p.data[0]];
+          return `<b>${esc(b.title)}</b><br/>${esc(t)}: ${fmtInt(b.tokens[t])} tokens<br/>${esc(baseline)}: ${fmtInt(b.tokens[baseline])}<br/><b>${p.data[2] > 0 ? '+' : ''}${p.data[2]}%</b>`;
+        },
+      },
+      grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
+      xAxis: { type: 'category', data: tokenizers, splitArea: { show: true } },
+      yAxis: { type: 'category', data: rows.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
+      visualMap: { min: -Math.ceil(maxAbs), max: Math.ceil(maxAbs), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] }, text: ['more tokens', 'fewer'] },
+      dataZoom: rows.length > 30 ? [{ type: 'slider', yAxisIndex: 0, right: 0, width: 14, startValue: 0, endValue: 29 }, { type: 'inside', yAxisIndex: 0 }] : [],
+      series: [{ type: 'heatmap', data, label: { show: rows.length <= 30 && tokenizers.length <= 6, formatter: (p: { data: [number, number, number] }) => `${p.data[2] > 0 ? '+' : ''}${p.data[2]}%`, fontSize: 10 } }],
+    };
+  }, [ok, tokenizers, baseline]);
+  if (tokenizers.length < 2) return <p className="muted">Count with two or more tokenizers to compare them.</p>;
+  return (
+    <div className="stack">
+      <EChart option={bars} label="Total tokens per tokenizer" />
+      <div className="toolbar">
+        <label>
+          Baseline tokenizer
+          <select value={baseline} onChange={(e) => setBaseline(e.target.value)}>
+            {tokenizers.map((t) => <option key={t}>{t}</option>)}
+          </select>
+        </label>
+        {ok.length > 400 && <span className="small muted">Heatmap shows the first 400 books.</span>}
+      </div>
+      <EChart option={heat} label={`Difference in tokens per book against ${baseline}, in percent`} tall={ok.length > 12} />
+    </div>
+  );
+}
+
+/** A book's chapters as bars (tokens of the first tokenizer, words as a second series). */
+export function ChapterChart({ chapters, tokenizer }: { chapters: Chapter[]; tokenizer: string }) {
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: chapters.map((c, i) => c.title || `#${c.index ?? i + 1}`), axisLabel: { width: 90, overflow: 'truncate', rotate: chapters.length > 8 ? 35 : 0 } },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      series: [
+        { type: 'bar', name: `${tokenizer} tokens`, data: chapters.map((c) => (c.token_counts?.[tokenizer] as number | undefined) ?? 0) },
+        { type: 'bar', name: 'words', data: chapters.map((c) => c.word_count ?? 0) },
+      ],
+    }),
+    [chapters, tokenizer],
+  );
+  return <EChart option={option} label="Tokens and words per chapter" />;
+}

@@ -1,0 +1,124 @@
+import * as Tabs from '@radix-ui/react-tabs';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import type { ResultsDocument } from '../api/types';
+import { flattenBooks, tokenizerIds, type FlatBook } from '../lib/books';
+import { explainError } from '../lib/errors';
+import { fmtCompact, fmtInt } from '../lib/format';
+import { BudgetPanel } from './BudgetPanel';
+import { Skeleton } from './common';
+import { CostPanel } from './CostPanel';
+import { ResultsTable } from './ResultsTable';
+
+const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.TokensPerBook })));
+const Scatter = lazy(() => import('./Charts').then((m) => ({ default: m.WordsVsTokens })));
+const Compare = lazy(() => import('./Charts').then((m) => ({ default: m.TokenizerComparison })));
+const ChapterChart = lazy(() => import('./Charts').then((m) => ({ default: m.ChapterChart })));
+
+const chartFallback = <Skeleton lines={5} height="2.5rem" />;
+
+function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers: string[]; onClose: () => void }) {
+  const chapters = book.row.chapters ?? [];
+  return (
+    <section className="card" aria-labelledby="book-h">
+      <div className="row">
+        <h2 id="book-h" style={{ margin: 0 }}>{book.title}</h2>
+        <span className="spacer" />
+        <button type="button" onClick={onClose}>Close details</button>
+      </div>
+      <p className="muted small">
+        {book.authors || 'Unknown author'} · {book.language || 'language unknown'} · {book.fileName} · {fmtInt(book.words)} words
+      </p>
+      {book.status !== 'ok' && (
+        <p className="notice danger">{explainError(book.errorCode, book.errorMessage)} <span className="small">({book.errorCode}: {book.errorMessage})</span></p>
+      )}
+      {chapters.length === 0 ? (
+        <p className="muted">No chapter breakdown in these results.</p>
+      ) : (
+        <>
+          <Suspense fallback={chartFallback}>
+            <ChapterChart chapters={chapters} tokenizer={tokenizers[0]} />
+          </Suspense>
+          <div className="table-wrap" style={{ marginTop: '.75rem' }}>
+            <table aria-label={`Chapters of ${book.title}`}>
+              <thead>
+                <tr>
+                  <th className="num">#</th>
+                  <th>Chapter</th>
+                  <th>Kind</th>
+                  <th className="num">Words</th>
+                  {tokenizers.map((t) => <th key={t} className="num">{t}</th>)}
+                </tr>
+              </thead>
+              <tbody>
+                {chapters.map((c, i) => (
+                  <tr key={i}>
+                    <td className="num">{c.index ?? i + 1}</td>
+                    <td className="title">{c.title || c.href}{c.linear === false && <span className="badge" style={{ marginLeft: '.35rem' }}>non-linear</span>}{c.excluded && <span className="badge warn" style={{ marginLeft: '.35rem' }}>excluded</span>}</td>
+                    <td>{c.kind}</td>
+                    <td className="num">{fmtInt(c.word_count)}</td>
+                    {tokenizers.map((t) => <td key={t} className="num">{fmtInt(c.token_counts?.[t] as number | undefined)}</td>)}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Everything about a results document: cards, table, charts, budget, cost. */
+export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; baseName: string }) {
+  const books = useMemo(() => flattenBooks(doc), [doc]);
+  const tokenizers = useMemo(() => tokenizerIds(doc), [doc]);
+  const [open, setOpen] = useState<FlatBook | null>(null);
+  const [tab, setTab] = useState('table');
+  const onOpen = useCallback((b: FlatBook) => setOpen(b), []);
+  const s = doc.summary;
+  return (
+    <div>
+      <div className="cards" role="list" aria-label="Summary">
+        <div className="card" role="listitem"><div className="muted small">Books</div><div className="value">{fmtInt(s.ok)}<span className="small muted"> / {fmtInt(s.total)}</span></div></div>
+        <div className="card" role="listitem"><div className="muted small">Words</div><div className="value" title={fmtInt(s.word_count)}>{fmtCompact(s.word_count)}</div></div>
+        {tokenizers.map((t) => (
+          <div className="card" role="listitem" key={t}>
+            <div className="muted small">Tokens · {t}</div>
+            <div className="value" title={fmtInt(s.token_counts[t])}>{fmtCompact(s.token_counts[t] ?? 0)}</div>
+          </div>
+        ))}
+        <div className="card" role="listitem"><div className="muted small">Failures</div><div className="value" style={{ color: s.failed ? 'var(--danger)' : undefined }}>{fmtInt(s.failed + s.skipped)}</div></div>
+      </div>
+      {open && <BookDetails book={open} tokenizers={tokenizers} onClose={() => setOpen(null)} />}
+      <Tabs.Root value={tab} onValueChange={setTab}>
+        <Tabs.List className="tabs-list" aria-label="Result views">
+          <Tabs.Trigger value="table">Table</Tabs.Trigger>
+          <Tabs.Trigger value="charts">Charts</Tabs.Trigger>
+          <Tabs.Trigger value="compare">Compare tokenizers</Tabs.Trigger>
+          <Tabs.Trigger value="budget">Budget</Tabs.Trigger>
+          <Tabs.Trigger value="cost">Cost</Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="table">
+          <ResultsTable books={books} tokenizers={tokenizers} baseName={baseName} onOpen={onOpen} />
+        </Tabs.Content>
+        <Tabs.Content value="charts">
+          <Suspense fallback={chartFallback}>
+            <div className="card"><h2>Tokens per book</h2><Charts books={books} tokenizers={tokenizers} /></div>
+            <div className="card"><h2>Words vs tokens</h2><Scatter books={books} tokenizers={tokenizers} /></div>
+          </Suspense>
+        </Tabs.Content>
+        <Tabs.Content value="compare">
+          <Suspense fallback={chartFallback}>
+            <div className="card"><h2>Tokenizer comparison</h2><Compare books={books} tokenizers={tokenizers} /></div>
+          </Suspense>
+        </Tabs.Content>
+        <Tabs.Content value="budget">
+          <BudgetPanel books={books} tokenizers={tokenizers} baseName={baseName} />
+        </Tabs.Content>
+        <Tabs.Content value="cost">
+          <CostPanel books={books} tokenizers={tokenizers} />
+        </Tabs.Content>
+      </Tabs.Root>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { useId, useMemo, useState } from 'react';
+import type { Model } from '../api/types';
+import { fmtInt } from '../lib/format';
+
+const FAMILY_NAMES: Record<string, string> = {
+  openai: 'OpenAI', anthropic: 'Anthropic', google: 'Google', meta: 'Meta (Llama)', qwen: 'Qwen', deepseek: 'DeepSeek', mistral: 'Mistral',
+};
+export const familyName = (f: string) => FAMILY_NAMES[f] ?? (f ? f[0].toUpperCase() + f.slice(1) : 'Other');
+
+/**
+ * The tokenizer picker: a group labelled "Tokenizers" of checkboxes whose
+ * accessible names are exactly the tokenizer ids (details are descriptions).
+ */
+export function TokenizerPicker({
+  models, selected, onChange, error,
+}: { models: Model[]; selected: string[]; onChange: (ids: string[]) => void; error?: string | null }) {
+  const [query, setQuery] = useState('');
+  const uid = useId();
+  const groups = useMemo(() => {
+    const byFamily = new Map<string, Model[]>();
+    for (const m of models) {
+      const list = byFamily.get(m.family) ?? [];
+      list.push(m);
+      byFamily.set(m.family, list);
+    }
+    return [...byFamily.entries()];
+  }, [models]);
+  const q = query.trim().toLowerCase();
+  const matches = (m: Model) =>
+    !q || [m.id, m.name, m.family, ...(m.aliases ?? [])].some((s) => s.toLowerCase().includes(q));
+  const set = new Set(selected);
+  const toggle = (id: string, on: boolean) => {
+    // Keep the list in the order the server lists models, so columns are stable.
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    onChange(models.map((m) => m.id).filter((x) => next.has(x)));
+  };
+  const setFamily = (family: string, on: boolean) => {
+    const next = new Set(selected);
+    for (const m of models) if (m.family === family) (on ? next.add(m.id) : next.delete(m.id));
+    onChange(models.map((m) => m.id).filter((x) => next.has(x)));
+  };
+  let shown = 0;
+  return (
+    <fieldset aria-describedby={error ? `${uid}-err` : undefined} aria-invalid={error ? true : undefined}>
+      <legend>Tokenizers</legend>
+      <div className="row">
+        <input
+          type="search"
+          placeholder="Search by id, name or family"
+          aria-label="Search tokenizers"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          style={{ flex: 1 }}
+        />
+        <span className="muted small" aria-live="polite">
+          {selected.length} selected
+        </span>
+      </div>
+      {groups.map(([family, list]) => {
+        const visible = list.filter(matches);
+        shown += visible.length;
+        const allOn = list.every((m) => set.has(m.id));
+        return (
+          <div key={family} className="tok-family" hidden={visible.length === 0}>
+            <div className="tok-family-head">
+              <span id={`${uid}-${family}`}>{familyName(family)}</span>
+              <button type="button" className="link small" onClick={() => setFamily(family, !allOn)} aria-describedby={`${uid}-${family}`}>
+                {allOn ? 'Clear family' : 'Select family'}
+              </button>
+            </div>
+            <div className="tok-list">
+              {list.map((m) => (
+                <label key={m.id} className="tok-item" hidden={!matches(m)}>
+                  <input
+                    type="checkbox"
+                    checked={set.has(m.id)}
+                    onChange={(e) => toggle(m.id, e.target.checked)}
+                    aria-describedby={`${uid}-d-${m.id}`}
+                  />
+                  <span>
+                    <span className="tok-id">{m.id}</span>
+                    <span className="tok-meta" id={`${uid}-d-${m.id}`}>
+                      {m.name} · {fmtInt(m.vocab_size)} tokens · {m.source}
+                      {m.approximate && (
+                        <>
+                          {' '}
+                          <span className="badge warn" title={m.note ?? 'Counts are approximate for the models named.'}>
+                            approximate
+                          </span>
+                        </>
+                      )}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </div>
+        );
+      })}
+      {shown === 0 && <p className="muted">No tokenizer matches “{query}”.</p>}
+      {error && (
+        <p id={`${uid}-err`} className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}

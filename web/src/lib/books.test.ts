@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { booksToCsv, flattenBooks, tokenizerIds } from './books';
+
+describe('books', () => {
+  const doc = {
+    schema_version: '2.0' as const,
+    results: [
+      { file_path: '/a.epub', file_name: 'a.epub', status: 'ok' as const, metadata: { title: 'Hello, "World"', authors: [{ name: 'Ann' }, { name: 'Bo' }], language: 'en' }, word_count: 5, token_counts: { cl100k_base: 7, o200k_base: 6 } },
+      { file_path: '/b.epub', file_name: 'b.epub', status: 'error' as const, error: { code: 'EPUB_DRM', message: 'x' }, metadata: { title: '=cmd()' } },
+    ],
+    summary: { total: 2, ok: 1, failed: 1, skipped: 0, word_count: 5, char_count: 0, token_counts: { cl100k_base: 7, o200k_base: 6 } },
+  };
+
+  it('flattens rows and finds tokenizer columns', () => {
+    const flat = flattenBooks(doc);
+    expect(flat[0]).toMatchObject({ title: 'Hello, "World"', authors: 'Ann, Bo', language: 'en', words: 5 });
+    expect(tokenizerIds(doc)).toEqual(['cl100k_base', 'o200k_base']);
+  });
+
+  it('writes RFC 4180 CSV and defuses formulas', () => {
+    const csv = booksToCsv(flattenBooks(doc), ['cl100k_base']);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('title,authors,language,file_name,status,error_code,words,tokens_cl100k_base');
+    expect(lines[1]).toBe('"Hello, ""World""","Ann, Bo",en,a.epub,ok,,5,7');
+    expect(lines[2]).toBe(`"'=cmd()",,,b.epub,error,EPUB_DRM,0,`);
+    expect(lines[3]).toBe('');
+  });
+});
