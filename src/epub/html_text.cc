@@ -1,0 +1,289 @@
+#include "epub/html_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "epub/html_entities.h"
+#include "epub/html_tokenizer.h"
+
+namespace epubtok::epub {
+namespace {
+
+using html::is_space;
+
+enum TagFlags : uint8_t {
+  kBlock = 1,    // starts and ends a line
+  kSkip = 2,     // content is not text (head, rt, …)
+  kPre = 4,      // white space preserved
+  kSvgRoot = 8,
+  kSvgText = 16,     // text-bearing SVG element
+  kForeign = 32,     // <foreignObject>: XHTML inside SVG
+};
+
+struct TagInfo {
+  std::string_view name;
+  uint8_t flags;
+};
+
+// Sorted by name for binary search. Block elements follow the HTML rendering
+// section's display:block/list-item/table-* defaults, plus br/hr (line
+// breaks) and option, so that lists and tables never glue words together.
+constexpr TagInfo kTags[] = {
+    {"address", kBlock},      {"annotation", kSkip},    {"annotation-xml", kSkip},
+    {"article", kBlock},      {"aside", kBlock},        {"blockquote", kBlock},
+    {"body", kBlock},         {"br", kBlock},           {"caption", kBlock},
+    {"center", kBlock},       {"dd", kBlock},           {"details", kBlock},
+    {"dialog", kBlock},       {"dir", kBlock},          {"div", kBlock},
+    {"dl", kBlock},           {"dt", kBlock},           {"fieldset", kBlock},
+    {"figcaption", kBlock},   {"figure", kBlock},       {"footer", kBlock},
+    {"foreignobject", kForeign | kBlock},               {"form", kBlock},
+    {"frameset", kBlock},     {"h1", kBlock},           {"h2", kBlock},
+    {"h3", kBlock},           {"h4", kBlock},           {"h5", kBlock},
+    {"h6", kBlock},           {"head", kSkip},          {"header", kBlock},
+    {"hgroup", kBlock},       {"hr", kBlock},           {"html", kBlock},
+    {"legend", kBlock},       {"li", kBlock},           {"listing", kBlock | kPre},
+    {"main", kBlock},         {"menu", kBlock},         {"nav", kBlock},
+    {"ol", kBlock},           {"optgroup", kBlock},     {"option", kBlock},
+    {"p", kBlock},            {"pre", kBlock | kPre},   {"rp", kSkip},
+    {"rt", kSkip},            {"section", kBlock},      {"summary", kBlock},
+    {"svg", kSvgRoot | kBlock},                         {"table", kBlock},
+    {"tbody", kBlock},        {"td", kBlock},           {"template", kSkip},
+    {"text", kSvgText | kBlock},                        {"textpath", kSvgText},
+    {"tfoot", kBlock},        {"th", kBlock},           {"thead", kBlock},
+    {"tr", kBlock},           {"tspan", kSvgText},      {"ul", kBlock},
+};
+
+uint8_t tag_flags(std::string_view name) {
+  auto it = std::lower_bound(std::begin(kTags), std::end(kTags), name,
+                             [](const TagInfo& t, std::string_view n) { return t.name < n; });
+  return (it != std::end(kTags) && it->name == name) ? it->flags : 0;
+}
+
+constexpr bool tags_sorted() {
+  for (size_t i = 1; i < std::size(kTags); ++i)
+    if (!(kTags[i - 1].name < kTags[i].name)) return false;
+  return true;
+}
+static_assert(tags_sorted(), "kTags must be sorted for binary search");
+
+class TextBuilder {
+ public:
+  explicit TextBuilder(size_t reserve) { out_.reserve(reserve / 2); }
+
+  void text(std::string_view raw) {
+    if (!visible()) return;
+    if (pre_depth_ > 0) {
+      append_pre(raw, true);
+    } else {
+      append_flow(raw, true);
+    }
+  }
+  void cdata(std::string_view literal) {
+    if (!visible()) return;
+    if (pre_depth_ > 0) append_pre(literal, false);
+    else append_flow(literal, false);
+  }
+
+  void start_tag(std::string_view name, std::string_view attrs, bool self_closing) {
+    if (name == "body") {
+      record_epub_type(attrs, body_type_, seen_body_);
+      // Tag soup often leaves <head> unclosed; <body> ends it.
+      skip_.erase(std::remove(skip_.begin(), skip_.end(), std::string_view("head")), skip_.end());
+    } else if (name == "section" && !seen_section_) {
+      record_epub_type(attrs, section_type_, seen_section_);
+    }
+    uint8_t f = tag_flags(name);
+    if (f == 0) return;
+    if (f & kSkip) {
+      // HTML5 implied end tags: <rt>/<rp> close an open rt/rp.
+      if ((name == "rt" || name == "rp") && !skip_.empty() &&
+          (skip_.back() == "rt" || skip_.back() == "rp"))
+        skip_.pop_back();
+      if (!self_closing) skip_.push_back(canonical(name));
+      return;
+    }
+    if (f & kBlock) block_break();
+    if (self_closing) return;
+    if (f & kPre) {
+      ++pre_depth_;
+      skip_leading_newline_ = true;
+    }
+    if (f & kSvgRoot) ++svg_depth_;
+    if ((f & kSvgText) && svg_depth_ > 0) ++svg_text_depth_;
+    if ((f & kForeign) && svg_depth_ > 0) ++foreign_depth_;
+  }
+
+  void end_tag(std::string_view name) {
+    if (name == "ruby") {
+      while (!skip_.empty() && (skip_.back() == "rt" || skip_.back() == "rp")) skip_.pop_back();
+      return;
+    }
+    uint8_t f = tag_flags(name);
+    if (f == 0) return;
+    if (f & kSkip) {
+      // Pop up to and including the matching open element, if any (tag soup
+      // may leave inner ones unclosed); an unmatched end tag is ignored.
+      auto it = std::find(skip_.rbegin(), skip_.rend(), name);
+      if (it != skip_.rend()) skip_.erase(std::next(it).base(), skip_.end());
+      return;
+    }
+    if (f & kBlock) block_break();
+    if ((f & kPre) && pre_depth_ > 0) --pre_depth_;
+    if ((f & kSvgRoot) && svg_depth_ > 0) {
+      if (--svg_depth_ == 0) svg_text_depth_ = foreign_depth_ = 0;
+    }
+    if ((f & kSvgText) && svg_text_depth_ > 0) --svg_text_depth_;
+    if ((f & kForeign) && foreign_depth_ > 0) --foreign_depth_;
+  }
+
+  void raw_text(std::string_view name, std::string_view content) {
+    // script/style/title/iframe… are not visible. textarea and xmp are.
+    if (!visible()) return;
+    if (name == "textarea") {
+      block_break();
+      ++pre_depth_;
+      append_pre(content, true);
+      --pre_depth_;
+      block_break();
+    } else if (name == "xmp") {
+      block_break();
+      ++pre_depth_;
+      append_pre(content, false);
+      --pre_depth_;
+      block_break();
+    }
+  }
+
+  HtmlText finish() {
+    while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+    HtmlText r;
+    r.text = std::move(out_);
+    r.body_epub_type = std::move(body_type_);
+    r.first_section_epub_type = std::move(section_type_);
+    return r;
+  }
+
+ private:
+  static std::string_view canonical(std::string_view name) {
+    // skip_ holds views into static storage, not into the tokenizer's buffer.
+    for (const TagInfo& t : kTags)
+      if (t.name == name) return t.name;
+    return {};
+  }
+
+  bool visible() const {
+    if (!skip_.empty()) return false;
+    if (svg_depth_ > 0 && svg_text_depth_ == 0 && foreign_depth_ == 0) return false;
+    return true;
+  }
+
+  void block_break() { pending_newline_ = true; }
+
+  void record_epub_type(std::string_view attrs, std::string& dst, bool& seen) {
+    seen = true;
+    std::string_view v;
+    if (html::find_attr(attrs, "epub:type", v)) dst.assign(v);
+  }
+
+  // Emits the separator owed before the next visible character.
+  void flush_separator() {
+    if (pending_newline_) {
+      if (!out_.empty() && out_.back() != '\n') {
+        while (!out_.empty() && out_.back() == ' ') out_.pop_back();
+        out_.push_back('\n');
+      }
+      pending_newline_ = pending_space_ = false;
+    } else if (pending_space_) {
+      if (!out_.empty() && out_.back() != '\n') out_.push_back(' ');
+      pending_space_ = false;
+    }
+  }
+
+  // Normal flow: runs of white space become one space; entities decoded.
+  // The loop copies maximal runs of ordinary bytes at once, which is what
+  // keeps extraction fast on long paragraphs.
+  void append_flow(std::string_view s, bool decode) {
+    size_t i = 0, n = s.size();
+    while (i < n) {
+      char c = s[i];
+      if (is_space(c)) {
+        pending_space_ = true;
+        ++i;
+        continue;
+      }
+      if (c == '&' && decode) {
+        scratch_.clear();
+        size_t used = decode_char_ref(s.substr(i), scratch_);
+        if (used > 0) {
+          append_flow(scratch_, false);  // decode=false never touches scratch_
+          i += used;
+          continue;
+        }
+      }
+      size_t j = i + 1;
+      while (j < n && !is_space(s[j]) && !(decode && s[j] == '&')) ++j;
+      flush_separator();
+      out_.append(s.data() + i, j - i);
+      i = j;
+    }
+  }
+
+  // Preformatted: keep every character; CR LF / CR become LF.
+  void append_pre(std::string_view s, bool decode) {
+    if (pending_newline_ || pending_space_) {
+      if (pending_newline_ && !out_.empty() && out_.back() != '\n') out_.push_back('\n');
+      pending_newline_ = pending_space_ = false;
+    }
+    size_t i = 0, n = s.size();
+    if (skip_leading_newline_) {
+      // HTML drops one newline right after <pre>.
+      if (s.compare(0, 2, "\r\n") == 0) i = 2;
+      else if (n > 0 && (s[0] == '\n' || s[0] == '\r')) i = 1;
+      if (n > 0) skip_leading_newline_ = false;
+    }
+    while (i < n) {
+      char c = s[i];
+      if (c == '\r') {
+        out_.push_back('\n');
+        i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+      } else if (c == '&' && decode) {
+        size_t used = decode_char_ref(s.substr(i), out_);
+        if (used == 0) {
+          out_.push_back('&');
+          used = 1;
+        }
+        i += used;
+      } else {
+        out_.push_back(c);
+        ++i;
+      }
+    }
+  }
+
+  std::string out_;
+  std::string scratch_;
+  std::vector<std::string_view> skip_;
+  int pre_depth_ = 0;
+  int svg_depth_ = 0;
+  int svg_text_depth_ = 0;
+  int foreign_depth_ = 0;
+  bool pending_space_ = false;
+  bool pending_newline_ = false;
+  bool skip_leading_newline_ = false;
+  bool seen_body_ = false;
+  bool seen_section_ = false;
+  std::string body_type_;
+  std::string section_type_;
+};
+
+}  // namespace
+
+HtmlText extract_html_text(std::string_view utf8) {
+  TextBuilder b(utf8.size());
+  html::tokenize(utf8, b);
+  return b.finish();
+}
+
+}  // namespace epubtok::epub

@@ -1,0 +1,175 @@
+#include "epub/zip_archive.h"
+
+#include <sys/stat.h>
+#include <zip.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace epubtok::epub {
+namespace {
+
+std::string fold(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return r;
+}
+
+std::string zip_error_text(int code) {
+  zip_error_t e;
+  zip_error_init_with_code(&e, code);
+  std::string s = zip_error_strerror(&e);
+  zip_error_fini(&e);
+  return s;
+}
+
+}  // namespace
+
+void ZipArchive::Closer::operator()(zip* z) const {
+  if (z) zip_discard(z);
+}
+
+ZipArchive::ZipArchive(ZipArchive&&) noexcept = default;
+ZipArchive& ZipArchive::operator=(ZipArchive&&) noexcept = default;
+ZipArchive::~ZipArchive() = default;
+
+Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& limits) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Result<ZipArchive>(ErrorCode::kFileNotFound, "no such file: " + path);
+    return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + " is a directory");
+  // Read the signature ourselves: it both proves readability and lets us
+  // tell "not a ZIP" from "a ZIP that lost its end".
+  unsigned char sig[4] = {0, 0, 0, 0};
+  size_t got = 0;
+  {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + std::strerror(errno));
+    got = std::fread(sig, 1, 4, f);
+    bool read_error = std::ferror(f);
+    std::fclose(f);
+    if (read_error) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": read error");
+  }
+  bool local_header = got == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!z) {
+    switch (err) {
+      case ZIP_ER_NOZIP:
+        // libzip found no end-of-central-directory record. If the file still
+        // starts with a local file header, it is a ZIP whose tail is gone.
+        if (local_header)
+          return Result<ZipArchive>(ErrorCode::kZipTruncated,
+                                    path + ": starts as a ZIP but its central directory is missing (file cut short?)");
+        return Result<ZipArchive>(ErrorCode::kNotZip, path + ": not a ZIP archive" +
+                                                          std::string(st.st_size == 0 ? " (empty file)" : ""));
+      case ZIP_ER_INCONS:
+        return Result<ZipArchive>(ErrorCode::kZipCorrupt, path + ": inconsistent ZIP central directory");
+      case ZIP_ER_OPEN:
+      case ZIP_ER_READ:
+        return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + zip_error_text(err));
+      case ZIP_ER_MEMORY:
+        return Result<ZipArchive>(ErrorCode::kInternal, path + ": out of memory opening ZIP");
+      default:
+        return Result<ZipArchive>(ErrorCode::kZipCorrupt, path + ": " + zip_error_text(err));
+    }
+  }
+  ZipArchive a;
+  a.zip_.reset(z);
+  a.limits_ = limits;
+  zip_int64_t n = zip_get_num_entries(z, 0);
+  a.names_.reserve(static_cast<size_t>(n));
+  for (zip_int64_t i = 0; i < n; ++i) {
+    const char* name = zip_get_name(z, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
+    std::string s = name ? name : "";
+    a.exact_.emplace(s, static_cast<size_t>(i));  // first wins on duplicates
+    a.folded_.emplace(fold(s), static_cast<size_t>(i));
+    a.names_.push_back(std::move(s));
+  }
+  return a;
+}
+
+std::optional<size_t> ZipArchive::find(std::string_view name) const {
+  if (auto it = exact_.find(std::string(name)); it != exact_.end()) return it->second;
+  if (auto it = folded_.find(fold(name)); it != folded_.end()) return it->second;
+  return std::nullopt;
+}
+
+bool ZipArchive::is_stored(size_t index) const {
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(zip_.get(), index, 0, &st) != 0) return false;
+  return (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
+}
+
+Result<std::string> ZipArchive::read(size_t index) const {
+  const std::string& name = names_.at(index);
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(zip_.get(), index, 0, &st) != 0)
+    return Result<std::string>(ErrorCode::kZipCorrupt, "cannot stat entry " + name);
+  uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+  auto too_big = [&](uint64_t size, const char* what) -> std::optional<Status> {
+    if (size > limits_.max_entry_bytes)
+      return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) +
+                                             " bytes uncompressed, over the limit of " +
+                                             std::to_string(limits_.max_entry_bytes));
+    if (size > ZipLimits::kRatioFloor && comp > 0 &&
+        static_cast<double>(size) / static_cast<double>(comp) > limits_.max_ratio)
+      return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) + " bytes from " +
+                                             std::to_string(comp) + " compressed, a ratio over " +
+                                             std::to_string(static_cast<int>(limits_.max_ratio)) + ":1");
+    return std::nullopt;
+  };
+  uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+  if (auto s = too_big(declared, "declares")) return *s;
+  if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+    return Result<std::string>(ErrorCode::kDrm, "entry " + name + " is encrypted at the ZIP level");
+
+  zip_file_t* f = zip_fopen_index(zip_.get(), index, 0);
+  if (!f) {
+    zip_error_t* e = zip_get_error(zip_.get());
+    int ze = zip_error_code_zip(e);
+    std::string msg = "cannot open entry " + name + ": " + zip_error_strerror(e);
+    zip_error_clear(zip_.get());
+    if (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_NOPASSWD) return Result<std::string>(ErrorCode::kDrm, msg);
+    return Result<std::string>(ErrorCode::kZipCorrupt, msg);
+  }
+  std::string out;
+  // Reserve what the header claims, bounded: a lying header must not make
+  // us allocate, and the string grows geometrically if it lied low.
+  out.reserve(static_cast<size_t>(std::min<uint64_t>(declared, 64ull << 20)));
+  constexpr size_t kChunk = 256 * 1024;
+  while (true) {
+    size_t old = out.size();
+    out.resize(old + kChunk);
+    zip_int64_t r = zip_fread(f, out.data() + old, kChunk);
+    if (r < 0) {
+      zip_error_t* e = zip_file_get_error(f);
+      int ze = zip_error_code_zip(e);
+      std::string msg = "entry " + name + " is damaged: " + zip_error_strerror(e);
+      zip_fclose(f);
+      if (ze == ZIP_ER_EOF || ze == ZIP_ER_READ)
+        return Result<std::string>(ErrorCode::kZipTruncated, "entry " + name + " is cut short: " + msg);
+      return Result<std::string>(ErrorCode::kZipCorrupt, msg);
+    }
+    out.resize(old + static_cast<size_t>(r));
+    if (auto s = too_big(out.size(), "inflates to at least")) {
+      zip_fclose(f);
+      return *s;
+    }
+    if (r == 0) break;
+  }
+  int close_err = zip_fclose(f);
+  if (close_err != 0) {
+    return Result<std::string>(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: " + zip_error_text(close_err));
+  }
+  return out;
+}
+
+}  // namespace epubtok::epub

@@ -1,0 +1,74 @@
+// Read-only access to the ZIP container of an EPUB, with the safety limits
+// that make hostile files harmless (internal to epub/, used by read_book).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+
+struct zip;
+
+namespace epubtok::epub {
+
+struct ZipLimits {
+  // An entry whose declared or actual uncompressed size exceeds this is a
+  // zip bomb (EPUB_ZIP_BOMB). Default 512 MiB.
+  uint64_t max_entry_bytes = 512ull << 20;
+  // An entry whose uncompressed/compressed ratio exceeds this is a zip bomb,
+  // but only once it is larger than kRatioFloor: small, highly repetitive
+  // files (CSS, empty pages) legitimately compress very well. Default 1000.
+  double max_ratio = 1000.0;
+  static constexpr uint64_t kRatioFloor = 1ull << 20;
+};
+
+// An open archive. Move-only; not safe for concurrent use (one per reader).
+class ZipArchive {
+ public:
+  // Opens `path`. Errors: FILE_NOT_FOUND, FILE_UNREADABLE (permissions, a
+  // directory, I/O error), EPUB_NOT_ZIP (no ZIP signature at all),
+  // EPUB_ZIP_TRUNCATED (starts like a ZIP but the central directory is
+  // missing — the usual result of an interrupted download or copy),
+  // EPUB_ZIP_CORRUPT (central directory present but inconsistent).
+  static Result<ZipArchive> open(const std::string& path, const ZipLimits& limits);
+
+  ZipArchive(ZipArchive&&) noexcept;
+  ZipArchive& operator=(ZipArchive&&) noexcept;
+  ~ZipArchive();
+
+  // Entry names in central-directory order, UTF-8 (names without the UTF-8
+  // flag that are not valid UTF-8 are read as CP437, as libzip guesses).
+  const std::vector<std::string>& names() const { return names_; }
+
+  // Index of the entry named `name`: exact (case-sensitive) match first,
+  // then a case-insensitive (ASCII) match as a fallback for books whose
+  // hrefs disagree with the archive in case. nullopt when absent.
+  std::optional<size_t> find(std::string_view name) const;
+
+  // The uncompressed bytes of entry `index`. Never trusts declared sizes:
+  // reads in chunks and stops with EPUB_ZIP_BOMB as soon as the limits are
+  // exceeded. EPUB_ZIP_CORRUPT on CRC or inflate errors, EPUB_DRM for
+  // ZIP-level encryption.
+  Result<std::string> read(size_t index) const;
+
+  // True when the entry is stored (not compressed).
+  bool is_stored(size_t index) const;
+
+ private:
+  ZipArchive() = default;
+  struct Closer {
+    void operator()(zip* z) const;
+  };
+  std::unique_ptr<zip, Closer> zip_;
+  ZipLimits limits_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, size_t> exact_;
+  std::unordered_map<std::string, size_t> folded_;
+};
+
+}  // namespace epubtok::epub
