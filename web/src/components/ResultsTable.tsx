@@ -38,7 +38,7 @@ export function ResultsTable({
       }),
       col.accessor('authors', { header: 'Authors' }),
       col.accessor('language', { header: 'Language' }),
-      col.accessor('words', { header: 'Words', cell: (c) => fmtInt(c.getValue()), meta: { className: 'num' } }),
+      col.accessor('words', { header: 'Words', cell: (c) => (c.row.original.status === 'ok' ? fmtInt(c.getValue()) : '–'), meta: { className: 'num' } }),
       ...tokenizers.map((t) =>
         col.accessor((b) => b.tokens[t] ?? -1, {
           id: `tok:${t}`,

@@ -77,12 +77,13 @@ export function TokenizerPicker({
                     type="checkbox"
                     checked={set.has(m.id)}
                     onChange={(e) => toggle(m.id, e.target.checked)}
+                    aria-labelledby={`${uid}-n-${m.id}`}
                     aria-describedby={`${uid}-d-${m.id}`}
                   />
                   <span>
-                    <span className="tok-id">{m.id}</span>
+                    <span className="tok-id" id={`${uid}-n-${m.id}`}>{m.id}</span>
                     <span className="tok-meta" id={`${uid}-d-${m.id}`}>
-                      {m.name} · {fmtInt(m.vocab_size)} tokens · {m.source}
+                      {m.name} · vocab {fmtInt(m.vocab_size)} · {m.source}
                       {m.approximate && (
                         <>
                           {' '}
