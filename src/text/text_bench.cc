@@ -1,0 +1,44 @@
+// Word and character counting speed on generated book text, single thread.
+// Usage: text_bench [MB per language, default 20]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "support/prose.h"
+#include "text/text_stats.h"
+#include "text/word_count.h"
+
+namespace {
+
+template <typename F>
+double best_mbps(const std::string& text, F&& f, uint64_t* result) {
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    *result = f(text);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    best = std::max(best, text.size() / 1e6 / s);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace epubtok;
+  const size_t mb = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20;
+  (void)text::count_text("warm up ICU");
+  std::printf("%-4s %8s %12s %12s %12s %12s %12s\n", "lang", "MB", "words", "hybrid MB/s", "ICU MB/s",
+              "chars MB/s", "count_text");
+  for (const char* lang : {"en", "fr", "de", "ru", "vi", "zh", "ja", "th", "ar", "hi", "ko"}) {
+    const std::string book = test_support::generate_book(1, mb << 20, lang);
+    uint64_t w1 = 0, w2 = 0, c = 0, both = 0;
+    const double hybrid = best_mbps(book, [](const std::string& t) { return text::count_words(t); }, &w1);
+    const double icu = best_mbps(book, [](const std::string& t) { return text::count_words_icu(t); }, &w2);
+    const double chars = best_mbps(book, [](const std::string& t) { return text::count_chars(t); }, &c);
+    const double total = best_mbps(book, [](const std::string& t) { return text::count_text(t).words; }, &both);
+    std::printf("%-4s %8.1f %12llu %12.1f %12.1f %12.1f %12.1f%s\n", lang, book.size() / 1e6,
+                static_cast<unsigned long long>(w1), hybrid, icu, chars, total, w1 == w2 ? "" : "  MISMATCH");
+  }
+}
