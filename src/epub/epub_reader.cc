@@ -136,6 +136,12 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   const ZipArchive& zip = *opened;
   Book book;
 
+  // A bomb anywhere in the archive rejects the book, even in an entry we
+  // would never inflate: the file is hostile or broken either way, and the
+  // central directory check costs nothing.
+  for (size_t i = 0; i < zip.names().size(); ++i)
+    if (Status s = zip.check_declared(i); !s) return s;
+
   // mimetype: required first and stored, but readers cope without it.
   if (auto idx = zip.find("mimetype"); !idx) {
     book.warnings.push_back("no mimetype entry");

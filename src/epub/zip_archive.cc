@@ -107,6 +107,35 @@ bool ZipArchive::is_stored(size_t index) const {
   return (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
 }
 
+namespace {
+
+std::optional<Status> over_limits(const ZipLimits& limits, const std::string& name, uint64_t size, uint64_t comp,
+                                  const char* what) {
+  if (size > limits.max_entry_bytes)
+    return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) +
+                                           " bytes uncompressed, over the limit of " +
+                                           std::to_string(limits.max_entry_bytes));
+  if (size > ZipLimits::kRatioFloor && comp > 0 &&
+      static_cast<double>(size) / static_cast<double>(comp) > limits.max_ratio)
+    return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) + " bytes from " +
+                                           std::to_string(comp) + " compressed, a ratio over " +
+                                           std::to_string(static_cast<long long>(limits.max_ratio)) + ":1");
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status ZipArchive::check_declared(size_t index) const {
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(zip_.get(), index, 0, &st) != 0)
+    return Status(ErrorCode::kZipCorrupt, "cannot stat entry " + names_.at(index));
+  uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+  uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+  if (auto s = over_limits(limits_, names_.at(index), declared, comp, "declares")) return *s;
+  return Status::ok();
+}
+
 Result<std::string> ZipArchive::read(size_t index) const {
   const std::string& name = names_.at(index);
   zip_stat_t st;
@@ -114,18 +143,7 @@ Result<std::string> ZipArchive::read(size_t index) const {
   if (zip_stat_index(zip_.get(), index, 0, &st) != 0)
     return Result<std::string>(ErrorCode::kZipCorrupt, "cannot stat entry " + name);
   uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-  auto too_big = [&](uint64_t size, const char* what) -> std::optional<Status> {
-    if (size > limits_.max_entry_bytes)
-      return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) +
-                                             " bytes uncompressed, over the limit of " +
-                                             std::to_string(limits_.max_entry_bytes));
-    if (size > ZipLimits::kRatioFloor && comp > 0 &&
-        static_cast<double>(size) / static_cast<double>(comp) > limits_.max_ratio)
-      return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) + " bytes from " +
-                                             std::to_string(comp) + " compressed, a ratio over " +
-                                             std::to_string(static_cast<int>(limits_.max_ratio)) + ":1");
-    return std::nullopt;
-  };
+  auto too_big = [&](uint64_t size, const char* what) { return over_limits(limits_, name, size, comp, what); };
   uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
   if (auto s = too_big(declared, "declares")) return *s;
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)

@@ -56,6 +56,11 @@ class ZipArchive {
   // ZIP-level encryption.
   Result<std::string> read(size_t index) const;
 
+  // Checks the sizes entry `index` declares in the central directory against
+  // the limits (EPUB_ZIP_BOMB), without inflating anything. Cheap; read()
+  // applies the same test plus the actual-size checks.
+  Status check_declared(size_t index) const;
+
   // True when the entry is stored (not compressed).
   bool is_stored(size_t index) const;
 
