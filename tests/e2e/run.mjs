@@ -193,6 +193,12 @@ const flows = {
     // The table has one column per chosen tokenizer.
     for (const t of tokenizers) await page.getByRole('columnheader', { name: new RegExp(`^${t}`) }).waitFor();
     await shot(page, 'results-1440');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'results-1440-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await shot(page, 'results-768');
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // CSV export of what is shown.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
@@ -209,6 +215,9 @@ const flows = {
     await chart.locator('canvas').first().waitFor();
     await page.getByRole('img', { name: 'Words versus tokens' }).locator('canvas').first().waitFor();
     await shot(page, 'charts-1440');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'charts-1440-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByRole('tab', { name: 'Compare tokenizers' }).click();
     await page.getByRole('img', { name: /Difference in tokens per book/ }).locator('canvas').first().waitFor();
     await shot(page, 'compare-1440');

@@ -141,8 +141,8 @@ export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokeni
       },
       legend: { top: 0 },
       grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
-      xAxis: { type: 'value', name: 'words', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      yAxis: { type: 'value', name: 'tokens', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      xAxis: { type: 'value', name: 'words', min: 0, nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      yAxis: { type: 'value', name: 'tokens', min: 0, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
       dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 }],
       series: tokenizers.flatMap((t, i) => {
         const fit = linearFit(ok.map((b) => b.words), ok.map((b) => b.tokens[t] ?? 0));

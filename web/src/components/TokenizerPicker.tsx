@@ -48,7 +48,7 @@ export function TokenizerPicker({
       <div className="row">
         <input
           type="search"
-          placeholder="Search by id, name or family"
+          placeholder="Search tokenizers"
           aria-label="Search tokenizers"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
