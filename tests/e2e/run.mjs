@@ -84,12 +84,16 @@ function makeLibraries() {
 
 async function startServer(lib) {
   if (args.url) return args.url.replace(/\/$/, '');
-  const webOut = path.resolve(args['web-out'] ?? path.join(root, 'build/web'));
+  const webOut = path.resolve(args['web-out'] ?? path.join(path.dirname(path.resolve(args.epubtok)), 'web'));
   const b = spawnSync(path.join(root, 'scripts/build-web'), [webOut], { encoding: 'utf8' });
   check(b.status === 0, `build-web failed: ${b.stdout}${b.stderr}`);
   const dataDir = path.join(tmp, 'data');
   const serveArgs = ['serve', '--port', '0', '--library', lib, '--data-dir', dataDir];
-  if (args['web-dir-flag'] !== 'none') serveArgs.push(args['web-dir-flag'] ?? '--web-dir', webOut);
+  // Point the server at the fresh UI build if it has an option for that;
+  // otherwise it serves its default (build/web beside the binary).
+  const help = spawnSync(args.epubtok, ['serve', '--help'], { encoding: 'utf8' });
+  const webFlag = /(--(?:web|static|ui)[-_a-z]*)\b/.exec(`${help.stdout}${help.stderr}`)?.[1];
+  if (webFlag) serveArgs.push(webFlag, webOut);
   server = spawn(args.epubtok, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (d) => (stderr += d));

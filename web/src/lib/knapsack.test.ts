@@ -116,7 +116,7 @@ describe('solveKnapsack', () => {
       expect(sel.weight).toBeLessThanOrEqual(budget);
       expect(sel.value).toBeGreaterThanOrEqual(selectGreedyWords(items, budget).value);
       // Generous for a loaded 2-core CI machine; typical runs are far faster.
-      expect(ms).toBeLessThan(1500);
+      expect(ms).toBeLessThan(2500);
     }
   });
 });
