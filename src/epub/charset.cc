@@ -150,7 +150,8 @@ std::string sniff_encoding(std::string_view b) {
   return {};
 }
 
-Result<std::string> decode_to_utf8(std::string_view bytes, std::string_view doc_name) {
+Result<std::string> decode_to_utf8(std::string owned, std::string_view doc_name) {
+  std::string_view bytes = owned;
   std::string label = sniff_encoding(bytes);
   std::string lower_label = lower(label);
   // BOM- or NUL-pattern-detected UTF-16 really is UTF-16.
@@ -161,14 +162,19 @@ Result<std::string> decode_to_utf8(std::string_view bytes, std::string_view doc_
   if (utf16_bytes && (lower_label == "utf-16le" || lower_label == "utf-16be")) {
     return convert_with_icu(bytes, label, label, doc_name);
   }
-  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.remove_prefix(3);
+  bool bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0;
+  if (bom) bytes.remove_prefix(3);
+  auto pass_through = [&]() -> std::string {
+    if (bom) owned.erase(0, 3);
+    return std::move(owned);
+  };
   if (label.empty()) {
-    if (is_valid_utf8(bytes)) return std::string(bytes);
+    if (is_valid_utf8(bytes)) return pass_through();
     return convert_with_icu(bytes, "windows-1252", "windows-1252 (undeclared)", doc_name);
   }
   std::string icu_name = canonical_label(label);
   if (icu_name.empty()) {
-    if (is_valid_utf8(bytes)) return std::string(bytes);
+    if (is_valid_utf8(bytes)) return pass_through();
     return repair_utf8(bytes);
   }
   return convert_with_icu(bytes, icu_name, label, doc_name);

@@ -27,7 +27,9 @@ std::string sniff_encoding(std::string_view bytes);
 // A byte order mark is removed. An unknown or unsupported label returns
 // EPUB_UNKNOWN_ENCODING naming the label and `doc_name`. Thread-safe (an ICU
 // converter is opened per call).
-Result<std::string> decode_to_utf8(std::string_view bytes, std::string_view doc_name);
+// Takes `bytes` by value so that the common case (UTF-8 already) moves the
+// buffer through without a copy.
+Result<std::string> decode_to_utf8(std::string bytes, std::string_view doc_name);
 
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or values
 // past U+10FFFF).

@@ -8,7 +8,7 @@ namespace epubtok::epub {
 namespace {
 
 std::string decode(std::string_view bytes) {
-  Result<std::string> r = decode_to_utf8(bytes, "doc.xhtml");
+  Result<std::string> r = decode_to_utf8(std::string(bytes), "doc.xhtml");
   EXPECT_TRUE(r.is_ok()) << r.status().to_string();
   return r.is_ok() ? *r : std::string();
 }

@@ -157,7 +157,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   if (zip.find("META-INF/encryption.xml")) {
     Result<std::string> xml = read_entry(zip, "META-INF/encryption.xml");
     if (!xml) return xml.status();
-    Result<std::string> utf8 = decode_to_utf8(*xml, "META-INF/encryption.xml");
+    Result<std::string> utf8 = decode_to_utf8(std::move(*xml), "META-INF/encryption.xml");
     if (!utf8) return utf8.status();
     Result<std::vector<EncryptedEntry>> enc = parse_encryption(*utf8);
     if (!enc) return enc.status();
@@ -173,7 +173,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     return Result<Book>(ErrorCode::kMissingContainer, "META-INF/container.xml is not in the archive");
   Result<std::string> container_raw = read_entry(zip, "META-INF/container.xml");
   if (!container_raw) return container_raw.status();
-  Result<std::string> container = decode_to_utf8(*container_raw, "META-INF/container.xml");
+  Result<std::string> container = decode_to_utf8(std::move(*container_raw), "META-INF/container.xml");
   if (!container) return container.status();
   Result<std::string> opf_path = parse_container(*container);
   if (!opf_path) return opf_path.status();
@@ -181,7 +181,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   if (!opf_idx) return Result<Book>(ErrorCode::kMissingOpf, "package document " + *opf_path + " is not in the archive");
   Result<std::string> opf_raw = zip.read(*opf_idx);
   if (!opf_raw) return opf_raw.status();
-  Result<std::string> opf_utf8 = decode_to_utf8(*opf_raw, *opf_path);
+  Result<std::string> opf_utf8 = decode_to_utf8(std::move(*opf_raw), *opf_path);
   if (!opf_utf8) return opf_utf8.status();
   Result<Package> pkg_r = parse_opf(*opf_utf8, *opf_path);
   if (!pkg_r) return pkg_r.status();
@@ -194,7 +194,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (auto idx = zip.find(pkg.nav_path)) {
       Result<std::string> raw = zip.read(*idx);
       if (!raw) return raw.status();
-      Result<std::string> utf8 = decode_to_utf8(*raw, pkg.nav_path);
+      Result<std::string> utf8 = decode_to_utf8(std::move(*raw), pkg.nav_path);
       if (utf8) nav = parse_nav(*utf8, pkg.nav_path);
       else book.warnings.push_back(utf8.status().message());
     } else {
@@ -205,7 +205,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (auto idx = zip.find(pkg.ncx_path)) {
       Result<std::string> raw = zip.read(*idx);
       if (!raw) return raw.status();
-      Result<std::string> utf8 = decode_to_utf8(*raw, pkg.ncx_path);
+      Result<std::string> utf8 = decode_to_utf8(std::move(*raw), pkg.ncx_path);
       if (utf8) {
         Result<std::vector<NavEntry>> toc = parse_ncx(*utf8, pkg.ncx_path);
         if (toc) nav.toc = std::move(*toc);
@@ -258,7 +258,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (is_text_media_type(item.media_type)) {
       Result<std::string> raw = zip.read(*idx);
       if (!raw) return raw.status();
-      Result<std::string> utf8 = decode_to_utf8(*raw, ch.href);
+      Result<std::string> utf8 = decode_to_utf8(std::move(*raw), ch.href);
       if (!utf8) return utf8.status();
       HtmlText extracted = extract_html_text(*utf8);
       ch.text = std::move(extracted.text);

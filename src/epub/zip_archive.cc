@@ -158,30 +158,37 @@ Result<std::string> ZipArchive::read(size_t index) const {
     if (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_NOPASSWD) return Result<std::string>(ErrorCode::kDrm, msg);
     return Result<std::string>(ErrorCode::kZipCorrupt, msg);
   }
+  // Read what the header claims in one call (bounded, so a lying header
+  // cannot make us allocate much), then drain the rest through a small stack
+  // buffer: the header may have lied low, and appending grows the string
+  // without zero-filling memory we would then discard.
   std::string out;
-  // Reserve what the header claims, bounded: a lying header must not make
-  // us allocate, and the string grows geometrically if it lied low.
-  out.reserve(static_cast<size_t>(std::min<uint64_t>(declared, 64ull << 20)));
-  constexpr size_t kChunk = 256 * 1024;
+  auto fail = [&](zip_file_t* file) -> Status {
+    zip_error_t* e = zip_file_get_error(file);
+    int ze = zip_error_code_zip(e);
+    std::string msg = "entry " + name + " is damaged: " + zip_error_strerror(e);
+    zip_fclose(file);
+    if (ze == ZIP_ER_EOF || ze == ZIP_ER_READ)
+      return Status(ErrorCode::kZipTruncated, "entry " + name + " is cut short: " + msg);
+    return Status(ErrorCode::kZipCorrupt, msg);
+  };
+  size_t want = static_cast<size_t>(std::min<uint64_t>(declared, 64ull << 20));
+  if (want > 0) {
+    out.resize(want);
+    zip_int64_t r = zip_fread(f, out.data(), want);
+    if (r < 0) return fail(f);
+    out.resize(static_cast<size_t>(r));
+  }
+  char buf[64 * 1024];
   while (true) {
-    size_t old = out.size();
-    out.resize(old + kChunk);
-    zip_int64_t r = zip_fread(f, out.data() + old, kChunk);
-    if (r < 0) {
-      zip_error_t* e = zip_file_get_error(f);
-      int ze = zip_error_code_zip(e);
-      std::string msg = "entry " + name + " is damaged: " + zip_error_strerror(e);
-      zip_fclose(f);
-      if (ze == ZIP_ER_EOF || ze == ZIP_ER_READ)
-        return Result<std::string>(ErrorCode::kZipTruncated, "entry " + name + " is cut short: " + msg);
-      return Result<std::string>(ErrorCode::kZipCorrupt, msg);
-    }
-    out.resize(old + static_cast<size_t>(r));
+    zip_int64_t r = zip_fread(f, buf, sizeof buf);
+    if (r < 0) return fail(f);
+    if (r == 0) break;
+    out.append(buf, static_cast<size_t>(r));
     if (auto s = too_big(out.size(), "inflates to at least")) {
       zip_fclose(f);
       return *s;
     }
-    if (r == 0) break;
   }
   int close_err = zip_fclose(f);
   if (close_err != 0) {
