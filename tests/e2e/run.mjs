@@ -122,6 +122,26 @@ async function newPage(ctx, width, errors, label) {
   return page;
 }
 
+// Lighthouse-style basics: every form control and button has an accessible name.
+async function checkLabels(page, where) {
+  const unlabelled = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea, button, [role="button"], [role="tab"], a[href]')) {
+      if (el.closest('[hidden]') || el.type === 'hidden') continue;
+      const by = el.getAttribute('aria-labelledby');
+      const named =
+        (el.getAttribute('aria-label') ?? '').trim() ||
+        (by && by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join('').trim()) ||
+        (el.labels && [...el.labels].map((l) => l.textContent).join('').trim()) ||
+        (['BUTTON', 'A'].includes(el.tagName) || el.getAttribute('role') ? el.textContent.trim() : '') ||
+        (el.getAttribute('title') ?? '').trim();
+      if (!named) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+  check(unlabelled.length === 0, `unlabelled controls on ${where}:\n${unlabelled.join('\n')}`);
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
@@ -186,6 +206,7 @@ const flows = {
     await pickTokenizers(page, tokenizers);
     const folder = page.getByLabel('Library folder', { exact: true });
     await folder.fill(libs.small);
+    await checkLabels(page, 'the setup screen');
     await shot(page, 'setup-1440');
     await page.getByRole('button', { name: 'Count tokens' }).click();
     await page.waitForURL(/\/jobs\//);
@@ -196,6 +217,7 @@ const flows = {
     check(job.status === 'completed', `job ended ${job.status}`);
     // The table has one column per chosen tokenizer.
     for (const t of tokenizers) await page.getByRole('columnheader', { name: new RegExp(`^${t}`) }).waitFor();
+    await checkLabels(page, 'the results screen');
     await shot(page, 'results-1440');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot(page, 'results-1440-dark');
@@ -212,6 +234,15 @@ const flows = {
     check(lines.length === job.results.results.length + 1, `CSV has ${lines.length - 1} rows, expected ${job.results.results.length}`);
     const first = job.results.results.find((b) => b.status === 'ok');
     check(csv.includes(String(first.token_counts[tokenizers[0]])), 'CSV lacks the token count of the first book');
+
+    // Per-book drill-down: chapters as a chart and a table.
+    const okTitle = titleOf(first);
+    await page.getByRole('button', { name: `${okTitle}: chapter details` }).click();
+    await page.getByRole('table', { name: `Chapters of ${okTitle}` }).waitFor();
+    await page.getByRole('img', { name: 'Tokens and words per chapter' }).locator('canvas').first().waitFor();
+    check((await page.getByRole('table', { name: `Chapters of ${okTitle}` }).locator('tbody tr').count()) === first.chapters.length, 'chapter table rows differ from the book\'s chapters');
+    await shot(page, 'book-1440');
+    await page.getByRole('button', { name: 'Close details' }).click();
 
     // Charts.
     await page.getByRole('tab', { name: 'Charts' }).click();
@@ -235,6 +266,7 @@ const flows = {
     await page.getByText(/No book fits in 1 tokens/).waitFor();
     await page.getByRole('tab', { name: 'Cost' }).click();
     await page.getByText('Prices are estimates').waitFor();
+    await checkLabels(page, 'the cost tab');
     await shot(page, 'cost-1440');
 
     // Phone width: the same job and the setup screen.

@@ -1,5 +1,5 @@
 import * as Tabs from '@radix-ui/react-tabs';
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResultsDocument } from '../api/types';
 import { flattenBooks, tokenizerIds, type FlatBook } from '../lib/books';
 import { explainError } from '../lib/errors';
@@ -18,10 +18,16 @@ const chartFallback = <Skeleton lines={5} height="2.5rem" />;
 
 function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers: string[]; onClose: () => void }) {
   const chapters = book.row.chapters ?? [];
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // Bring the details into view and move keyboard focus there.
+    heading.current?.scrollIntoView?.({ block: 'start' });
+    heading.current?.focus({ preventScroll: true });
+  }, [book]);
   return (
     <section className="card" aria-labelledby="book-h">
       <div className="row">
-        <h2 id="book-h" style={{ margin: 0 }}>{book.title}</h2>
+        <h2 id="book-h" ref={heading} tabIndex={-1} style={{ margin: 0 }}>{book.title}</h2>
         <span className="spacer" />
         <button type="button" onClick={onClose}>Close details</button>
       </div>
