@@ -82,8 +82,11 @@ function makeLibraries() {
   return { lib, small, big };
 }
 
-async function startServer(lib) {
+let serverArgs = null;
+
+async function startServer(lib, port = '0') {
   if (args.url) return args.url.replace(/\/$/, '');
+  if (serverArgs) return spawnServer(serverArgs.map((a, i) => (serverArgs[i - 1] === '--port' ? port : a)));
   const webOut = path.resolve(args['web-out'] ?? path.join(path.dirname(path.resolve(args.epubtok)), 'web'));
   const b = spawnSync(path.join(root, 'scripts/build-web'), [webOut], { encoding: 'utf8' });
   check(b.status === 0, `build-web failed: ${b.stdout}${b.stderr}`);
@@ -94,6 +97,11 @@ async function startServer(lib) {
   const help = spawnSync(args.epubtok, ['serve', '--help'], { encoding: 'utf8' });
   const webFlag = /(--(?:web|static|ui)[-_a-z]*)\b/.exec(`${help.stdout}${help.stderr}`)?.[1];
   if (webFlag) serveArgs.push(webFlag, webOut);
+  serverArgs = serveArgs;
+  return spawnServer(serveArgs);
+}
+
+async function spawnServer(serveArgs) {
   server = spawn(args.epubtok, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (d) => (stderr += d));
@@ -114,7 +122,11 @@ async function newPage(ctx, width, errors, label) {
   await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
   page.setDefaultTimeout(TIMEOUT);
   page.on('console', (m) => {
-    if (m.type() === 'error' && !(page.allowFailedLoads && /Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))) {
+    const text = m.text();
+    const expected =
+      (page.allowFailedLoads && /Failed to load resource: the server responded with a status of 4\d\d/.test(text)) ||
+      (page.allowNetErrors && /Failed to load resource: net::ERR_|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE/.test(text));
+    if (m.type() === 'error' && !expected) {
       errors.push(`[${label}] console.error: ${m.text()}`);
     }
   });
@@ -408,6 +420,36 @@ const flows = {
     await phone.getByRole('list', { name: 'Problems' }).waitFor();
     await shot(phone, 'import-invalid-390');
     await phone.close();
+    await page.close();
+  },
+
+  // kill -9 the server mid-job, start it again on the same port and data
+  // directory: the page shows the interruption, then the resumed job completes.
+  async restart({ ctx, base, libs, errors, tokenizers }) {
+    if (args.url) return;
+    const page = await newPage(ctx, 1440, errors, 'restart');
+    page.allowNetErrors = true; // the server is down for a moment on purpose
+    await page.goto(base + '/');
+    await pickTokenizers(page, tokenizers);
+    await page.getByLabel('Library folder', { exact: true }).fill(libs.big);
+    await page.getByRole('button', { name: 'Count tokens' }).click();
+    await page.waitForURL(/\/jobs\//);
+    const jobId = jobIdFromUrl(page.url());
+    await page.getByRole('list', { name: 'Finished books' }).locator('li').first().waitFor();
+    const port = new URL(base).port;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGKILL');
+    await exited;
+    const again = await startServer(null, port);
+    check(again === base, `restarted server is at ${again}, not ${base}`);
+    await page.getByText(/interrupted/).first().waitFor({ timeout: 120_000 });
+    const job = await expectRowsMatch(page, base, jobId);
+    check(job.status === 'completed', `resumed job ended ${job.status}`);
+    const names = job.results.results.map((b) => b.file_path);
+    check(new Set(names).size === names.length, 'a book was counted twice after the restart');
+    check(names.length === listEpubs(libs.big).length, `resumed job has ${names.length} books, expected ${listEpubs(libs.big).length}`);
+    await page.getByText(/resumed with/).first().waitFor();
+    await shot(page, 'restarted-1440');
     await page.close();
   },
 };
