@@ -75,7 +75,7 @@ struct Compressed {
 Compressed deflate_entry(const ZipEntry& e) {
   Compressed c;
   z_stream zs{};
-  if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
+  if (deflateInit2(&zs, e.deflate_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
   static const std::string kZeros(1 << 20, '\0');
   uint64_t remaining = e.zero_fill > 0 ? e.zero_fill : e.data.size();
   size_t pos = 0;

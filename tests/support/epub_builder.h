@@ -29,6 +29,7 @@ struct ZipEntry {
   std::string name;  // UTF-8; see cp437_name
   std::string data;  // the uncompressed bytes (ignored when zero_fill > 0)
   ZipMethod method = ZipMethod::kDeflate;
+  int deflate_level = 6;  // zlib level; 6 is what most EPUB tools use
   // Bit 3: sizes and CRC follow the data in a data descriptor, zero in the
   // local header (as streaming writers do).
   bool data_descriptor = false;

@@ -1,0 +1,41 @@
+// Made-up EPUB libraries for `make run`, tests and benchmarks. All text comes
+// from generate_prose()/generate_book() (prose.h), so nothing is copied from
+// real books; everything is deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace epubtok::testing {
+
+// Writes the small sample library (7 books) into `dir` (created if needed)
+// and returns the paths written, in a fixed order:
+//   the-lantern-keeper.epub   EPUB 2, English, NCX + guide, cover/title page/
+//                             colophon, a windows-1252 tag-soup chapter with
+//                             named entities
+//   le-jardin-des-heures.epub EPUB 3, French, nav + landmarks, front/back
+//                             matter, series (belongs-to-collection, #2)
+//   die-stille-stadt.epub     EPUB 3, German, a linear="no" notes page,
+//                             calibre:series metadata
+//   yama-no-tegami.epub       EPUB 3, Japanese with ruby furigana
+//   hehe-de-gushi.epub        EPUB 3, Chinese (zh-Hans)
+//   dalnyaya-doroga.epub      EPUB 2, Russian, NCX
+//   al-bahr-al-qadim.epub     EPUB 3, Arabic, right-to-left
+// Throws std::runtime_error when a file cannot be written.
+std::vector<std::string> make_sample_library(const std::string& dir);
+
+// Writes a benchmark library of `n_books` books totalling about `target_mb`
+// MB (10^6 bytes) of EPUB files into `dir`, and returns their paths. Book
+// sizes vary from 0.5× to 1.5× the mean. The mix imitates real books:
+// - about 65% of each file is deflated XHTML chapters of generated prose
+//   (~150 KB of text per chapter; languages: 60% English, 20% French/German/
+//   Spanish, 8% Russian, 12% Chinese/Japanese), sized by measuring the
+//   first chapter's compression ratio;
+// - about 35% is stored binary data: a random-bytes "cover.jpg" (200–600 KB)
+//   plus a few smaller "images/figN.jpg", as JPEGs are incompressible.
+// Every 4th book is EPUB 2 (NCX), the rest EPUB 3 (nav). Throws
+// std::runtime_error when a file cannot be written.
+std::vector<std::string> make_library(const std::string& dir, int n_books, double target_mb, uint64_t seed);
+
+}  // namespace epubtok::testing
