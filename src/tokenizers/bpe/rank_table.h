@@ -42,6 +42,20 @@ class RankTable {
       }
     }
   }
+  // find() for a key inside a larger buffer: `readable` >= n bytes may be
+  // read from p, which lets a short key load as one unaligned 8-byte word
+  // instead of a variable-length copy. Same result as find(p, n).
+  Rank find_in_buffer(const unsigned char* p, size_t n, size_t readable) const {
+    if (n == 0 || n > 8 || readable < 8 || slots_.empty()) return find(p, n);
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (n < 8) word &= (uint64_t{1} << (8 * n)) - 1;
+    for (size_t i = hash(word, p, n) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.rank == kNoRank) return kNoRank;
+      if (s.word == word && s.len == n) return s.rank;
+    }
+  }
   Rank find(std::string_view bytes) const {
     return find(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   }

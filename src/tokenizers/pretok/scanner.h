@@ -26,6 +26,8 @@
 #include <optional>
 #include <string_view>
 
+#include "tokenizers/pretok/scanner_impl.h"
+
 namespace epubtok::tokenizers::pretok {
 
 enum class PatternFamily { kCl100k, kO200k, kGpt2 };
@@ -46,14 +48,18 @@ size_t gpt2_piece_end(std::string_view text, size_t pos);
 // pieces concatenate to `text`. Empty text yields nothing.
 template <typename F>
 void for_each_piece(PatternFamily family, std::string_view text, F&& f) {
-  size_t (*end_of)(std::string_view, size_t) = family == PatternFamily::kCl100k ? &cl100k_piece_end
-                                               : family == PatternFamily::kO200k  ? &o200k_piece_end
-                                                                                  : &gpt2_piece_end;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = end_of(text, pos);
-    f(text.substr(pos, end - pos));
-    pos = end;
+  auto run = [&](auto end_of) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t end = end_of(text, pos);
+      f(text.substr(pos, end - pos));
+      pos = end;
+    }
+  };
+  switch (family) {
+    case PatternFamily::kCl100k: run([](std::string_view t, size_t p) { return detail::cl100k_end(t, p); }); break;
+    case PatternFamily::kO200k: run([](std::string_view t, size_t p) { return detail::o200k_end(t, p); }); break;
+    case PatternFamily::kGpt2: run([](std::string_view t, size_t p) { return detail::gpt2_end(t, p); }); break;
   }
 }
 

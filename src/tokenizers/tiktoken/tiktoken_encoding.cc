@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -138,6 +139,7 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
     }
   }
   enc->ranks_ = bpe::RankTable(tokens);
+  enc->split_ = bpe::SplitFilter(tokens);
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
 
   if (specials) {
@@ -221,28 +223,57 @@ void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary,
   if (segment < text.size()) ordinary(text.substr(segment));
 }
 
+uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+  PieceCache& cache = PieceCache::local();
+  if (piece.size() <= 8 && readable >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (piece.size() < 8) word &= (uint64_t{1} << (8 * piece.size())) - 1;
+    size_t slot;
+    const int64_t hit = cache.find_short(cache_owner_, word, piece.size(), slot);
+    if (hit >= 0) return static_cast<uint64_t>(hit);
+    uint32_t n = 1;
+    if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) {
+      n = static_cast<uint32_t>(bpe::count_piece(ranks_, piece));
+    }
+    cache.store_short(slot, cache_owner_, word, piece.size(), n);
+    return n;
+  }
+  if (ranks_.find_in_buffer(p, piece.size(), readable) != bpe::kNoRank) return 1;
+  if (piece.size() > PieceCache::kMaxKey) return bpe::count_piece(ranks_, piece);
+  uint64_t slot;
+  const int64_t hit = cache.find(cache_owner_, piece, slot);
+  if (hit >= 0) return static_cast<uint64_t>(hit);
+  const size_t n = bpe::count_piece(ranks_, piece);
+  cache.store(slot, cache_owner_, piece, static_cast<uint32_t>(n));
+  return n;
+}
+
 uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
   uint64_t total = 0;
-  PieceCache& cache = PieceCache::local();
-  const uint64_t owner = cache_owner_;
+  const char* text_end = text.data() + text.size();
   for_each_piece(text, [&](std::string_view piece) {
+    const size_t readable = static_cast<size_t>(text_end - piece.data());
+    if (piece.size() <= PieceCache::kMaxKey) {
+      total += count_piece_cached(piece, readable);
+      return;
+    }
     if (ranks_.find(piece) != bpe::kNoRank) {
       ++total;
       return;
     }
-    if (piece.size() <= PieceCache::kMaxKey) {
-      uint64_t slot;
-      int64_t hit = cache.find(owner, piece, slot);
-      if (hit >= 0) {
-        total += static_cast<uint64_t>(hit);
-        return;
-      }
-      const size_t n = bpe::count_piece(ranks_, piece);
-      cache.store(slot, owner, piece, static_cast<uint32_t>(n));
-      total += n;
-      return;
+    // Long piece (CJK clause, run without spaces): cut it at the positions
+    // no token can span (split_filter.h) and count the chunks, which are
+    // short and repeat, so they mostly hit the whole-token lookup or cache.
+    size_t chunk = 0;
+    for (size_t b = 1; b < piece.size(); ++b) {
+      if ((static_cast<unsigned char>(piece[b]) & 0xC0) == 0x80) continue;  // split only at code point starts
+      if (!split_.can_split(piece, b)) continue;
+      total += count_piece_cached(piece.substr(chunk, b - chunk), static_cast<size_t>(text_end - piece.data()) - chunk);
+      chunk = b;
     }
-    total += bpe::count_piece(ranks_, piece);
+    total += count_piece_cached(piece.substr(chunk), readable - chunk);
   });
   return total;
 }

@@ -15,6 +15,7 @@
 
 #include "core/status.h"
 #include "tokenizers/bpe/rank_table.h"
+#include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/pretok/regex_pretokenizer.h"
 #include "tokenizers/pretok/scanner.h"
 #include "tokenizers/tokenizer.h"
@@ -76,12 +77,16 @@ class TiktokenEncoding final : public Tokenizer {
   void for_each_piece(std::string_view text, F&& f) const;
   // Calls ordinary(segment) / special(id) over `text` split at special
   // tokens (when allowed).
+  // Token count of one piece: whole-piece lookup, piece cache, BPE.
+  uint64_t count_piece_cached(std::string_view piece, size_t readable) const;
+
   template <typename Ordinary, typename Special>
   void split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const;
 
   TokenizerInfo info_;
   EncodingOptions options_;
   bpe::RankTable ranks_;
+  bpe::SplitFilter split_;  // exact split points of long pieces (count path)
   std::optional<pretok::PatternFamily> family_;
   std::shared_ptr<const pretok::RegexPretokenizer> regex_;
   std::vector<std::pair<std::string, uint32_t>> specials_;
