@@ -1,0 +1,113 @@
+#include "tokenizers/hf/added_tokens.h"
+
+#include "tokenizers/hf/unicode.h"
+
+namespace epubtok::tokenizers::hf {
+
+void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<AddedToken> tokens) {
+  patterns_ = std::move(patterns);
+  tokens_ = std::move(tokens);
+  nodes_.assign(1, Node{});
+  edges_.clear();
+  for (size_t p = 0; p < patterns_.size(); ++p) {
+    const std::string& pat = patterns_[p];
+    if (pat.empty()) continue;
+    first_byte_[static_cast<unsigned char>(pat[0])] = true;
+    uint32_t node = 0;
+    for (unsigned char c : pat) {
+      uint64_t key = (uint64_t(node) << 8) | c;
+      auto it = edges_.find(key);
+      if (it == edges_.end()) {
+        uint32_t fresh = uint32_t(nodes_.size());
+        nodes_.push_back(Node{});
+        edges_.emplace(key, fresh);
+        node = fresh;
+      } else {
+        node = it->second;
+      }
+    }
+    // Of identical patterns the first one wins, as in the reference's automaton.
+    if (nodes_[node].pattern < 0) nodes_[node].pattern = int32_t(p);
+  }
+}
+
+int AddedTokenMatcher::longest_at(std::string_view s, size_t i, size_t* len) const {
+  int found = -1;
+  uint32_t node = 0;
+  for (size_t k = i; k < s.size(); ++k) {
+    auto it = edges_.find((uint64_t(node) << 8) | static_cast<unsigned char>(s[k]));
+    if (it == edges_.end()) break;
+    node = it->second;
+    if (nodes_[node].pattern >= 0) {
+      found = nodes_[node].pattern;
+      *len = k + 1 - i;
+    }
+  }
+  return found;
+}
+
+namespace {
+
+char32_t last_char(std::string_view s, size_t end) {
+  size_t k = end - 1;
+  while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+  size_t len;
+  return decode_utf8(s, k, &len);
+}
+
+size_t prev_char_start(std::string_view s, size_t end) {
+  size_t k = end - 1;
+  while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+  return k;
+}
+
+}  // namespace
+
+void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) const {
+  if (s.empty() || tokens_.empty()) {
+    out.push_back({0, s.size(), std::nullopt});
+    return;
+  }
+  size_t start_offset = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (!first_byte_[static_cast<unsigned char>(s[i])]) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    int p = longest_at(s, i, &len);
+    if (p < 0) {
+      ++i;
+      continue;
+    }
+    size_t start = i, stop = i + len;
+    i = stop;  // the automaton resumes after the match, kept or not
+    const AddedToken& tok = tokens_[size_t(p)];
+    if (tok.single_word) {
+      bool start_space = start == 0 || !(char_class(last_char(s, start)) & kWord);
+      size_t l2;
+      bool stop_space = stop == s.size() || !(char_class(decode_utf8(s, stop, &l2)) & kWord);
+      if (!start_space || !stop_space) continue;
+    }
+    if (tok.lstrip) {
+      size_t ns = start;
+      while (ns > 0 && (char_class(last_char(s, ns)) & kWhiteSpace)) ns = prev_char_start(s, ns);
+      start = std::max(ns, start_offset);
+    }
+    if (tok.rstrip) {
+      while (stop < s.size()) {
+        size_t l2;
+        char32_t cp = decode_utf8(s, stop, &l2);
+        if (!(char_class(cp) & kWhiteSpace)) break;
+        stop += l2;
+      }
+    }
+    if (start_offset < start) out.push_back({start_offset, start, std::nullopt});
+    out.push_back({start, stop, tok.id});
+    start_offset = stop;
+  }
+  if (start_offset != s.size()) out.push_back({start_offset, s.size(), std::nullopt});
+}
+
+}  // namespace epubtok::tokenizers::hf

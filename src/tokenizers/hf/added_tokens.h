@@ -1,0 +1,57 @@
+// Added tokens (special and not): found in the text before normalization
+// (normalized=false) or after it (normalized=true), leftmost-longest, with
+// the single_word / lstrip / rstrip rules of the reference.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace epubtok::tokenizers::hf {
+
+struct AddedToken {
+  uint32_t id = 0;
+  std::string content;
+  bool single_word = false;
+  bool lstrip = false;
+  bool rstrip = false;
+  bool normalized = true;
+  bool special = false;
+};
+
+// One part of a split: an added token (id set) or plain text.
+struct AddedSplit {
+  size_t begin, end;
+  std::optional<uint32_t> id;
+};
+
+// A set of added-token patterns. Immutable after build(); thread-safe.
+class AddedTokenMatcher {
+ public:
+  // `patterns[i]` is what to look for (the content, normalized when the
+  // token is); `tokens[i]` its token.
+  void build(std::vector<std::string> patterns, std::vector<AddedToken> tokens);
+  bool empty() const { return tokens_.empty(); }
+
+  // Cuts `s` into added tokens and the text between them, covering all of
+  // `s` (an empty `s` gives one empty text part).
+  void split(std::string_view s, std::vector<AddedSplit>& out) const;
+
+ private:
+  // Longest pattern starting at s[i]: its index, or -1.
+  int longest_at(std::string_view s, size_t i, size_t* len) const;
+
+  std::vector<std::string> patterns_;
+  std::vector<AddedToken> tokens_;
+  struct Node {
+    int32_t pattern = -1;
+  };
+  std::vector<Node> nodes_;
+  std::unordered_map<uint64_t, uint32_t> edges_;
+  bool first_byte_[256] = {};
+};
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,456 @@
+// The BPE model. Hand-written (not a library) because it is the product's
+// hot loop: ids-only merging over a flat open-addressing pair table.
+//
+// Semantics follow the reference's merge_word/merge_all exactly: initial
+// symbols per character (with continuing_subword_prefix on non-first and
+// end_of_word_suffix on the last), byte_fallback to <0xXX> tokens, unk
+// fusing, then repeatedly merge the adjacent pair with the lowest merge rank,
+// leftmost first.
+//
+// Performance notes (measured on llama-3/gemma-3, see bench/hf):
+//  - Short pieces (the common case after a regex pre-tokenizer) use a
+//    vector scan with cached pair ranks: O(n^2) compares but n is small and
+//    it stays in cache. Long pieces (SentencePiece models without a
+//    pre-tokenizer see whole paragraphs) use a heap over a linked list.
+//  - Byte-level models are re-keyed to raw bytes at load, so the input is
+//    never mapped to the GPT-2 alphabet and each byte's id is a table lookup.
+//  - SentencePiece models are cut before every "▁" that no vocabulary entry
+//    straddles (checked at load), so the tokenizer can cache paragraph parts.
+#include <algorithm>
+#include <cstring>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tokenizers/hf/json_util.h"
+#include "tokenizers/hf/model.h"
+#include "tokenizers/hf/pre_tokenizers.h"
+#include "tokenizers/hf/unicode.h"
+
+namespace epubtok::tokenizers::hf {
+namespace json = boost::json;
+namespace {
+
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+class PairMap {
+ public:
+  struct Entry {
+    uint32_t rank;
+    uint32_t id;
+  };
+  void reserve(size_t n) {
+    size_t cap = 16;
+    while (cap < n * 2) cap <<= 1;
+    keys_.assign(cap, kEmpty);
+    vals_.assign(cap, Entry{kNone, kNone});
+    mask_ = cap - 1;
+  }
+  // Later merges of the same pair replace earlier ones (as a hash map insert does).
+  void insert(uint32_t a, uint32_t b, Entry e) {
+    uint64_t key = (uint64_t(a) << 32) | b;
+    size_t i = slot(key);
+    while (keys_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
+    keys_[i] = key;
+    vals_[i] = e;
+  }
+  const Entry* find(uint32_t a, uint32_t b) const {
+    uint64_t key = (uint64_t(a) << 32) | b;
+    size_t i = slot(key);
+    while (true) {
+      uint64_t k = keys_[i];
+      if (k == key) return &vals_[i];
+      if (k == kEmpty) return nullptr;
+      i = (i + 1) & mask_;
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t(0);
+  size_t slot(uint64_t key) const { return size_t((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_; }
+  std::vector<uint64_t> keys_;
+  std::vector<Entry> vals_;
+  size_t mask_ = 0;
+};
+
+std::string byte_token(unsigned char b) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string s = "<0x";
+  s += kHex[b >> 4];
+  s += kHex[b & 15];
+  s += '>';
+  return s;
+}
+
+class BpeModel final : public Model {
+ public:
+  BpeModel(const json::object& o, const std::string& path, const ModelOptions& options) {
+    raw_ = options.byte_level_input;
+    if (has_non_null(o, "dropout")) {
+      double d = get_double(o, "dropout", path, 0.0);
+      if (d != 0.0) fail_unsupported(path + ".dropout", "BPE option", "dropout (random merges cannot be counted)");
+    }
+    if (has_non_null(o, "unk_token")) unk_token_ = get_string(o, "unk_token", path);
+    prefix_ = get_string(o, "continuing_subword_prefix", path);
+    suffix_ = get_string(o, "end_of_word_suffix", path);
+    fuse_unk_ = get_bool(o, "fuse_unk", path, false);
+    byte_fallback_ = get_bool(o, "byte_fallback", path, false);
+    ignore_merges_ = get_bool(o, "ignore_merges", path, false);
+
+    const json::value* vocab = o.if_contains("vocab");
+    if (!vocab) fail_at(path, "missing \"vocab\"");
+    const json::object& vo = need_object(*vocab, path + ".vocab");
+    vocab_.reserve(vo.size());
+    for (const auto& kv : vo) {
+      const json::value& idv = kv.value();
+      if (!idv.is_int64() && !idv.is_uint64()) {
+        fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id must be an integer");
+      }
+      int64_t id = idv.is_int64() ? idv.get_int64() : int64_t(idv.get_uint64());
+      if (id < 0 || id >= int64_t(kNone)) fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
+      vocab_[std::string(kv.key())] = uint32_t(id);
+    }
+
+    load_merges(o, path);
+
+    if (unk_token_) {
+      auto it = vocab_.find(*unk_token_);
+      if (it != vocab_.end()) unk_id_ = it->second;
+    }
+    for (int b = 0; b < 256; ++b) {
+      auto it = vocab_.find(byte_token(static_cast<unsigned char>(b)));
+      fallback_ids_[b] = it == vocab_.end() ? kNone : it->second;
+    }
+
+    if (raw_) {
+      // Re-key to raw bytes: decode each token from the GPT-2 alphabet; tokens
+      // with other characters can never be produced from byte-level input.
+      char32_t inverse_needed[256];
+      for (int b = 0; b < 256; ++b) inverse_needed[b] = byte_level_char(static_cast<unsigned char>(b));
+      std::unordered_map<char32_t, unsigned char> inverse;
+      for (int b = 0; b < 256; ++b) inverse[inverse_needed[b]] = static_cast<unsigned char>(b);
+      input_vocab_.reserve(vocab_.size());
+      for (const auto& [tok, id] : vocab_) {
+        if (!is_valid_utf8(tok)) continue;
+        std::string raw;
+        bool ok = true;
+        for (size_t i = 0; i < tok.size();) {
+          size_t len;
+          char32_t cp = decode_utf8(tok, i, &len);
+          auto it = inverse.find(cp);
+          if (it == inverse.end()) {
+            ok = false;
+            break;
+          }
+          raw.push_back(static_cast<char>(it->second));
+          i += len;
+        }
+        if (ok) input_vocab_[raw] = id;
+      }
+      for (int b = 0; b < 256; ++b) {
+        std::string s;
+        append_utf8(byte_level_char(static_cast<unsigned char>(b)), s);
+        auto it = vocab_.find(s);
+        unit_ids_[b] = it == vocab_.end() ? kNone : it->second;
+      }
+    } else {
+      // Single-character ids for the common code points.
+      char_ids_.assign(kCharTable, kNone);
+      for (const auto& [tok, id] : vocab_) {
+        if (tok.empty() || !is_valid_utf8(tok)) continue;
+        size_t len;
+        char32_t cp = decode_utf8(tok, 0, &len);
+        if (len == tok.size() && cp < kCharTable) char_ids_[cp] = id;
+      }
+      setup_sentencepiece_split();
+    }
+  }
+
+  bool tokenize(std::string_view piece, std::vector<uint32_t>& out) const override {
+    if (piece.empty()) return true;
+    if (ignore_merges_) {
+      const auto& v = raw_ ? input_vocab_ : vocab_;
+      auto it = v.find(std::string(piece));
+      if (it != v.end()) {
+        out.push_back(it->second);
+        return true;
+      }
+    }
+    thread_local std::vector<uint32_t> syms;
+    syms.clear();
+    if (!initial_symbols(piece, syms)) return false;
+    if (syms.size() <= 64) {
+      merge_small(syms);
+    } else {
+      merge_large(syms);
+    }
+    out.insert(out.end(), syms.begin(), syms.end());
+    return true;
+  }
+
+  std::optional<uint32_t> token_to_id(std::string_view token) const override {
+    auto it = vocab_.find(std::string(token));
+    if (it == vocab_.end()) return std::nullopt;
+    return it->second;
+  }
+  uint64_t vocab_size() const override { return vocab_.size(); }
+  const char* type() const override { return "BPE"; }
+
+  void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const override {
+    if (!sp_split_ || piece.size() < 8) {
+      out.push_back(piece);
+      return;
+    }
+    // Cut before each "▁" (E2 96 81) whose preceding character no vocabulary
+    // entry joins to a following "▁".
+    size_t start = 0;
+    size_t i = 1;
+    while (true) {
+      const void* hit = std::memchr(piece.data() + i, 0xE2, piece.size() - i);
+      if (!hit) break;
+      size_t p = static_cast<const char*>(hit) - piece.data();
+      i = p + 1;
+      if (p + 3 > piece.size() || piece[p + 1] != '\x96' || piece[p + 2] != '\x81') continue;
+      size_t k = p - 1;
+      while (k > 0 && (static_cast<unsigned char>(piece[k]) & 0xC0) == 0x80) --k;
+      size_t len;
+      char32_t prev = decode_utf8(piece, k, &len);
+      if (prev == 0x2581 || sp_no_cut_after_.count(prev)) continue;
+      if (p > start) out.push_back(piece.substr(start, p - start));
+      start = p;
+    }
+    out.push_back(piece.substr(start));
+  }
+
+ private:
+  static constexpr char32_t kCharTable = 0x30000;
+
+  void load_merges(const json::object& o, const std::string& path) {
+    const json::value* mv = o.if_contains("merges");
+    if (!mv) fail_at(path, "missing \"merges\"");
+    const json::array& merges = need_array(*mv, path + ".merges");
+    merges_.reserve(merges.size());
+    for (size_t i = 0; i < merges.size(); ++i) {
+      std::string mpath = path + ".merges[" + std::to_string(i) + "]";
+      std::string a, b;
+      const json::value& m = merges[i];
+      if (m.is_string()) {
+        std::string_view s = need_string(m, mpath);
+        size_t sp = s.find(' ');
+        if (sp == std::string_view::npos) fail_at(mpath, "merge \"" + std::string(s) + "\" is not two tokens separated by a space");
+        a = std::string(s.substr(0, sp));
+        b = std::string(s.substr(sp + 1));
+      } else if (m.is_array() && m.get_array().size() == 2) {
+        a = std::string(need_string(m.get_array()[0], mpath + "[0]"));
+        b = std::string(need_string(m.get_array()[1], mpath + "[1]"));
+      } else {
+        fail_at(mpath, "merge must be \"a b\" or [\"a\", \"b\"]");
+      }
+      auto ia = vocab_.find(a);
+      if (ia == vocab_.end()) fail_at(mpath, "token \"" + a + "\" is not in the vocabulary");
+      auto ib = vocab_.find(b);
+      if (ib == vocab_.end()) fail_at(mpath, "token \"" + b + "\" is not in the vocabulary");
+      if (b.size() < prefix_.size()) fail_at(mpath, "token \"" + b + "\" is shorter than continuing_subword_prefix");
+      std::string merged = a + b.substr(prefix_.size());
+      auto im = vocab_.find(merged);
+      if (im == vocab_.end()) fail_at(mpath, "merged token \"" + merged + "\" is not in the vocabulary");
+      merges_.insert(ia->second, ib->second, PairMap::Entry{uint32_t(i), im->second});
+    }
+  }
+
+  void setup_sentencepiece_split() {
+    // Only plain models: prefixes, suffixes and ignore_merges depend on
+    // where a word starts, and "▁" itself must be a known token so it never
+    // joins an unknown run.
+    if (ignore_merges_ || !prefix_.empty() || !suffix_.empty()) return;
+    if (vocab_.find("\xE2\x96\x81") == vocab_.end()) return;
+    for (const auto& [tok, id] : vocab_) {
+      if (tok.size() < 4 || !is_valid_utf8(tok)) continue;
+      char32_t prev = 0;
+      for (size_t i = 0; i < tok.size();) {
+        size_t len;
+        char32_t cp = decode_utf8(tok, i, &len);
+        if (cp == 0x2581 && i > 0 && prev != 0x2581) sp_no_cut_after_.insert(prev);
+        prev = cp;
+        i += len;
+      }
+    }
+    sp_split_ = true;
+  }
+
+  uint32_t lookup_unit(std::string_view unit) const {
+    auto it = vocab_.find(std::string(unit));
+    return it == vocab_.end() ? kNone : it->second;
+  }
+
+  bool initial_symbols(std::string_view w, std::vector<uint32_t>& syms) const {
+    uint32_t unk_pending = kNone;
+    bool has_pending = false;
+    size_t n = w.size();
+    std::string scratch;
+    for (size_t i = 0; i < n;) {
+      size_t len = raw_ ? 1 : utf8_len(static_cast<unsigned char>(w[i]));
+      bool is_first = i == 0;
+      bool is_last = i + len >= n;
+      uint32_t id;
+      bool decorated = (!is_first && !prefix_.empty()) || (is_last && !suffix_.empty());
+      if (raw_ && !decorated) {
+        id = unit_ids_[static_cast<unsigned char>(w[i])];
+      } else if (!raw_ && !decorated) {
+        size_t l2;
+        char32_t cp = decode_utf8(w, i, &l2);
+        id = cp < kCharTable ? char_ids_[cp] : lookup_unit(w.substr(i, len));
+      } else {
+        scratch.clear();
+        if (!is_first) scratch += prefix_;
+        if (raw_) {
+          append_utf8(byte_level_char(static_cast<unsigned char>(w[i])), scratch);
+        } else {
+          scratch.append(w.substr(i, len));
+        }
+        if (is_last) scratch += suffix_;
+        id = lookup_unit(scratch);
+      }
+      if (id != kNone) {
+        if (has_pending) {
+          syms.push_back(unk_pending);
+          has_pending = false;
+        }
+        syms.push_back(id);
+        i += len;
+        continue;
+      }
+      if (byte_fallback_) {
+        // The bytes of the (decorated) unit, each as <0xXX>, if all exist.
+        std::string unit;
+        if (!is_first) unit += prefix_;
+        if (raw_) {
+          append_utf8(byte_level_char(static_cast<unsigned char>(w[i])), unit);
+        } else {
+          unit.append(w.substr(i, len));
+        }
+        if (is_last) unit += suffix_;
+        bool all = true;
+        for (unsigned char c : unit) all = all && fallback_ids_[c] != kNone;
+        if (all) {
+          // A pending unk stays pending, as in the reference.
+          for (unsigned char c : unit) syms.push_back(fallback_ids_[c]);
+          i += len;
+          continue;
+        }
+      }
+      if (!unk_token_ || !unk_id_) return false;
+      if (has_pending && fuse_unk_) {
+        // extend the pending unk
+      } else {
+        if (has_pending) syms.push_back(unk_pending);
+        unk_pending = *unk_id_;
+        has_pending = true;
+      }
+      i += len;
+    }
+    if (has_pending) syms.push_back(unk_pending);
+    return true;
+  }
+
+  void merge_small(std::vector<uint32_t>& ids) const {
+    size_t n = ids.size();
+    if (n < 2) return;
+    uint32_t ranks[64], news[64];
+    auto set = [&](size_t k) {
+      const PairMap::Entry* e = merges_.find(ids[k], ids[k + 1]);
+      ranks[k] = e ? e->rank : kNone;
+      news[k] = e ? e->id : kNone;
+    };
+    for (size_t k = 0; k + 1 < n; ++k) set(k);
+    while (n > 1) {
+      uint32_t best = kNone;
+      size_t at = 0;
+      for (size_t k = 0; k + 1 < n; ++k) {
+        if (ranks[k] < best) {
+          best = ranks[k];
+          at = k;
+        }
+      }
+      if (best == kNone) break;
+      ids[at] = news[at];
+      for (size_t k = at + 1; k + 1 < n; ++k) {
+        ids[k] = ids[k + 1];
+        ranks[k] = ranks[k + 1];
+        news[k] = news[k + 1];
+      }
+      --n;
+      if (at > 0) set(at - 1);
+      if (at + 1 < n) set(at);
+    }
+    ids.resize(n);
+  }
+
+  void merge_large(std::vector<uint32_t>& ids) const {
+    size_t n = ids.size();
+    std::vector<int32_t> prev(n), next(n);
+    std::vector<bool> alive(n, true);
+    for (size_t i = 0; i < n; ++i) {
+      prev[i] = int32_t(i) - 1;
+      next[i] = i + 1 < n ? int32_t(i + 1) : -1;
+    }
+    struct Cand {
+      uint32_t rank;
+      uint32_t pos;
+      uint32_t new_id;
+      bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
+    };
+    std::priority_queue<Cand, std::vector<Cand>, std::greater<Cand>> heap;
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (const PairMap::Entry* e = merges_.find(ids[i], ids[i + 1])) heap.push({e->rank, uint32_t(i), e->id});
+    }
+    while (!heap.empty()) {
+      Cand top = heap.top();
+      heap.pop();
+      size_t p = top.pos;
+      if (!alive[p] || next[p] < 0) continue;
+      size_t q = size_t(next[p]);
+      const PairMap::Entry* e = merges_.find(ids[p], ids[q]);
+      // The reference checks only the resulting id, not the rank.
+      if (!e || e->id != top.new_id) continue;
+      ids[p] = e->id;
+      alive[q] = false;
+      next[p] = next[q];
+      if (next[q] >= 0) prev[size_t(next[q])] = int32_t(p);
+      if (prev[p] >= 0) {
+        size_t l = size_t(prev[p]);
+        if (const PairMap::Entry* f = merges_.find(ids[l], ids[p])) heap.push({f->rank, uint32_t(l), f->id});
+      }
+      if (next[p] >= 0) {
+        size_t r = size_t(next[p]);
+        if (const PairMap::Entry* f = merges_.find(ids[p], ids[r])) heap.push({f->rank, uint32_t(p), f->id});
+      }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; ++i)
+      if (alive[i]) ids[w++] = ids[i];
+    ids.resize(w);
+  }
+
+  bool raw_ = false;
+  std::optional<std::string> unk_token_;
+  std::optional<uint32_t> unk_id_;
+  std::string prefix_, suffix_;
+  bool fuse_unk_ = false, byte_fallback_ = false, ignore_merges_ = false;
+  std::unordered_map<std::string, uint32_t> vocab_;
+  std::unordered_map<std::string, uint32_t> input_vocab_;
+  PairMap merges_;
+  uint32_t unit_ids_[256];
+  uint32_t fallback_ids_[256];
+  std::vector<uint32_t> char_ids_;
+  bool sp_split_ = false;
+  std::unordered_set<char32_t> sp_no_cut_after_;
+};
+
+}  // namespace
+
+std::unique_ptr<Model> make_bpe(const json::object& o, const std::string& path, const ModelOptions& options) {
+  return std::make_unique<BpeModel>(o, path, options);
+}
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,372 @@
+#include "tokenizers/hf/hf_tokenizer.h"
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tokenizers/hf/added_tokens.h"
+#include "tokenizers/hf/json_util.h"
+#include "tokenizers/hf/model.h"
+#include "tokenizers/hf/normalizers.h"
+#include "tokenizers/hf/pre_tokenizers.h"
+#include "tokenizers/hf/unicode.h"
+
+namespace epubtok::tokenizers::hf {
+namespace json = boost::json;
+namespace {
+
+// Per-thread piece → ids memo. Book text repeats the same words endlessly,
+// so most pieces are answered here without running the model.
+class PieceCache {
+ public:
+  static constexpr size_t kMaxKey = 128;
+
+  bool find(std::string_view key, uint64_t h, const uint32_t** ids, uint32_t* n) const {
+    if (slots_.empty()) return false;
+    size_t i = h & mask_;
+    while (true) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return false;
+      if (s.hash == h && s.key_len == key.size() && std::memcmp(keys_.data() + s.key_off, key.data(), key.size()) == 0) {
+        *ids = ids_.data() + s.ids_off;
+        *n = s.ids_len;
+        return true;
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+
+  void insert(std::string_view key, uint64_t h, const uint32_t* ids, size_t n) {
+    if (count_ + 1 > slots_.size() / 2) {
+      if (slots_.size() >= (size_t(1) << 20)) {
+        clear();  // bounded memory: start over rather than grow without end
+      }
+      grow();
+    }
+    size_t i = h & mask_;
+    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, uint32_t(keys_.size()), uint32_t(key.size()), uint32_t(ids_.size()), uint32_t(n)};
+    keys_.append(key);
+    ids_.insert(ids_.end(), ids, ids + n);
+    ++count_;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t key_off = 0, key_len = 0, ids_off = 0, ids_len = 0;
+  };
+  void clear() {
+    slots_.clear();
+    keys_.clear();
+    ids_.clear();
+    count_ = 0;
+  }
+  void grow() {
+    size_t cap = slots_.empty() ? (size_t(1) << 14) : slots_.size() * 2;
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    for (const Slot& s : old) {
+      if (s.hash == 0) continue;
+      size_t i = s.hash & mask_;
+      while (slots_[i].hash != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t count_ = 0;
+  std::string keys_;
+  std::vector<uint32_t> ids_;
+};
+
+PieceCache& cache_for(uint64_t serial) {
+  thread_local std::unordered_map<uint64_t, std::unique_ptr<PieceCache>> caches;
+  thread_local uint64_t last_serial = 0;
+  thread_local PieceCache* last = nullptr;
+  if (last && last_serial == serial) return *last;
+  auto& slot = caches[serial];
+  if (!slot) slot = std::make_unique<PieceCache>();
+  last_serial = serial;
+  last = slot.get();
+  return *slot;
+}
+
+std::atomic<uint64_t> g_serial{1};
+
+uint64_t post_processor_overhead(const json::value& v, const std::string& path) {
+  if (v.is_null()) return 0;
+  const json::object& o = need_object(v, path);
+  std::string_view type = get_type(o, path);
+  if (type == "ByteLevel") return 0;
+  if (type == "BertProcessing" || type == "RobertaProcessing") return 2;
+  if (type == "TemplateProcessing") {
+    const json::value* single = o.if_contains("single");
+    if (!single) fail_at(path, "missing \"single\"");
+    const json::array& items = need_array(*single, path + ".single");
+    const json::object* specials = nullptr;
+    if (const json::value* st = o.if_contains("special_tokens")) specials = &need_object(*st, path + ".special_tokens");
+    uint64_t n = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string ipath = path + ".single[" + std::to_string(i) + "]";
+      const json::object& item = need_object(items[i], ipath);
+      const json::value* sp = item.if_contains("SpecialToken");
+      if (!sp) continue;
+      std::string name = get_string(need_object(*sp, ipath + ".SpecialToken"), "id", ipath + ".SpecialToken");
+      const json::value* def = specials ? specials->if_contains(name) : nullptr;
+      if (!def) fail_at(ipath, "special token \"" + name + "\" is not in special_tokens");
+      const json::value* ids = need_object(*def, path + ".special_tokens." + name).if_contains("ids");
+      n += ids ? need_array(*ids, path + ".special_tokens." + name + ".ids").size() : 1;
+    }
+    return n;
+  }
+  if (type == "Sequence") {
+    const json::value* list = o.if_contains("processors");
+    if (!list) fail_at(path, "missing \"processors\"");
+    const json::array& arr = need_array(*list, path + ".processors");
+    uint64_t n = 0;
+    for (size_t i = 0; i < arr.size(); ++i) n += post_processor_overhead(arr[i], path + ".processors[" + std::to_string(i) + "]");
+    return n;
+  }
+  fail_unsupported(path + ".type", "post-processor", type);
+}
+
+std::string line_col(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col) + " (byte " + std::to_string(offset) + ")";
+}
+
+}  // namespace
+
+HfTokenizer::~HfTokenizer() = default;
+
+Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_view text, TokenizerInfo info,
+                                                                  const HfLoadOptions& options) {
+  json::value root;
+  {
+    json::stream_parser parser;
+    boost::system::error_code ec;
+    size_t used = parser.write(text.data(), text.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (ec) {
+      return Status(ErrorCode::kTokenizerJson, (info.source.empty() ? std::string("tokenizer.json") : info.source) +
+                                                   ": malformed JSON at " + line_col(text, used) + ": " + ec.message());
+    }
+    root = parser.release();
+  }
+  try {
+    std::shared_ptr<HfTokenizer> t(new HfTokenizer());
+    t->serial_ = g_serial.fetch_add(1);
+    const json::object& o = need_object(root, "$");
+
+    const json::value null_value;
+    auto field = [&](const char* key) -> const json::value& {
+      const json::value* v = o.if_contains(key);
+      return v ? *v : null_value;
+    };
+    const json::value* model_v = o.if_contains("model");
+    if (!model_v) fail_at("$", "missing \"model\"");
+
+    // Byte-level BPE runs on raw bytes when ByteLevel ends the pre-tokenizer.
+    bool is_bpe = model_v->is_object() && model_v->get_object().contains("merges");
+    bool raw = options.raw_byte_level && is_bpe && ends_with_byte_level(field("pre_tokenizer"));
+
+    t->normalizer_ = make_normalizer(field("normalizer"), "$.normalizer");
+    PreTokenizerOptions popt;
+    popt.raw_byte_level = raw;
+    popt.use_scanners = options.use_scanners;
+    t->pre_tokenizer_ = make_pre_tokenizer(field("pre_tokenizer"), "$.pre_tokenizer", popt);
+    ModelOptions mopt;
+    mopt.byte_level_input = raw;
+    t->model_ = make_model(*model_v, "$.model", mopt);
+    t->special_overhead_ = post_processor_overhead(field("post_processor"), "$.post_processor");
+
+    // Added tokens.
+    std::vector<std::string> raw_patterns, norm_patterns;
+    std::vector<AddedToken> raw_tokens, norm_tokens;
+    uint64_t extra = 0;
+    if (const json::value* at = o.if_contains("added_tokens"); at && !at->is_null()) {
+      const json::array& arr = need_array(*at, "$.added_tokens");
+      for (size_t i = 0; i < arr.size(); ++i) {
+        std::string ipath = "$.added_tokens[" + std::to_string(i) + "]";
+        const json::object& a = need_object(arr[i], ipath);
+        AddedToken tok;
+        int64_t id = get_int(a, "id", ipath, -1);
+        if (id < 0 || id > int64_t(UINT32_MAX)) fail_at(ipath + ".id", "missing or out of range");
+        tok.id = uint32_t(id);
+        tok.content = get_string(a, "content", ipath);
+        tok.special = get_bool(a, "special", ipath, false);
+        tok.single_word = get_bool(a, "single_word", ipath, false);
+        tok.lstrip = get_bool(a, "lstrip", ipath, false);
+        tok.rstrip = get_bool(a, "rstrip", ipath, false);
+        tok.normalized = get_bool(a, "normalized", ipath, !tok.special);
+        if (tok.content.empty()) continue;
+        if (!is_valid_utf8(tok.content)) fail_at(ipath + ".content", "is not valid UTF-8");
+        if (!t->model_->token_to_id(tok.content)) ++extra;
+        if (tok.normalized) {
+          std::string pat = tok.content;
+          if (t->normalizer_) t->normalizer_->normalize(pat);
+          norm_patterns.push_back(std::move(pat));
+          norm_tokens.push_back(std::move(tok));
+        } else {
+          raw_patterns.push_back(tok.content);
+          raw_tokens.push_back(std::move(tok));
+        }
+      }
+    }
+    t->raw_added_ = std::make_unique<AddedTokenMatcher>();
+    t->raw_added_->build(std::move(raw_patterns), std::move(raw_tokens));
+    t->normalized_added_ = std::make_unique<AddedTokenMatcher>();
+    t->normalized_added_->build(std::move(norm_patterns), std::move(norm_tokens));
+
+    info.type = t->model_->type();
+    info.vocab_size = t->model_->vocab_size() + extra;
+    t->info_ = std::move(info);
+    return std::shared_ptr<const HfTokenizer>(std::move(t));
+  } catch (const LoadError& e) {
+    std::string where = info.source.empty() ? std::string("tokenizer.json") : info.source;
+    return Status(e.code, where + ": " + e.message);
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kTokenizerJson, (info.source.empty() ? std::string("tokenizer.json") : info.source) +
+                                                 ": " + e.what());
+  }
+}
+
+Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::filesystem::path& path,
+                                                                  TokenizerInfo info, const HfLoadOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status(ErrorCode::kFileNotFound, "tokenizer file " + path.string() + " does not exist");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kFileUnreadable, "cannot open " + path.string());
+  std::string text;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
+  text.resize(size_t(size));
+  in.seekg(0);
+  in.read(text.data(), size);
+  if (!in) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
+  if (info.source.empty()) info.source = path.string();
+  return from_json(text, std::move(info), options);
+}
+
+template <typename Sink>
+void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
+  thread_local std::vector<std::string_view> parts;
+  thread_local std::vector<uint32_t> scratch;
+  parts.clear();
+  model_->split_for_cache(piece, parts);
+  PieceCache& cache = cache_for(serial_);
+  for (std::string_view part : parts) {
+    if (part.size() <= PieceCache::kMaxKey) {
+      uint64_t h = hash_bytes(part) | 1;
+      const uint32_t* ids;
+      uint32_t n;
+      if (cache.find(part, h, &ids, &n)) {
+        sink(ids, n);
+        continue;
+      }
+      scratch.clear();
+      if (!model_->tokenize(part, scratch)) scratch.clear();
+      cache.insert(part, h, scratch.data(), scratch.size());
+      sink(scratch.data(), scratch.size());
+    } else {
+      scratch.clear();
+      if (!model_->tokenize(part, scratch)) scratch.clear();
+      sink(scratch.data(), scratch.size());
+    }
+  }
+}
+
+template <typename Sink>
+void HfTokenizer::run_segment(std::string_view segment, bool at_start, Sink& sink) const {
+  if (segment.empty()) return;
+  if (!pre_tokenizer_) {
+    model_piece(segment, sink);
+    return;
+  }
+  if (pre_tokenizer_->views_only()) {
+    thread_local std::vector<std::string_view> views;
+    views.clear();
+    pre_tokenizer_->split_views(segment, views);
+    // model_piece may reuse thread-local buffers, but not `views`.
+    std::vector<std::string_view> local;
+    local.swap(views);
+    for (std::string_view v : local) model_piece(v, sink);
+    local.clear();
+    local.swap(views);
+    return;
+  }
+  std::vector<Piece> pieces;
+  pieces.push_back(Piece{std::string(segment), at_start});
+  pre_tokenizer_->pre_tokenize(pieces);
+  for (const Piece& p : pieces)
+    if (!p.text.empty()) model_piece(p.text, sink);
+}
+
+template <typename Sink>
+void HfTokenizer::run(std::string_view input, Sink&& sink) const {
+  std::string sanitized;
+  std::string_view text = input;
+  if (!is_valid_utf8(input)) {
+    sanitized = sanitize_utf8(input);
+    text = sanitized;
+  }
+  std::vector<AddedSplit> splits;
+  raw_added_->split(text, splits);
+  std::vector<AddedSplit> sub;
+  for (const AddedSplit& s : splits) {
+    if (s.id) {
+      uint32_t id = *s.id;
+      sink(&id, 1);
+      continue;
+    }
+    std::string_view seg = text.substr(s.begin, s.end - s.begin);
+    std::string normalized;
+    std::string_view nseg = seg;
+    bool head_dropped = false;
+    if (normalizer_) {
+      normalized.assign(seg);
+      normalizer_->normalize(normalized, &head_dropped);
+      nseg = normalized;
+    }
+    sub.clear();
+    normalized_added_->split(nseg, sub);
+    for (const AddedSplit& t : sub) {
+      if (t.id) {
+        uint32_t id = *t.id;
+        sink(&id, 1);
+        continue;
+      }
+      run_segment(nseg.substr(t.begin, t.end - t.begin), s.begin == 0 && t.begin == 0 && !head_dropped, sink);
+    }
+  }
+}
+
+uint64_t HfTokenizer::count(std::string_view text) const {
+  uint64_t n = 0;
+  run(text, [&n](const uint32_t*, size_t k) { n += k; });
+  return n;
+}
+
+std::vector<uint32_t> HfTokenizer::encode(std::string_view text) const {
+  std::vector<uint32_t> out;
+  run(text, [&out](const uint32_t* ids, size_t k) { out.insert(out.end(), ids, ids + k); });
+  return out;
+}
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,70 @@
+// A Tokenizer for one Hugging Face tokenizer.json: added tokens →
+// normalizer → pre-tokenizer → model, counting what the reference's
+// encode(text, add_special_tokens=false) returns.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "tokenizers/tokenizer.h"
+
+namespace epubtok::tokenizers::hf {
+
+class Model;
+class Normalizer;
+class PreTokenizer;
+class AddedTokenMatcher;
+
+struct HfLoadOptions {
+  // Use the hand-written scanners for known regex patterns (default true);
+  // false forces PCRE2 everywhere (differential tests).
+  bool use_scanners = true;
+  // Re-key byte-level BPE vocabularies to raw bytes (default true); false
+  // keeps the reference's literal pipeline (differential tests).
+  bool raw_byte_level = true;
+};
+
+class HfTokenizer final : public Tokenizer {
+ public:
+  ~HfTokenizer() override;
+
+  const TokenizerInfo& info() const override { return info_; }
+  uint64_t count(std::string_view text) const override;
+  std::vector<uint32_t> encode(std::string_view text) const override;
+  uint64_t special_overhead() const override { return special_overhead_; }
+
+  // Parses tokenizer.json text. `info` supplies id/name/family/source; type
+  // and vocab_size are filled in from the file. Errors:
+  // TOKENIZER_JSON_INVALID (malformed JSON with line:column, a bad field
+  // with its JSON path, a vocab/merges mismatch), TOKENIZER_UNSUPPORTED
+  // (an unknown component type, with its JSON path).
+  static Result<std::shared_ptr<const HfTokenizer>> from_json(std::string_view json, TokenizerInfo info,
+                                                              const HfLoadOptions& options = {});
+  // Reads and parses a file. Adds FILE_NOT_FOUND / FILE_UNREADABLE.
+  static Result<std::shared_ptr<const HfTokenizer>> from_file(const std::filesystem::path& path, TokenizerInfo info,
+                                                              const HfLoadOptions& options = {});
+
+ private:
+  HfTokenizer() = default;
+  template <typename Sink>
+  void run(std::string_view text, Sink&& sink) const;
+  template <typename Sink>
+  void run_segment(std::string_view segment, bool at_start, Sink& sink) const;
+  template <typename Sink>
+  void model_piece(std::string_view piece, Sink& sink) const;
+
+  TokenizerInfo info_;
+  uint64_t special_overhead_ = 0;
+  uint64_t serial_ = 0;  // identifies this instance's thread-local caches
+  std::unique_ptr<Normalizer> normalizer_;
+  std::unique_ptr<PreTokenizer> pre_tokenizer_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<AddedTokenMatcher> raw_added_;
+  std::unique_ptr<AddedTokenMatcher> normalized_added_;
+};
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,57 @@
+// tokenizer.json models: BPE, WordPiece, WordLevel and Unigram.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace epubtok::tokenizers::hf {
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  // Appends the ids of one pre-token (non-empty, valid UTF-8 — or raw bytes
+  // for a BPE model built with byte_level_input). Returns false, appending
+  // nothing, where the reference fails (an unknown character and no
+  // unk_token); the caller then counts the piece as zero tokens.
+  // Thread-safe.
+  virtual bool tokenize(std::string_view piece, std::vector<uint32_t>& out) const = 0;
+
+  // The id of `token` (as written in tokenizer.json), if the model has it.
+  virtual std::optional<uint32_t> token_to_id(std::string_view token) const = 0;
+
+  // Number of entries in the model's vocabulary.
+  virtual uint64_t vocab_size() const = 0;
+  // "BPE", "WordPiece", "WordLevel" or "Unigram".
+  virtual const char* type() const = 0;
+
+  // Cuts `piece` into parts that tokenize independently (so each can be
+  // cached on its own); by default the piece itself.
+  virtual void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const {
+    out.push_back(piece);
+  }
+};
+
+struct ModelOptions {
+  // The pre-tokenizer ends with ByteLevel, and its pieces reach the model as
+  // raw bytes (not GPT-2 alphabet characters). BPE only. Default false.
+  bool byte_level_input = false;
+};
+
+// Builds the model at JSON path `path`. Throws LoadError: TOKENIZER_UNSUPPORTED
+// for an unknown type, TOKENIZER_JSON_INVALID for malformed fields or a
+// vocab/merges mismatch (naming the merge and the missing token).
+std::unique_ptr<Model> make_model(const boost::json::value& v, const std::string& path, const ModelOptions& options);
+
+std::unique_ptr<Model> make_bpe(const boost::json::object& o, const std::string& path, const ModelOptions& options);
+std::unique_ptr<Model> make_wordpiece(const boost::json::object& o, const std::string& path);
+std::unique_ptr<Model> make_wordlevel(const boost::json::object& o, const std::string& path);
+std::unique_ptr<Model> make_unigram(const boost::json::object& o, const std::string& path);
+
+}  // namespace epubtok::tokenizers::hf

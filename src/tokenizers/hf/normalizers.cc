@@ -1,0 +1,290 @@
+#include "tokenizers/hf/normalizers.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/bytestream.h>
+
+#include <vector>
+
+#include "tokenizers/hf/json_util.h"
+#include "tokenizers/hf/precompiled.h"
+#include "tokenizers/hf/regex.h"
+#include "tokenizers/hf/unicode.h"
+
+namespace epubtok::tokenizers::hf {
+namespace json = boost::json;
+namespace {
+
+bool is_ascii(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+enum class Form { kNfc, kNfd, kNfkc, kNfkd };
+
+const icu::Normalizer2* icu_normalizer(Form form) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* n = nullptr;
+  switch (form) {
+    case Form::kNfc: n = icu::Normalizer2::getNFCInstance(err); break;
+    case Form::kNfd: n = icu::Normalizer2::getNFDInstance(err); break;
+    case Form::kNfkc: n = icu::Normalizer2::getNFKCInstance(err); break;
+    case Form::kNfkd: n = icu::Normalizer2::getNFKDInstance(err); break;
+  }
+  if (U_FAILURE(err) || !n) fail(ErrorCode::kInternal, "ICU normalizer unavailable");
+  return n;
+}
+
+void unicode_normalize(const icu::Normalizer2* n, std::string& s) {
+  if (is_ascii(s)) return;  // ASCII is invariant under all four forms
+  UErrorCode err = U_ZERO_ERROR;
+  if (n->isNormalizedUTF8(s, err) && U_SUCCESS(err)) return;
+  err = U_ZERO_ERROR;
+  std::string out;
+  out.reserve(s.size());
+  icu::StringByteSink<std::string> sink(&out);
+  n->normalizeUTF8(0, s, sink, nullptr, err);
+  if (U_SUCCESS(err)) s.swap(out);
+}
+
+class UnicodeNormalizer final : public Normalizer {
+ public:
+  explicit UnicodeNormalizer(Form form) : n_(icu_normalizer(form)) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override { unicode_normalize(n_, s); }
+
+ private:
+  const icu::Normalizer2* n_;
+};
+
+class Lowercase final : public Normalizer {
+ public:
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+      size_t len;
+      char32_t cp = decode_utf8(s, i, &len);
+      append_lowercase(cp, out);
+      i += len;
+    }
+    s.swap(out);
+  }
+};
+
+class Strip final : public Normalizer {
+ public:
+  Strip(bool left, bool right) : left_(left), right_(right) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    size_t b = 0, e = s.size();
+    if (left_) {
+      while (b < e) {
+        size_t len;
+        char32_t cp = decode_utf8(s, b, &len);
+        if (!(char_class(cp) & kWhiteSpace)) break;
+        b += len;
+      }
+      if (b > 0 && head_dropped) *head_dropped = true;
+    }
+    if (right_) {
+      while (e > b) {
+        size_t k = e - 1;
+        while ((static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+        size_t len;
+        char32_t cp = decode_utf8(s, k, &len);
+        if (!(char_class(cp) & kWhiteSpace)) break;
+        e = k;
+      }
+    }
+    s = s.substr(b, e - b);
+  }
+
+ private:
+  bool left_, right_;
+};
+
+// Removes combining marks (General_Category M: Mn, Mc and Me, as the
+// reference's is_combining_mark does); does not decompose first (the
+// reference pairs it with NFD in a Sequence).
+class StripAccents final : public Normalizer {
+ public:
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+      size_t len;
+      char32_t cp = decode_utf8(s, i, &len);
+      if (!(char_class(cp) & kMark)) {
+        out.append(s, i, len);
+      } else if (i == 0 && head_dropped) {
+        *head_dropped = true;
+      }
+      i += len;
+    }
+    s.swap(out);
+  }
+};
+
+class Replace final : public Normalizer {
+ public:
+  Replace(std::unique_ptr<Matcher> matcher, std::string content)
+      : matcher_(std::move(matcher)), content_(std::move(content)) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    std::vector<Span> spans;
+    matcher_->find_all(s, spans);
+    if (spans.empty()) return;
+    std::string out;
+    out.reserve(s.size() + spans.size() * content_.size());
+    if (spans.front().first == 0 && content_.empty() && head_dropped) *head_dropped = true;
+    size_t prev = 0;
+    for (auto [b, e] : spans) {
+      out.append(s, prev, b - prev);
+      out += content_;
+      prev = e;
+    }
+    out.append(s, prev, std::string::npos);
+    s.swap(out);
+  }
+
+ private:
+  std::unique_ptr<Matcher> matcher_;
+  std::string content_;
+};
+
+class Prepend final : public Normalizer {
+ public:
+  explicit Prepend(std::string prefix) : prefix_(std::move(prefix)) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    if (!s.empty()) s.insert(0, prefix_);
+  }
+
+ private:
+  std::string prefix_;
+};
+
+class BertNormalizer final : public Normalizer {
+ public:
+  BertNormalizer(bool clean_text, bool chinese, bool strip_accents, bool lowercase)
+      : clean_text_(clean_text), chinese_(chinese), strip_accents_(strip_accents), lowercase_(lowercase),
+        nfd_(icu_normalizer(Form::kNfd)) {}
+
+  static bool is_chinese(char32_t c) {
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
+           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B920 && c <= 0x2CEAF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+  }
+
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    std::string out;
+    out.reserve(s.size());
+    if (clean_text_ || chinese_) {
+      for (size_t i = 0; i < s.size();) {
+        size_t len;
+        char32_t cp = decode_utf8(s, i, &len);
+        uint16_t cls = char_class(cp);
+        if (clean_text_) {
+          // Controls (category C except \t \n \r) go first, so VT, FF and
+          // NEL vanish rather than becoming spaces.
+          bool control = cp != '\t' && cp != '\n' && cp != '\r' && (cls & kOther);
+          bool ws = cp == '\t' || cp == '\n' || cp == '\r' || (cls & kWhiteSpace);
+          if (cp == 0 || cp == 0xFFFD || control) {
+            if (i == 0 && head_dropped) *head_dropped = true;
+            i += len;
+            continue;
+          }
+          if (ws) {
+            out.push_back(' ');
+            i += len;
+            continue;
+          }
+        }
+        if (chinese_ && is_chinese(cp)) {
+          out.push_back(' ');
+          out.append(s, i, len);
+          out.push_back(' ');
+        } else {
+          out.append(s, i, len);
+        }
+        i += len;
+      }
+      s.swap(out);
+    }
+    if (strip_accents_) {
+      unicode_normalize(nfd_, s);
+      StripAccents().normalize(s, head_dropped);
+    }
+    if (lowercase_) Lowercase().normalize(s);
+  }
+
+ private:
+  bool clean_text_, chinese_, strip_accents_, lowercase_;
+  const icu::Normalizer2* nfd_;
+};
+
+class SequenceNormalizer final : public Normalizer {
+ public:
+  explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> parts) : parts_(std::move(parts)) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    for (const auto& p : parts_) p->normalize(s, head_dropped);
+  }
+
+ private:
+  std::vector<std::unique_ptr<Normalizer>> parts_;
+};
+
+class PrecompiledNormalizer final : public Normalizer {
+ public:
+  explicit PrecompiledNormalizer(PrecompiledCharsMap map) : map_(std::move(map)) {}
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    s = map_.normalize(s, head_dropped);
+  }
+
+ private:
+  PrecompiledCharsMap map_;
+};
+
+}  // namespace
+
+std::unique_ptr<Normalizer> make_normalizer(const json::value& v, const std::string& path) {
+  if (v.is_null()) return nullptr;
+  const json::object& o = need_object(v, path);
+  std::string_view type = get_type(o, path);
+  if (type == "NFC") return std::make_unique<UnicodeNormalizer>(Form::kNfc);
+  if (type == "NFD") return std::make_unique<UnicodeNormalizer>(Form::kNfd);
+  if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(Form::kNfkc);
+  if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(Form::kNfkd);
+  if (type == "Lowercase") return std::make_unique<Lowercase>();
+  if (type == "StripAccents") return std::make_unique<StripAccents>();
+  if (type == "Strip") {
+    return std::make_unique<Strip>(get_bool(o, "strip_left", path, true), get_bool(o, "strip_right", path, true));
+  }
+  if (type == "Replace") {
+    const json::value* pat = o.if_contains("pattern");
+    if (!pat) fail_at(path, "missing \"pattern\"");
+    return std::make_unique<Replace>(make_pattern(*pat, path + ".pattern"), get_string(o, "content", path));
+  }
+  if (type == "Prepend") return std::make_unique<Prepend>(get_string(o, "prepend", path));
+  if (type == "BertNormalizer") {
+    bool lowercase = get_bool(o, "lowercase", path, true);
+    bool strip = has_non_null(o, "strip_accents") ? get_bool(o, "strip_accents", path, lowercase) : lowercase;
+    return std::make_unique<BertNormalizer>(get_bool(o, "clean_text", path, true),
+                                            get_bool(o, "handle_chinese_chars", path, true), strip, lowercase);
+  }
+  if (type == "Precompiled") {
+    std::string b64 = get_string(o, "precompiled_charsmap", path);
+    return std::make_unique<PrecompiledNormalizer>(PrecompiledCharsMap::from_base64(b64, path + ".precompiled_charsmap"));
+  }
+  if (type == "Sequence") {
+    const json::value* list = o.if_contains("normalizers");
+    if (!list) fail_at(path, "missing \"normalizers\"");
+    const json::array& arr = need_array(*list, path + ".normalizers");
+    std::vector<std::unique_ptr<Normalizer>> parts;
+    for (size_t i = 0; i < arr.size(); ++i) {
+      auto n = make_normalizer(arr[i], path + ".normalizers[" + std::to_string(i) + "]");
+      if (n) parts.push_back(std::move(n));
+    }
+    return std::make_unique<SequenceNormalizer>(std::move(parts));
+  }
+  fail_unsupported(path + ".type", "normalizer", type);
+}
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,30 @@
+// tokenizer.json normalizers: NFC/NFD/NFKC/NFKD, Lowercase, Strip,
+// StripAccents, Replace, Prepend, Precompiled, BertNormalizer, Sequence.
+//
+// Normalizers rewrite a whole string; epubtok never needs offsets, so no
+// alignment is tracked. All are immutable after construction.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace epubtok::tokenizers::hf {
+
+class Normalizer {
+ public:
+  virtual ~Normalizer() = default;
+  // Rewrites `s` (valid UTF-8) in place. Sets *head_dropped (when not null)
+  // if the first character of `s` was deleted, so that what is left no longer
+  // starts at original offset 0 (Metaspace's prepend_scheme "first" asks);
+  // never clears it. Thread-safe.
+  virtual void normalize(std::string& s, bool* head_dropped = nullptr) const = 0;
+};
+
+// Builds the normalizer described by `v` (the object at JSON path `path`).
+// Throws LoadError: TOKENIZER_UNSUPPORTED for an unknown "type",
+// TOKENIZER_JSON_INVALID for a malformed field. Returns nullptr for null.
+std::unique_ptr<Normalizer> make_normalizer(const boost::json::value& v, const std::string& path);
+
+}  // namespace epubtok::tokenizers::hf

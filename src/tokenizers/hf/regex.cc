@@ -1,0 +1,276 @@
+#include "tokenizers/hf/regex.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "tokenizers/hf/json_util.h"
+#include "tokenizers/hf/unicode.h"
+
+namespace epubtok::tokenizers::hf {
+
+std::string translate_oniguruma(std::string_view p) {
+  // Oniguruma's \s is the White_Space property, spelled out here: PCRE2's
+  // UCP \s lacks U+0085 and wrongly includes U+180E.
+  // Oniguruma's \w (as measured against the reference) is Alphabetic, Mark,
+  // Decimal_Number, Connector_Punctuation and, from its Latin-1 table, ²³¹¼½¾;
+  // PCRE2's UCP \w is \p{L}\p{N}_.
+  static constexpr std::string_view kSpaceIn =
+      R"(\t\n\x{0B}\f\r\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000})";
+  static constexpr std::string_view kWordIn = R"(\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\x{B2}\x{B3}\x{B9}\x{BC}-\x{BE})";
+  std::string out;
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      char e = p[i + 1];
+      ++i;
+      if (e == 's') {
+        out += in_class ? std::string(kSpaceIn) : "[" + std::string(kSpaceIn) + "]";
+      } else if (e == 'S' && !in_class) {
+        out += "[^" + std::string(kSpaceIn) + "]";
+      } else if (e == 'w') {
+        out += in_class ? std::string(kWordIn) : "[" + std::string(kWordIn) + "]";
+      } else if (e == 'W' && !in_class) {
+        out += "[^" + std::string(kWordIn) + "]";
+      } else {
+        out += c;
+        out += e;
+      }
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (in_class && c == ']') in_class = false;
+    out += c;
+  }
+  return out;
+}
+
+namespace {
+
+class Pcre2Matcher final : public Matcher {
+ public:
+  Pcre2Matcher(const std::string& pattern, const std::string& path) : pattern_(pattern) {
+    std::string translated = translate_oniguruma(pattern);
+    int err = 0;
+    PCRE2_SIZE offset = 0;
+    code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &offset, nullptr);
+    if (!code_) {
+      PCRE2_UCHAR buf[256];
+      pcre2_get_error_message(err, buf, sizeof buf);
+      fail_at(path, "regex does not compile at offset " + std::to_string(offset) + ": " +
+                        reinterpret_cast<const char*>(buf));
+    }
+    jit_ = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;
+  }
+  ~Pcre2Matcher() override { pcre2_code_free(code_); }
+
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    pcre2_match_data* md = pcre2_match_data_create_from_pattern(code_, nullptr);
+    auto subject = reinterpret_cast<PCRE2_SPTR>(s.data());
+    size_t pos = 0;
+    while (pos <= s.size()) {
+      int rc = jit_ ? pcre2_jit_match(code_, subject, s.size(), pos, 0, md, nullptr)
+                    : pcre2_match(code_, subject, s.size(), pos, PCRE2_NO_UTF_CHECK, md, nullptr);
+      if (rc < 0) break;
+      PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+      size_t b = ov[0], e = ov[1];
+      if (e > b) {
+        out.emplace_back(b, e);
+        pos = e;
+      } else {
+        // Empty match: Oniguruma's iterator moves on by one character.
+        if (b >= s.size()) break;
+        pos = b + utf8_len(static_cast<unsigned char>(s[b]));
+      }
+    }
+    pcre2_match_data_free(md);
+  }
+
+  std::string describe() const override { return "pcre2:" + pattern_; }
+
+ private:
+  std::string pattern_;
+  pcre2_code* code_ = nullptr;
+  bool jit_ = false;
+};
+
+class LiteralMatcher final : public Matcher {
+ public:
+  explicit LiteralMatcher(std::string literal) : literal_(std::move(literal)) {}
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    if (literal_.empty()) return;
+    size_t pos = 0;
+    while ((pos = s.find(literal_, pos)) != std::string_view::npos) {
+      out.emplace_back(pos, pos + literal_.size());
+      pos += literal_.size();
+    }
+  }
+  std::string describe() const override { return "literal:" + literal_; }
+
+ private:
+  std::string literal_;
+};
+
+// Hand-written scanner for the Llama 3 / Qwen pattern (see kLlama3Pattern),
+// parameterised by the longest digit run. Written for speed: this is the
+// hot loop of every byte-level preset, and the generic PCRE2 path runs it
+// several times slower. Every alternative is tried in the pattern's order.
+class Gpt4StyleScanner final : public Matcher {
+ public:
+  explicit Gpt4StyleScanner(int max_digits) : max_digits_(max_digits) {}
+
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+      size_t end = match_at(s, i);
+      out.emplace_back(i, end);
+      i = end;
+    }
+  }
+
+  std::string describe() const override {
+    return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen";
+  }
+
+ private:
+  struct Cp {
+    char32_t cp;
+    size_t len;
+    uint16_t cls;
+  };
+  static Cp at(std::string_view s, size_t i) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) return {b, 1, ascii_class(b)};
+    size_t len;
+    char32_t cp = decode_utf8(s, i, &len);
+    return {cp, len, char_class(cp)};
+  }
+  static uint16_t ascii_class(unsigned char b) {
+    static const uint16_t* table = [] {
+      static uint16_t t[128];
+      for (int c = 0; c < 128; ++c) t[c] = char_class(char32_t(c));
+      return t;
+    }();
+    return table[b];
+  }
+  static bool is_newline(char32_t c) { return c == '\r' || c == '\n'; }
+  static bool is_other(uint16_t cls) { return !(cls & (kLetter | kNumber | kWhiteSpace)); }
+
+  size_t letters_from(std::string_view s, size_t j) const {
+    while (j < s.size()) {
+      Cp c = at(s, j);
+      if (!(c.cls & kLetter)) break;
+      j += c.len;
+    }
+    return j;
+  }
+
+  // End of "[^\s\p{L}\p{N}]+[\r\n]*" starting at j (j is an "other").
+  size_t others_from(std::string_view s, size_t j) const {
+    while (j < s.size()) {
+      Cp c = at(s, j);
+      if (!is_other(c.cls)) break;
+      j += c.len;
+    }
+    while (j < s.size() && (s[j] == '\r' || s[j] == '\n')) ++j;
+    return j;
+  }
+
+  size_t match_at(std::string_view s, size_t i) const {
+    size_t n = s.size();
+    Cp c = at(s, i);
+    // (?i:'s|'t|'re|'ve|'m|'ll|'d)
+    if (c.cp == '\'' && i + 1 < n) {
+      Cp d = at(s, i + 1);
+      char32_t l = d.cp < 0x80 ? (d.cp | 0x20) : d.cp;
+      if (l == 's' || l == 't' || l == 'm' || l == 'd' || d.cp == 0x17F /* ſ folds to s */) {
+        return i + 1 + d.len;
+      }
+      if ((l == 'r' || l == 'v' || l == 'l') && i + 2 < n) {
+        char32_t e = static_cast<unsigned char>(s[i + 2]) | 0x20;
+        if ((l == 'r' && e == 'e') || (l == 'v' && e == 'e') || (l == 'l' && e == 'l')) return i + 3;
+      }
+    }
+    // [^\r\n\p{L}\p{N}]?\p{L}+
+    if (c.cls & kLetter) return letters_from(s, i + c.len);
+    bool next_is_letter = false;
+    Cp d{0, 0, 0};
+    if (i + c.len < n) {
+      d = at(s, i + c.len);
+      next_is_letter = d.cls & kLetter;
+    }
+    if (!(c.cls & kNumber) && !is_newline(c.cp) && next_is_letter) {
+      return letters_from(s, i + c.len + d.len);
+    }
+    // \p{N}{1,k}
+    if (c.cls & kNumber) {
+      size_t j = i + c.len;
+      for (int k = 1; k < max_digits_ && j < n; ++k) {
+        Cp e = at(s, j);
+        if (!(e.cls & kNumber)) break;
+        j += e.len;
+      }
+      return j;
+    }
+    // " ?[^\s\p{L}\p{N}]+[\r\n]*"
+    if (c.cp == ' ' && d.len && is_other(d.cls)) return others_from(s, i + 1);
+    if (is_other(c.cls)) return others_from(s, i);
+    // c is white space. \s*[\r\n]+ : up to the last newline of the run.
+    size_t j = i, last_newline_end = 0;
+    while (j < n) {
+      Cp e = at(s, j);
+      if (!(e.cls & kWhiteSpace)) break;
+      j += e.len;
+      if (is_newline(e.cp)) last_newline_end = j;
+    }
+    if (last_newline_end) return last_newline_end;
+    // \s+(?!\S) then \s+
+    if (j == n) return j;
+    // Back off one character so the last space can join the next piece.
+    size_t k = j;
+    do {
+      --k;
+    } while ((static_cast<unsigned char>(s[k]) & 0xC0) == 0x80);
+    return k > i ? k : j;
+  }
+
+  int max_digits_;
+};
+
+}  // namespace
+
+std::unique_ptr<Matcher> make_pcre2_matcher(const std::string& pattern, const std::string& path) {
+  return std::make_unique<Pcre2Matcher>(pattern, path);
+}
+
+std::unique_ptr<Matcher> make_literal_matcher(std::string literal) {
+  return std::make_unique<LiteralMatcher>(std::move(literal));
+}
+
+std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path,
+                                            bool allow_scanner) {
+  if (allow_scanner) {
+    if (pattern == kLlama3Pattern) return std::make_unique<Gpt4StyleScanner>(3);
+    if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
+  }
+  return make_pcre2_matcher(pattern, path);
+}
+
+// A {"String": s} or {"Regex": r} pattern object.
+std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path, bool allow_scanner) {
+  const boost::json::object& o = need_object(v, path);
+  if (const boost::json::value* s = o.if_contains("String")) return make_literal_matcher(std::string(need_string(*s, path + ".String")));
+  if (const boost::json::value* r = o.if_contains("Regex")) return make_regex_matcher(std::string(need_string(*r, path + ".Regex")), path + ".Regex", allow_scanner);
+  fail_at(path, "pattern must be {\"String\": …} or {\"Regex\": …}");
+}
+
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,63 @@
+// Regex matching for tokenizer.json patterns (Split, Replace, ByteLevel).
+//
+// The reference runs Oniguruma; we run PCRE2 (UTF + UCP + JIT) after
+// translating the few classes whose meaning differs (\s, \S, \w, \W), and use
+// hand-written scanners for the common GPT-4-style patterns. The PCRE2 path
+// is the oracle the scanners are tested against (regex_test.cc).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace epubtok::tokenizers::hf {
+
+using Span = std::pair<size_t, size_t>;  // [begin, end) byte offsets
+
+class Matcher {
+ public:
+  virtual ~Matcher() = default;
+  // Appends the non-empty, non-overlapping, leftmost-first matches of the
+  // pattern in `s` (valid UTF-8) to `out`, in order. Thread-safe.
+  virtual void find_all(std::string_view s, std::vector<Span>& out) const = 0;
+  // Human-readable description for tests and error messages.
+  virtual std::string describe() const = 0;
+};
+
+// A PCRE2 matcher for an Oniguruma-syntax pattern. Throws LoadError
+// (TOKENIZER_JSON_INVALID naming `path`) when the pattern does not compile.
+std::unique_ptr<Matcher> make_pcre2_matcher(const std::string& pattern, const std::string& path);
+
+// A matcher for a literal string (Split / Replace "String" patterns).
+std::unique_ptr<Matcher> make_literal_matcher(std::string literal);
+
+// The matcher for `pattern`: a hand-written scanner when one exists for it
+// (Llama 3 / GPT-4 cl100k-style, Qwen 2/3), else PCRE2.
+// `allow_scanner` = false forces PCRE2 (differential tests).
+std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path,
+                                            bool allow_scanner = true);
+
+// The matcher for a tokenizer.json pattern object {"String": s} or
+// {"Regex": r} at `path`. Throws LoadError when malformed.
+std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path,
+                                      bool allow_scanner = true);
+
+// The Oniguruma → PCRE2 translation make_pcre2_matcher applies (exposed
+// for tests).
+std::string translate_oniguruma(std::string_view pattern);
+
+// The GPT-2 pattern ByteLevel uses when use_regex is true.
+inline constexpr const char* kGpt2Pattern =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+// Llama 3 (and cl100k_base); Qwen 2/3 is the same with \p{N} instead of \p{N}{1,3}.
+inline constexpr const char* kLlama3Pattern =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+inline constexpr const char* kQwenPattern =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+
+}  // namespace epubtok::tokenizers::hf

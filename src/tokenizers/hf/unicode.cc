@@ -1,0 +1,186 @@
+#include "tokenizers/hf/unicode.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace epubtok::tokenizers::hf {
+namespace {
+
+constexpr char32_t kMaxCodePoint = 0x10FFFF;
+
+uint16_t compute_class(char32_t cp) {
+  UChar32 c = static_cast<UChar32>(cp);
+  uint16_t bits = 0;
+  int8_t type = u_charType(c);
+  uint32_t mask = U_MASK(type);
+  if (mask & U_GC_L_MASK) bits |= kLetter;
+  if (mask & U_GC_N_MASK) bits |= kNumber;
+  if (mask & U_GC_ND_MASK) bits |= kDecimal;
+  if (mask & U_GC_P_MASK) bits |= kPunct;
+  if (mask & U_GC_S_MASK) bits |= kSymbol;
+  if (mask & U_GC_M_MASK) bits |= kMark;
+  if (mask & U_GC_MN_MASK) bits |= kMarkNonspacing;
+  if (mask & U_GC_C_MASK) bits |= kOther;
+  if (mask & U_GC_CC_MASK) bits |= kControl;
+  if (mask & U_GC_PC_MASK) bits |= kConnector;
+  if (u_hasBinaryProperty(c, UCHAR_WHITE_SPACE)) bits |= kWhiteSpace;
+  bool alphabetic = u_hasBinaryProperty(c, UCHAR_ALPHABETIC);
+  if (alphabetic) bits |= kAlphabetic;
+  // Oniguruma reads code points below 256 from its Latin-1 table, where the
+  // superscript digits and vulgar fractions are word characters too.
+  if (alphabetic || (mask & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) || cp == 0xB2 || cp == 0xB3 ||
+      cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE)) {
+    bits |= kOnigWord;
+  }
+  if (alphabetic || (mask & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) ||
+      u_hasBinaryProperty(c, UCHAR_JOIN_CONTROL)) {
+    bits |= kWord;
+  }
+  return bits;
+}
+
+const std::vector<uint16_t>& class_table() {
+  static const std::vector<uint16_t> table = [] {
+    std::vector<uint16_t> t(kMaxCodePoint + 1);
+    for (char32_t cp = 0; cp <= kMaxCodePoint; ++cp) t[cp] = compute_class(cp);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+uint16_t char_class(char32_t cp) {
+  static const uint16_t* table = class_table().data();
+  return cp <= kMaxCodePoint ? table[cp] : 0;
+}
+
+void append_utf8(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+namespace {
+
+// Length of the valid sequence at s[i], or 0 when it is invalid. Follows the
+// WHATWG decoder's notion of "maximal subpart" only in that the caller then
+// skips one byte, which is what TextDecoder does for each bad lead.
+size_t valid_sequence_length(std::string_view s, size_t i, size_t* bad_len) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  unsigned char c = p[i];
+  *bad_len = 1;
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  // The maximal subpart of an ill-formed sequence becomes one U+FFFD.
+  for (size_t k = 1; k < len; ++k) {
+    if (i + k >= n) {
+      *bad_len = k;
+      return 0;
+    }
+    unsigned char b = p[i + k];
+    unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+    if (b < l || b > h) {
+      *bad_len = k;
+      return 0;
+    }
+  }
+  return len;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      __builtin_memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    size_t bad;
+    size_t len = valid_sequence_length(s, i, &bad);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    size_t bad;
+    size_t len = valid_sequence_length(s, i, &bad);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      i += bad;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+void append_lowercase(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+    return;
+  }
+  UChar src[2];
+  int32_t src_len = 0;
+  U16_APPEND_UNSAFE(src, src_len, static_cast<UChar32>(cp));
+  UChar dst[8];
+  UErrorCode err = U_ZERO_ERROR;
+  // Root locale, no surrounding context: a single code point never sees the
+  // final-sigma condition, matching Rust's per-char mapping.
+  int32_t len = u_strToLower(dst, 8, src, src_len, "", &err);
+  if (U_FAILURE(err)) {
+    append_utf8(cp, out);
+    return;
+  }
+  for (int32_t k = 0; k < len;) {
+    UChar32 c;
+    U16_NEXT(dst, k, len, c);
+    append_utf8(static_cast<char32_t>(c), out);
+  }
+}
+
+}  // namespace epubtok::tokenizers::hf
