@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "support/prose.h"
@@ -34,22 +37,36 @@ double best_mbps(const std::string& text, F&& f, uint64_t* result) {
   return best;
 }
 
+void report(const char* name, const std::string& text) {
+  using namespace epubtok;
+  uint64_t w1 = 0, w2 = 0, c = 0, both = 0;
+  const double hybrid = best_mbps(text, [](const std::string& t) { return text::count_words(t); }, &w1);
+  const double icu = best_mbps(text, [](const std::string& t) { return text::count_words_icu(t); }, &w2);
+  const double chars = best_mbps(text, [](const std::string& t) { return text::count_chars(t); }, &c);
+  const double total = best_mbps(text, [](const std::string& t) { return text::count_text(t).words; }, &both);
+  std::printf("%-12s %8.1f %12llu %12.1f %12.1f %12.1f %12.1f%s\n", name, text.size() / 1e6,
+              static_cast<unsigned long long>(w1), hybrid, icu, chars, total, w1 == w2 ? "" : "  MISMATCH");
+}
+
 }  // namespace
 
+// Usage: text_bench [MB per generated language, default 20] [text files…]
 int main(int argc, char** argv) {
   using namespace epubtok;
   const size_t mb = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20;
   (void)text::count_text("warm up ICU");
-  std::printf("%-4s %8s %12s %12s %12s %12s %12s\n", "lang", "MB", "words", "hybrid MB/s", "ICU MB/s",
+  std::printf("%-12s %8s %12s %12s %12s %12s %12s\n", "text", "MB", "words", "hybrid MB/s", "ICU MB/s",
               "chars MB/s", "count_text");
-  for (const char* lang : {"en", "fr", "de", "ru", "vi", "zh", "ja", "th", "ar", "hi", "ko"}) {
-    const std::string book = test_support::generate_book(1, mb << 20, lang);
-    uint64_t w1 = 0, w2 = 0, c = 0, both = 0;
-    const double hybrid = best_mbps(book, [](const std::string& t) { return text::count_words(t); }, &w1);
-    const double icu = best_mbps(book, [](const std::string& t) { return text::count_words_icu(t); }, &w2);
-    const double chars = best_mbps(book, [](const std::string& t) { return text::count_chars(t); }, &c);
-    const double total = best_mbps(book, [](const std::string& t) { return text::count_text(t).words; }, &both);
-    std::printf("%-4s %8.1f %12llu %12.1f %12.1f %12.1f %12.1f%s\n", lang, book.size() / 1e6,
-                static_cast<unsigned long long>(w1), hybrid, icu, chars, total, w1 == w2 ? "" : "  MISMATCH");
+  for (const char* lang : {"en", "fr", "de", "ru", "vi", "zh", "ja", "th", "ar", "hi", "ko"})
+    report(lang, test_support::generate_book(1, mb << 20, lang));
+  for (int i = 2; i < argc; ++i) {
+    std::ifstream in(argv[i], std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    // Repeat small files to at least 8 MB so the timing is meaningful.
+    std::string text = ss.str(), big;
+    while (!text.empty() && big.size() < (8u << 20)) big += text + "\n";
+    const std::string name = std::filesystem::path(argv[i]).filename().string();
+    report(name.c_str(), big);
   }
 }

@@ -4,6 +4,7 @@
 // languages, the tricky strings, and hundreds of thousands of random strings.
 #include "text/word_count.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
 

@@ -55,6 +55,21 @@ std::vector<std::string> build() {
     add(repeat("\r\n", n));
     add(cat({"line", repeat("\r\n", n), "line"}));
   }
+  // Mixed white-space runs of every length 1..40, cycling through the kinds
+  // (with a per-length offset so runs differ), around words, digits and
+  // punctuation.
+  {
+    static constexpr std::string_view kKinds[] = {" ", "\t", "\n", "\xC2\xA0", "\r\n", "\xE3\x80\x80",
+                                                  " ", "\xE2\x80\x83", "\r", "\x0B", "\x0C", "\xC2\x85"};
+    for (size_t n = 1; n <= 40; ++n) {
+      std::string run;
+      for (size_t i = 0; i < n; ++i) run += kKinds[(i + n) % std::size(kKinds)];
+      add(run);
+      add(cat({"word", run, "word"}));
+      add(cat({run, "123", run}));
+      add(cat({"!!", run, "??"}));
+    }
+  }
   add("\r");
   add("a\rb");
   add("a\r\r\nb");
