@@ -66,6 +66,10 @@ class ZipArchive {
 
  private:
   ZipArchive() = default;
+  // Whole-buffer inflate with libdeflate; nullopt means "use the streaming
+  // path" (see zip_archive.cc).
+  std::optional<Result<std::string>> read_deflated_fast(size_t index, uint32_t crc, uint64_t declared,
+                                                        uint64_t comp) const;
   struct Closer {
     void operator()(zip* z) const;
   };
