@@ -209,8 +209,21 @@ class BertNormalizer final : public Normalizer {
       s.swap(out);
     }
     if (strip_accents_) {
+      // Unlike the StripAccents normalizer, BERT's drops only nonspacing marks (Mn).
       unicode_normalize(nfd_, s);
-      StripAccents().normalize(s, head_dropped);
+      std::string kept;
+      kept.reserve(s.size());
+      for (size_t i = 0; i < s.size();) {
+        size_t len;
+        char32_t cp = decode_utf8(s, i, &len);
+        if (!(char_class(cp) & kMarkNonspacing)) {
+          kept.append(s, i, len);
+        } else if (i == 0 && head_dropped) {
+          *head_dropped = true;
+        }
+        i += len;
+      }
+      s.swap(kept);
     }
     if (lowercase_) Lowercase().normalize(s);
   }

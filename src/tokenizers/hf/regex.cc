@@ -3,10 +3,42 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
+
+#include <cstdio>
+
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
+
+namespace {
+
+// The code point ranges of Unicode property `name` (e.g. "L", "N", "Han",
+// "Alphabetic") from ICU, as PCRE2 class items; empty when ICU does not know
+// the name. Why: PCRE2 10.42 carries Unicode 14 tables while the reference
+// (and ICU 72) use Unicode 15, so characters added in 15 would otherwise be
+// classified differently.
+std::string icu_property_ranges(const std::string& name) {
+  UErrorCode err = U_ZERO_ERROR;
+  icu::UnicodeSet set(icu::UnicodeString::fromUTF8("[\\p{" + name + "}]"), err);
+  if (U_FAILURE(err)) return "";
+  std::string out;
+  char buf[40];
+  for (int32_t i = 0; i < set.getRangeCount(); ++i) {
+    UChar32 a = set.getRangeStart(i), b = set.getRangeEnd(i);
+    if (a == b) {
+      std::snprintf(buf, sizeof buf, "\\x{%X}", unsigned(a));
+    } else {
+      std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", unsigned(a), unsigned(b));
+    }
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string translate_oniguruma(std::string_view p) {
   // Oniguruma's \s is the White_Space property, spelled out here: PCRE2's
@@ -32,6 +64,24 @@ std::string translate_oniguruma(std::string_view p) {
         out += in_class ? std::string(kWordIn) : "[" + std::string(kWordIn) + "]";
       } else if (e == 'W' && !in_class) {
         out += "[^" + std::string(kWordIn) + "]";
+      } else if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{' &&
+                 p.find('}', i + 1) != std::string_view::npos) {
+        size_t close = p.find('}', i + 1);
+        std::string name(p.substr(i + 2, close - i - 2));
+        bool negated = e == 'P';
+        if (!name.empty() && name[0] == '^') {
+          negated = !negated;
+          name.erase(0, 1);
+        }
+        std::string ranges = icu_property_ranges(name);
+        if (ranges.empty() || (in_class && negated)) {
+          out += p.substr(i - 1, close - i + 2);  // leave it to PCRE2
+        } else if (in_class) {
+          out += ranges;
+        } else {
+          out += (negated ? "[^" : "[") + ranges + "]";
+        }
+        i = close;
       } else {
         out += c;
         out += e;

@@ -25,7 +25,8 @@ uint16_t compute_class(char32_t cp) {
   if (mask & U_GC_S_MASK) bits |= kSymbol;
   if (mask & U_GC_M_MASK) bits |= kMark;
   if (mask & U_GC_MN_MASK) bits |= kMarkNonspacing;
-  if (mask & U_GC_C_MASK) bits |= kOther;
+  // Unassigned (Cn) code points are not "other" for the reference.
+  if (mask & (U_GC_CC_MASK | U_GC_CF_MASK | U_GC_CO_MASK | U_GC_CS_MASK)) bits |= kOther;
   if (mask & U_GC_CC_MASK) bits |= kControl;
   if (mask & U_GC_PC_MASK) bits |= kConnector;
   if (u_hasBinaryProperty(c, UCHAR_WHITE_SPACE)) bits |= kWhiteSpace;

@@ -24,7 +24,7 @@ enum CharClass : uint16_t {
   kMark = 1 << 5,         // \p{M}
   kMarkNonspacing = 1 << 6,  // Mn
   kAlphabetic = 1 << 7,   // Alphabetic property (Rust char::is_alphabetic)
-  kOther = 1 << 8,        // \p{C} (Cc, Cf, Cn, Co, Cs)
+  kOther = 1 << 8,        // Cc, Cf, Co, Cs (not Cn): Rust is_other as the reference uses it
   kWord = 1 << 9,         // Rust regex \w: Alphabetic, M, Nd, Pc, Join_Control
   kDecimal = 1 << 10,     // Nd
   kControl = 1 << 11,     // Cc
