@@ -16,27 +16,48 @@
 #include <memory>
 #include <vector>
 
-// Performance notes (RelWithDebInfo, one core of the shared 2-core dev box,
-// generated 20 MB books; numbers from text_bench, see the report in git log):
+// Performance notes. Measured with `text_bench 10 moby.txt kusa.txt` (thread
+// CPU time, best of 3, RelWithDebInfo -O3, one core of the shared 2-core dev
+// box; generated books from tests/support, plus the text of two corpus books):
+//
+//   text            count_words   ICU alone   count_chars   count_text
+//   en (generated)     353 MB/s     66 MB/s     2247 MB/s     302 MB/s
+//   Moby-Dick          301          57          2307          276
+//   fr / de / ru    314/348/259   59/53/49     594/588/353   208/181/144
+//   vi (some NFD)      105          52           386           105
+//   zh / ja             15          15           818            15
+//   Kusamakura (ja)     11          11           835            10
+//   th / ar / hi / ko  32/63/81/33  33/71/91/35  ~450-670     30/55/70/31
+//
 //  - ICU's word BreakIterator over UTF-8 (utext_openUTF8, no conversion to
-//    UTF-16) runs at ~55 MB/s on English prose and ~18 MB/s on Chinese (the
-//    dictionary dominates). The product needs >= 100 MB/s on English.
+//    UTF-16) costs ~55-65 MB/s on English whatever the input size: the rule
+//    engine's per-boundary overhead dominates. The product needs >= 100.
 //  - Most book text is made of "simple" characters: Latin, Greek, Cyrillic,
 //    general punctuation. For those, UAX #29 reduces to a handful of rules
 //    (WB5–WB13b without WB4 and without Katakana/Hebrew), which a byte-level
-//    scanner applies several times faster than the generic rule engine.
+//    scanner applies 5x faster; a tight loop over ASCII letters inside a word
+//    is half of that gain.
 //  - So count_words() scans with that hand-written scanner and hands every
 //    piece of text that contains anything else (combining marks, format
 //    characters, emoji, CJK, Thai, Hebrew, invalid UTF-8…) to ICU. Pieces are
 //    cut just before ASCII white space, where UAX #29 (and ICU) always has a
 //    boundary that no rule looks across, so counting pieces separately gives
 //    exactly the whole-text result; word_count_test checks the two against
-//    each other on generated prose, the tricky strings and random text.
+//    each other on every handled character in every rule context, generated
+//    prose, the tricky strings and ~600k random strings, and
+//    text_corpus_test on real books.
+//  - Scripts that are all "complex" (Arabic, Hindi, Thai, CJK, Hangul) run at
+//    ICU speed minus ~5-10% for the scanner's look-ahead; ICU regions are
+//    merged while complex characters are < 64 bytes apart to keep the number
+//    of ICU calls low. Chinese and Japanese are bound by ICU's dictionary
+//    (~10-15 MB/s); no exact shortcut exists short of reimplementing it.
 //  - The character classes the scanner uses come from ICU's own property data
 //    at first use, so the two cannot drift apart by Unicode version; the two
 //    ICU 72 tailorings that differ from the Word_Break property (':' is not
 //    MidLetter, '@' joins like a letter) are applied explicitly and pinned by
 //    tests.
+//  - Tried and dropped: nothing yet; a table-driven DFA over ASCII bytes
+//    could go further but English is already 3x the target.
 
 namespace epubtok::text {
 
