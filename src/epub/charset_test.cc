@@ -3,6 +3,7 @@
 #include "epub/charset.h"
 
 #include <gtest/gtest.h>
+#include <unicode/ustring.h>
 
 namespace epubtok::epub {
 namespace {
@@ -93,6 +94,40 @@ TEST(Charset, Utf8Validation) {
   EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong
   // Maximal subparts: a truncated 4-byte sequence is ONE replacement.
   EXPECT_EQ(repair_utf8("\xF0\x9F\x98x"), "\uFFFDx");
+}
+
+TEST(Charset, Utf8ValidationAgreesWithIcu) {
+  // ICU's strict UTF-8 → UTF-16 conversion is the independent oracle, on
+  // random strings biased towards lead and continuation bytes and long
+  // ASCII runs (to cross the 16-byte fast path).
+  static const unsigned char kBytes[] = {'a', ' ', 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED,
+                                         0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+  uint64_t state = 99;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int valid = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    for (int k = 0, n = static_cast<int>(next() % 24); k < n; ++k) {
+      if (next() % 5 == 0) s += std::string(next() % 20, 'x');
+      s += static_cast<char>(kBytes[next() % std::size(kBytes)]);
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t len = 0;
+    u_strFromUTF8(nullptr, 0, &len, s.data(), static_cast<int32_t>(s.size()), &err);
+    bool icu_valid = err != U_INVALID_CHAR_FOUND && err != U_ILLEGAL_CHAR_FOUND;
+    ASSERT_EQ(is_valid_utf8(s), icu_valid) << ::testing::PrintToString(s);
+    valid += icu_valid;
+    // Repair always yields valid UTF-8 and leaves valid input unchanged.
+    std::string repaired = repair_utf8(s);
+    ASSERT_TRUE(is_valid_utf8(repaired));
+    if (icu_valid) {
+      ASSERT_EQ(repaired, s);
+    }
+  }
+  EXPECT_GT(valid, 100);  // both outcomes are exercised
 }
 
 }  // namespace

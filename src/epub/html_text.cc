@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <cstdint>
 #include <vector>
 
@@ -64,6 +66,19 @@ constexpr std::array<uint8_t, 256> make_byte_classes() {
   return t;
 }
 constexpr std::array<uint8_t, 256> kByteClass = make_byte_classes();
+
+inline bool is_special(char c) { return static_cast<unsigned char>(c) < 0x21 || c == '&'; }
+
+// A mask whose lowest set bit marks the first byte of `w` (little-endian)
+// that is < 0x21 or '&'; 0 if none. Higher bits may be false positives
+// (borrows), so only the lowest is used.
+inline uint64_t special_bytes(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  uint64_t below = (w - kOnes * 0x21) & ~w & kHigh;
+  uint64_t a = w ^ (kOnes * static_cast<uint8_t>('&'));
+  uint64_t amp = (a - kOnes) & ~a & kHigh;
+  return below | amp;
+}
 
 uint8_t tag_flags(std::string_view name) {
   auto it = std::lower_bound(std::begin(kTags), std::end(kTags), name,
@@ -217,8 +232,7 @@ class TextBuilder {
   // word by word, it copies maximal "segments" in one append: runs of
   // ordinary bytes joined by single ' ' characters, which is how nearly all
   // paragraph text looks. Only tabs/newlines, doubled spaces and '&' end a
-  // segment. (Measured on generated novels: ~2.5x faster than per-word
-  // appends.)
+  // segment. Finding the end of a segment skips 8 bytes at a time (SWAR).
   void append_flow(std::string_view s, bool decode) {
     const char* p = s.data();
     const size_t n = s.size();
@@ -239,14 +253,29 @@ class TextBuilder {
           continue;
         }
       }
-      // p[i] is visible. Extend the segment.
+      // p[i] is visible. Extend the segment: skip 8 bytes at a time to the
+      // next byte that is < 0x21 or '&', then decide whether it ends it.
       size_t j = i + 1;
-      while (j < n) {
+      while (true) {
+        while (j + 8 <= n) {
+          uint64_t w;
+          std::memcpy(&w, p + j, 8);
+          if (uint64_t m = special_bytes(w)) {
+            j += static_cast<size_t>(std::countr_zero(m)) >> 3;
+            break;
+          }
+          j += 8;
+        }
+        if (j + 8 > n) {
+          while (j < n && !is_special(p[j])) ++j;
+        }
+        if (j >= n) break;
         uint8_t d = kByteClass[static_cast<unsigned char>(p[j])];
-        if (d == kPlain || (d == kAmp && !decode)) {
-          ++j;
-        } else if (p[j] == ' ' && j + 1 < n && kByteClass[static_cast<unsigned char>(p[j + 1])] == kPlain) {
-          j += 2;
+        if (p[j] == ' ' && j + 1 < n && kByteClass[static_cast<unsigned char>(p[j + 1])] == kPlain &&
+            !(p[j + 1] == '&' && decode)) {
+          j += 2;  // a single space between words stays in the segment
+        } else if (d == kPlain || (d == kAmp && !decode)) {
+          ++j;  // a control character or a literal '&'
         } else {
           break;
         }
