@@ -1,0 +1,160 @@
+// The fast BPE merge against a slow, obviously-correct BPE on the real
+// vocabularies, the rank table, and the exact split filter.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string_view>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tokenizers/bpe/bpe.h"
+#include "tokenizers/bpe/rank_table.h"
+#include "tokenizers/bpe/split_filter.h"
+#include "tokenizers/registry.h"
+#include "tokenizers/tiktoken/tiktoken_encoding.h"
+
+namespace epubtok::tokenizers::bpe {
+namespace {
+using namespace std::string_literals;
+
+// The textbook algorithm: parts start as single bytes; while some adjacent
+// pair concatenates to a token, merge the pair with the lowest rank (the
+// leftmost among equal ranks). Quadratic and allocation-heavy on purpose.
+std::vector<Rank> naive_bpe(const RankTable& table, const std::string& piece) {
+  std::vector<std::string> parts;
+  for (char c : piece) parts.emplace_back(1, c);
+  for (;;) {
+    Rank best = kNoRank;
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      const Rank r = table.find(parts[i] + parts[i + 1]);
+      if (r < best) {
+        best = r;
+        at = i;
+      }
+    }
+    if (best == kNoRank) break;
+    parts[at] += parts[at + 1];
+    parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+  }
+  std::vector<Rank> ids;
+  for (const auto& p : parts) ids.push_back(table.find(p));
+  return ids;
+}
+
+const tiktoken::TiktokenEncoding& encoding(const std::string& id) {
+  auto tok = Registry::global().get(id);
+  EXPECT_TRUE(tok) << tok.status().to_string();
+  return dynamic_cast<const tiktoken::TiktokenEncoding&>(**tok);
+}
+
+// Pieces that exercise short and long merges: random bytes, random letters
+// (merge-rich), CJK runs, digit runs, repeated characters (rank ties).
+std::string random_piece(std::mt19937_64& rng) {
+  const size_t n = 1 + rng() % (rng() % 4 == 0 ? 400 : 40);
+  std::string s;
+  switch (rng() % 5) {
+    case 0:
+      while (s.size() < n) s += static_cast<char>(rng() % 256);
+      break;
+    case 1:
+      while (s.size() < n) s += static_cast<char>('a' + rng() % 26);
+      break;
+    case 2:
+      while (s.size() < n) {
+        const char32_t cp = 0x4E00 + static_cast<char32_t>(rng() % 3000);
+        s += static_cast<char>(0xE0 | (cp >> 12));
+        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+      break;
+    case 3:
+      while (s.size() < n) s += static_cast<char>('0' + rng() % 10);
+      break;
+    default:
+      s.assign(n, "a =\n"[rng() % 4]);
+  }
+  return s;
+}
+
+class BpeOracleTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BpeOracleTest, FastMergeEqualsNaiveMerge) {
+  const RankTable& table = encoding(GetParam()).ranks();
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 3000; ++i) {
+    const std::string piece = random_piece(rng);
+    std::vector<Rank> fast;
+    encode_piece(table, piece, fast);
+    const std::vector<Rank> slow = naive_bpe(table, piece);
+    ASSERT_EQ(fast, slow) << "piece of " << piece.size() << " bytes, case " << i;
+    ASSERT_EQ(count_piece(table, piece), slow.size());
+  }
+}
+
+TEST_P(BpeOracleTest, SplitFilterCutsOnlyWhereNoTokenSpans) {
+  const tiktoken::TiktokenEncoding& enc = encoding(GetParam());
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string piece = random_piece(rng);
+    // Counting through the encoding uses the split filter on long pieces;
+    // encode_ordinary does not. They must agree.
+    ASSERT_EQ(enc.count_ordinary(piece), enc.encode_ordinary(piece).size()) << "case " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Vocabularies, BpeOracleTest,
+                         ::testing::Values("cl100k_base", "o200k_base", "p50k_base", "claude"),
+                         [](const auto& info) { return info.param; });
+
+TEST(RankTableTest, FindsEveryTokenAndNothingElse) {
+  std::vector<std::pair<std::string, Rank>> tokens = {{"a", 0}, {"b", 1}, {"ab", 2}, {"abcdefghij", 3}, {"\0x"s, 4}};
+  RankTable t(tokens);
+  for (const auto& [bytes, rank] : tokens) EXPECT_EQ(t.find(bytes), rank) << bytes;
+  EXPECT_EQ(t.find("abc"), kNoRank);
+  EXPECT_EQ(t.find("abcdefghik"), kNoRank);
+  EXPECT_EQ(t.find(std::string_view("\0", 1)), kNoRank);  // zero padding must not alias shorter keys
+  EXPECT_EQ(t.find(""), kNoRank);
+  const std::string buffer = "abcdefghijkl";
+  EXPECT_EQ(t.find_in_buffer(reinterpret_cast<const unsigned char*>(buffer.data()), 2, buffer.size()), 2u);
+  EXPECT_EQ(t.find_in_buffer(reinterpret_cast<const unsigned char*>(buffer.data()), 3, buffer.size()), kNoRank);
+  EXPECT_EQ(t.bytes_of(3), "abcdefghij");
+  EXPECT_EQ(t.size(), 5u);
+}
+
+TEST(SplitFilterTest, KeepsPositionsSomeTokenSpans) {
+  std::vector<std::pair<std::string, Rank>> tokens = {{"x", 0}, {"y", 1}, {"z", 2}, {"xy", 3}, {"wxyz", 4}};
+  SplitFilter f(tokens);
+  EXPECT_FALSE(f.can_split("xy", 1));    // "xy" is a token
+  EXPECT_FALSE(f.can_split("wxyz", 2));  // "wxyz" spans the middle
+  EXPECT_TRUE(f.can_split("yx", 1));     // nothing has "y" followed by "x"
+  EXPECT_TRUE(f.can_split("zz", 1));
+}
+
+// Long single pieces stay near-linear (tiktoken's own issues #195/#245
+// show quadratic merges): a 1 MB run without spaces and a 1 MB CJK "word"
+// must count in seconds, not hours.
+TEST(BpePathologicalTest, LongPiecesCountInNearLinearTime) {
+  const tiktoken::TiktokenEncoding& enc = encoding("cl100k_base");
+  std::mt19937_64 rng(3);
+  std::string letters;
+  while (letters.size() < 1'000'000) letters += static_cast<char>('a' + rng() % 26);
+  std::string cjk;
+  while (cjk.size() < 1'000'000) {
+    const char32_t cp = 0x4E00 + static_cast<char32_t>(rng() % 20000);
+    cjk += static_cast<char>(0xE0 | (cp >> 12));
+    cjk += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    cjk += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  for (const std::string* text : {&letters, &cjk}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t n = enc.count(*text);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_GT(n, text->size() / 8);
+    EXPECT_LT(s, 30.0) << "1 MB single piece took " << s << " s";
+  }
+}
+
+}  // namespace
+}  // namespace epubtok::tokenizers::bpe

@@ -1,0 +1,212 @@
+// The tiktoken provider, Registry::global(), loading errors, and the
+// encoding's behaviour (ids, specials, NFKC, invalid UTF-8).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "core/data_dir.h"
+#include "tokenizers/registry.h"
+#include "tokenizers/tiktoken/nfkc.h"
+#include "tokenizers/tiktoken/tiktoken_encoding.h"
+#include "tokenizers/tiktoken/tiktoken_provider.h"
+
+namespace epubtok::tokenizers::tiktoken {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::shared_ptr<const Tokenizer> get(const std::string& name) {
+  auto tok = Registry::global().get(name);
+  EXPECT_TRUE(tok) << tok.status().to_string();
+  return tok ? *tok : nullptr;
+}
+
+std::string decode(const Tokenizer& tok, const std::vector<uint32_t>& ids) {
+  const auto& enc = dynamic_cast<const TiktokenEncoding&>(tok);
+  std::string out;
+  for (uint32_t id : ids) out += enc.token_bytes(id);
+  return out;
+}
+
+TEST(TiktokenProviderTest, ResolvesIdsAndAliasesCaseInsensitively) {
+  auto p = make_tiktoken_provider();
+  EXPECT_EQ(p->resolve("cl100k_base"), "cl100k_base");
+  EXPECT_EQ(p->resolve("GPT-4"), "cl100k_base");
+  EXPECT_EQ(p->resolve("gpt-3.5-turbo"), "cl100k_base");
+  EXPECT_EQ(p->resolve("text-embedding-3-small"), "cl100k_base");
+  EXPECT_EQ(p->resolve("gpt-4o"), "o200k_base");
+  EXPECT_EQ(p->resolve("O3-mini"), "o200k_base");
+  EXPECT_EQ(p->resolve("gpt-5"), "o200k_base");
+  EXPECT_EQ(p->resolve("text-davinci-003"), "p50k_base");
+  EXPECT_EQ(p->resolve("gpt2"), "r50k_base");
+  EXPECT_EQ(p->resolve("davinci"), "r50k_base");
+  EXPECT_EQ(p->resolve("Claude-2"), "claude");
+  EXPECT_EQ(p->resolve("gpt-oss-20b"), std::nullopt);  // o200k_harmony, not o200k_base
+  EXPECT_EQ(p->resolve("llama-3"), std::nullopt);
+}
+
+TEST(TiktokenProviderTest, ListsFiveTokenizersWithoutLoading) {
+  auto p = make_tiktoken_provider();
+  const auto infos = p->list();
+  ASSERT_EQ(infos.size(), 5u);
+  for (const auto& info : infos) {
+    EXPECT_EQ(info.type, "BPE");
+    EXPECT_GT(info.vocab_size, 50000u);
+    EXPECT_FALSE(info.source.empty());
+    EXPECT_EQ(info.approximate, info.id == "claude") << info.id;
+  }
+}
+
+TEST(TiktokenProviderTest, RegistryReturnsOneInstancePerId) {
+  auto a = get("gpt-4");
+  auto b = get("cl100k_base");
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(a->info().id, "cl100k_base");
+  // The vocabulary sizes tiktoken reports (n_vocab) for each encoding.
+  EXPECT_EQ(get("o200k_base")->info().vocab_size, 200019u);
+  EXPECT_EQ(get("cl100k_base")->info().vocab_size, 100277u);
+  auto unknown = Registry::global().get("no-such-model");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kUnknownTokenizer);
+}
+
+// Ids published in OpenAI's tiktoken documentation and cookbook.
+TEST(TiktokenEncodingTest, KnownIds) {
+  EXPECT_EQ(get("cl100k_base")->encode("hello world"), (std::vector<uint32_t>{15339, 1917}));
+  EXPECT_EQ(get("cl100k_base")->encode("tiktoken is great!"), (std::vector<uint32_t>{83, 1609, 5963, 374, 2294, 0}));
+  EXPECT_EQ(get("r50k_base")->encode("hello world"), (std::vector<uint32_t>{31373, 995}));
+}
+
+TEST(TiktokenEncodingTest, CountEqualsEncodeAndIdsDecodeToTheText) {
+  const std::vector<std::string> texts = {
+      "", "a", "The quick brown fox — it's 2024!\n\n\"Quotes\" and 'apostrophes'.",
+      "中文文本，没有空格。日本語のテキスト。", "  \t\r\n  spaces  ", "<|endoftext|> is plain text here",
+      std::string(3000, 'z') + " " + std::string(500, '7')};
+  for (const char* id : {"cl100k_base", "o200k_base", "p50k_base", "r50k_base"}) {
+    auto tok = get(id);
+    for (const auto& t : texts) {
+      const auto ids = tok->encode(t);
+      EXPECT_EQ(tok->count(t), ids.size()) << id << ": " << t.substr(0, 40);
+      EXPECT_EQ(decode(*tok, ids), t) << id;
+    }
+  }
+}
+
+TEST(TiktokenEncodingTest, OpenAiTreatsSpecialTokenTextAsText) {
+  auto tok = get("cl100k_base");
+  const auto ids = tok->encode("<|endoftext|>");
+  EXPECT_GT(ids.size(), 1u);
+  for (uint32_t id : ids) EXPECT_NE(id, 100257u);
+}
+
+TEST(TiktokenEncodingTest, ClaudeRecognisesSpecialsAndNormalisesNfkc) {
+  auto tok = get("claude");
+  EXPECT_EQ(tok->encode("<EOT>"), (std::vector<uint32_t>{0}));
+  EXPECT_EQ(tok->count("a<META>b"), tok->count("a") + 1 + tok->count("b"));
+  // U+FB01 LATIN SMALL LIGATURE FI is "fi" under NFKC; e + U+0301 is é.
+  EXPECT_EQ(tok->encode("\xEF\xAC\x81nd"), tok->encode("find"));
+  EXPECT_EQ(tok->encode("caf" "e\xCC\x81"), tok->encode("caf\xC3\xA9"));
+  EXPECT_EQ(tok->count("\xEF\xAC\x81nd"), tok->encode("find").size());
+}
+
+TEST(NfkcTest, FastPathAndChanges) {
+  std::string out = "untouched";
+  EXPECT_FALSE(nfkc_if_needed("plain ASCII", out));
+  EXPECT_EQ(out, "untouched");
+  EXPECT_FALSE(nfkc_if_needed("中文文本", out));  // no decomposition, no composition
+  // Cyrillic letters can start a composition (и + U+0306 → й), so they take
+  // the slow path; the text must come back unchanged.
+  if (nfkc_if_needed("и кириллица", out)) {
+    EXPECT_EQ(out, "и кириллица");
+  }
+  EXPECT_TRUE(nfkc_if_needed("x \xEF\xAC\x81 y", out));
+  EXPECT_EQ(out, "x fi y");
+  EXPECT_TRUE(nfkc_if_needed("e\xCC\x81!", out));
+  EXPECT_EQ(out, "\xC3\xA9!");
+  EXPECT_TRUE(nfkc_if_needed("\xC2\xA0", out));  // NBSP → space
+  EXPECT_EQ(out, " ");
+  EXPECT_TRUE(nfkc_if_needed("a\xFF" "b", out));  // invalid byte → U+FFFD
+  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b");
+}
+
+TEST(TiktokenEncodingTest, InvalidUtf8IsEncodedAsRawBytes) {
+  auto tok = get("o200k_base");
+  const std::string text = "ok \xFF\xC3 \xE2\x82";
+  const auto ids = tok->encode(text);
+  EXPECT_EQ(decode(*tok, ids), text);
+  EXPECT_EQ(tok->count(text), ids.size());
+}
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("epubtok-tiktoken-test-" + std::to_string(::getpid()))) {
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+TEST(TiktokenLoadTest, MissingFileIsVocabMissingNamingFileAndFix) {
+  auto r = TiktokenEncoding::load_file("/nonexistent/vocab/cl100k_base.json", {}, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kVocabMissing);
+  EXPECT_NE(r.status().message().find("/nonexistent/vocab/cl100k_base.json"), std::string::npos);
+  EXPECT_NE(r.status().message().find(kFetchVocabHint), std::string::npos);
+}
+
+TEST(TiktokenLoadTest, DamagedFilesAreVocabCorrupt) {
+  TempDir dir;
+  auto write = [&](const std::string& name, const std::string& body) {
+    std::ofstream(dir.path() / name) << body;
+    return dir.path() / name;
+  };
+  const std::string all_bytes = [] {
+    std::string s = "! 0";
+    static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int b = 0; b < 256; ++b) {
+      s += ' ';
+      s += b64[b >> 2];
+      s += b64[(b & 3) << 4];
+      s += "==";
+    }
+    return s;
+  }();
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"notjson.json", "{not json"},
+      {"noranks.json", R"({"pat_str": "\\s+", "special_tokens": {}})"},
+      {"badb64.json", R"({"pat_str": "\\s+", "special_tokens": {}, "bpe_ranks": "! 0 @@@@"})"},
+      {"missingbytes.json", R"({"pat_str": "\\s+", "special_tokens": {}, "bpe_ranks": "! 0 YQ=="})"},
+      {"badregex.json", R"({"pat_str": "(", "special_tokens": {}, "bpe_ranks": ")" + all_bytes + "\"}"},
+  };
+  for (const auto& [name, body] : bad) {
+    auto r = TiktokenEncoding::load_file(write(name, body), {}, {});
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.status().code(), ErrorCode::kVocabCorrupt) << name;
+    EXPECT_NE(r.status().message().find(name), std::string::npos) << r.status().message();
+  }
+  // A well-formed file with the wrong number of ranks (truncated download).
+  EncodingOptions opts;
+  opts.expected_ranks = 100256;
+  auto r = TiktokenEncoding::load_file(
+      write("short.json", R"({"pat_str": "\\s+", "special_tokens": {}, "bpe_ranks": ")" + all_bytes + "\"}"), {},
+      opts);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kVocabCorrupt);
+  // And the same file without that expectation loads, using the regex
+  // pre-tokenizer for its unknown pattern.
+  auto ok = TiktokenEncoding::load_file(dir.path() / "short.json", {}, {});
+  ASSERT_TRUE(ok) << ok.status().to_string();
+  EXPECT_FALSE((*ok)->scanner_family().has_value());
+  // Only "  " matches \s+; like tiktoken's find_iter, text outside matches
+  // yields no tokens. The vocabulary has single bytes only: 2 tokens.
+  EXPECT_EQ((*ok)->count("ab  c"), 2u);
+}
+
+}  // namespace
+}  // namespace epubtok::tokenizers::tiktoken
