@@ -15,14 +15,13 @@ echarts.use([BarChart, HeatmapChart, LineChart, ScatterChart, AriaComponent, Dat
 const PALETTE = ['#2563eb', '#e11d48', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
 
 function useDark(): boolean {
-  const q = typeof window !== 'undefined' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
-  const [dark, setDark] = useState(q?.matches ?? false);
+  const [dark, setDark] = useState(() => window.matchMedia('(prefers-color-scheme: dark)').matches);
   useEffect(() => {
-    if (!q) return;
+    const q = window.matchMedia('(prefers-color-scheme: dark)');
     const on = () => setDark(q.matches);
     q.addEventListener('change', on);
     return () => q.removeEventListener('change', on);
-  }, [q]);
+  }, []);
   return dark;
 }
 
@@ -63,7 +62,7 @@ type SortKey = 'tokens-desc' | 'tokens-asc' | 'title';
 /** Tokens per book: horizontal bars, one series per tokenizer. */
 export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
   const [sort, setSort] = useState<SortKey>('tokens-desc');
-  const ok = books.filter((b) => b.status === 'ok');
+  const ok = useMemo(() => books.filter((b) => b.status === 'ok'), [books]);
   const option = useMemo(() => {
     const key = tokenizers[0];
     const sorted = [...ok].sort((a, b) =>
@@ -122,7 +121,7 @@ export function linearFit(xs: number[], ys: number[]): { a: number; b: number } 
 
 /** Words vs tokens, one scatter series per tokenizer with its trend line, zoomable. */
 export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
-  const ok = books.filter((b) => b.status === 'ok' && b.words > 0);
+  const ok = useMemo(() => books.filter((b) => b.status === 'ok' && b.words > 0), [books]);
   const ratios = tokenizers.map((t) => {
     const tok = ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0);
     const w = ok.reduce((s, b) => s + b.words, 0);
@@ -169,8 +168,8 @@ export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokeni
 /** Side-by-side totals per tokenizer, and a per-book heatmap of % difference against a baseline. */
 export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
   const [baseline, setBaseline] = useState(tokenizers[0]);
-  const ok = books.filter((b) => b.status === 'ok' && (b.tokens[baseline] ?? 0) > 0);
-  const totals = tokenizers.map((t) => ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0));
+  const ok = useMemo(() => books.filter((b) => b.status === 'ok' && (b.tokens[baseline] ?? 0) > 0), [books, baseline]);
+  const totals = useMemo(() => tokenizers.map((t) => ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0)), [ok, tokenizers]);
   const bars = useMemo(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${fmtInt(v)} tokens` },

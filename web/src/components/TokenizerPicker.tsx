@@ -72,7 +72,7 @@ export function TokenizerPicker({
             </div>
             <div className="tok-list">
               {list.map((m) => (
-                <label key={m.id} className="tok-item" hidden={!matches(m)}>
+                <label key={m.id} className={`tok-item${set.has(m.id) ? ' checked' : ''}`} hidden={!matches(m)}>
                   <input
                     type="checkbox"
                     checked={set.has(m.id)}

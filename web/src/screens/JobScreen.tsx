@@ -51,14 +51,38 @@ export default function JobScreen({ id }: { id: string }) {
   const rate = useRef<{ t0: number; b0: number; mbps: number | null } | null>(null);
   const terminal = isTerminal(view.status);
 
-  // Persist (throttled by React batching) so a reload resumes from lastEventId.
+  // Persist so a reload resumes from lastEventId. Throttled to once a second
+  // (serialising every event would be quadratic in the number of books), and
+  // flushed when the page is hidden or unloaded and when the job ends.
+  const latest = useRef(view);
+  const saved = useRef<JobView | null>(null);
+  latest.current = view;
   useEffect(() => {
+    const save = () => {
+      if (saved.current === latest.current) return; // unchanged since the last save
+      saved.current = latest.current;
+      try {
+        sessionStorage.setItem(storageKey(id), JSON.stringify(latest.current));
+      } catch {
+        /* storage full: a reload then replays from the start, which is still correct */
+      }
+    };
+    const timer = setInterval(save, 1000);
+    window.addEventListener('pagehide', save);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }, [id]);
+  useEffect(() => {
+    if (!terminal) return;
     try {
-      sessionStorage.setItem(storageKey(id), JSON.stringify(view));
+      sessionStorage.setItem(storageKey(id), JSON.stringify(latest.current));
     } catch {
-      /* storage full: a reload then replays from the start, which is still correct */
+      /* see above */
     }
-  }, [id, view]);
+  }, [id, terminal]);
 
   // The SSE stream. Reconnects with Last-Event-ID; a full replay resets the state.
   useEffect(() => {
