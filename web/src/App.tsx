@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import HistoryScreen from './screens/HistoryScreen';
 import ImportScreen from './screens/ImportScreen';
@@ -14,7 +15,18 @@ function NavLink({ href, children }: { href: string; children: string }) {
   );
 }
 
+/** A page title per screen, so tabs, history and screen readers can tell them apart. */
+function useTitle() {
+  const [loc] = useLocation();
+  useEffect(() => {
+    const m = /^\/jobs\/([^/]+)/.exec(loc);
+    const page = m ? `Job ${decodeURIComponent(m[1])}` : loc.startsWith('/history') ? 'History' : loc.startsWith('/import') ? 'Open results' : 'New count';
+    document.title = `${page} · epubtok`;
+  }, [loc]);
+}
+
 export default function App() {
+  useTitle();
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
