@@ -217,12 +217,25 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       book.warnings.push_back("NCX " + pkg.ncx_path + " is not in the archive");
     }
   }
+  // Titles are keyed by the archive's own spelling of the name, so a TOC
+  // href that differs only in case still finds its chapter.
   std::unordered_map<std::string, std::string> titles;  // first TOC entry per file
-  for (const NavEntry& e : nav.toc) titles.emplace(e.href, e.label);
+  for (const NavEntry& e : nav.toc) {
+    auto idx = zip.find(e.href);
+    if (!idx) {
+      book.warnings.push_back("TOC entry \"" + e.label + "\" points at " + e.href + ", which is not in the archive");
+      continue;
+    }
+    titles.emplace(zip.names()[*idx], e.label);
+  }
+  auto archive_name = [&](const std::string& href) {
+    auto idx = zip.find(href);
+    return idx ? zip.names()[*idx] : href;
+  };
   std::unordered_map<std::string, std::string> landmark_types;
-  for (const NavEntry& e : nav.landmarks) landmark_types.emplace(e.href, e.label);
+  for (const NavEntry& e : nav.landmarks) landmark_types.emplace(archive_name(e.href), e.label);
   std::unordered_map<std::string, std::string> guide_types;
-  for (const GuideRef& g : pkg.guide) guide_types.emplace(g.href, g.type);
+  for (const GuideRef& g : pkg.guide) guide_types.emplace(archive_name(g.href), g.type);
 
   std::vector<std::optional<ChapterKind>> marks;
   uint64_t total_text = 0;

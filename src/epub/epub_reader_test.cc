@@ -293,6 +293,26 @@ TEST(ReadBook, HrefCaseMismatchFallsBackToCaseInsensitiveMatch) {
   EXPECT_EQ(r->chapters.at(1).text, "Chapter Two\nEpsilon zeta.");
 }
 
+TEST(ReadBook, TocEntryForMissingFileIsAWarning) {
+  EpubSpec s = two_chapter_book(2);
+  s.chapters.push_back(testing::make_chapter("ghost.xhtml", "Ghost", {"boo"}));
+  s.chapters.back().in_archive = false;
+  // Keep the NCX entry but drop the spine item: build the OPF from a book
+  // without the ghost chapter.
+  EpubSpec without = two_chapter_book(2);
+  without.method = ZipMethod::kStored;
+  std::string wb = testing::build_epub(without);
+  size_t a = wb.find("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package");
+  size_t e = wb.find("</package>\n", a);
+  ASSERT_TRUE(a != std::string::npos && e != std::string::npos);
+  s.opf_xml = wb.substr(a, e + 11 - a);
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.size(), 2u);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("OEBPS/ghost.xhtml"), std::string::npos);
+}
+
 TEST(ReadBook, WrongOrMissingMimetypeIsOnlyAWarning) {
   for (testing::MimetypeMode mode :
        {testing::MimetypeMode::kWrong, testing::MimetypeMode::kMissing, testing::MimetypeMode::kCompressed}) {

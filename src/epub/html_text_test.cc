@@ -62,6 +62,11 @@ TEST(HtmlText, CommentsCdataDoctypeAndProcessingInstructions) {
             "a <b>&amp;</b> z");
 }
 
+TEST(HtmlText, DoctypeWithInternalSubset) {
+  EXPECT_EQ(text("<!DOCTYPE html [ <!ENTITY ch \"chapter\"> <!ENTITY x 'y'> ]><html><body><p>after</p></body></html>"),
+            "after");
+}
+
 TEST(HtmlText, NamedEntitiesFullSet) {
   EXPECT_EQ(text("<p>&amp; &lt; &gt; &quot; &apos; &eacute; &hellip; &mdash;</p>"), "& < > \" ' é … —");
   // Entities from the HTML5 additions, including multi-code-point ones.

@@ -154,6 +154,14 @@ void tokenize(std::string_view s, Visitor& v) {
         i = (e == std::string_view::npos) ? n : e + 3;
       } else {  // doctype or bogus comment
         size_t e = s.find('>', i + 2);
+        // An XHTML doctype may carry an internal subset with entity
+        // declarations: <!DOCTYPE html [ <!ENTITY x "y"> ]>.
+        size_t bracket = s.find('[', i + 2);
+        if (bracket != std::string_view::npos && e != std::string_view::npos && bracket < e &&
+            html::iequals(s.substr(i + 2, std::min<size_t>(7, n - i - 2)), "doctype")) {
+          size_t close = s.find(']', bracket);
+          e = close == std::string_view::npos ? std::string_view::npos : s.find('>', close);
+        }
         i = (e == std::string_view::npos) ? n : e + 1;
       }
     } else if (c == '?') {  // XML declaration / processing instruction
