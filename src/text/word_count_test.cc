@@ -62,10 +62,13 @@ TEST(WordCountTest, FastPathCoversTheCommonCharacters) {
   for (char32_t c : {U'a', U'Z', U'0', U' ', U'\n', U'.', U'\'', U'_', U'@', U':', U'é', U'ß', U'ł', U'ж', U'Ω',
                      U'ệ', U'’', U'“', U'—', U'…', U'\u00A0'})
     EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
-  // Handled by ICU: combining marks, format characters, emoji, CJK, Thai,
-  // Hebrew letters (WB7a–c), Katakana (WB13), regional indicators.
-  for (char32_t c : {U'\u0301', U'\u200D', U'\u00AD', U'\u2060', U'😀', U'©', U'中', U'あ', U'ア', U'ก', U'א',
-                     U'\U0001F1EB', U'한'})
+  // Non-letter combining marks and format characters are handled (WB4).
+  // Handled by ICU: Alphabetic marks, ZWJ, emoji, CJK, Thai, Hebrew letters
+  // (WB7a–c), Katakana (WB13), regional indicators, Devanagari.
+  for (char32_t c : {U'\u0301', U'\u00AD', U'\u2060', U'\u200C', U'\u200E'})
+    EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
+  for (char32_t c : {U'\u0345', U'\u200D', U'😀', U'©', U'中', U'あ', U'ア', U'ก', U'א', U'\U0001F1EB', U'한',
+                     U'\u0915', U'\u093E'})
     EXPECT_FALSE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
   EXPECT_GT(handled_chars().size(), 1000u);
 }
@@ -149,7 +152,7 @@ TEST(WordCountTest, RandomRuleDenseStrings) {
   const std::vector<std::string> alphabet = {
       "a", "b", "Z", "é", "ж", "ω", "1", "2", "_", "@", ".", "'", "’", ",", ";", ":", "·", "-", " ", " ", "\n",
       "\r\n", "\t", "\u00A0", "\u2024", "\u2027", "\u202F", "\u0301", "\u200D", "\u00AD", "😀", "中", "ア", "א",
-      "\"", "\xFF", "\xE2\x82"};
+      "\"", "\xFF", "\xE2\x82", "\u200C", "\u200E", "\u0483", "\u0300\u0323", "\u0345", "‿", "\r", "\u2060"};
   Differ d;
   TestRng rng(2024);
   for (int i = 0; i < 200000; ++i) {
