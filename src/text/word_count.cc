@@ -21,32 +21,36 @@
 // box; generated books from tests/support, plus the text of two corpus books):
 //
 //   text            count_words   ICU alone   count_chars   count_text
-//   en (generated)     353 MB/s     66 MB/s     2247 MB/s     302 MB/s
-//   Moby-Dick          301          57          2307          276
-//   fr / de / ru    314/348/259   59/53/49     594/588/353   208/181/144
+//   en (generated)     316 MB/s     65 MB/s     2273 MB/s     287 MB/s
+//   Moby-Dick          312          64          2517          277
+//   fr / de / ru    305/320/391   58/62/75     566/717/481   197/225/214
 //   vi (some NFD)      238          56           352           144
-//   zh / ja             15          15           818            15
+//   ar / hi            235/397      77/102       495/581       212/237
+//   zh / ja             16/15       16/15        833/859        15/15
 //   Kusamakura (ja)     11          11           835            10
-//   th / ar / hi / ko  32/63/81/33  33/71/91/35  ~450-670     30/55/70/31
+//   th / ko             35/36       36/39        721/477        33/34
 //
 //  - ICU's word BreakIterator over UTF-8 (utext_openUTF8, no conversion to
 //    UTF-16) costs ~55-65 MB/s on English whatever the input size: the rule
 //    engine's per-boundary overhead dominates. The product needs >= 100.
 //  - Most book text is made of "simple" characters: Latin, Greek, Cyrillic,
-//    general punctuation. For those, UAX #29 reduces to a handful of rules
-//    (WB4 for non-letter marks, WB5–WB13b without Katakana/Hebrew), which a byte-level
-//    scanner applies 5x faster; a tight loop over ASCII letters inside a word
-//    is half of that gain.
+//    Arabic, Devanagari, general punctuation, combining marks. For those,
+//    UAX #29 reduces to a handful of rules (WB4, WB5–WB13b without
+//    Katakana/Hebrew), which a byte-level scanner applies 4-5x faster than
+//    ICU; a tight loop over ASCII letters inside a word is half of the gain.
 //  - So count_words() scans with that hand-written scanner and hands every
-//    piece of text that contains anything else (combining marks, format
-//    characters, emoji, CJK, Thai, Hebrew, invalid UTF-8…) to ICU. Pieces are
-//    cut just before ASCII white space, where UAX #29 (and ICU) always has a
-//    boundary that no rule looks across, so counting pieces separately gives
-//    exactly the whole-text result; word_count_test checks the two against
-//    each other on every handled character in every rule context, generated
-//    prose, the tricky strings and ~600k random strings, and
-//    text_corpus_test on real books.
-//  - Scripts that are all "complex" (Arabic, Hindi, Thai, CJK, Hangul) run at
+//    piece of text that contains anything else (ZWJ, emoji, CJK, Thai,
+//    Hangul, Hebrew, invalid UTF-8…) to ICU. Pieces are cut just before
+//    ASCII white space, where UAX #29 (and ICU) always has a boundary that no
+//    rule looks across, so counting pieces separately gives exactly the
+//    whole-text result; word_count_test checks the two against each other on
+//    every handled character in every rule context, generated prose, the
+//    tricky strings and ~600k random strings (and 8M more were run once by
+//    hand), and text_corpus_test on real books.
+//  - Where ICU 72 departs from UAX #29 the scanner defers to it: a combining
+//    mark or format character right after a connector ("_") goes to ICU,
+//    whose rule chaining gives "b_\u00AD.c" one segment.
+//  - Scripts that are all "complex" (Thai, CJK, Hangul, Hebrew) run at
 //    ICU speed minus ~5-10% for the scanner's look-ahead; ICU regions are
 //    merged while complex characters are < 64 bytes apart to keep the number
 //    of ICU calls low. Chinese and Japanese are bound by ICU's dictionary
@@ -116,15 +120,18 @@ constexpr uint8_t kAlnum = 0x10;  // flag: Alphabetic or decimal digit
 constexpr uint8_t kClassMask = 0x0F;
 
 // Code points below this have a table entry; the ranges the scanner handles
-// are Latin, IPA, spacing modifiers, Greek, Cyrillic (0000–052F), Latin
-// Extended Additional and Greek Extended (1E00–1FFF) and General Punctuation
-// (2000–206F). Everything else is kComplex.
+// are Latin, IPA, spacing modifiers, combining diacritics, Greek, Cyrillic,
+// Armenian (0000–058F), Arabic (0600–06FF, 0750–077F), Devanagari
+// (0900–097F), Georgian (10A0–10FF), Latin Extended Additional, Greek
+// Extended and General Punctuation (1E00–206F). Everything else is kComplex.
+// Hebrew is left out on purpose (WB7a–c), as are the dictionary scripts.
 constexpr char32_t kTableSize = 0x2070;
 
 bool is_alnum_cp(UChar32 c) { return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || u_charType(c) == U_DECIMAL_DIGIT_NUMBER; }
 
 uint8_t classify(UChar32 c) {
-  const bool in_range = c < 0x0530 || (c >= 0x1E00 && c < 0x2000) || (c >= 0x2000 && c < 0x2070);
+  const bool in_range = c < 0x0590 || (c >= 0x0600 && c < 0x0700) || (c >= 0x0750 && c < 0x0780) ||
+                        (c >= 0x0900 && c < 0x0980) || (c >= 0x10A0 && c < 0x1100) || (c >= 0x1E00 && c < 0x2070);
   if (!in_range || u_charType(c) == U_UNASSIGNED) return kComplex;
   if (c < 0x80 && is_ascii_space(static_cast<uint8_t>(c))) return kSpace;
   // ICU 72 tailorings of the root word rules (CLDR): the colon does not join
@@ -133,7 +140,8 @@ uint8_t classify(UChar32 c) {
   if (c == '@') return kLetter;
   if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || (c >= 0x80 && u_hasBinaryProperty(c, UCHAR_EMOJI)))
     return kComplex;
-  if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC))
+  if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC) ||
+      u_getIntPropertyValue(c, UCHAR_HANGUL_SYLLABLE_TYPE) != U_HST_NOT_APPLICABLE)
     return kComplex;
   uint8_t cls;
   switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
@@ -156,11 +164,10 @@ uint8_t classify(UChar32 c) {
     case U_WB_FORMAT:
       // WB4 makes these invisible to the rules after any character but a
       // line break or the start of text, where they form a segment of their
-      // own; either way they never start, end or join a run. Alphabetic ones
-      // (U+0345, vowel signs) could turn ICU's "_" + mark segments into words
-      // by our letter test, which depends on ICU's rule status: left to ICU.
-      if (is_alnum_cp(c)) return kComplex;
-      return kTransparent;
+      // own; either way they never start, end or join a run. An Alphabetic
+      // one (vowel sign, Arabic haraka) inside a run makes it a word.
+      cls = kTransparent;
+      break;
     default:  // ZWJ (WB3c), Katakana, Hebrew_Letter, Regional_Indicator, …
       return kComplex;
   }
@@ -307,6 +314,7 @@ uint64_t count_words(std::string_view utf8) {
   uint8_t last = kOther;
   bool run_alnum = false;
   uint8_t mid = 0;
+  bool mid_alnum = false;  // an Alphabetic mark attached to the pending Mid
 
   while (p < end) {
     uint8_t entry;
@@ -335,13 +343,22 @@ uint64_t count_words(std::string_view utf8) {
       continue;
     }
     p += len;
-    if (cls == kTransparent) continue;
+    if (cls == kTransparent) {
+      // Part of the run's segment when it follows the run, or follows a
+      // pending Mid character that turns out to join (WB4 then WB6/7/11/12).
+      if (mid) {
+        mid_alnum |= (entry & kAlnum) != 0;
+      } else if (last != kOther) {
+        run_alnum |= (entry & kAlnum) != 0;
+      }
+      continue;
+    }
     if (mid) {
       const bool join = (cls == kLetter && last == kLetter && mid != kMidNum) ||
                         (cls == kNumeric && last == kNumeric && mid != kMidLetter);
       mid = 0;
       if (join) {  // WB7 / WB11: "don't", "3.14", "U.S.A"
-        run_alnum |= (entry & kAlnum) != 0;
+        run_alnum |= (entry & kAlnum) != 0 || mid_alnum;
         continue;
       }
       words += run_alnum;
@@ -370,6 +387,7 @@ uint64_t count_words(std::string_view utf8) {
       case kMidNumLet:
         if ((last == kLetter && cls != kMidNum) || (last == kNumeric && cls != kMidLetter)) {
           mid = cls;  // WB6 / WB12 need the next character
+          mid_alnum = false;
           break;
         }
         words += run_alnum;

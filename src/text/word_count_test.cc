@@ -62,13 +62,15 @@ TEST(WordCountTest, FastPathCoversTheCommonCharacters) {
   for (char32_t c : {U'a', U'Z', U'0', U' ', U'\n', U'.', U'\'', U'_', U'@', U':', U'é', U'ß', U'ł', U'ж', U'Ω',
                      U'ệ', U'’', U'“', U'—', U'…', U'\u00A0'})
     EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
-  // Non-letter combining marks and format characters are handled (WB4).
-  // Handled by ICU: Alphabetic marks, ZWJ, emoji, CJK, Thai, Hebrew letters
-  // (WB7a–c), Katakana (WB13), regional indicators, Devanagari.
+  // Combining marks and format characters are handled (WB4), and so are
+  // Arabic, Devanagari, Armenian and Georgian.
+  // Handled by ICU: ZWJ, emoji, CJK, Thai, Hebrew letters (WB7a–c),
+  // Katakana (WB13), regional indicators, Hangul.
   for (char32_t c : {U'\u0301', U'\u00AD', U'\u2060', U'\u200C', U'\u200E'})
     EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
-  for (char32_t c : {U'\u0345', U'\u200D', U'😀', U'©', U'中', U'あ', U'ア', U'ก', U'א', U'\U0001F1EB', U'한',
-                     U'\u0915', U'\u093E'})
+  for (char32_t c : {U'\u0345', U'\u0915', U'\u093E', U'\u094D', U'ب', U'\u064E', U'١', U'ა', U'ա'})
+    EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
+  for (char32_t c : {U'\u200D', U'😀', U'©', U'中', U'あ', U'ア', U'ก', U'א', U'\U0001F1EB', U'한', U'\u1100'})
     EXPECT_FALSE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
   EXPECT_GT(handled_chars().size(), 1000u);
 }
@@ -77,7 +79,8 @@ TEST(WordCountTest, FastPathCoversTheCommonCharacters) {
 // characters, on either side: the contexts of WB5–WB13b.
 TEST(WordCountTest, EveryHandledCharacterInEveryRuleContext) {
   const std::vector<char32_t> chars = handled_chars();
-  const std::vector<std::string> around = {"a", "Z", "é", "ж", "1", "_", "@", ".", "'", ",", "·", ":", "’", " ", ""};
+  const std::vector<std::string> around = {"a", "Z", "é", "ж", "ب", "1", "٣", "_", "@", ".", "'", ",", "·", ":",
+                                           "’", "\u0301", "\u093E", " ", ""};
   Differ d;
   for (char32_t c : chars) {
     const std::string s = utf8(c);
@@ -152,7 +155,8 @@ TEST(WordCountTest, RandomRuleDenseStrings) {
   const std::vector<std::string> alphabet = {
       "a", "b", "Z", "é", "ж", "ω", "1", "2", "_", "@", ".", "'", "’", ",", ";", ":", "·", "-", " ", " ", "\n",
       "\r\n", "\t", "\u00A0", "\u2024", "\u2027", "\u202F", "\u0301", "\u200D", "\u00AD", "😀", "中", "ア", "א",
-      "\"", "\xFF", "\xE2\x82", "\u200C", "\u200E", "\u0483", "\u0300\u0323", "\u0345", "‿", "\r", "\u2060"};
+      "\"", "\xFF", "\xE2\x82", "\u200C", "\u200E", "\u0483", "\u0300\u0323", "\u0345", "‿", "\r", "\u2060",
+      "क", "\u093E", "\u094D", "ب", "\u064E", "٣", "\u066B", "\u066C", "\u060C", "\u0640", "\u0600"};
   Differ d;
   TestRng rng(2024);
   for (int i = 0; i < 200000; ++i) {
