@@ -1,5 +1,6 @@
 // Registry::global(): the process-wide registry with every built-in engine.
 // Kept tiny on purpose: each engine owner adds exactly one line below.
+#include "tokenizers/hf/hf_provider.h"
 #include "tokenizers/registry.h"
 #include "tokenizers/tiktoken/tiktoken_provider.h"
 
@@ -12,7 +13,7 @@ Registry& Registry::global() {
     auto* r = new Registry();
     r->add_provider(tiktoken::make_tiktoken_provider());
     // ---- Hugging Face engine (issue 3) adds its provider here: ----
-    // r->add_provider(hf::make_hf_provider());
+    r->add_provider(hf::make_hf_provider());
     return r;
   }();
   return *registry;

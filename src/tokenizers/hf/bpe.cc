@@ -25,6 +25,7 @@
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/pre_tokenizers.h"
+#include "tokenizers/hf/string_map.h"
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
@@ -108,19 +109,16 @@ class BpeModel final : public Model {
       }
       int64_t id = idv.is_int64() ? idv.get_int64() : int64_t(idv.get_uint64());
       if (id < 0 || id >= int64_t(kNone)) fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
-      vocab_[std::string(kv.key())] = uint32_t(id);
+      vocab_.set(std::string_view(kv.key().data(), kv.key().size()), uint32_t(id));
     }
 
     load_merges(o, path);
 
     if (unk_token_) {
-      auto it = vocab_.find(*unk_token_);
-      if (it != vocab_.end()) unk_id_ = it->second;
+      uint32_t u = vocab_.find(*unk_token_);
+      if (u != kNone) unk_id_ = u;
     }
-    for (int b = 0; b < 256; ++b) {
-      auto it = vocab_.find(byte_token(static_cast<unsigned char>(b)));
-      fallback_ids_[b] = it == vocab_.end() ? kNone : it->second;
-    }
+    for (int b = 0; b < 256; ++b) fallback_ids_[b] = vocab_.find(byte_token(static_cast<unsigned char>(b)));
 
     if (raw_) {
       // Re-key to raw bytes: decode each token from the GPT-2 alphabet; tokens
@@ -130,8 +128,8 @@ class BpeModel final : public Model {
       std::unordered_map<char32_t, unsigned char> inverse;
       for (int b = 0; b < 256; ++b) inverse[inverse_needed[b]] = static_cast<unsigned char>(b);
       input_vocab_.reserve(vocab_.size());
-      for (const auto& [tok, id] : vocab_) {
-        if (!is_valid_utf8(tok)) continue;
+      vocab_.for_each([&](std::string_view tok, uint32_t id) {
+        if (!is_valid_utf8(tok)) return;
         std::string raw;
         bool ok = true;
         for (size_t i = 0; i < tok.size();) {
@@ -145,23 +143,22 @@ class BpeModel final : public Model {
           raw.push_back(static_cast<char>(it->second));
           i += len;
         }
-        if (ok) input_vocab_[raw] = id;
-      }
+        if (ok) input_vocab_.set(raw, id);
+      });
       for (int b = 0; b < 256; ++b) {
         std::string s;
         append_utf8(byte_level_char(static_cast<unsigned char>(b)), s);
-        auto it = vocab_.find(s);
-        unit_ids_[b] = it == vocab_.end() ? kNone : it->second;
+        unit_ids_[b] = vocab_.find(s);
       }
     } else {
       // Single-character ids for the common code points.
       char_ids_.assign(kCharTable, kNone);
-      for (const auto& [tok, id] : vocab_) {
-        if (tok.empty() || !is_valid_utf8(tok)) continue;
+      vocab_.for_each([&](std::string_view tok, uint32_t id) {
+        if (tok.empty() || !is_valid_utf8(tok)) return;
         size_t len;
         char32_t cp = decode_utf8(tok, 0, &len);
         if (len == tok.size() && cp < kCharTable) char_ids_[cp] = id;
-      }
+      });
       setup_sentencepiece_split();
     }
   }
@@ -169,10 +166,9 @@ class BpeModel final : public Model {
   bool tokenize(std::string_view piece, std::vector<uint32_t>& out) const override {
     if (piece.empty()) return true;
     if (ignore_merges_) {
-      const auto& v = raw_ ? input_vocab_ : vocab_;
-      auto it = v.find(std::string(piece));
-      if (it != v.end()) {
-        out.push_back(it->second);
+      uint32_t id = (raw_ ? input_vocab_ : vocab_).find(piece);
+      if (id != kNone) {
+        out.push_back(id);
         return true;
       }
     }
@@ -189,9 +185,9 @@ class BpeModel final : public Model {
   }
 
   std::optional<uint32_t> token_to_id(std::string_view token) const override {
-    auto it = vocab_.find(std::string(token));
-    if (it == vocab_.end()) return std::nullopt;
-    return it->second;
+    uint32_t id = vocab_.find(token);
+    if (id == kNone) return std::nullopt;
+    return id;
   }
   uint64_t vocab_size() const override { return vocab_.size(); }
   const char* type() const override { return "BPE"; }
@@ -230,31 +226,34 @@ class BpeModel final : public Model {
     if (!mv) fail_at(path, "missing \"merges\"");
     const json::array& merges = need_array(*mv, path + ".merges");
     merges_.reserve(merges.size());
+    std::string merged;
     for (size_t i = 0; i < merges.size(); ++i) {
-      std::string mpath = path + ".merges[" + std::to_string(i) + "]";
-      std::string a, b;
+      auto mpath = [&] { return path + ".merges[" + std::to_string(i) + "]"; };
+      std::string_view a, b;
       const json::value& m = merges[i];
       if (m.is_string()) {
-        std::string_view s = need_string(m, mpath);
+        const json::string& js = m.get_string();
+        std::string_view s(js.data(), js.size());
         size_t sp = s.find(' ');
-        if (sp == std::string_view::npos) fail_at(mpath, "merge \"" + std::string(s) + "\" is not two tokens separated by a space");
-        a = std::string(s.substr(0, sp));
-        b = std::string(s.substr(sp + 1));
+        if (sp == std::string_view::npos) fail_at(mpath(), "merge \"" + std::string(s) + "\" is not two tokens separated by a space");
+        a = s.substr(0, sp);
+        b = s.substr(sp + 1);
       } else if (m.is_array() && m.get_array().size() == 2) {
-        a = std::string(need_string(m.get_array()[0], mpath + "[0]"));
-        b = std::string(need_string(m.get_array()[1], mpath + "[1]"));
+        a = need_string(m.get_array()[0], mpath() + "[0]");
+        b = need_string(m.get_array()[1], mpath() + "[1]");
       } else {
-        fail_at(mpath, "merge must be \"a b\" or [\"a\", \"b\"]");
+        fail_at(mpath(), "merge must be \"a b\" or [\"a\", \"b\"]");
       }
-      auto ia = vocab_.find(a);
-      if (ia == vocab_.end()) fail_at(mpath, "token \"" + a + "\" is not in the vocabulary");
-      auto ib = vocab_.find(b);
-      if (ib == vocab_.end()) fail_at(mpath, "token \"" + b + "\" is not in the vocabulary");
-      if (b.size() < prefix_.size()) fail_at(mpath, "token \"" + b + "\" is shorter than continuing_subword_prefix");
-      std::string merged = a + b.substr(prefix_.size());
-      auto im = vocab_.find(merged);
-      if (im == vocab_.end()) fail_at(mpath, "merged token \"" + merged + "\" is not in the vocabulary");
-      merges_.insert(ia->second, ib->second, PairMap::Entry{uint32_t(i), im->second});
+      uint32_t ia = vocab_.find(a);
+      if (ia == kNone) fail_at(mpath(), "token \"" + std::string(a) + "\" is not in the vocabulary");
+      uint32_t ib = vocab_.find(b);
+      if (ib == kNone) fail_at(mpath(), "token \"" + std::string(b) + "\" is not in the vocabulary");
+      if (b.size() < prefix_.size()) fail_at(mpath(), "token \"" + std::string(b) + "\" is shorter than continuing_subword_prefix");
+      merged.assign(a);
+      merged.append(b.substr(prefix_.size()));
+      uint32_t im = vocab_.find(merged);
+      if (im == kNone) fail_at(mpath(), "merged token \"" + merged + "\" is not in the vocabulary");
+      merges_.insert(ia, ib, PairMap::Entry{uint32_t(i), im});
     }
   }
 
@@ -263,9 +262,9 @@ class BpeModel final : public Model {
     // where a word starts, and "▁" itself must be a known token so it never
     // joins an unknown run.
     if (ignore_merges_ || !prefix_.empty() || !suffix_.empty()) return;
-    if (vocab_.find("\xE2\x96\x81") == vocab_.end()) return;
-    for (const auto& [tok, id] : vocab_) {
-      if (tok.size() < 4 || !is_valid_utf8(tok)) continue;
+    if (vocab_.find("\xE2\x96\x81") == kNone) return;
+    vocab_.for_each([&](std::string_view tok, uint32_t) {
+      if (tok.size() < 4 || !is_valid_utf8(tok)) return;
       char32_t prev = 0;
       for (size_t i = 0; i < tok.size();) {
         size_t len;
@@ -274,14 +273,11 @@ class BpeModel final : public Model {
         prev = cp;
         i += len;
       }
-    }
+    });
     sp_split_ = true;
   }
 
-  uint32_t lookup_unit(std::string_view unit) const {
-    auto it = vocab_.find(std::string(unit));
-    return it == vocab_.end() ? kNone : it->second;
-  }
+  uint32_t lookup_unit(std::string_view unit) const { return vocab_.find(unit); }
 
   bool initial_symbols(std::string_view w, std::vector<uint32_t>& syms) const {
     uint32_t unk_pending = kNone;
@@ -437,8 +433,8 @@ class BpeModel final : public Model {
   std::optional<uint32_t> unk_id_;
   std::string prefix_, suffix_;
   bool fuse_unk_ = false, byte_fallback_ = false, ignore_merges_ = false;
-  std::unordered_map<std::string, uint32_t> vocab_;
-  std::unordered_map<std::string, uint32_t> input_vocab_;
+  StringIdMap vocab_;        // tokens as written in tokenizer.json
+  StringIdMap input_vocab_;  // byte-level models: tokens as raw bytes
   PairMap merges_;
   uint32_t unit_ids_[256];
   uint32_t fallback_ids_[256];

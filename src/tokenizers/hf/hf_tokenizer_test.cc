@@ -1,0 +1,204 @@
+// Unit tests of the tokenizer.json loader and pipeline on tiny hand-written
+// files: bad input gives the documented error with a JSON path, and each
+// component behaves as its contract says. Exactness against the reference
+// is tests/parity/hf_parity_test.cc.
+#include "tokenizers/hf/hf_tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tokenizers/hf/hf_provider.h"
+
+namespace epubtok::tokenizers::hf {
+namespace {
+
+// A byte-level BPE over "a", "b", "ab", "abb" with two merges.
+std::string tiny_bpe(const std::string& extra_model = "", const std::string& pre = R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":true})",
+                     const std::string& added = "[]", const std::string& post = "null") {
+  return R"({"added_tokens":)" + added + R"(,"normalizer":null,"pre_tokenizer":)" + pre +
+         R"(,"post_processor":)" + post + R"(,"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2,"abb":3,"Ġ":4,"Ġa":5},"merges":["a b","ab b","Ġ a"])" +
+         extra_model + "}}";
+}
+
+Result<std::shared_ptr<const HfTokenizer>> load(const std::string& json) {
+  return HfTokenizer::from_json(json, TokenizerInfo{});
+}
+
+TEST(HfLoad, MalformedJsonNamesLineAndColumn) {
+  auto r = load("{\n  \"model\": {\"type\": \"BPE\",\n  oops }");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kTokenizerJson);
+  EXPECT_NE(r.status().message().find("line 3"), std::string::npos) << r.status().message();
+}
+
+TEST(HfLoad, TruncatedJsonIsAnError) {
+  std::string full = tiny_bpe();
+  for (size_t cut : {size_t(1), full.size() / 3, full.size() / 2, full.size() - 1}) {
+    auto r = load(full.substr(0, cut));
+    ASSERT_FALSE(r) << cut;
+    EXPECT_EQ(r.status().code(), ErrorCode::kTokenizerJson);
+  }
+}
+
+TEST(HfLoad, UnknownComponentNamesTypeAndPath) {
+  auto r = load(tiny_bpe("", R"({"type":"Sequence","pretokenizers":[{"type":"ByteLevel"},{"type":"FancySplit"}]})"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnsupportedComponent);
+  EXPECT_NE(r.status().message().find("FancySplit"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("$.pre_tokenizer.pretokenizers[1]"), std::string::npos) << r.status().message();
+
+  auto m = load(R"({"model":{"type":"MagicModel","vocab":{}}})");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.status().code(), ErrorCode::kUnsupportedComponent);
+  EXPECT_NE(m.status().message().find("$.model.type"), std::string::npos);
+
+  auto n = load(R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Nope"}]},"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"}})");
+  ASSERT_FALSE(n);
+  EXPECT_NE(n.status().message().find("$.normalizer.normalizers[1]"), std::string::npos) << n.status().message();
+}
+
+TEST(HfLoad, VocabMergesMismatchNamesTheMerge) {
+  auto r = load(R"({"model":{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kTokenizerJson);
+  EXPECT_NE(r.status().message().find("$.model.merges[0]"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("\"ab\""), std::string::npos) << r.status().message();
+
+  auto q = load(R"({"model":{"type":"BPE","vocab":{"a":0},"merges":["a zz"]}})");
+  ASSERT_FALSE(q);
+  EXPECT_NE(q.status().message().find("\"zz\" is not in the vocabulary"), std::string::npos) << q.status().message();
+}
+
+TEST(HfLoad, WrongFieldTypeNamesThePath) {
+  auto r = load(R"({"model":{"type":"BPE","vocab":{"a":"zero"},"merges":[]}})");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("$.model.vocab[\"a\"]"), std::string::npos) << r.status().message();
+}
+
+TEST(HfLoad, MissingFile) {
+  auto r = HfTokenizer::from_file("/nonexistent/dir/tokenizer.json", TokenizerInfo{});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kFileNotFound);
+  EXPECT_NE(r.status().message().find("/nonexistent/dir/tokenizer.json"), std::string::npos);
+}
+
+TEST(HfBpe, MergesByRankAndCountsEqualEncode) {
+  auto t = load(tiny_bpe());
+  ASSERT_TRUE(t) << t.status().to_string();
+  // "abb" → a b b → (a b) b → (ab b) = abb.
+  EXPECT_EQ((*t)->encode("abb"), (std::vector<uint32_t>{3}));
+  // " ab": one piece Ġ a b; "a b" (rank 0) merges before "Ġ a" (rank 2).
+  EXPECT_EQ((*t)->encode(" ab"), (std::vector<uint32_t>{4, 2}));
+  // " a": Ġ a merges.
+  EXPECT_EQ((*t)->encode(" a"), (std::vector<uint32_t>{5}));
+  for (const char* s : {"", "a", "ba", "abab abb", "bbbb"}) EXPECT_EQ((*t)->count(s), (*t)->encode(s).size()) << s;
+  EXPECT_EQ((*t)->info().type, "BPE");
+  EXPECT_EQ((*t)->info().vocab_size, 6u);
+}
+
+TEST(HfBpe, LongPieceUsesSameMergesAsShort) {
+  // Over 64 symbols the heap merger runs; it must agree with the short path.
+  auto t = load(tiny_bpe("", R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":false})"));
+  ASSERT_TRUE(t);
+  std::string s;
+  for (int i = 0; i < 100; ++i) s += "abb";
+  EXPECT_EQ((*t)->encode(s), std::vector<uint32_t>(100, 3));
+}
+
+TEST(HfAddedTokens, SpecialTokensMatchBeforeTheModel) {
+  auto t = load(tiny_bpe("", R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":true})",
+                         R"([{"id":6,"content":"<s>","special":true,"normalized":false},
+                             {"id":7,"content":"<mask>","special":true,"normalized":false,"lstrip":true}])"));
+  ASSERT_TRUE(t) << t.status().to_string();
+  EXPECT_EQ((*t)->encode("a<s>b"), (std::vector<uint32_t>{0, 6, 1}));
+  // lstrip swallows the spaces before the token.
+  EXPECT_EQ((*t)->encode("a  <mask>"), (std::vector<uint32_t>{0, 7}));
+  EXPECT_EQ((*t)->info().vocab_size, 8u);
+}
+
+TEST(HfPostProcessor, SpecialOverheadCountsTemplateTokens) {
+  auto t = load(tiny_bpe("", "null", "[]",
+                         R"({"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}}],
+                             "pair":[],"special_tokens":{"<s>":{"id":"<s>","ids":[0],"tokens":["<s>"]},"</s>":{"id":"</s>","ids":[1],"tokens":["</s>"]}}})"));
+  ASSERT_TRUE(t) << t.status().to_string();
+  EXPECT_EQ((*t)->special_overhead(), 2u);
+  auto b = load(tiny_bpe("", "null", "[]", R"({"type":"BertProcessing","sep":["b",1],"cls":["a",0]})"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ((*b)->special_overhead(), 2u);
+  auto n = load(tiny_bpe());
+  ASSERT_TRUE(n);
+  EXPECT_EQ((*n)->special_overhead(), 0u);
+}
+
+TEST(HfWordPiece, GreedyLongestMatchWithPrefix) {
+  auto t = load(R"({"pre_tokenizer":{"type":"WhitespaceSplit"},"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":5,
+                    "vocab":{"[UNK]":0,"un":1,"##aff":2,"##able":3,"a":4}}})");
+  ASSERT_TRUE(t) << t.status().to_string();
+  EXPECT_EQ((*t)->encode("unaff a"), (std::vector<uint32_t>{1, 2, 4}));
+  EXPECT_EQ((*t)->encode("unable"), (std::vector<uint32_t>{0}));  // over max_input_chars_per_word
+  EXPECT_EQ((*t)->encode("ux"), (std::vector<uint32_t>{0}));
+  EXPECT_EQ((*t)->info().type, "WordPiece");
+}
+
+TEST(HfUnigram, ViterbiPicksBestScoreAndFusesUnknowns) {
+  auto t = load(R"({"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0],["a",-1],["b",-1],["ab",-1.5],["abc",-10]]}})");
+  ASSERT_TRUE(t) << t.status().to_string();
+  EXPECT_EQ((*t)->encode("ab"), (std::vector<uint32_t>{3}));      // -1.5 beats -2
+  EXPECT_EQ((*t)->encode("abxyb"), (std::vector<uint32_t>{3, 0, 2}));  // x, y fused into one unk
+  EXPECT_EQ((*t)->info().type, "Unigram");
+}
+
+TEST(HfNormalizers, ReplacePrependLowercase) {
+  auto t = load(R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"Lowercase"},{"type":"Replace","pattern":{"String":" "},"content":"_"},{"type":"Prepend","prepend":"_"}]},
+                    "model":{"type":"WordLevel","unk_token":"?","vocab":{"?":0,"_a_b":1}}})");
+  ASSERT_TRUE(t) << t.status().to_string();
+  EXPECT_EQ((*t)->encode("A B"), (std::vector<uint32_t>{1}));
+  EXPECT_EQ((*t)->encode("A C"), (std::vector<uint32_t>{0}));
+}
+
+TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
+  auto t = load(tiny_bpe());
+  ASSERT_TRUE(t);
+  // Never crashes; the bad byte becomes U+FFFD, as JavaScript callers see it.
+  EXPECT_EQ((*t)->count(std::string("a\xFF" "b")), (*t)->encode("a\xEF\xBF\xBD" "b").size());
+}
+
+TEST(HfProvider, ResolvesPresetsAliasesAndHfIds) {
+  auto p = make_hf_provider();
+  EXPECT_EQ(p->resolve("llama-3"), "llama-3");
+  EXPECT_EQ(p->resolve("LLAMA3"), "llama-3");
+  EXPECT_EQ(p->resolve("gemini"), "gemini");
+  EXPECT_EQ(p->resolve("hf:Qwen/Qwen3-8B"), "hf:Qwen/Qwen3-8B");
+  EXPECT_EQ(p->resolve("hf:org/name@v1.0"), "hf:org/name@v1.0");
+  EXPECT_EQ(p->resolve("hf:/tmp/x/tokenizer.json"), "hf:/tmp/x/tokenizer.json");
+  EXPECT_FALSE(p->resolve("cl100k_base"));
+  EXPECT_FALSE(p->resolve("hf:not a repo"));
+  bool gemini_flagged = false;
+  for (const TokenizerInfo& info : p->list())
+    if (info.id == "gemini") gemini_flagged = info.approximate && !info.note.empty();
+  EXPECT_TRUE(gemini_flagged);
+}
+
+TEST(HfProvider, LoadsALocalFileAndDirectory) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("epubtok-hf-local-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "tokenizer.json") << tiny_bpe();
+  auto p = make_hf_provider();
+  for (std::string name : {"hf:" + (dir / "tokenizer.json").string(), "hf:" + dir.string()}) {
+    auto id = p->resolve(name);
+    ASSERT_TRUE(id) << name;
+    auto t = p->load(*id);
+    ASSERT_TRUE(t) << t.status().to_string();
+    EXPECT_EQ((*t)->count("abb"), 1u);
+  }
+  auto missing = p->load(*p->resolve("hf:" + (dir / "nope.json").string()));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.status().code(), ErrorCode::kFileNotFound);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace epubtok::tokenizers::hf

@@ -1,0 +1,65 @@
+// The hand-written scanners against the PCRE2 oracle on the same patterns,
+// and the Oniguruma → PCRE2 class translation.
+#include "tokenizers/hf/regex.h"
+
+#include <gtest/gtest.h>
+
+#include "support/prose.h"
+#include "support/random_unicode.h"
+#include "support/tricky_strings.h"
+#include "tokenizers/hf/json_util.h"
+
+namespace epubtok::tokenizers::hf {
+namespace {
+
+using test_support::RandomUnicodeMode;
+
+std::vector<std::string> corpus() {
+  std::vector<std::string> out = test_support::tricky_strings();
+  for (const std::string& lang : test_support::prose_languages()) out.push_back(test_support::generate_book(9, 16 * 1024, lang));
+  const RandomUnicodeMode modes[] = {RandomUnicodeMode::kAnyScalar, RandomUnicodeMode::kMixedScriptWords,
+                                     RandomUnicodeMode::kAscii};
+  for (int m = 0; m < 3; ++m)
+    for (uint64_t seed = 0; seed < 1500; ++seed) out.push_back(test_support::random_unicode(seed * 3 + m, 1 + seed % 90, modes[m]));
+  out.push_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
+  out.push_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
+  return out;
+}
+
+TEST(HfRegex, ScannersMatchPcre2) {
+  for (const char* pattern : {kLlama3Pattern, kQwenPattern}) {
+    auto scanner = make_regex_matcher(pattern, "test", true);
+    auto oracle = make_regex_matcher(pattern, "test", false);
+    ASSERT_NE(scanner->describe(), oracle->describe()) << "no scanner for " << pattern;
+    size_t checked = 0;
+    for (const std::string& s : corpus()) {
+      std::vector<Span> a, b;
+      scanner->find_all(s, a);
+      oracle->find_all(s, b);
+      ASSERT_EQ(a, b) << scanner->describe() << " on \"" << s.substr(0, 120) << "\"";
+      ++checked;
+    }
+    EXPECT_GT(checked, 4000u);
+  }
+}
+
+TEST(HfRegex, TranslationUsesOnigurumaClasses) {
+  std::vector<Span> m;
+  // \s is White_Space: U+0085 yes, U+180E no.
+  make_pcre2_matcher(R"(\s+)", "t")->find_all("a\u0085b\u180Ec", m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0], Span(1, 3));
+  // \w covers Alphabetic (Ⓐ) and ½ but not ①.
+  m.clear();
+  make_pcre2_matcher(R"(\w+)", "t")->find_all("Ⓐ½ ①", m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0], Span(0, 5));
+  EXPECT_NE(translate_oniguruma(R"(\p{L})").find("\\x{41}-\\x{5A}"), std::string::npos);
+}
+
+TEST(HfRegex, BadPatternIsALoadError) {
+  EXPECT_THROW(make_pcre2_matcher("(unclosed", "$.pre_tokenizer.pattern.Regex"), LoadError);
+}
+
+}  // namespace
+}  // namespace epubtok::tokenizers::hf
