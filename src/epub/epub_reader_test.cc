@@ -21,7 +21,8 @@ using testing::ZipMethod;
 std::string temp_path(const std::string& file) {
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "epub_reader_test" /
-                              (std::string(info->test_suite_name()) + "." + info->name());
+                              (std::string(info->test_suite_name()) + "." + info->name() + "." +
+                               std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return (dir / file).string();
 }
@@ -219,6 +220,18 @@ TEST(ReadBook, Epub2MetadataAttributesAndCalibreSeries) {
   EXPECT_EQ(r->metadata.isbn, "0306406152");
   EXPECT_EQ(r->metadata.series, "Old Series");
   EXPECT_EQ(r->metadata.series_index, "3.5");
+}
+
+TEST(ReadBook, Epub3IdentifierTypeRefinement) {
+  EpubSpec s = two_chapter_book();
+  // The builder writes EPUB 3 schemes as <meta property="identifier-type">.
+  s.metadata.identifiers = {{"urn:uuid:0badf00d-0000-4000-8000-000000000000", ""}, {"0-306-40615-2", "15"},
+                            {"10.1000/xyz", "DOI"}};
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->metadata.identifiers.at(1).scheme, "ISBN");
+  EXPECT_EQ(r->metadata.identifiers.at(2).scheme, "DOI");
+  EXPECT_EQ(r->metadata.isbn, "0306406152");
 }
 
 TEST(ReadBook, IsbnFromUrnPrefix) {

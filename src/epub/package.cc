@@ -321,8 +321,10 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
         id.scheme = "UUID";
       } else if (lv.rfind("urn:doi:", 0) == 0 || lv.rfind("doi:", 0) == 0) {
         id.scheme = "DOI";
-      } else if (itype == "15" || itype == "02") {  // ONIX codelist 5: ISBN-13 / ISBN-10
+      } else if (itype == "15" || itype == "02" || lower(itype) == "isbn") {  // ONIX codelist 5: 15/02 = ISBN
         id.scheme = "ISBN";
+      } else if (!itype.empty() && itype.find_first_not_of("0123456789") != std::string::npos) {
+        id.scheme = itype;  // e.g. "DOI" written as identifier-type
       } else if (is_valid_isbn(isbn_digits)) {
         id.scheme = "ISBN";
       }

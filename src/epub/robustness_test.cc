@@ -1,6 +1,7 @@
 // Hostile input never crashes the reader and always yields a documented
 // code; concurrent reads are independent.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -57,7 +58,7 @@ bool is_reader_code(ErrorCode c) {
 }
 
 TEST(Robustness, MutatedArchivesGiveOnlyReaderCodes) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "robustness_test";
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "mutant.epub").string();
   Rng rng{42};
@@ -113,7 +114,7 @@ TEST(Robustness, RandomMarkupExtractsValidUtf8) {
 }
 
 TEST(Robustness, ConcurrentReadsAgree) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "robustness_test";
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "shared.epub").string();
   testing::EpubSpec spec = sample_spec(testing::ZipMethod::kDeflate);

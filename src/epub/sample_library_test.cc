@@ -1,6 +1,7 @@
 // The generated sample and benchmark libraries read back with the
 // properties their generator (tests/support/sample_library.cc) put in.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -12,8 +13,10 @@
 namespace epubtok::epub {
 namespace {
 
+// Per process: ctest runs each test case as its own process, in parallel.
 std::string temp_dir(const std::string& name) {
-  std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / "sample_library_test" / name;
+  std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / "sample_library_test" /
+                            (name + "." + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();
@@ -29,6 +32,7 @@ class SampleLibrary : public ::testing::Test {
       books_->emplace(std::filesystem::path(p).filename().string(), std::move(*r));
     }
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(temp_dir("samples")); }
   static const Book& book(const std::string& name) { return books_->at(name); }
   static inline std::map<std::string, Book>* books_ = new std::map<std::string, Book>();
 };
@@ -116,6 +120,8 @@ TEST(BenchLibrary, SizesAndReadability) {
   // Deterministic: the same seed gives the same bytes.
   std::vector<std::string> again = testing::make_library(temp_dir("bench2"), 4, 2.0, 7);
   EXPECT_EQ(std::filesystem::file_size(again[2]), std::filesystem::file_size(paths[2]));
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(temp_dir("bench2"));
 }
 
 }  // namespace
