@@ -6,7 +6,8 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
-#include <unicode/utf8.h>
+#include <unicode/utf16.h>
+#include <unicode/ustring.h>
 
 #include <array>
 #include <climits>
@@ -21,18 +22,20 @@
 // box; generated books from tests/support, plus the text of two corpus books):
 //
 //   text            count_words   ICU alone   count_chars   count_text
-//   en (generated)     316 MB/s     65 MB/s     2273 MB/s     287 MB/s
-//   Moby-Dick          312          64          2517          277
-//   fr / de / ru    305/320/391   58/62/75     566/717/481   197/225/214
-//   vi (some NFD)      238          56           352           144
-//   ar / hi            235/397      77/102       495/581       212/237
-//   zh / ja             16/15       16/15        833/859        15/15
-//   Kusamakura (ja)     11          11           835            10
-//   th / ko             35/36       36/39        721/477        33/34
+//   en (generated)     318 MB/s     72 MB/s     2196 MB/s     282 MB/s
+//   Moby-Dick          322          69          2512          286
+//   fr / de / ru    271/300/365   67/71/98     556/727/464   184/211/205
+//   vi (some NFD)      223          68           360           138
+//   ar / hi            218/389      76/138       360/423       166/153
+//   zh / ja             21/19       21/20        816/776        20/18
+//   Kusamakura (ja)     13          14           888            13
+//   th / ko             42/31-52    45/52-58     702/484        40/43
 //
-//  - ICU's word BreakIterator over UTF-8 (utext_openUTF8, no conversion to
-//    UTF-16) costs ~55-65 MB/s on English whatever the input size: the rule
+//  - ICU's word BreakIterator costs ~55-70 MB/s on English: the rule
 //    engine's per-boundary overhead dominates. The product needs >= 100.
+//    Fed through a UTF-8 UText (utext_openUTF8) it was ~20% slower on CJK and
+//    Thai than fed UTF-16 converted by u_strFromUTF8WithSub in 4 MB pieces,
+//    so ICU now always gets UTF-16.
 //  - Most book text is made of "simple" characters: Latin, Greek, Cyrillic,
 //    Arabic, Devanagari, general punctuation, combining marks. For those,
 //    UAX #29 reduces to a handful of rules (WB4, WB5–WB13b without
@@ -54,7 +57,7 @@
 //    ICU speed minus ~5-10% for the scanner's look-ahead; ICU regions are
 //    merged while complex characters are < 64 bytes apart to keep the number
 //    of ICU calls low. Chinese and Japanese are bound by ICU's dictionary
-//    (~10-15 MB/s); no exact shortcut exists short of reimplementing it.
+//    (~13-21 MB/s); no exact shortcut exists short of reimplementing it.
 //  - The character classes the scanner uses come from ICU's own property data
 //    at first use, so the two cannot drift apart by Unicode version; the two
 //    ICU 72 tailorings that differ from the Word_Break property (':' is not
@@ -203,10 +206,12 @@ const icu::BreakIterator& prototype_iterator() {
 }
 
 // Creating a word iterator loads rules and dictionaries (~ms); cloning is
-// cheaper, and each thread keeps its clone and its UText for its lifetime.
+// cheaper, and each thread keeps its clone, its UText and its UTF-16 buffer
+// for its lifetime.
 struct ThreadIcu {
   std::unique_ptr<icu::BreakIterator> bi{prototype_iterator().clone()};
   UText* text = nullptr;
+  std::vector<UChar> utf16;
   ~ThreadIcu() { utext_close(text); }
 };
 
@@ -215,13 +220,12 @@ ThreadIcu& thread_icu() {
   return icu;
 }
 
-bool segment_has_alnum(const uint8_t* s, int32_t begin, int32_t end) {
+bool segment_has_alnum(const UChar* s, int32_t begin, int32_t end) {
   const auto& table = class_table();
   int32_t i = begin;
   while (i < end) {
     UChar32 c;
-    U8_NEXT(s, i, end, c);
-    if (c < 0) continue;
+    U16_NEXT(s, i, end, c);
     if (static_cast<char32_t>(c) < kTableSize && table[c] != kComplex) {
       if (table[c] & kAlnum) return true;
     } else if (is_alnum_cp(c)) {
@@ -231,43 +235,66 @@ bool segment_has_alnum(const uint8_t* s, int32_t begin, int32_t end) {
   return false;
 }
 
-// Words in [begin, end) by ICU alone. The BreakIterator's offsets are
-// int32_t, so longer texts are cut before ASCII white space (a boundary, see
-// above) into pieces below 1 GiB.
-uint64_t icu_count(const uint8_t* begin, const uint8_t* end) {
-  constexpr ptrdiff_t kMaxPiece = ptrdiff_t{1} << 30;
-  uint64_t words = 0;
-  while (end - begin > kMaxPiece) {
-    const uint8_t* cut = begin + kMaxPiece;
-    while (cut > begin && !is_ascii_space(*cut)) --cut;
-    if (cut == begin) cut = begin + kMaxPiece;  // no white space in 1 GiB: inexact at the cut
-    words += icu_count(begin, cut);
-    begin = cut;
-  }
+// Words in [begin, end) by ICU alone, for a piece that starts and ends at
+// boundaries. ICU gets UTF-16: its dictionary engines (CJK, Thai) work in
+// UTF-16 and run ~25% faster fed UTF-16 directly than through a UTF-8 UText,
+// conversion included. Ill-formed UTF-8 becomes U+FFFD (one per maximal
+// ill-formed subsequence), which is Word_Break Other and never in a word.
+uint64_t icu_count_piece(const uint8_t* begin, const uint8_t* end) {
   ThreadIcu& icu = thread_icu();
+  const int32_t len = static_cast<int32_t>(end - begin);
+  if (icu.utf16.size() < static_cast<size_t>(len) + 1) icu.utf16.resize(static_cast<size_t>(len) + 1);
+  int32_t units = 0;
   UErrorCode err = U_ZERO_ERROR;
-  icu.text = utext_openUTF8(icu.text, reinterpret_cast<const char*>(begin), end - begin, &err);
-  if (U_FAILURE(err)) icu_failure("utext_openUTF8", err);
+  u_strFromUTF8WithSub(icu.utf16.data(), len + 1, &units, reinterpret_cast<const char*>(begin), len, 0xFFFD,
+                       nullptr, &err);
+  if (U_FAILURE(err)) icu_failure("u_strFromUTF8WithSub", err);
+  icu.text = utext_openUChars(icu.text, icu.utf16.data(), units, &err);
+  if (U_FAILURE(err)) icu_failure("utext_openUChars", err);
   icu.bi->setText(icu.text, err);
   if (U_FAILURE(err)) icu_failure("BreakIterator::setText", err);
+  uint64_t words = 0;
   int32_t prev = 0;
   for (int32_t pos = icu.bi->next(); pos != icu::BreakIterator::DONE; prev = pos, pos = icu.bi->next()) {
-    if (icu.bi->getRuleStatus() >= UBRK_WORD_NUMBER && segment_has_alnum(begin, prev, pos)) ++words;
+    if (icu.bi->getRuleStatus() >= UBRK_WORD_NUMBER && segment_has_alnum(icu.utf16.data(), prev, pos)) ++words;
   }
   return words;
+}
+
+// Words in [begin, end) by ICU alone. Long texts are cut just before ASCII
+// white space (always a boundary, see above) into pieces of about
+// kPieceBytes, which keeps the UTF-16 buffer small and cache-friendly and the
+// offsets within int32_t. A text with no ASCII white space in 1 GiB is cut
+// anyway (at a code point boundary; the only inexact case).
+uint64_t icu_count(const uint8_t* begin, const uint8_t* end) {
+  constexpr ptrdiff_t kPieceBytes = ptrdiff_t{4} << 20, kMaxPiece = ptrdiff_t{1} << 30;
+  uint64_t words = 0;
+  while (end - begin > kPieceBytes) {
+    const uint8_t* cut = begin + kPieceBytes;
+    while (cut < end && cut - begin < kMaxPiece && !is_ascii_space(*cut)) ++cut;
+    if (cut - begin >= kMaxPiece) {
+      while ((*cut & 0xC0) == 0x80) --cut;
+    }
+    words += icu_count_piece(begin, cut);
+    begin = cut;
+  }
+  return words + icu_count_piece(begin, end);
 }
 
 // Where the ICU region that must contain the complex character at q ends: at
 // the first ASCII white space after it, unless another complex character
 // follows within kJoinGap bytes, in which case the region extends over it
-// (fewer, longer ICU calls for scripts where most words are complex).
+// (fewer, longer ICU calls for scripts where most words are complex), up to
+// about kMaxRegion bytes.
 const uint8_t* icu_region_end(const uint8_t* q, const uint8_t* end) {
-  constexpr ptrdiff_t kJoinGap = 64;
+  constexpr ptrdiff_t kJoinGap = 64, kMaxRegion = ptrdiff_t{1} << 20;
+  const uint8_t* const start = q;
   const auto& table = class_table();
   for (;;) {
     while (q < end && !is_ascii_space(*q)) ++q;
     if (q == end) return end;
     const uint8_t* const space = q;
+    if (space - start >= kMaxRegion) return space;
     const uint8_t* const limit = end - q > kJoinGap ? q + kJoinGap : end;
     const uint8_t* next_complex = nullptr;
     while (q < limit) {
