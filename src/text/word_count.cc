@@ -272,7 +272,7 @@ uint64_t icu_count(const uint8_t* begin, const uint8_t* end) {
   while (end - begin > kPieceBytes) {
     const uint8_t* cut = begin + kPieceBytes;
     while (cut < end && cut - begin < kMaxPiece && !is_ascii_space(*cut)) ++cut;
-    if (cut - begin >= kMaxPiece) {
+    if (cut < end && cut - begin >= kMaxPiece) {
       while ((*cut & 0xC0) == 0x80) --cut;
     }
     words += icu_count_piece(begin, cut);
