@@ -213,6 +213,11 @@ TEST(WordCountTest, PathologicalShapes) {
   for (int i = 0; i < 100000; ++i) digits += static_cast<char>('0' + i % 10);
   d.check(digits);
   d.check(digits + "," + digits + ".5");
+  // Longer than one ICU piece (4 MB) and one ICU region (1 MB): the cuts at
+  // white space must not change the count; and a 5 MB word ICU must take in
+  // one piece.
+  d.check(test_support::generate_book(3, 9 << 20, "zh"));
+  d.check(std::string(5 << 20, 'a') + "\u0301 b \u0301c");
 }
 
 }  // namespace
