@@ -4,7 +4,8 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#include <chrono>
+#include <time.h>
+
 #include <cstdio>
 #include <map>
 #include <set>
@@ -204,20 +205,30 @@ TEST(ProseTest, ApproxWordsIsApproximatelyRight) {
   }
 }
 
+// CPU time of this thread: the wall clock mostly measures the load of the
+// (shared) machine.
+double thread_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 TEST(ProseTest, BookSizeHeadingsAndSpeed) {
   const size_t bytes = 20u << 20;
-  const auto start = std::chrono::steady_clock::now();
+  const double start = thread_seconds();
   const std::string book = generate_book(1, bytes, "en");
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = thread_seconds() - start;
   EXPECT_GE(book.size(), bytes);
   EXPECT_LE(book.size(), bytes + 8192);
   EXPECT_EQ(book.rfind("Chapter 1\n\n", 0), 0u);
   EXPECT_NE(book.find("\n\nChapter 2\n\n"), std::string::npos);
   const double mbps = book.size() / 1e6 / secs;
   std::printf("generate_book(en): %.1f MB/s\n", mbps);
-  // The target is >= 50 MB/s; the check is looser because the machine is
-  // shared, but still catches accidental quadratic behaviour.
-  EXPECT_GT(mbps, 15.0);
+  // The target is >= 50 MB/s (measured ~120-160 in RelWithDebInfo). Only
+  // optimised, uninstrumented builds can be held to a speed.
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+  EXPECT_GT(mbps, 50.0);
+#endif
   const std::string zh = generate_book(2, 1 << 20, "zh");
   EXPECT_EQ(zh.rfind("第1章", 0), 0u);
   EXPECT_TRUE(decode(zh, nullptr));
