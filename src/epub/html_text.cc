@@ -22,6 +22,7 @@ enum TagFlags : uint8_t {
   kSvgRoot = 8,
   kSvgText = 16,     // text-bearing SVG element
   kForeign = 32,     // <foreignObject>: XHTML inside SVG
+  kKnown = 64,       // no behaviour of its own; listed so `hidden` can be tracked
 };
 
 struct TagInfo {
@@ -49,7 +50,8 @@ constexpr TagInfo kTags[] = {
     {"main", kBlock},         {"menu", kBlock},         {"nav", kBlock},
     {"ol", kBlock},           {"optgroup", kBlock},     {"option", kBlock},
     {"p", kBlock},            {"pre", kBlock | kPre},   {"rp", kSkip},
-    {"rt", kSkip},            {"section", kBlock},      {"summary", kBlock},
+    {"rt", kSkip},            {"rtc", kSkip},           {"section", kBlock},
+    {"span", kKnown},         {"summary", kBlock},
     {"svg", kSvgRoot | kBlock},                         {"table", kBlock},
     {"tbody", kBlock},        {"td", kBlock},           {"template", kSkip},
     {"text", kSvgText | kBlock},                        {"textpath", kSvgText},
@@ -114,13 +116,33 @@ class TextBuilder {
   void start_tag(std::string_view name, std::string_view attrs, bool self_closing) {
     if (name == "body") {
       record_epub_type(attrs, body_type_, seen_body_);
-      // Tag soup often leaves <head> unclosed; <body> ends it.
-      skip_.erase(std::remove(skip_.begin(), skip_.end(), std::string_view("head")), skip_.end());
+      // Tag soup often leaves <head> unclosed; <body> ends it (and anything
+      // left open inside it).
+      auto head = std::find(skip_.begin(), skip_.end(), std::string_view("head"));
+      skip_.erase(head, skip_.end());
     } else if (name == "section" && !seen_section_) {
       record_epub_type(attrs, section_type_, seen_section_);
     }
     uint8_t f = tag_flags(name);
     if (f == 0) return;
+    // The HTML `hidden` attribute means display:none (landmarks and
+    // page-list navs use it). Only tracked for listed elements, so that a
+    // matching end tag is recognised; the substring test keeps the common
+    // attribute-less tags off the attribute parser.
+    // Inside a hidden/skipped element, listed elements are stacked too, so
+    // that a nested </div> does not end an outer hidden <div>.
+    if (!skip_.empty() && !self_closing && !(f & kSkip) && name != "br" && name != "hr") {
+      skip_.push_back(canonical(name));
+      return;
+    }
+    if (!self_closing && !(f & kSkip) && attrs.size() >= 6 && attrs.find("hidden") != std::string_view::npos) {
+      std::string_view v;
+      if (html::find_attr(attrs, "hidden", v)) {
+        if (f & kBlock) block_break();
+        skip_.push_back(canonical(name));
+        return;
+      }
+    }
     if (f & kSkip) {
       // HTML5 implied end tags: <rt>/<rp> close an open rt/rp.
       if ((name == "rt" || name == "rp") && !skip_.empty() &&
@@ -142,11 +164,24 @@ class TextBuilder {
 
   void end_tag(std::string_view name) {
     if (name == "ruby") {
-      while (!skip_.empty() && (skip_.back() == "rt" || skip_.back() == "rp")) skip_.pop_back();
+      // Closes every annotation left open in this ruby, and whatever tag
+      // soup left open inside them.
+      auto it = std::find_if(skip_.begin(), skip_.end(),
+                             [](std::string_view t) { return t == "rt" || t == "rp" || t == "rtc"; });
+      skip_.erase(it, skip_.end());
       return;
     }
     uint8_t f = tag_flags(name);
     if (f == 0) return;
+    if (!(f & kSkip) && !skip_.empty()) {
+      // Closing a hidden element?
+      auto it = std::find(skip_.rbegin(), skip_.rend(), name);
+      if (it != skip_.rend()) {
+        skip_.erase(std::next(it).base(), skip_.end());
+        if (f & kBlock) block_break();
+        return;
+      }
+    }
     if (f & kSkip) {
       // Pop up to and including the matching open element, if any (tag soup
       // may leave inner ones unclosed); an unmatched end tag is ignored.

@@ -55,6 +55,21 @@ TEST(HtmlText, RubyAnnotationsDropped) {
             "漢字を読む");
   // Tag soup: rt implicitly closed by the next rt and by </ruby>.
   EXPECT_EQ(text("<p><ruby>東<rt>とう<rt>きょう</ruby>京</p>"), "東京");
+  EXPECT_EQ(text("<p><ruby>東<rt><span>とう<rt>きょう</ruby>京</p>"), "東京");
+}
+
+TEST(HtmlText, RubyTextContainerDropped) {
+  EXPECT_EQ(text("<p><ruby><rb>旧</rb><rb>暦</rb><rtc><rt>きゅう</rt><rt>れき</rt></rtc></ruby>の</p>"), "旧暦の");
+}
+
+TEST(HtmlText, HiddenElementsAreNotText) {
+  EXPECT_EQ(text("<nav epub:type='landmarks' hidden=''><ol><li><a href='c.xhtml'>Start</a></li></ol></nav><p>Shown</p>"
+                 "<div hidden><div>nested <span>hidden</span></div></div><p>Also <span hidden>not </span>shown</p>"),
+            "Shown\nAlso shown");
+  EXPECT_EQ(text("<div hidden><div>a</div>b<p>c</div><p>d</p>"), "d");
+  EXPECT_EQ(text("<html><head><title>t</title><div>x</div><body><p>y</p></body></html>"), "y");
+  // An attribute merely containing the word does not hide.
+  EXPECT_EQ(text("<p class='hidden-gem' title='hidden'>visible</p>"), "visible");
 }
 
 TEST(HtmlText, CommentsCdataDoctypeAndProcessingInstructions) {
