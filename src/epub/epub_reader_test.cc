@@ -566,6 +566,23 @@ TEST(ReadBookErrors, DrmEncryption) {
   expect_error(read_spec(s), ErrorCode::kDrm, "aes128-cbc");
 }
 
+TEST(ReadBookErrors, ZipLevelEncryptionIsDrm) {
+  std::vector<ZipEntry> entries;
+  entries.push_back(entry("mimetype", "application/epub+zip"));
+  entries.back().method = ZipMethod::kStored;
+  entries.push_back(entry("META-INF/container.xml",
+                          "<container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles>"
+                          "<rootfile full-path=\"content.opf\" media-type=\"application/oebps-package+xml\"/>"
+                          "</rootfiles></container>"));
+  entries.push_back(entry("content.opf",
+                          "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata/>"
+                          "<manifest><item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/>"
+                          "</manifest><spine><itemref idref=\"c\"/></spine></package>"));
+  entries.push_back(entry("c.xhtml", "<html><body><p>Secret words.</p></body></html>"));
+  entries.back().encrypted_flag = true;
+  expect_error(read_book(write(testing::build_zip(entries))), ErrorCode::kDrm, "c.xhtml");
+}
+
 TEST(ReadBookErrors, DrmAdobeRightsWithEncryptedSpine) {
   EpubSpec s = two_chapter_book();
   s.rights_xml = "<adept:rights xmlns:adept=\"http://ns.adobe.com/adept\"><adept:licenseToken/></adept:rights>";

@@ -142,7 +142,8 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
     Compressed c = e.method == ZipMethod::kDeflate ? deflate_entry(e) : store_entry(e);
     CentralRecord r;
     r.name_bytes = e.cp437_name ? to_cp437(e.name) : e.name;
-    r.flags = (e.data_descriptor ? 0x0008u : 0u) | (!e.cp437_name && non_ascii(e.name) ? 0x0800u : 0u);
+    r.flags = (e.data_descriptor ? 0x0008u : 0u) | (!e.cp437_name && non_ascii(e.name) ? 0x0800u : 0u) |
+              (e.encrypted_flag ? 0x0001u : 0u);
     r.method = e.method == ZipMethod::kDeflate ? 8 : 0;
     r.crc = e.corrupt_crc ? (c.crc ^ 0x5A5A5A5Au) : c.crc;
     r.comp = c.bytes.size();

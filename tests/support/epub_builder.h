@@ -47,6 +47,9 @@ struct ZipEntry {
   std::optional<uint64_t> declared_size;
   // Store a wrong CRC-32 (the data is intact: a "damaged entry").
   bool corrupt_crc = false;
+  // Set the "encrypted" flag (bit 0, traditional PKWARE encryption) without
+  // encrypting: readers must refuse the entry, not misread it.
+  bool encrypted_flag = false;
 };
 
 // The ZIP bytes of `entries` in order, with a central directory and end
