@@ -150,34 +150,47 @@ std::string sniff_encoding(std::string_view b) {
   return {};
 }
 
-Result<std::string> decode_to_utf8(std::string owned, std::string_view doc_name) {
-  std::string_view bytes = owned;
+Status decode_in_place(std::string& doc, std::string_view doc_name) {
+  std::string_view bytes = doc;
   std::string label = sniff_encoding(bytes);
   std::string lower_label = lower(label);
+  auto replace_with = [&](Result<std::string> converted) -> Status {
+    if (!converted) return converted.status();
+    doc = std::move(*converted);
+    return Status::ok();
+  };
   // BOM- or NUL-pattern-detected UTF-16 really is UTF-16.
   bool utf16_bytes = bytes.size() >= 2 &&
                      ((static_cast<unsigned char>(bytes[0]) == 0xFF && static_cast<unsigned char>(bytes[1]) == 0xFE) ||
                       (static_cast<unsigned char>(bytes[0]) == 0xFE && static_cast<unsigned char>(bytes[1]) == 0xFF) ||
                       bytes[0] == '\0' || bytes[1] == '\0');
   if (utf16_bytes && (lower_label == "utf-16le" || lower_label == "utf-16be")) {
-    return convert_with_icu(bytes, label, label, doc_name);
+    return replace_with(convert_with_icu(bytes, label, label, doc_name));
   }
   bool bom = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0;
   if (bom) bytes.remove_prefix(3);
-  auto pass_through = [&]() -> std::string {
-    if (bom) owned.erase(0, 3);
-    return std::move(owned);
-  };
   if (label.empty()) {
-    if (is_valid_utf8(bytes)) return pass_through();
-    return convert_with_icu(bytes, "windows-1252", "windows-1252 (undeclared)", doc_name);
+    if (is_valid_utf8(bytes)) {
+      if (bom) doc.erase(0, 3);
+      return Status::ok();
+    }
+    return replace_with(convert_with_icu(bytes, "windows-1252", "windows-1252 (undeclared)", doc_name));
   }
   std::string icu_name = canonical_label(label);
   if (icu_name.empty()) {
-    if (is_valid_utf8(bytes)) return pass_through();
-    return repair_utf8(bytes);
+    if (is_valid_utf8(bytes)) {
+      if (bom) doc.erase(0, 3);
+      return Status::ok();
+    }
+    doc = repair_utf8(bytes);
+    return Status::ok();
   }
-  return convert_with_icu(bytes, icu_name, label, doc_name);
+  return replace_with(convert_with_icu(bytes, icu_name, label, doc_name));
+}
+
+Result<std::string> decode_to_utf8(std::string owned, std::string_view doc_name) {
+  if (Status s = decode_in_place(owned, doc_name); !s) return s;
+  return owned;
 }
 
 namespace {

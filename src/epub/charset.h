@@ -31,6 +31,11 @@ std::string sniff_encoding(std::string_view bytes);
 // buffer through without a copy.
 Result<std::string> decode_to_utf8(std::string bytes, std::string_view doc_name);
 
+// The same conversion, replacing the contents of `doc` (which keeps its
+// capacity when no conversion is needed, so callers can reuse one buffer).
+// On error `doc` is unchanged.
+Status decode_in_place(std::string& doc, std::string_view doc_name);
+
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or values
 // past U+10FFFF).
 bool is_valid_utf8(std::string_view s);

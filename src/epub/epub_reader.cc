@@ -269,11 +269,15 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (auto t = titles.find(ch.href); t != titles.end()) ch.title = t->second;
 
     if (is_text_media_type(item.media_type)) {
-      Result<std::string> raw = zip.read(*idx);
-      if (!raw) return raw.status();
-      Result<std::string> utf8 = decode_to_utf8(std::move(*raw), ch.href);
-      if (!utf8) return utf8.status();
-      HtmlText extracted = extract_html_text(*utf8);
+      // One document buffer per thread, reused across chapters and books:
+      // on the VM we measured, page faults on fresh multi-megabyte buffers
+      // cost more than inflating them (whole benchmark library: 0.73 s →
+      // 0.66 s CPU for 91 MB of EPUB).
+      thread_local std::string doc;
+      if (Status s = zip.read_into(*idx, doc); !s) return s;
+      if (Status s = decode_in_place(doc, ch.href); !s) return s;
+      HtmlText extracted = extract_html_text(doc);
+      if (doc.capacity() > (64u << 20)) std::string().swap(doc);
       ch.text = std::move(extracted.text);
       trim_blank_lines(ch.text);
       if (!mark && kind_from_types(extracted.body_epub_type, k)) mark = k;

@@ -71,15 +71,20 @@ constexpr std::array<uint8_t, 256> kByteClass = make_byte_classes();
 
 inline bool is_special(char c) { return static_cast<unsigned char>(c) < 0x21 || c == '&'; }
 
-// A mask whose lowest set bit marks the first byte of `w` (little-endian)
-// that is < 0x21 or '&'; 0 if none. Higher bits may be false positives
-// (borrows), so only the lowest is used.
-inline uint64_t special_bytes(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  uint64_t below = (w - kOnes * 0x21) & ~w & kHigh;
-  uint64_t a = w ^ (kOnes * static_cast<uint8_t>('&'));
-  uint64_t amp = (a - kOnes) & ~a & kHigh;
-  return below | amp;
+// Exact per-byte masks (high bit of each byte) for 8 bytes, little-endian.
+// Computed without carries between bytes, so every flagged byte is real.
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kHigh = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+inline uint64_t zero_bytes(uint64_t v) { return ~(((v & kLow7) + kLow7) | v | kLow7); }
+
+// Bytes that end a flow-text segment: controls below 0x20 (tab, newline,
+// CR, FF and the rest), '&', a space followed by another space, and a space
+// in the last byte (its successor is in the next word; checked bytewise).
+inline uint64_t segment_breaks(uint64_t w) {
+  uint64_t below20 = ~(((w & kLow7) + kOnes * (0x80 - 0x20)) | w | kLow7);
+  uint64_t amp = zero_bytes(w ^ (kOnes * static_cast<uint8_t>('&')));
+  uint64_t space = zero_bytes(w ^ (kOnes * static_cast<uint8_t>(' ')));
+  uint64_t double_space = space & (space >> 8);
+  return below20 | amp | double_space | (space & 0x8000000000000000ull);
 }
 
 uint8_t tag_flags(std::string_view name) {
@@ -97,7 +102,9 @@ static_assert(tags_sorted(), "kTags must be sorted for binary search");
 
 class TextBuilder {
  public:
-  explicit TextBuilder(size_t reserve) { out_.reserve(reserve / 2); }
+  // Text is at most about as long as its markup; reserving that avoids
+  // regrowing (and copying) the output on text-dense documents.
+  explicit TextBuilder(size_t reserve) { out_.reserve(reserve); }
 
   void text(std::string_view raw) {
     if (!visible()) return;
@@ -288,14 +295,14 @@ class TextBuilder {
           continue;
         }
       }
-      // p[i] is visible. Extend the segment: skip 8 bytes at a time to the
-      // next byte that is < 0x21 or '&', then decide whether it ends it.
+      // p[i] is visible. Extend the segment: skip 8 bytes at a time past
+      // ordinary bytes and single spaces, then decide bytewise.
       size_t j = i + 1;
       while (true) {
         while (j + 8 <= n) {
           uint64_t w;
           std::memcpy(&w, p + j, 8);
-          if (uint64_t m = special_bytes(w)) {
+          if (uint64_t m = segment_breaks(w)) {
             j += static_cast<size_t>(std::countr_zero(m)) >> 3;
             break;
           }
@@ -306,8 +313,7 @@ class TextBuilder {
         }
         if (j >= n) break;
         uint8_t d = kByteClass[static_cast<unsigned char>(p[j])];
-        if (p[j] == ' ' && j + 1 < n && kByteClass[static_cast<unsigned char>(p[j + 1])] == kPlain &&
-            !(p[j + 1] == '&' && decode)) {
+        if (p[j] == ' ' && j + 1 < n && kByteClass[static_cast<unsigned char>(p[j + 1])] == kPlain) {
           j += 2;  // a single space between words stays in the segment
         } else if (d == kPlain || (d == kAmp && !decode)) {
           ++j;  // a control character or a literal '&'
@@ -315,6 +321,9 @@ class TextBuilder {
           break;
         }
       }
+      // The 8-byte skip may stop just after a single space (before a tab,
+      // newline or '&'); that space is left for the loop to collapse.
+      if (p[j - 1] == ' ') --j;
       flush_separator();
       out_.append(p + i, j - i);
       i = j;

@@ -120,32 +120,33 @@ struct DecompressorFree {
 // header that lies is caught: output space is exactly the declared size, so
 // a larger stream fails with INSUFFICIENT_SPACE and goes to the capped
 // streaming path; a smaller one is caught by the CRC.
-std::optional<Result<std::string>> ZipArchive::read_deflated_fast(size_t index, uint32_t crc, uint64_t declared,
-                                                                  uint64_t comp) const {
+std::optional<Status> ZipArchive::read_deflated_fast(size_t index, uint32_t crc, uint64_t declared, uint64_t comp,
+                                                     std::string& out) const {
   const std::string& name = names_[index];
   zip_file_t* f = zip_fopen_index(zip_.get(), index, ZIP_FL_COMPRESSED);
   if (!f) return std::nullopt;
-  std::string in(static_cast<size_t>(comp), '\0');
-  zip_int64_t got = zip_fread(f, in.data(), in.size());
+  // Reused per thread (see read_into); released when a huge entry grew it.
+  thread_local std::string in;
+  if (in.size() < comp) in.resize(static_cast<size_t>(comp));
+  zip_int64_t got = zip_fread(f, in.data(), static_cast<zip_uint64_t>(comp));
   zip_fclose(f);
   if (got < 0 || static_cast<uint64_t>(got) != comp) {
-    return Result<std::string>(ErrorCode::kZipTruncated, "entry " + name + " is cut short: " +
-                                                             std::to_string(got < 0 ? 0 : got) + " of " +
-                                                             std::to_string(comp) + " compressed bytes");
+    return Status(ErrorCode::kZipTruncated, "entry " + name + " is cut short: " + std::to_string(got < 0 ? 0 : got) +
+                                                " of " + std::to_string(comp) + " compressed bytes");
   }
   thread_local std::unique_ptr<libdeflate_decompressor, DecompressorFree> d(libdeflate_alloc_decompressor());
   if (!d) return std::nullopt;
-  std::string out;
   out.resize(static_cast<size_t>(declared));
   size_t actual = 0;
-  libdeflate_result r = libdeflate_deflate_decompress(d.get(), in.data(), in.size(), out.data(), out.size(), &actual);
+  libdeflate_result r = libdeflate_deflate_decompress(d.get(), in.data(), static_cast<size_t>(comp), out.data(),
+                                                      out.size(), &actual);
+  if (in.capacity() > (64u << 20)) std::string().swap(in);
   if (r == LIBDEFLATE_INSUFFICIENT_SPACE) return std::nullopt;
-  if (r != LIBDEFLATE_SUCCESS)
-    return Result<std::string>(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: invalid deflate data");
+  if (r != LIBDEFLATE_SUCCESS) return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: invalid deflate data");
   out.resize(actual);
   if (libdeflate_crc32(0, out.data(), out.size()) != crc)
-    return Result<std::string>(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: CRC error");
-  return Result<std::string>(std::move(out));
+    return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: CRC error");
+  return Status::ok();
 }
 #endif
 
@@ -186,22 +187,29 @@ Status ZipArchive::check_declared(size_t index) const {
 }
 
 Result<std::string> ZipArchive::read(size_t index) const {
+  std::string out;
+  if (Status s = read_into(index, out); !s) return s;
+  return out;
+}
+
+Status ZipArchive::read_into(size_t index, std::string& out) const {
+  out.clear();
   const std::string& name = names_.at(index);
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip_.get(), index, 0, &st) != 0)
-    return Result<std::string>(ErrorCode::kZipCorrupt, "cannot stat entry " + name);
+    return Status(ErrorCode::kZipCorrupt, "cannot stat entry " + name);
   uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
   auto too_big = [&](uint64_t size, const char* what) { return over_limits(limits_, name, size, comp, what); };
   uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
   if (auto s = too_big(declared, "declares")) return *s;
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-    return Result<std::string>(ErrorCode::kDrm, "entry " + name + " is encrypted at the ZIP level");
+    return Status(ErrorCode::kDrm, "entry " + name + " is encrypted at the ZIP level");
 
 #ifdef EPUBTOK_HAVE_LIBDEFLATE
   if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_DEFLATE && (st.valid & ZIP_STAT_CRC) &&
       (st.valid & ZIP_STAT_SIZE) && declared > 0 && comp > 0) {
-    if (std::optional<Result<std::string>> fast = read_deflated_fast(index, st.crc, declared, comp)) return *fast;
+    if (std::optional<Status> fast = read_deflated_fast(index, st.crc, declared, comp, out)) return *fast;
     // nullopt: the header lied low (more data than declared); the streaming
     // path below enforces the limits chunk by chunk.
   }
@@ -212,14 +220,13 @@ Result<std::string> ZipArchive::read(size_t index) const {
     int ze = zip_error_code_zip(e);
     std::string msg = "cannot open entry " + name + ": " + zip_error_strerror(e);
     zip_error_clear(zip_.get());
-    if (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_NOPASSWD) return Result<std::string>(ErrorCode::kDrm, msg);
-    return Result<std::string>(ErrorCode::kZipCorrupt, msg);
+    if (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_NOPASSWD) return Status(ErrorCode::kDrm, msg);
+    return Status(ErrorCode::kZipCorrupt, msg);
   }
   // Read what the header claims in one call (bounded, so a lying header
   // cannot make us allocate much), then drain the rest through a small stack
   // buffer: the header may have lied low, and appending grows the string
   // without zero-filling memory we would then discard.
-  std::string out;
   auto fail = [&](zip_file_t* file) -> Status {
     zip_error_t* e = zip_file_get_error(file);
     int ze = zip_error_code_zip(e);
@@ -249,9 +256,9 @@ Result<std::string> ZipArchive::read(size_t index) const {
   }
   int close_err = zip_fclose(f);
   if (close_err != 0) {
-    return Result<std::string>(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: " + zip_error_text(close_err));
+    return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: " + zip_error_text(close_err));
   }
-  return out;
+  return Status::ok();
 }
 
 }  // namespace epubtok::epub

@@ -56,6 +56,12 @@ class ZipArchive {
   // ZIP-level encryption.
   Result<std::string> read(size_t index) const;
 
+  // The same, into `out` (replacing its contents, reusing its capacity: a
+  // caller reading many entries with one buffer avoids fresh allocations,
+  // whose page faults cost more than inflating). `out` is unspecified on
+  // error.
+  Status read_into(size_t index, std::string& out) const;
+
   // Checks the sizes entry `index` declares in the central directory against
   // the limits (EPUB_ZIP_BOMB), without inflating anything. Cheap; read()
   // applies the same test plus the actual-size checks.
@@ -68,8 +74,8 @@ class ZipArchive {
   ZipArchive() = default;
   // Whole-buffer inflate with libdeflate; nullopt means "use the streaming
   // path" (see zip_archive.cc).
-  std::optional<Result<std::string>> read_deflated_fast(size_t index, uint32_t crc, uint64_t declared,
-                                                        uint64_t comp) const;
+  std::optional<Status> read_deflated_fast(size_t index, uint32_t crc, uint64_t declared, uint64_t comp,
+                                           std::string& out) const;
   struct Closer {
     void operator()(zip* z) const;
   };
