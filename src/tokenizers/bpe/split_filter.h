@@ -13,9 +13,10 @@
 // Any token spanning b contains, at one of its internal boundaries, the
 // window made of up to two bytes on each side of b (fewer when the token
 // starts at b-1 or ends at b+1). The filter records every such window of
-// every token (all four clipped shapes) in a Bloom-style bitmap. A position
-// whose four windows are all absent is a guaranteed split point; a false
-// positive only means a split is missed, never a wrong result.
+// every token, in its exact clipped shape; a position whose possible
+// windows are all absent is a guaranteed split point. Three shapes are
+// recorded exactly, the fourth in a small Bloom filter: a false positive
+// only means a split is missed, never a wrong result.
 #pragma once
 
 #include <cstddef>
@@ -37,35 +38,36 @@ class SplitFilter {
   // Thread-safe.
   bool can_split(std::string_view piece, size_t b) const {
     const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
-    const size_t n = piece.size();
-    const bool l2 = b >= 2, r2 = b + 2 <= n;
-    if (test(key(s[b - 1], -1, s[b], -1))) return false;
-    if (l2 && test(key(s[b - 2], s[b - 1], s[b], -1))) return false;
-    if (r2 && test(key(s[b - 1], -1, s[b], s[b + 1]))) return false;
-    if (l2 && r2 && test(key(s[b - 2], s[b - 1], s[b], s[b + 1]))) return false;
+    const uint32_t slot = center_.empty() ? 0 : center_[(s[b - 1] << 8) | s[b]];
+    if (slot == 0) return true;  // no token has these two bytes adjacent inside it
+    const Context& c = contexts_[slot - 1];
+    if (c.clipped_both) return false;
+    const bool l2 = b >= 2, r2 = b + 2 <= piece.size();
+    if (l2 && test(c.left, s[b - 2])) return false;
+    if (r2 && test(c.right, s[b + 1])) return false;
+    if (l2 && r2 && test(c.both, both_bit(s[b - 2], s[b + 1]))) return false;
     return true;
   }
 
-  bool empty() const { return bits_.empty(); }
+  bool empty() const { return center_.empty(); }
 
  private:
-  static constexpr unsigned kBits = 22;  // 4 Mbit = 512 KB: stays in L2/L3, ~10% false positives on o200k
-  static uint64_t key(int l0, int l1, int r0, int r1) {
-    // Bytes are 0..255, -1 marks "absent" (the clipped shapes).
-    return (static_cast<uint64_t>(l0 + 1) << 27) | (static_cast<uint64_t>(l1 + 1) << 18) |
-           (static_cast<uint64_t>(r0 + 1) << 9) | static_cast<uint64_t>(r1 + 1);
-  }
-  static size_t bit_of(uint64_t k) { return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> (64 - kBits)); }
-  bool test(uint64_t k) const {
-    const size_t b = bit_of(k);
-    return (bits_[b >> 6] >> (b & 63)) & 1;
-  }
-  void set(uint64_t k) {
-    const size_t b = bit_of(k);
-    bits_[b >> 6] |= uint64_t{1} << (b & 63);
-  }
+  // Everything about the tokens that have bytes (x, y) adjacent at an
+  // internal boundary, indexed by the one byte before x / after y. One
+  // position costs one 256 KB index read and one or two cache lines here,
+  // instead of four scattered probes.
+  struct Context {
+    uint64_t left[4] = {};   // shape "2 bytes left, 1 right": by the byte before x (exact)
+    uint64_t right[4] = {};  // shape "1 left, 2 right": by the byte after y (exact)
+    uint64_t both[8] = {};   // shape "2 left, 2 right": hashed pair of both (512-bit Bloom)
+    bool clipped_both = false;  // shape "1 left, 1 right": a token starts at x and ends at y
+  };
+  static unsigned both_bit(unsigned before, unsigned after) { return ((before * 0x9E37u) ^ (after * 0x85EBu)) & 511u; }
+  static bool test(const uint64_t* bits, unsigned i) { return (bits[i >> 6] >> (i & 63)) & 1; }
+  static void set(uint64_t* bits, unsigned i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
 
-  std::vector<uint64_t> bits_;
+  std::vector<uint32_t> center_;  // 65536 entries by (x << 8 | y): 0, or 1 + index into contexts_
+  std::vector<Context> contexts_;
 };
 
 }  // namespace epubtok::tokenizers::bpe

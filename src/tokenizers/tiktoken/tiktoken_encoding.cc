@@ -223,9 +223,8 @@ void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary,
   if (segment < text.size()) ordinary(text.substr(segment));
 }
 
-uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable) const {
+uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
-  PieceCache& cache = PieceCache::local();
   if (piece.size() <= 8 && readable >= 8) {
     uint64_t word;
     std::memcpy(&word, p, 8);
@@ -253,10 +252,11 @@ uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t rea
 uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
   uint64_t total = 0;
   const char* text_end = text.data() + text.size();
+  PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
   for_each_piece(text, [&](std::string_view piece) {
     const size_t readable = static_cast<size_t>(text_end - piece.data());
     if (piece.size() <= PieceCache::kMaxKey) {
-      total += count_piece_cached(piece, readable);
+      total += count_piece_cached(piece, readable, cache);
       return;
     }
     if (ranks_.find(piece) != bpe::kNoRank) {
@@ -270,10 +270,10 @@ uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
     for (size_t b = 1; b < piece.size(); ++b) {
       if ((static_cast<unsigned char>(piece[b]) & 0xC0) == 0x80) continue;  // split only at code point starts
       if (!split_.can_split(piece, b)) continue;
-      total += count_piece_cached(piece.substr(chunk, b - chunk), static_cast<size_t>(text_end - piece.data()) - chunk);
+      total += count_piece_cached(piece.substr(chunk, b - chunk), readable - chunk, cache);
       chunk = b;
     }
-    total += count_piece_cached(piece.substr(chunk), readable - chunk);
+    total += count_piece_cached(piece.substr(chunk), readable - chunk, cache);
   });
   return total;
 }

@@ -22,6 +22,8 @@
 
 namespace epubtok::tokenizers::tiktoken {
 
+class PieceCache;
+
 struct EncodingOptions {
   // NFKC-normalise the text before anything else (Claude). Default off.
   bool nfkc = false;
@@ -78,7 +80,7 @@ class TiktokenEncoding final : public Tokenizer {
   // Calls ordinary(segment) / special(id) over `text` split at special
   // tokens (when allowed).
   // Token count of one piece: whole-piece lookup, piece cache, BPE.
-  uint64_t count_piece_cached(std::string_view piece, size_t readable) const;
+  uint64_t count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
 
   template <typename Ordinary, typename Special>
   void split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const;
