@@ -234,6 +234,57 @@ TEST(ProseTest, BookSizeHeadingsAndSpeed) {
   EXPECT_TRUE(decode(zh, nullptr));
 }
 
+// Distinct maximal runs of letters and marks, a proxy for vocabulary size.
+size_t distinct_letter_runs(std::string_view text) {
+  std::set<std::u32string> words;
+  std::u32string w;
+  for (UChar32 c : code_points(text)) {
+    if (u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK || u_charType(c) == U_COMBINING_SPACING_MARK) {
+      w.push_back(static_cast<char32_t>(c));
+    } else if (!w.empty()) {
+      words.insert(w);
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.insert(w);
+  return words.size();
+}
+
+TEST(ProseTest, ZipfBookHasARealisticVocabulary) {
+  for (const char* lang : {"en", "ru", "ar", "hi", "vi"}) {
+    const std::string plain = generate_book(4, 2 << 20, lang);
+    const std::string zipf = generate_book_zipf(4, 2 << 20, lang);
+    EXPECT_EQ(zipf, generate_book_zipf(4, 2 << 20, lang)) << lang;
+    EXPECT_GE(zipf.size(), 2u << 20);
+    EXPECT_LE(zipf.size(), (2u << 20) + 8192);
+    ASSERT_TRUE(decode(zipf, nullptr)) << lang;
+    const size_t small = distinct_letter_runs(plain), large = distinct_letter_runs(zipf);
+    EXPECT_LT(small, 600u) << lang;
+    EXPECT_GT(large, 8000u) << lang;
+  }
+  // Same script as the plain text.
+  for (UChar32 c : code_points(generate_book_zipf(5, 200000, "ru"))) {
+    if (u_isalpha(c)) {
+      UErrorCode err = U_ZERO_ERROR;
+      ASSERT_EQ(uscript_getScript(c, &err), USCRIPT_CYRILLIC) << std::hex << c;
+    }
+  }
+  // A word never starts with a combining mark after white space.
+  const std::vector<UChar32> hi = code_points(generate_book_zipf(5, 200000, "hi"));
+  for (size_t i = 1; i < hi.size(); ++i) {
+    if (hi[i - 1] == ' ') {
+      EXPECT_NE(u_charType(hi[i]), U_NON_SPACING_MARK) << i;
+    }
+  }
+  const double start = thread_seconds();
+  const std::string big = generate_book_zipf(6, 20u << 20, "en");
+  const double mbps = big.size() / 1e6 / (thread_seconds() - start);
+  std::printf("generate_book_zipf(en): %.1f MB/s\n", mbps);
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+  EXPECT_GT(mbps, 50.0);
+#endif
+}
+
 TEST(TrickyStringsTest, ManyValidAndCovering) {
   const std::vector<std::string>& v = tricky_strings();
   EXPECT_GE(v.size(), 300u);

@@ -1,9 +1,11 @@
 #include "support/prose.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "support/random_unicode.h"
@@ -284,17 +286,85 @@ const Lang& lang_for(std::string_view code) {
   throw std::invalid_argument("generate_prose: unknown language '" + std::string(code) + "'");
 }
 
+
 uint64_t code_hash(std::string_view code) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a
   for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
 }
 
+// ---- A synthetic lexicon per language for generate_book_zipf(): pseudo-
+// words spliced from the word list at code point boundaries (a prefix of one
+// word + a suffix of another, sometimes a third), so they keep the script and
+// letter statistics of the language. Cuts never put a combining mark first.
+
+bool is_mark(char32_t c) {
+  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x0483 && c <= 0x0489) || (c >= 0x0591 && c <= 0x05C7) ||
+         (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+         (c >= 0x06D6 && c <= 0x06ED) || (c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) ||
+         (c >= 0x0951 && c <= 0x0957) || (c >= 0x0962 && c <= 0x0963) || c == 0x0E31 ||
+         (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E) || (c >= 0x1160 && c <= 0x11FF) ||
+         (c >= 0x3099 && c <= 0x309A) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0x200C || c == 0x200D;
+}
+
+struct Lexicon {
+  std::vector<std::string> words, capitalised;
+};
+
+constexpr size_t kLexiconSize = 20000;
+constexpr unsigned kLexiconOctaves = 15;  // 2^14 < kLexiconSize <= 2^15
+
+std::unique_ptr<Lexicon> build_lexicon(const Lang& lang) {
+  std::vector<std::u32string> source;
+  for (const std::string& w : lang.words) {
+    std::u32string cps;
+    for (size_t i = 0; i < w.size();) cps.push_back(decode_one(w, i));
+    if (cps.size() >= 2) source.push_back(std::move(cps));
+  }
+  TestRng rng(code_hash(lang.d->code) ^ 0x1E81C0);
+  std::set<std::u32string> seen;
+  auto lex = std::make_unique<Lexicon>();
+  // A cut point in [lo, n] where the next code point is not a mark.
+  auto cut = [&rng](const std::u32string& w, size_t lo) {
+    for (int tries = 0; tries < 8; ++tries) {
+      const size_t at = lo + rng.below(w.size() - lo + 1);
+      if (at == w.size() || !is_mark(w[at])) return at;
+    }
+    return w.size();
+  };
+  for (size_t attempts = 0; lex->words.size() < kLexiconSize && attempts < kLexiconSize * 20; ++attempts) {
+    const std::u32string& a = source[rng.below(source.size())];
+    const std::u32string& b = source[rng.below(source.size())];
+    std::u32string w = a.substr(0, std::max<size_t>(1, cut(a, 1)));
+    w += b.substr(cut(b, 1));
+    if (rng.chance(300)) {
+      const std::u32string& c = source[rng.below(source.size())];
+      w += c.substr(cut(c, 1));
+    }
+    if (w.size() < 2 || w.size() > 16 || !seen.insert(w).second) continue;
+    std::string utf8;
+    for (char32_t c : w) append_utf8(utf8, c);
+    lex->capitalised.push_back(lang.d->cased ? upper_word(utf8, lang.d->turkish_case, true) : utf8);
+    lex->words.push_back(std::move(utf8));
+  }
+  return lex;
+}
+
+const Lexicon& lexicon_for(const Lang& lang) {
+  static std::mutex mutex;
+  static std::map<const Lang*, std::unique_ptr<Lexicon>> lexicons;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<Lexicon>& lex = lexicons[&lang];
+  if (!lex) lex = build_lexicon(lang);
+  return *lex;
+}
+
 class ProseWriter {
  public:
   // The language code is mixed into the seed so that languages generated
   // with the same seed do not share their sentence shapes and numbers.
-  ProseWriter(const Lang& lang, uint64_t seed) : l_(lang), d_(*lang.d), rng_(seed ^ code_hash(lang.d->code)) {}
+  ProseWriter(const Lang& lang, uint64_t seed, const Lexicon* lexicon = nullptr)
+      : l_(lang), d_(*lang.d), rng_(seed ^ code_hash(lang.d->code)), lex_(lexicon) {}
 
   // Appends one paragraph; returns the number of word units written.
   size_t paragraph(std::string& out) {
@@ -368,6 +438,16 @@ class ProseWriter {
     const uint64_t r = rng_.below(1000);
     if (r < 30) { number(out); return; }
     if (r < 30 + l_.d->special_per_mille) { out += l_.specials[rng_.below(l_.specials.size())]; return; }
+    if (lex_ && rng_.below(100) < 45) {
+      // Log-uniform rank (a uniform octave, then uniform within it):
+      // P(rank) ∝ 1/rank within a factor of 2, Zipf's law with exponent 1,
+      // without a logarithm per word.
+      const size_t n = lex_->words.size();
+      const unsigned octave = static_cast<unsigned>(rng_.below(kLexiconOctaves));
+      const size_t rank = std::min(n, (size_t{1} << octave) + rng_.below(size_t{1} << octave)) - 1;
+      out += first ? lex_->capitalised[rank] : lex_->words[rank];
+      return;
+    }
     const size_t w = rng_.below(l_.words.size());
     if (d_.cased) {
       if (first || r > 985) { out += l_.capitalised[w]; return; }
@@ -426,6 +506,7 @@ class ProseWriter {
   const Lang& l_;
   const LangData& d_;
   TestRng rng_;
+  const Lexicon* lex_;
 };
 
 }  // namespace
@@ -452,11 +533,12 @@ std::string generate_prose(std::string_view language, uint64_t seed, size_t appr
   return out;
 }
 
-std::string generate_book(uint64_t seed, size_t approx_bytes, std::string_view language) {
-  const Lang& lang = lang_for(language);
+namespace {
+
+std::string book(uint64_t seed, size_t approx_bytes, const Lang& lang, const Lexicon* lexicon) {
   std::string out;
   out.reserve(approx_bytes + 4096);
-  ProseWriter writer(lang, seed ^ 0xB00C);
+  ProseWriter writer(lang, seed ^ 0xB00C, lexicon);
   uint64_t chapter = 0;
   size_t paragraphs = 0;
   while (out.size() < approx_bytes) {
@@ -469,6 +551,17 @@ std::string generate_book(uint64_t seed, size_t approx_bytes, std::string_view l
     ++paragraphs;
   }
   return out;
+}
+
+}  // namespace
+
+std::string generate_book(uint64_t seed, size_t approx_bytes, std::string_view language) {
+  return book(seed, approx_bytes, lang_for(language), nullptr);
+}
+
+std::string generate_book_zipf(uint64_t seed, size_t approx_bytes, std::string_view language) {
+  const Lang& lang = lang_for(language);
+  return book(seed, approx_bytes, lang, &lexicon_for(lang));
 }
 
 }  // namespace epubtok::test_support

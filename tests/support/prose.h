@@ -36,6 +36,16 @@ std::string generate_prose(std::string_view language, uint64_t seed, size_t appr
 // Thread-safe.
 std::string generate_book(uint64_t seed, size_t approx_bytes, std::string_view language = "en");
 
+// Like generate_book(), but about 45% of the words come from a synthetic
+// lexicon of 20,000 pseudo-words per language (spliced from the word list,
+// same script and letters) drawn by Zipf's law, so the number of distinct
+// words keeps growing with length as in real books (generate_book() has a
+// few hundred). Use it where caches keyed by words or pieces would make the
+// small-vocabulary text unrealistically fast. The first call per language
+// builds the lexicon (~tens of ms). Throws std::invalid_argument for an
+// unknown language. Thread-safe.
+std::string generate_book_zipf(uint64_t seed, size_t approx_bytes, std::string_view language = "en");
+
 namespace detail {
 // The simple upper-casing the generator applies to the letters of its word
 // lists (Turkish dotted/dotless i when `turkish`). Exposed only so the tests
