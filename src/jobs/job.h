@@ -1,0 +1,104 @@
+// A counting job as the job server sees it: the request, the lifecycle
+// states, progress, and the events a job emits. Plain data plus its JSON
+// form; the queue and the runner live in job_manager.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/status.h"
+
+namespace epubtok::jobs {
+
+// queued → running → completed | failed | cancelled. A running job whose
+// process stopped becomes interrupted and is resumed (running again) on the
+// next start. queued → cancelled directly on cancel.
+enum class JobStatus { kQueued, kRunning, kCompleted, kFailed, kCancelled, kInterrupted };
+
+// "queued", "running", "completed", "failed", "cancelled", "interrupted".
+std::string_view job_status_name(JobStatus status);
+// Inverse of job_status_name(); nullopt for anything else.
+std::optional<JobStatus> parse_job_status(std::string_view name);
+// completed, failed and cancelled: nothing will ever happen to the job again.
+bool is_terminal(JobStatus status);
+
+// What the user asked to count. Paths are already resolved by the caller
+// (the server's path policy) into absolute files or folders.
+struct JobRequest {
+  std::vector<std::string> paths;       // files or folders; at least one
+  std::vector<std::string> tokenizers;  // canonical ids; at least one
+  bool recursive = true;                // descend into sub-folders
+  std::vector<std::string> exclude;     // chapter kinds: "front", "body", "back"
+  uint64_t max_mb = 512;                // per-book text limit, 1..4096
+  bool with_special = false;            // add special-token overhead
+};
+
+boost::json::object request_to_json(const JobRequest& request);
+// Parses the POST /api/jobs body shape. Unknown fields are ignored; a wrong
+// type or an out-of-range value is INVALID_ARGUMENT naming the field.
+// Does not check paths or tokenizer ids (the caller does).
+Result<JobRequest> request_from_json(const boost::json::value& body);
+
+struct Progress {
+  uint64_t current = 0;      // books finished
+  uint64_t total = 0;        // books in the job (0 until the scan is done)
+  uint64_t bytes_done = 0;   // file bytes of finished books
+  uint64_t bytes_total = 0;  // file bytes of all books
+  std::string file_name;     // a book in flight, or the last finished one
+  std::optional<double> eta_s;
+
+  // 0..100: by bytes when bytes_total > 0, else by books.
+  double percent() const;
+};
+boost::json::object progress_to_json(const Progress& progress);
+
+struct JobError {
+  std::string code;  // from core/error_codes.h
+  std::string message;
+};
+
+// One entry of a job's event log. `id` increases by one per job, starting at
+// 1; `global_id` increases across all jobs (the /api/events stream's ids).
+struct JobEvent {
+  std::string job_id;
+  uint64_t id = 0;
+  uint64_t global_id = 0;
+  std::string type;         // "queued", "started", "progress", "book", …
+  std::string data;         // one-line JSON payload of the job stream
+  JobStatus status = JobStatus::kQueued;  // the job's status after this event
+  int64_t created_ms = 0;   // Unix time, milliseconds
+
+  // The payload of the all-jobs stream: `data` plus "job_id" and "status".
+  std::string global_data() const;
+  // Terminal events end a job's stream: completed, failed, cancelled.
+  bool is_terminal() const;
+};
+
+// A snapshot of one job, as GET /api/jobs/{id} shows it (minus results).
+struct JobInfo {
+  std::string id;
+  uint64_t seq = 0;  // creation order; the list cursor
+  JobStatus status = JobStatus::kQueued;
+  bool cancel_requested = false;
+  std::optional<uint64_t> position;  // 1-based, while queued
+  int64_t created_ms = 0;
+  std::optional<int64_t> started_ms;
+  std::optional<int64_t> finished_ms;
+  JobRequest request;
+  Progress progress;
+  std::optional<JobError> error;
+  uint64_t last_event_id = 0;
+};
+
+// RFC 3339 UTC with seconds, e.g. "2026-11-29T06:00:00Z".
+std::string format_time_ms(int64_t unix_ms);
+// Milliseconds since the Unix epoch, from the system clock.
+int64_t now_ms();
+
+}  // namespace epubtok::jobs

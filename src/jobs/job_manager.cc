@@ -1,0 +1,716 @@
+#include "jobs/job_manager.h"
+
+#include <algorithm>
+#include <random>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/json.hpp>
+
+#include "results/results_document.h"
+
+namespace epubtok::jobs {
+namespace json = boost::json;
+
+struct JobManager::JobState {
+  StoredJob stored;
+  std::vector<Sub> subs;
+  std::optional<uint64_t> last_position_sent;
+  // While running: where each remaining book's row goes, and the progress
+  // that was already done before this run (a resume).
+  std::unordered_map<std::string, int64_t> index_of;
+  std::vector<int64_t> unassigned;
+  uint64_t base_current = 0;
+  uint64_t base_bytes = 0;
+  int64_t run_started_ms = 0;
+  uint64_t run_bytes_done = 0;
+
+  JobInfo& info() { return stored.info; }
+  const JobInfo& info() const { return stored.info; }
+};
+
+namespace {
+
+// The smallest BookResult that results::summarize() needs, read back from a
+// stored row, so the summary logic stays the results module's.
+count::BookResult summary_fields(const json::value& row) {
+  count::BookResult book;
+  if (!row.is_object()) {
+    book.status = count::BookStatus::kError;
+    return book;
+  }
+  const json::object& o = row.as_object();
+  std::string_view status = o.contains("status") && o.at("status").is_string() ? std::string_view(o.at("status").as_string()) : "error";
+  book.status = status == "ok" ? count::BookStatus::kOk
+                : status == "skipped" ? count::BookStatus::kSkipped
+                                      : count::BookStatus::kError;
+  auto number = [&](std::string_view key) -> uint64_t {
+    const json::value* v = o.if_contains(key);
+    if (!v) return 0;
+    if (v->is_uint64()) return v->as_uint64();
+    if (v->is_int64()) return static_cast<uint64_t>(std::max<int64_t>(0, v->as_int64()));
+    return 0;
+  };
+  book.word_count = number("word_count");
+  book.char_count = number("char_count");
+  if (const json::value* tc = o.if_contains("token_counts"); tc && tc->is_object()) {
+    for (const auto& kv : tc->as_object()) {
+      uint64_t n = kv.value().is_uint64() ? kv.value().as_uint64()
+                   : kv.value().is_int64() ? static_cast<uint64_t>(kv.value().as_int64()) : 0;
+      book.token_counts.emplace_back(std::string(kv.key()), n);
+    }
+  }
+  return book;
+}
+
+count::BookResult failed_book(const std::string& path, const Status& status) {
+  count::BookResult book;
+  book.file_path = path;
+  book.file_name = std::filesystem::path(path).filename().string();
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  book.file_size = ec ? 0 : size;
+  book.status = count::BookStatus::kError;
+  book.error = count::BookError{std::string(status.code_name()), status.message()};
+  return book;
+}
+
+results::RunOptions run_options(const JobRequest& r, int workers) {
+  results::RunOptions o;
+  o.tokenizers = r.tokenizers;
+  o.exclude = r.exclude;
+  o.paths = r.paths;
+  o.recursive = r.recursive;
+  o.max_mb = r.max_mb;
+  o.with_special = r.with_special;
+  o.jobs = workers;
+  return o;
+}
+
+}  // namespace
+
+JobManager::JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store)
+    : options_(std::move(options)), store_(std::move(store)) {}
+
+Result<std::unique_ptr<JobManager>> JobManager::open(JobManagerOptions options) {
+  auto store = JobStore::open(options.database);
+  if (!store) return store.status();
+  std::unique_ptr<JobManager> manager(new JobManager(std::move(options), std::move(*store)));
+  std::lock_guard lock(manager->mutex_);
+  if (Status s = manager->load(); !s) return s;
+  return manager;
+}
+
+JobManager::~JobManager() { shutdown(); }
+
+Status JobManager::load() {
+  auto stored = store_->load_jobs();
+  if (!stored) return stored.status();
+  std::vector<std::string> interrupted, queued;
+  for (StoredJob& s : *stored) {
+    auto job = std::make_unique<JobState>();
+    job->stored = std::move(s);
+    JobInfo& info = job->info();
+    if (auto max_id = store_->max_event_id(info.id)) info.last_event_id = std::max(info.last_event_id, *max_id);
+    if (auto books = store_->books(info.id)) {
+      info.progress.current = books->size();
+      for (const auto& b : *books) info.progress.bytes_done += b.file_size;
+    }
+    std::string id = info.id;
+    JobState& ref = *job;
+    jobs_.emplace(id, std::move(job));
+    if (info.status == JobStatus::kRunning) {
+      // The process died while this job ran: its stored rows are final
+      // (each was committed with its `book` event), the rest is redone.
+      ref.info().status = JobStatus::kInterrupted;
+      if (Status st = store_->begin(); !st) return st;
+      Status st = persist(ref);
+      if (st) st = emit(ref, "interrupted", json::object{{"reason", "crash"}, {"books_done", ref.info().progress.current}});
+      if (!st) {
+        store_->rollback();
+        return st;
+      }
+      if (Status c = store_->commit(); !c) return c;
+    }
+    if (ref.info().status == JobStatus::kInterrupted) interrupted.push_back(id);
+    if (ref.info().status == JobStatus::kQueued) queued.push_back(id);
+  }
+  queue_.assign(interrupted.begin(), interrupted.end());
+  queue_.insert(queue_.end(), queued.begin(), queued.end());
+  apply_retention();
+  return Status();
+}
+
+void JobManager::start() {
+  std::lock_guard lock(mutex_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  runner_ = std::thread([this] { run_loop(); });
+}
+
+void JobManager::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    cancel_flag_ = true;
+  }
+  wake_.notify_all();
+  if (runner_.joinable() && runner_.get_id() != std::this_thread::get_id()) runner_.join();
+}
+
+std::string JobManager::new_job_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (;;) {
+    uint64_t v = rng();
+    std::string id(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<size_t>(i)] = kHex[v & 15];
+    if (!jobs_.count(id)) return id;
+  }
+}
+
+Status JobManager::persist(const JobState& job) { return store_->update_job(job.stored); }
+
+Status JobManager::emit(JobState& job, std::string type, json::object data) {
+  auto event = std::make_shared<JobEvent>();
+  event->job_id = job.info().id;
+  event->id = job.info().last_event_id + 1;
+  event->type = std::move(type);
+  event->created_ms = now_ms();
+  if (event->type == "progress") data["ts"] = event->created_ms;
+  event->data = json::serialize(data);
+  event->status = job.info().status;
+  if (Status s = store_->append_event(*event); !s) return s;
+  job.info().last_event_id = event->id;
+  fan_out(job, event);
+  return Status();
+}
+
+void JobManager::fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event) {
+  auto deliver = [&](std::vector<Sub>& subs) {
+    size_t before = subs.size();
+    std::erase_if(subs, [&](const Sub& sub) { return !sub.sink->on_event(event); });
+    sub_count_ -= before - subs.size();
+  };
+  deliver(job.subs);
+  if (event->is_terminal()) {
+    // The stream ends with the terminal event; the server closes it.
+    sub_count_ -= job.subs.size();
+    job.subs.clear();
+  }
+  if (event->type != "book") deliver(global_subs_);
+}
+
+std::optional<uint64_t> JobManager::position_of(const std::string& job_id) const {
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    if (queue_[i] == job_id) return i + 1;
+  }
+  return std::nullopt;
+}
+
+void JobManager::update_positions() {
+  size_t n = std::min(queue_.size(), options_.position_updates);
+  // One transaction for the batch (nested calls join the caller's).
+  const bool own = !store_->in_transaction() && store_->begin().is_ok();
+  for (size_t i = 0; i < n; ++i) {
+    JobState& job = *jobs_.at(queue_[i]);
+    if (job.info().status != JobStatus::kQueued) continue;
+    uint64_t position = i + 1;
+    if (job.last_position_sent == position) continue;
+    job.last_position_sent = position;
+    (void)emit(job, "queued", json::object{{"position", position}});
+  }
+  if (own) (void)store_->commit();
+}
+
+JobInfo JobManager::snapshot(const JobState& job) const {
+  JobInfo info = job.info();
+  info.position = (info.status == JobStatus::kQueued || info.status == JobStatus::kInterrupted)
+                      ? position_of(info.id)
+                      : std::nullopt;
+  return info;
+}
+
+Result<JobInfo> JobManager::submit(JobRequest request) {
+  std::lock_guard lock(mutex_);
+  if (queue_.size() >= options_.max_queued) {
+    return Result<JobInfo>(ErrorCode::kInvalidArgument,
+                           "the queue is full (" + std::to_string(options_.max_queued) + " jobs); retry later");
+  }
+  auto job = std::make_unique<JobState>();
+  JobInfo& info = job->info();
+  info.id = new_job_id();
+  info.status = JobStatus::kQueued;
+  info.created_ms = now_ms();
+  info.request = std::move(request);
+  if (Status s = store_->begin(); !s) return s;
+  auto seq = store_->insert_job(job->stored);
+  if (!seq) {
+    store_->rollback();
+    return seq.status();
+  }
+  info.seq = *seq;
+  uint64_t position = queue_.size() + 1;
+  job->last_position_sent = position;
+  JobState& ref = *job;
+  jobs_.emplace(info.id, std::move(job));
+  if (Status s = emit(ref, "queued", json::object{{"position", position}}); !s) {
+    store_->rollback();
+    jobs_.erase(ref.info().id);
+    return s;
+  }
+  if (Status s = store_->commit(); !s) {
+    jobs_.erase(ref.info().id);
+    return s;
+  }
+  queue_.push_back(ref.info().id);
+  wake_.notify_one();
+  return snapshot(ref);
+}
+
+bool JobManager::queue_full() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size() >= options_.max_queued;
+}
+
+Result<JobInfo> JobManager::get(const std::string& job_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Result<JobInfo>(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  return snapshot(*it->second);
+}
+
+JobPage JobManager::list(std::optional<JobStatus> status, std::optional<uint64_t> before, size_t limit) const {
+  std::lock_guard lock(mutex_);
+  std::vector<const JobState*> all;
+  all.reserve(jobs_.size());
+  for (const auto& [id, job] : jobs_) {
+    if (status && job->info().status != *status) continue;
+    if (before && job->info().seq >= *before) continue;
+    all.push_back(job.get());
+  }
+  std::sort(all.begin(), all.end(), [](const JobState* a, const JobState* b) { return a->info().seq > b->info().seq; });
+  std::unordered_map<std::string, uint64_t> positions;
+  for (size_t i = 0; i < queue_.size(); ++i) positions[queue_[i]] = i + 1;
+  JobPage page;
+  for (size_t i = 0; i < all.size() && i < limit; ++i) {
+    JobInfo info = all[i]->info();
+    if (auto p = positions.find(info.id); p != positions.end()) info.position = p->second;
+    page.jobs.push_back(std::move(info));
+  }
+  if (all.size() > limit && limit > 0) page.next_cursor = page.jobs.back().seq;
+  return page;
+}
+
+QueueCounts JobManager::counts() const {
+  std::lock_guard lock(mutex_);
+  return QueueCounts{running_.empty() ? 0u : 1u, queue_.size()};
+}
+
+Result<CancelOutcome> JobManager::cancel(const std::string& job_id) {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Result<CancelOutcome>(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  JobState& job = *it->second;
+  JobInfo& info = job.info();
+  switch (info.status) {
+    case JobStatus::kQueued:
+    case JobStatus::kInterrupted: {
+      std::erase(queue_, job_id);
+      info.status = JobStatus::kCancelled;
+      info.cancel_requested = true;
+      info.finished_ms = now_ms();
+      if (Status s = store_->begin(); !s) return s;
+      Status s = persist(job);
+      if (s) s = emit(job, "cancelled", json::object{{"summary", summary_locked(job)}});
+      if (s) s = store_->commit();
+      if (!s) {
+        store_->rollback();
+        return s;
+      }
+      update_positions();
+      return CancelOutcome::kCancelled;
+    }
+    case JobStatus::kRunning:
+      if (!info.cancel_requested) {
+        info.cancel_requested = true;
+        cancel_flag_ = true;
+        if (Status s = persist(job); !s) return s;
+      }
+      return CancelOutcome::kCancelRequested;
+    case JobStatus::kCancelled:
+      return CancelOutcome::kCancelled;
+    case JobStatus::kCompleted:
+    case JobStatus::kFailed:
+      break;
+  }
+  return Result<CancelOutcome>(ErrorCode::kJobFinished,
+                               "job " + job_id + " has already " + std::string(job_status_name(info.status)));
+}
+
+Status JobManager::remove(const std::string& job_id) {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Status(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  JobState& job = *it->second;
+  if (!is_terminal(job.info().status)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "job " + job_id + " is " + std::string(job_status_name(job.info().status)) + "; cancel it first");
+  }
+  if (Status s = store_->begin(); !s) return s;
+  Status s = store_->delete_job(job_id);
+  // A `deleted` event tells the all-jobs stream; it outlives the job's log
+  // on purpose so late /api/events subscribers replay it too.
+  std::shared_ptr<JobEvent> event;
+  if (s) {
+    event = std::make_shared<JobEvent>();
+    event->job_id = job_id;
+    event->id = job.info().last_event_id + 1;
+    event->type = "deleted";
+    event->status = job.info().status;
+    event->created_ms = now_ms();
+    event->data = "{}";
+    s = store_->append_event(*event);
+  }
+  if (s) s = store_->commit();
+  if (!s) {
+    store_->rollback();
+    return s;
+  }
+  sub_count_ -= job.subs.size();
+  jobs_.erase(it);
+  std::erase_if(global_subs_, [&](const Sub& sub) {
+    if (sub.sink->on_event(event)) return false;
+    --sub_count_;
+    return true;
+  });
+  return Status();
+}
+
+json::object JobManager::summary_locked(const JobState& job) const {
+  results::ResultsDocument doc;
+  doc.options.tokenizers = job.info().request.tokenizers;
+  if (auto books = store_->books(job.info().id)) {
+    for (const auto& b : *books) {
+      boost::system::error_code ec;
+      doc.results.push_back(summary_fields(json::parse(b.row, ec)));
+    }
+  }
+  return results::summary_to_json(results::summarize(doc));
+}
+
+Result<json::object> JobManager::summary(const std::string& job_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Result<json::object>(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  return summary_locked(*it->second);
+}
+
+Result<json::object> JobManager::results(const std::string& job_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Result<json::object>(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  const JobState& job = *it->second;
+  // The envelope (schema version, tool, options) comes from the results
+  // module; the rows are the stored ones, in plan order.
+  json::object doc = results::to_json(results::make_document(run_options(job.info().request, options_.workers), {}));
+  json::array rows;
+  auto books = store_->books(job_id);
+  if (!books) return books.status();
+  for (const auto& b : *books) {
+    boost::system::error_code ec;
+    json::value row = json::parse(b.row, ec);
+    if (!ec) rows.push_back(std::move(row));
+  }
+  doc["results"] = std::move(rows);
+  doc["summary"] = summary_locked(job);
+  return doc;
+}
+
+Result<Subscription> JobManager::subscribe(const std::string& job_id, std::optional<uint64_t> last_event_id,
+                                           std::shared_ptr<EventSink> sink) {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Result<Subscription>(ErrorCode::kJobNotFound, "no job has id " + job_id);
+  JobState& job = *it->second;
+  Subscription sub;
+  uint64_t after = 0;
+  if (last_event_id && *last_event_id > 0) {
+    auto known = store_->has_event(job_id, *last_event_id);
+    if (!known) return known.status();
+    if (*known) {
+      after = *last_event_id;
+    } else {
+      sub.earliest = true;
+    }
+  }
+  auto replay = store_->job_events(job_id, after);
+  if (!replay) return replay.status();
+  sub.replay = std::move(*replay);
+  sub.finished = is_terminal(job.info().status);
+  if (!sub.finished) {
+    sub.token = next_token_++;
+    job.subs.push_back(Sub{sub.token, std::move(sink)});
+    ++sub_count_;
+  }
+  return sub;
+}
+
+Result<Subscription> JobManager::subscribe_all(std::optional<uint64_t> last_event_id, std::shared_ptr<EventSink> sink) {
+  std::lock_guard lock(mutex_);
+  Subscription sub;
+  if (last_event_id) {
+    // Bounded so a reconnect after a long absence cannot stall the server;
+    // the client refetches the job list anyway.
+    auto replay = store_->global_events(*last_event_id, 10000);
+    if (!replay) return replay.status();
+    sub.replay = std::move(*replay);
+  }
+  sub.token = next_token_++;
+  global_subs_.push_back(Sub{sub.token, std::move(sink)});
+  ++sub_count_;
+  return sub;
+}
+
+void JobManager::unsubscribe(uint64_t token) {
+  if (token == 0) return;
+  std::lock_guard lock(mutex_);
+  auto drop = [&](std::vector<Sub>& subs) {
+    size_t before = subs.size();
+    std::erase_if(subs, [&](const Sub& s) { return s.token == token; });
+    sub_count_ -= before - subs.size();
+    return before != subs.size();
+  };
+  if (drop(global_subs_)) return;
+  for (auto& [id, job] : jobs_) {
+    if (drop(job->subs)) return;
+  }
+}
+
+size_t JobManager::subscriber_count() const {
+  std::lock_guard lock(mutex_);
+  return sub_count_;
+}
+
+void JobManager::maybe_emit_progress(JobState& job, bool force) {
+  int64_t now = now_ms();
+  if (!force && now - last_progress_ms_ < options_.progress_interval.count()) return;
+  last_progress_ms_ = now;
+  Progress& p = job.info().progress;
+  uint64_t run_bytes = p.bytes_done > job.base_bytes ? p.bytes_done - job.base_bytes : 0;
+  if (run_bytes > 0 && p.bytes_total > p.bytes_done) {
+    double elapsed_s = static_cast<double>(now - job.run_started_ms) / 1000.0;
+    p.eta_s = elapsed_s / static_cast<double>(run_bytes) * static_cast<double>(p.bytes_total - p.bytes_done);
+  } else if (p.bytes_total > 0 && p.bytes_done >= p.bytes_total) {
+    p.eta_s = 0.0;
+  } else {
+    p.eta_s.reset();
+  }
+  (void)emit(job, "progress", progress_to_json(p));
+}
+
+void JobManager::run_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    std::string id = queue_.front();
+    queue_.pop_front();
+    run_job(lock, id);
+    running_.clear();
+    apply_retention();
+  }
+}
+
+void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id) {
+  JobState& job = *jobs_.at(job_id);
+  JobInfo& info = job.info();
+  const bool resuming = info.status == JobStatus::kInterrupted;
+  running_ = job_id;
+  cancel_flag_ = info.cancel_requested;
+  info.status = JobStatus::kRunning;
+  if (!info.started_ms) info.started_ms = now_ms();
+  job.run_started_ms = now_ms();
+  (void)persist(job);
+  update_positions();
+
+  // Ends the job in `status` with one terminal event, atomically.
+  auto finish = [&](JobStatus status, std::string type, json::object data) {
+    info.status = status;
+    info.finished_ms = now_ms();
+    (void)store_->begin();
+    Status s = persist(job);
+    if (s) s = emit(job, std::move(type), std::move(data));
+    if (s) s = store_->commit();
+    if (!s) store_->rollback();
+    (void)store_->trim_progress(job_id);
+  };
+  auto fail = [&](const Status& status) {
+    info.error = JobError{std::string(status.code_name()), status.message()};
+    finish(JobStatus::kFailed, "failed",
+           json::object{{"error", json::object{{"code", info.error->code}, {"message", info.error->message}}}});
+  };
+
+  const JobRequest& request = info.request;  // immutable once submitted
+  lock.unlock();
+  auto prepared = options_.engine.prepare(request);
+  lock.lock();
+  if (!prepared) return fail(prepared.status());
+
+  if (!job.stored.plan) {
+    lock.unlock();
+    count::ScanResult scan;
+    try {
+      scan = options_.engine.scan(request.paths, request.recursive);
+    } catch (const std::exception& e) {
+      lock.lock();
+      return fail(Status(ErrorCode::kInternal, std::string("scan failed: ") + e.what()));
+    }
+    std::vector<std::string> books;
+    std::vector<count::BookResult> failures = std::move(scan.failures);
+    uint64_t bytes_total = 0;
+    for (auto& book : scan.books) {
+      if (options_.book_check) {
+        if (Status s = options_.book_check(book); !s) {
+          failures.push_back(failed_book(book, s));
+          continue;
+        }
+      }
+      std::error_code ec;
+      auto size = std::filesystem::file_size(book, ec);
+      bytes_total += ec ? 0 : size;
+      books.push_back(std::move(book));
+    }
+    lock.lock();
+    job.stored.plan = books;
+    info.progress.total = books.size() + failures.size();
+    info.progress.bytes_total = bytes_total;
+    (void)store_->begin();
+    Status s = persist(job);
+    if (s) s = emit(job, resuming ? "resumed" : "started",
+                    resuming ? json::object{{"books_done", 0}, {"books_remaining", info.progress.total}}
+                             : json::object{{"total_books", info.progress.total}, {"total_bytes", bytes_total}});
+    for (size_t k = 0; s && k < failures.size(); ++k) {
+      json::object row = results::book_to_json(failures[k]);
+      s = store_->put_book(job_id, StoredBook{static_cast<int64_t>(books.size() + k), 0, json::serialize(row)});
+      if (s) s = emit(job, "book", std::move(row));
+      ++info.progress.current;
+    }
+    if (s) s = store_->commit();
+    if (!s) {
+      store_->rollback();
+      return fail(s);
+    }
+  } else if (resuming) {
+    (void)emit(job, "resumed",
+         json::object{{"books_done", info.progress.current},
+                      {"books_remaining", info.progress.total - std::min(info.progress.total, info.progress.current)}});
+  }
+
+  // What is left: the plan entries without a stored row.
+  std::unordered_set<int64_t> done;
+  if (auto rows = store_->books(job_id)) {
+    info.progress.current = rows->size();
+    info.progress.bytes_done = 0;
+    for (const auto& r : *rows) {
+      done.insert(r.index);
+      info.progress.bytes_done += r.file_size;
+    }
+  }
+  std::vector<std::string> remaining;
+  job.index_of.clear();
+  job.unassigned.clear();
+  const auto& plan = *job.stored.plan;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (done.count(static_cast<int64_t>(i))) continue;
+    remaining.push_back(plan[i]);
+    job.index_of.emplace(plan[i], static_cast<int64_t>(i));
+    job.unassigned.push_back(static_cast<int64_t>(i));
+  }
+  job.base_current = info.progress.current;
+  job.base_bytes = info.progress.bytes_done;
+  maybe_emit_progress(job, true);
+
+  count::LibraryCallbacks callbacks;
+  callbacks.on_start = [&](const count::LibraryProgress& p) {
+    std::lock_guard guard(mutex_);
+    info.progress.file_name = std::filesystem::path(p.current_file).filename().string();
+    maybe_emit_progress(job, false);
+  };
+  callbacks.on_book = [&](const count::BookResult& book, const count::LibraryProgress& p) {
+    std::lock_guard guard(mutex_);
+    int64_t index;
+    if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
+      index = it->second;
+      job.index_of.erase(it);
+    } else {
+      // The engine reported a path spelled differently; take the first
+      // unassigned slot so the row is still kept.
+      index = job.unassigned.empty() ? static_cast<int64_t>(plan.size()) : job.unassigned.front();
+    }
+    std::erase(job.unassigned, index);
+    json::object row = results::book_to_json(book);
+    (void)store_->begin();
+    Status s = store_->put_book(job_id, StoredBook{index, book.file_size, json::serialize(row)});
+    if (s) s = emit(job, "book", std::move(row));
+    if (s) s = store_->commit();
+    if (!s) store_->rollback();
+    info.progress.current = job.base_current + p.done;
+    info.progress.bytes_done = job.base_bytes + p.bytes_done;
+    info.progress.file_name = book.file_name;
+    maybe_emit_progress(job, false);
+  };
+
+  std::optional<Status> crashed;
+  lock.unlock();
+  if (!remaining.empty() && !cancel_flag_) {
+    try {
+      options_.engine.count(remaining, *prepared, options_.workers, callbacks, &cancel_flag_);
+    } catch (const std::exception& e) {
+      crashed = Status(ErrorCode::kInternal, std::string("counting failed: ") + e.what());
+    }
+  }
+  lock.lock();
+  if (crashed) return fail(*crashed);
+  maybe_emit_progress(job, true);
+
+  const bool all_done = job.unassigned.empty();
+  if (info.cancel_requested) {
+    return finish(JobStatus::kCancelled, "cancelled", json::object{{"summary", summary_locked(job)}});
+  }
+  if (stopping_ && !all_done) {
+    // Checkpoint: every finished book is stored; the next start resumes.
+    info.status = JobStatus::kInterrupted;
+    (void)store_->begin();
+    Status s = persist(job);
+    if (s) s = emit(job, "interrupted", json::object{{"reason", "shutdown"}, {"books_done", info.progress.current}});
+    if (s) s = store_->commit();
+    if (!s) store_->rollback();
+    return;
+  }
+  finish(JobStatus::kCompleted, "completed", json::object{{"summary", summary_locked(job)}});
+}
+
+void JobManager::apply_retention() {
+  std::vector<JobState*> finished;
+  for (auto& [id, job] : jobs_) {
+    if (is_terminal(job->info().status)) finished.push_back(job.get());
+  }
+  std::sort(finished.begin(), finished.end(),
+            [](const JobState* a, const JobState* b) { return a->info().seq > b->info().seq; });
+  const int64_t cutoff = now_ms() - options_.keep_for.count();
+  for (size_t i = 0; i < finished.size(); ++i) {
+    const JobInfo& info = finished[i]->info();
+    bool too_many = i >= options_.keep_jobs;
+    bool too_old = info.finished_ms && *info.finished_ms < cutoff;
+    if (!too_many && !too_old) continue;
+    std::string id = info.id;
+    if (store_->delete_job(id)) {
+      sub_count_ -= finished[i]->subs.size();
+      jobs_.erase(id);
+    }
+  }
+}
+
+}  // namespace epubtok::jobs

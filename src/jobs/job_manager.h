@@ -1,0 +1,187 @@
+// JobManager: the persistent FIFO job queue and its runner.
+//
+// Jobs are accepted at once (submit() never scans or counts), wait in FIFO
+// order, and run one at a time on a dedicated runner thread; the books of a
+// job run in parallel (CountingEngine::count with `workers` threads).
+// Every state change is appended to the job's event log in the JobStore,
+// then fanned out to subscribers; subscribers only observe and can never
+// slow the runner (EventSink::on_event must not block).
+//
+// Restart: a job that was running when the process died, or was stopped by
+// shutdown(), is `interrupted`; the next JobManager on the same database
+// resumes it first, counting only the books with no stored row, and logs
+// `interrupted` / `resumed` events.
+//
+// All public member functions are thread-safe. Knows nothing of HTTP.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/status.h"
+#include "jobs/counting_engine.h"
+#include "jobs/event_sink.h"
+#include "jobs/job.h"
+#include "jobs/job_store.h"
+
+namespace epubtok::jobs {
+
+struct JobManagerOptions {
+  // The SQLite file (created if missing). Required; ":memory:" for tests.
+  std::filesystem::path database;
+  // The counting pipeline. Default: default_counting_engine().
+  CountingEngine engine = default_counting_engine();
+  // Worker threads for the books of one job. Default: the number of cores.
+  int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // submit() refuses new jobs while this many wait. Default 1000.
+  size_t max_queued = 1000;
+  // Retention of finished jobs: the newest `keep_jobs`, and none finished
+  // more than `keep_for` ago. Defaults: 500 jobs, 30 days.
+  size_t keep_jobs = 500;
+  std::chrono::milliseconds keep_for = std::chrono::hours(24 * 30);
+  // Minimum spacing of `progress` events. Default 100 ms.
+  std::chrono::milliseconds progress_interval{100};
+  // `queued` position updates are sent to the first this many queued jobs
+  // only: each job start would otherwise write one event per queued job,
+  // which turns a deep queue into O(n²) writes. Default 20.
+  size_t position_updates = 20;
+  // Checks each book found by a job's scan (e.g. symlinks escaping the
+  // library); a non-OK status turns the book into a failed row with that
+  // error. Default: accept all.
+  std::function<Status(const std::string& book_path)> book_check;
+};
+
+struct QueueCounts {
+  size_t running = 0;
+  size_t queued = 0;  // including interrupted jobs waiting to resume
+};
+
+struct JobPage {
+  std::vector<JobInfo> jobs;              // newest first
+  std::optional<uint64_t> next_cursor;    // pass as `before` for the next page
+};
+
+struct Subscription {
+  uint64_t token = 0;             // for unsubscribe(); 0 when not registered
+  std::vector<JobEvent> replay;   // stored events to send first, in order
+  bool earliest = false;          // last_event_id was unknown or trimmed: full replay
+  bool finished = false;          // the replay ends with the terminal event; not registered
+};
+
+enum class CancelOutcome { kCancelled, kCancelRequested };
+
+class JobManager {
+ public:
+  // Opens the store, marks jobs that were running as interrupted (logging
+  // `interrupted`), queues them ahead of the queued jobs, and applies
+  // retention. Does not start running: call start().
+  // IO_ERROR when the database cannot be opened.
+  static Result<std::unique_ptr<JobManager>> open(JobManagerOptions options);
+  // Calls shutdown().
+  ~JobManager();
+
+  // Starts the runner thread. Call once.
+  void start();
+  // Stops taking jobs off the queue, asks the running job to stop (books in
+  // flight finish and are stored), marks it interrupted and joins the
+  // runner. Idempotent. Subscribers are not notified beyond the
+  // `interrupted` event.
+  void shutdown();
+
+  // Queues a job for `request` (paths already checked by the caller) and
+  // logs its `queued` event. INVALID_ARGUMENT when the queue is full
+  // (see queue_full()), IO_ERROR when the store fails.
+  Result<JobInfo> submit(JobRequest request);
+  bool queue_full() const;
+
+  // JOB_NOT_FOUND for an unknown id.
+  Result<JobInfo> get(const std::string& job_id) const;
+  // Jobs newest first, optionally only `status`, starting after cursor
+  // `before` (a JobPage::next_cursor), at most `limit`.
+  JobPage list(std::optional<JobStatus> status, std::optional<uint64_t> before, size_t limit) const;
+  QueueCounts counts() const;
+
+  // Queued/interrupted → cancelled at once; running → cancel requested
+  // (books in flight finish, then the job ends cancelled); cancelled →
+  // kCancelled again. JOB_FINISHED for completed or failed jobs,
+  // JOB_NOT_FOUND for an unknown id.
+  Result<CancelOutcome> cancel(const std::string& job_id);
+  // Deletes a finished job with its events and results. JOB_NOT_FOUND;
+  // INVALID_ARGUMENT when the job is not finished (cancel it first).
+  Status remove(const std::string& job_id);
+
+  // The job's results document (schema 2.0 JSON), complete or partial, with
+  // the rows in the order of the job's plan. JOB_NOT_FOUND.
+  Result<boost::json::object> results(const std::string& job_id) const;
+  // The summary object over the rows stored so far. JOB_NOT_FOUND.
+  Result<boost::json::object> summary(const std::string& job_id) const;
+
+  // Replays the job's log after `last_event_id` (nullopt: from the start)
+  // and, unless the job has finished, registers `sink` for live events.
+  // Events are never missed or duplicated between replay and live delivery.
+  // JOB_NOT_FOUND for an unknown id.
+  Result<Subscription> subscribe(const std::string& job_id, std::optional<uint64_t> last_event_id,
+                                 std::shared_ptr<EventSink> sink);
+  // The same for the job-level events of all jobs (no `book` events), with
+  // global ids. Without last_event_id there is no replay.
+  Result<Subscription> subscribe_all(std::optional<uint64_t> last_event_id, std::shared_ptr<EventSink> sink);
+  // Removes a subscription; unknown or already removed tokens are ignored.
+  void unsubscribe(uint64_t token);
+  // Number of live subscriptions (for tests and metrics).
+  size_t subscriber_count() const;
+
+ private:
+  struct JobState;
+  struct Sub {
+    uint64_t token;
+    std::shared_ptr<EventSink> sink;
+  };
+
+  explicit JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
+  Status load();
+  void run_loop();
+  void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
+  Status emit(JobState& job, std::string type, boost::json::object data);
+  void fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event);
+  Status persist(const JobState& job);
+  void update_positions();
+  std::optional<uint64_t> position_of(const std::string& job_id) const;
+  JobInfo snapshot(const JobState& job) const;
+  boost::json::object summary_locked(const JobState& job) const;
+  void maybe_emit_progress(JobState& job, bool force);
+  void apply_retention();
+  std::string new_job_id();
+
+  JobManagerOptions options_;
+  std::unique_ptr<JobStore> store_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::string, std::unique_ptr<JobState>> jobs_;
+  std::deque<std::string> queue_;  // waiting jobs in run order
+  std::string running_;            // id of the running job, or empty
+  std::atomic<bool> cancel_flag_{false};
+  bool stopping_ = false;
+  bool started_ = false;
+  std::thread runner_;
+  std::vector<Sub> global_subs_;
+  uint64_t next_token_ = 1;
+  size_t sub_count_ = 0;
+  int64_t last_progress_ms_ = 0;
+};
+
+}  // namespace epubtok::jobs

@@ -1,0 +1,595 @@
+#include "jobs/job_manager.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+namespace epubtok::jobs {
+namespace {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// A scripted counting engine: books are the given paths (no files needed),
+// each book's counts derive from its path length, and a gate decides how
+// many books may finish, so tests control exactly where a job stands.
+class FakeEngine {
+ public:
+  CountingEngine engine() {
+    CountingEngine e;
+    e.scan = [this](const std::vector<std::string>& paths, bool) {
+      count::ScanResult scan;
+      for (const auto& p : paths) {
+        if (p.find("missing") != std::string::npos) {
+          count::BookResult failed;
+          failed.file_path = p;
+          failed.file_name = p;
+          failed.status = count::BookStatus::kError;
+          failed.error = count::BookError{"FILE_NOT_FOUND", "no such file"};
+          scan.failures.push_back(failed);
+        } else {
+          scan.books.push_back(p);
+        }
+      }
+      return scan;
+    };
+    e.prepare = [this](const JobRequest&) -> Result<count::CountOptions> {
+      if (fail_prepare) return Result<count::CountOptions>(ErrorCode::kVocabMissing, "no vocab here");
+      return count::CountOptions{};
+    };
+    e.count = [this](const std::vector<std::string>& books, const count::CountOptions&, int,
+                     const count::LibraryCallbacks& cb, const std::atomic<bool>* cancel) {
+      {
+        std::lock_guard lock(mu_);
+        calls.push_back(books);
+      }
+      std::vector<count::BookResult> out;
+      count::LibraryProgress progress;
+      progress.total = books.size();
+      for (const auto& path : books) {
+        if (cancel && *cancel) break;
+        progress.current_file = path;
+        if (cb.on_start) cb.on_start(progress);
+        {
+          std::unique_lock lock(mu_);
+          ++started_;
+          changed_.notify_all();
+          changed_.wait(lock, [&] { return finished_ < allowed_; });
+        }
+        count::BookResult book = book_for(path);
+        ++progress.done;
+        progress.bytes_done += book.file_size;
+        if (cb.on_book) cb.on_book(book, progress);
+        out.push_back(book);
+        std::lock_guard lock(mu_);
+        ++finished_;
+        changed_.notify_all();
+      }
+      return out;
+    };
+    return e;
+  }
+
+  static count::BookResult book_for(const std::string& path) {
+    count::BookResult book;
+    book.file_path = path;
+    book.file_name = path.substr(path.rfind('/') + 1);
+    book.file_size = 100 + path.size();
+    book.word_count = path.size();
+    book.char_count = path.size() * 5;
+    book.token_counts = {{"fake", path.size() * 2}};
+    return book;
+  }
+
+  void allow(int n) {
+    std::lock_guard lock(mu_);
+    allowed_ = n;
+    changed_.notify_all();
+  }
+  bool wait_started(int n) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, 5s, [&] { return started_ >= n; });
+  }
+  bool wait_finished(int n) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, 5s, [&] { return finished_ >= n; });
+  }
+
+  bool fail_prepare = false;
+  std::vector<std::vector<std::string>> calls;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int allowed_ = INT_MAX;
+  int started_ = 0;
+  int finished_ = 0;
+};
+
+// Records every event; returns false (asks to be dropped) after `capacity`.
+class RecordingSink : public EventSink {
+ public:
+  explicit RecordingSink(size_t capacity = SIZE_MAX) : capacity_(capacity) {}
+  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
+    std::lock_guard lock(mu_);
+    if (events_.size() >= capacity_) return false;
+    events_.push_back(*event);
+    cv_.notify_all();
+    return true;
+  }
+  bool wait_for(const std::string& type, std::chrono::milliseconds timeout = 5s) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] {
+      for (const auto& e : events_) {
+        if (e.type == type) return true;
+      }
+      return false;
+    });
+  }
+  std::vector<JobEvent> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<JobEvent> events_;
+  size_t capacity_;
+};
+
+JobRequest request_for(std::vector<std::string> paths) {
+  JobRequest r;
+  r.paths = std::move(paths);
+  r.tokenizers = {"fake"};
+  return r;
+}
+
+std::unique_ptr<JobManager> open_manager(FakeEngine& fake, std::filesystem::path db = ":memory:",
+                                         std::function<void(JobManagerOptions&)> tweak = {}) {
+  JobManagerOptions options;
+  options.database = std::move(db);
+  options.engine = fake.engine();
+  options.workers = 2;
+  options.progress_interval = 0ms;
+  if (tweak) tweak(options);
+  auto manager = JobManager::open(std::move(options));
+  EXPECT_TRUE(manager) << manager.status().message();
+  return manager ? std::move(*manager) : nullptr;
+}
+
+bool wait_status(JobManager& m, const std::string& id, JobStatus status) {
+  for (int i = 0; i < 500; ++i) {
+    auto info = m.get(id);
+    if (info && info->status == status) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+std::vector<JobEvent> replay(JobManager& m, const std::string& id) {
+  auto sub = m.subscribe(id, std::nullopt, std::make_shared<RecordingSink>());
+  EXPECT_TRUE(sub);
+  if (sub && sub->token) m.unsubscribe(sub->token);
+  return sub ? sub->replay : std::vector<JobEvent>{};
+}
+
+std::vector<std::string> types_of(const std::vector<JobEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.type);
+  return out;
+}
+
+// Expected totals computed from the paths, independently of the manager.
+uint64_t expected_words(const std::vector<std::string>& paths) {
+  uint64_t n = 0;
+  for (const auto& p : paths) n += p.size();
+  return n;
+}
+
+std::filesystem::path temp_db(const char* name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("epubtok_jobs_test_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(dir);
+  return dir / "jobs.sqlite";
+}
+
+TEST(JobManager, HappyPathLogsEventsAndSummary) {
+  FakeEngine fake;
+  auto m = open_manager(fake);
+  ASSERT_TRUE(m);
+  std::vector<std::string> books = {"/lib/a.epub", "/lib/bb.epub", "/lib/ccc.epub"};
+  auto job = m->submit(request_for(books));
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->status, JobStatus::kQueued);
+  EXPECT_EQ(job->position, 1u);
+  m->start();
+  ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kCompleted));
+
+  auto events = replay(*m, job->id);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front().type, "queued");
+  EXPECT_EQ(events[1].type, "started");
+  EXPECT_EQ(events.back().type, "completed");
+  for (size_t i = 1; i < events.size(); ++i) EXPECT_GT(events[i].id, events[i - 1].id);
+  auto types = types_of(events);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "book"), 3);
+  EXPECT_GE(std::count(types.begin(), types.end(), "progress"), 1);
+  json::value started = json::parse(events[1].data);
+  EXPECT_EQ(started.at("total_books").to_number<int64_t>(), 3);
+
+  json::value done = json::parse(events.back().data);
+  const auto& summary = done.at("summary").as_object();
+  EXPECT_EQ(summary.at("total").to_number<int64_t>(), 3);
+  EXPECT_EQ(summary.at("ok").to_number<int64_t>(), 3);
+  EXPECT_EQ(static_cast<uint64_t>(summary.at("word_count").to_number<int64_t>()), expected_words(books));
+  EXPECT_EQ(static_cast<uint64_t>(summary.at("token_counts").at("fake").to_number<int64_t>()), 2 * expected_words(books));
+
+  auto info = m->get(job->id);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->progress.current, 3u);
+  EXPECT_TRUE(info->started_ms && info->finished_ms);
+  EXPECT_FALSE(info->position);
+
+  auto doc = m->results(job->id);
+  ASSERT_TRUE(doc);
+  const auto& rows = doc->at("results").as_array();
+  ASSERT_EQ(rows.size(), 3u);
+  for (size_t i = 0; i < books.size(); ++i) EXPECT_EQ(rows[i].at("file_path").as_string(), books[i]);
+  EXPECT_EQ(doc->at("schema_version").as_string(), "2.0");
+}
+
+TEST(JobManager, FifoOrderAndQueuePositions) {
+  FakeEngine fake;
+  fake.allow(0);
+  auto m = open_manager(fake);
+  auto a = m->submit(request_for({"/a.epub"}));
+  auto b = m->submit(request_for({"/b.epub"}));
+  auto c = m->submit(request_for({"/c.epub"}));
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(a->position, 1u);
+  EXPECT_EQ(b->position, 2u);
+  EXPECT_EQ(c->position, 3u);
+  EXPECT_EQ(m->counts().queued, 3u);
+  m->start();
+  ASSERT_TRUE(fake.wait_started(1));
+  EXPECT_EQ(m->get(a->id)->status, JobStatus::kRunning);
+  EXPECT_EQ(m->get(b->id)->position, 1u);
+  EXPECT_EQ(m->get(c->id)->position, 2u);
+  EXPECT_EQ(m->counts().running, 1u);
+  EXPECT_EQ(m->counts().queued, 2u);
+  // C was told its position each time it changed.
+  std::vector<int64_t> positions;
+  for (const auto& e : replay(*m, c->id)) {
+    if (e.type == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
+  }
+  EXPECT_EQ(positions, (std::vector<int64_t>{3, 2}));
+
+  fake.allow(INT_MAX);
+  ASSERT_TRUE(wait_status(*m, c->id, JobStatus::kCompleted));
+  ASSERT_EQ(fake.calls.size(), 3u);
+  EXPECT_EQ(fake.calls[0][0], "/a.epub");
+  EXPECT_EQ(fake.calls[1][0], "/b.epub");
+  EXPECT_EQ(fake.calls[2][0], "/c.epub");
+}
+
+TEST(JobManager, CancelInEachState) {
+  FakeEngine fake;
+  fake.allow(0);
+  auto m = open_manager(fake);
+  auto running = m->submit(request_for({"/r1.epub", "/r2.epub", "/r3.epub"}));
+  auto queued = m->submit(request_for({"/q.epub"}));
+  ASSERT_TRUE(running && queued);
+  m->start();
+  ASSERT_TRUE(fake.wait_started(1));
+
+  auto c1 = m->cancel(queued->id);
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(*c1, CancelOutcome::kCancelled);
+  EXPECT_EQ(m->get(queued->id)->status, JobStatus::kCancelled);
+  EXPECT_EQ(*m->cancel(queued->id), CancelOutcome::kCancelled);  // idempotent
+  EXPECT_EQ(replay(*m, queued->id).back().type, "cancelled");
+
+  EXPECT_EQ(*m->cancel(running->id), CancelOutcome::kCancelRequested);
+  EXPECT_EQ(*m->cancel(running->id), CancelOutcome::kCancelRequested);
+  EXPECT_TRUE(m->get(running->id)->cancel_requested);
+  EXPECT_EQ(m->get(running->id)->status, JobStatus::kRunning);
+  fake.allow(1);  // the book in flight finishes; no further book starts
+  ASSERT_TRUE(wait_status(*m, running->id, JobStatus::kCancelled));
+  auto events = replay(*m, running->id);
+  json::value summary = json::parse(events.back().data).at("summary");
+  EXPECT_EQ(summary.at("total").to_number<int64_t>(), 1);
+  EXPECT_EQ(m->results(running->id)->at("results").as_array().size(), 1u);
+  EXPECT_EQ(*m->cancel(running->id), CancelOutcome::kCancelled);
+  // The cancelled queued job never ran.
+  ASSERT_EQ(fake.calls.size(), 1u);
+
+  fake.allow(INT_MAX);
+  auto done = m->submit(request_for({"/d.epub"}));
+  ASSERT_TRUE(wait_status(*m, done->id, JobStatus::kCompleted));
+  auto finished = m->cancel(done->id);
+  ASSERT_FALSE(finished);
+  EXPECT_EQ(finished.status().code(), ErrorCode::kJobFinished);
+  EXPECT_EQ(m->cancel("nope").status().code(), ErrorCode::kJobNotFound);
+}
+
+TEST(JobManager, ReplayAfterIdEarliestForUnknownOrTrimmed) {
+  FakeEngine fake;
+  auto m = open_manager(fake);
+  auto job = m->submit(request_for({"/a.epub", "/b.epub", "/c.epub"}));
+  auto live = std::make_shared<RecordingSink>();
+  auto sub = m->subscribe(job->id, std::nullopt, live);
+  ASSERT_TRUE(sub);
+  EXPECT_FALSE(sub->finished);
+  EXPECT_EQ(sub->replay.size(), 1u);  // queued
+  m->start();
+  ASSERT_TRUE(live->wait_for("completed"));
+  // Live delivery continued the replay with no gap and no duplicate.
+  auto seen = sub->replay;
+  for (auto& e : live->events()) seen.push_back(e);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].id, i + 1);
+  EXPECT_EQ(m->subscriber_count(), 0u);  // dropped after the terminal event
+
+  uint64_t first_progress = 0;
+  for (const auto& e : seen) {
+    if (e.type == "progress") {
+      first_progress = e.id;
+      break;
+    }
+  }
+  ASSERT_GT(first_progress, 0u);
+
+  auto after = m->subscribe(job->id, 2, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->finished);
+  EXPECT_FALSE(after->earliest);
+  // Exactly the stored events after id 2 (trimmed progress events are gone).
+  auto full = m->subscribe(job->id, std::nullopt, std::make_shared<RecordingSink>());
+  std::vector<uint64_t> expected_ids;
+  for (const auto& e : full->replay) {
+    if (e.id > 2) expected_ids.push_back(e.id);
+  }
+  std::vector<uint64_t> got_ids;
+  for (const auto& e : after->replay) got_ids.push_back(e.id);
+  EXPECT_EQ(got_ids, expected_ids);
+  EXPECT_LT(full->replay.size(), seen.size());  // the log was trimmed
+  EXPECT_EQ(after->replay.back().type, "completed");
+
+  auto unknown = m->subscribe(job->id, 9999, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(unknown);
+  EXPECT_TRUE(unknown->earliest);
+  EXPECT_EQ(unknown->replay.front().id, 1u);
+
+  auto trimmed = m->subscribe(job->id, first_progress, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(trimmed);
+  EXPECT_TRUE(trimmed->earliest);
+  EXPECT_EQ(trimmed->replay.front().type, "queued");
+
+  EXPECT_EQ(m->subscribe("nope", std::nullopt, live).status().code(), ErrorCode::kJobNotFound);
+}
+
+TEST(JobManager, OverflowingSubscriberIsDroppedAndJobRunsOn) {
+  FakeEngine fake;
+  auto m = open_manager(fake);
+  auto job = m->submit(request_for({"/a.epub", "/b.epub", "/c.epub", "/d.epub"}));
+  auto slow = std::make_shared<RecordingSink>(2);
+  auto fine = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(m->subscribe(job->id, std::nullopt, slow));
+  ASSERT_TRUE(m->subscribe(job->id, std::nullopt, fine));
+  EXPECT_EQ(m->subscriber_count(), 2u);
+  m->start();
+  ASSERT_TRUE(fine->wait_for("completed"));
+  EXPECT_EQ(slow->events().size(), 2u);
+  EXPECT_EQ(m->get(job->id)->status, JobStatus::kCompleted);
+  EXPECT_EQ(m->subscriber_count(), 0u);
+}
+
+TEST(JobManager, AllJobsStreamSkipsBooksAndReportsDeletes) {
+  FakeEngine fake;
+  auto m = open_manager(fake);
+  auto global = std::make_shared<RecordingSink>();
+  auto sub = m->subscribe_all(std::nullopt, global);
+  ASSERT_TRUE(sub);
+  EXPECT_TRUE(sub->replay.empty());
+  auto job = m->submit(request_for({"/a.epub"}));
+  m->start();
+  ASSERT_TRUE(global->wait_for("completed"));
+  ASSERT_TRUE(m->remove(job->id));
+  ASSERT_TRUE(global->wait_for("deleted"));
+  uint64_t last = 0;
+  for (const auto& e : global->events()) {
+    EXPECT_NE(e.type, "book");
+    EXPECT_EQ(e.job_id, job->id);
+    EXPECT_GT(e.global_id, last);
+    last = e.global_id;
+  }
+  // A reconnect replays from the store after a global id.
+  auto again = m->subscribe_all(global->events().front().global_id, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->replay.size(), 1u);  // only `deleted` survives the job's removal
+  EXPECT_EQ(again->replay.front().type, "deleted");
+}
+
+TEST(JobManager, ShutdownCheckpointsAndRestartResumesWithEqualTotals) {
+  auto db = temp_db("resume");
+  std::vector<std::string> books = {"/l/one.epub", "/l/two.epub", "/l/three.epub", "/l/four.epub", "/l/five.epub"};
+  std::string id;
+  {
+    FakeEngine fake;
+    fake.allow(2);
+    auto m = open_manager(fake, db);
+    auto job = m->submit(request_for(books));
+    id = job->id;
+    m->start();
+    ASSERT_TRUE(fake.wait_finished(2));
+    ASSERT_TRUE(fake.wait_started(3));
+    std::thread release([&] {
+      std::this_thread::sleep_for(50ms);
+      fake.allow(3);  // the book in flight finishes after shutdown began
+    });
+    m->shutdown();
+    release.join();
+    auto info = m->get(id);
+    EXPECT_EQ(info->status, JobStatus::kInterrupted);
+    EXPECT_EQ(info->progress.current, 3u);
+    EXPECT_EQ(replay(*m, id).back().type, "interrupted");
+  }
+  FakeEngine fake;
+  auto m = open_manager(fake, db);
+  auto before = m->get(id);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, JobStatus::kInterrupted);
+  EXPECT_EQ(before->position, 1u);
+  m->start();
+  ASSERT_TRUE(wait_status(*m, id, JobStatus::kCompleted));
+  ASSERT_EQ(fake.calls.size(), 1u);
+  EXPECT_EQ(fake.calls[0], (std::vector<std::string>{"/l/four.epub", "/l/five.epub"}));
+  auto types = types_of(replay(*m, id));
+  auto resumed = std::find(types.begin(), types.end(), "resumed");
+  ASSERT_NE(resumed, types.end());
+  EXPECT_NE(std::find(types.begin(), resumed, "interrupted"), resumed);
+  auto summary = m->summary(id);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->at("total").to_number<int64_t>(), 5);
+  EXPECT_EQ(static_cast<uint64_t>(summary->at("word_count").to_number<int64_t>()), expected_words(books));
+  auto rows = m->results(id)->at("results").as_array();
+  ASSERT_EQ(rows.size(), 5u);
+  for (size_t i = 0; i < books.size(); ++i) EXPECT_EQ(rows[i].at("file_path").as_string(), books[i]);
+  std::filesystem::remove_all(db.parent_path());
+}
+
+TEST(JobManager, JobRunningAtCrashIsInterruptedThenResumed) {
+  auto db = temp_db("crash");
+  std::vector<std::string> plan = {"/x/a.epub", "/x/b.epub", "/x/c.epub"};
+  {
+    // What a killed process leaves behind: a running job with one stored row.
+    auto store = JobStore::open(db);
+    ASSERT_TRUE(store);
+    StoredJob job;
+    job.info.id = "deadbeef00000000";
+    job.info.status = JobStatus::kRunning;
+    job.info.created_ms = now_ms();
+    job.info.started_ms = now_ms();
+    job.info.request = request_for({"/x"});
+    job.plan = plan;
+    job.info.progress.total = 3;
+    ASSERT_TRUE((*store)->insert_job(job));
+    json::object row{{"file_path", plan[1]}, {"file_name", "b.epub"}, {"status", "ok"},
+                     {"word_count", plan[1].size()}, {"char_count", 0}, {"token_counts", json::object{{"fake", 2 * plan[1].size()}}}};
+    ASSERT_TRUE((*store)->put_book(job.info.id, StoredBook{1, 10, json::serialize(row)}));
+  }
+  FakeEngine fake;
+  auto m = open_manager(fake, db);
+  EXPECT_EQ(m->get("deadbeef00000000")->status, JobStatus::kInterrupted);
+  auto events = replay(*m, "deadbeef00000000");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "interrupted");
+  EXPECT_EQ(json::parse(events[0].data).at("reason").as_string(), "crash");
+  m->start();
+  ASSERT_TRUE(wait_status(*m, "deadbeef00000000", JobStatus::kCompleted));
+  ASSERT_EQ(fake.calls.size(), 1u);
+  EXPECT_EQ(fake.calls[0], (std::vector<std::string>{"/x/a.epub", "/x/c.epub"}));
+  auto summary = m->summary("deadbeef00000000");
+  EXPECT_EQ(static_cast<uint64_t>(summary->at("word_count").to_number<int64_t>()), expected_words(plan));
+  std::filesystem::remove_all(db.parent_path());
+}
+
+TEST(JobManager, ScanFailuresAndRejectedBooksBecomeRows) {
+  FakeEngine fake;
+  auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) {
+    o.book_check = [](const std::string& path) {
+      return path.find("escape") == std::string::npos ? Status()
+                                                      : Status(ErrorCode::kPathOutsideLibrary, "outside");
+    };
+  });
+  auto job = m->submit(request_for({"/ok.epub", "/missing.epub", "/escape.epub"}));
+  m->start();
+  ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kCompleted));
+  auto summary = m->summary(job->id);
+  EXPECT_EQ(summary->at("total").to_number<int64_t>(), 3);
+  EXPECT_EQ(summary->at("ok").to_number<int64_t>(), 1);
+  EXPECT_EQ(summary->at("failed").to_number<int64_t>(), 2);
+  std::set<std::string> codes;
+  auto doc = m->results(job->id);
+  ASSERT_TRUE(doc);
+  for (const auto& row : doc->at("results").as_array()) {
+    if (row.as_object().contains("error")) codes.insert(std::string(row.at("error").at("code").as_string()));
+  }
+  EXPECT_EQ(codes, (std::set<std::string>{"FILE_NOT_FOUND", "PATH_OUTSIDE_LIBRARY"}));
+  ASSERT_EQ(fake.calls.size(), 1u);
+  EXPECT_EQ(fake.calls[0], std::vector<std::string>{"/ok.epub"});
+}
+
+TEST(JobManager, TokenizerLoadFailureFailsTheJob) {
+  FakeEngine fake;
+  fake.fail_prepare = true;
+  auto m = open_manager(fake);
+  auto job = m->submit(request_for({"/a.epub"}));
+  m->start();
+  ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kFailed));
+  auto info = m->get(job->id);
+  ASSERT_TRUE(info->error);
+  EXPECT_EQ(info->error->code, "VOCAB_MISSING");
+  auto events = replay(*m, job->id);
+  EXPECT_EQ(events.back().type, "failed");
+  EXPECT_EQ(json::parse(events.back().data).at("error").at("code").as_string(), "VOCAB_MISSING");
+  EXPECT_TRUE(fake.calls.empty());
+}
+
+TEST(JobManager, RemoveOnlyFinishedJobs) {
+  FakeEngine fake;
+  fake.allow(0);
+  auto m = open_manager(fake);
+  auto job = m->submit(request_for({"/a.epub"}));
+  m->start();
+  ASSERT_TRUE(fake.wait_started(1));
+  EXPECT_EQ(m->remove(job->id).code(), ErrorCode::kInvalidArgument);
+  fake.allow(INT_MAX);
+  ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kCompleted));
+  ASSERT_TRUE(m->remove(job->id));
+  EXPECT_EQ(m->get(job->id).status().code(), ErrorCode::kJobNotFound);
+  EXPECT_EQ(m->remove(job->id).code(), ErrorCode::kJobNotFound);
+}
+
+TEST(JobManager, QueueLimitRetentionAndPaging) {
+  FakeEngine fake;
+  auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) {
+    o.max_queued = 3;
+    o.keep_jobs = 2;
+  });
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(m->submit(request_for({"/a.epub"}))->id);
+  EXPECT_TRUE(m->queue_full());
+  auto refused = m->submit(request_for({"/a.epub"}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+
+  auto all = m->list(std::nullopt, std::nullopt, 10);
+  ASSERT_EQ(all.jobs.size(), 3u);
+  EXPECT_EQ(all.jobs[0].id, ids[2]);  // newest first
+  EXPECT_FALSE(all.next_cursor);
+  auto page1 = m->list(std::nullopt, std::nullopt, 2);
+  ASSERT_EQ(page1.jobs.size(), 2u);
+  ASSERT_TRUE(page1.next_cursor);
+  auto page2 = m->list(std::nullopt, page1.next_cursor, 2);
+  ASSERT_EQ(page2.jobs.size(), 1u);
+  EXPECT_EQ(page2.jobs[0].id, ids[0]);
+  EXPECT_EQ(m->list(JobStatus::kCompleted, std::nullopt, 10).jobs.size(), 0u);
+
+  m->start();
+  ASSERT_TRUE(wait_status(*m, ids[2], JobStatus::kCompleted));
+  // Retention keeps the newest two finished jobs.
+  for (int i = 0; i < 100 && m->get(ids[0]); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(m->get(ids[0]).status().code(), ErrorCode::kJobNotFound);
+  EXPECT_EQ(m->list(JobStatus::kCompleted, std::nullopt, 10).jobs.size(), 2u);
+}
+
+}  // namespace
+}  // namespace epubtok::jobs

@@ -1,0 +1,367 @@
+#include "jobs/job_store.h"
+
+#include <sqlite3.h>
+
+#include <system_error>
+
+#include <boost/json.hpp>
+
+namespace epubtok::jobs {
+namespace json = boost::json;
+
+namespace {
+
+// A prepared statement that finalizes itself. Binding is 1-based as in SQLite.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  Stmt& bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  template <typename T>
+  Stmt& bind_opt(int i, const std::optional<T>& v) {
+    return v ? bind(i, static_cast<int64_t>(*v)) : bind_null(i);
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string text(int col) {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+Status db_error(sqlite3* db, std::string_view what) {
+  return Status(ErrorCode::kIoError, std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  started_ms INTEGER,
+  finished_ms INTEGER,
+  request TEXT NOT NULL,
+  error_code TEXT,
+  error_message TEXT,
+  plan TEXT,
+  total_books INTEGER NOT NULL DEFAULT 0,
+  total_bytes INTEGER NOT NULL DEFAULT 0,
+  last_event_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS events (
+  gid INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id TEXT NOT NULL,
+  id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_job ON events(job_id, id);
+CREATE TABLE IF NOT EXISTS books (
+  job_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  file_size INTEGER NOT NULL,
+  row TEXT NOT NULL,
+  PRIMARY KEY (job_id, idx)
+);
+)sql";
+
+JobEvent read_event(Stmt& s) {
+  // Columns: gid, job_id, id, type, status, data, created_ms.
+  JobEvent e;
+  e.global_id = static_cast<uint64_t>(s.integer(0));
+  e.job_id = s.text(1);
+  e.id = static_cast<uint64_t>(s.integer(2));
+  e.type = s.text(3);
+  e.status = parse_job_status(s.text(4)).value_or(JobStatus::kQueued);
+  e.data = s.text(5);
+  e.created_ms = s.integer(6);
+  return e;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& file) {
+  using R = Result<std::unique_ptr<JobStore>>;
+  if (file != ":memory:" && file.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) return R(ErrorCode::kIoError, "cannot create " + file.parent_path().string() + ": " + ec.message());
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return R(ErrorCode::kIoError, "cannot open " + file.string() + ": " + msg);
+  }
+  std::unique_ptr<JobStore> store(new JobStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  // WAL + NORMAL: a commit is durable once it returns as far as a process
+  // crash is concerned (only power loss can drop the last transactions),
+  // and commits do not fsync, which keeps POST /api/jobs fast.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=OFF"}) {
+    if (Status s = store->exec(pragma); !s) return R(ErrorCode::kIoError, file.string() + ": " + s.message());
+  }
+  if (Status s = store->exec(kSchema); !s) return R(ErrorCode::kIoError, file.string() + ": " + s.message());
+  return store;
+}
+
+JobStore::~JobStore() { sqlite3_close(db_); }
+
+Status JobStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status(ErrorCode::kIoError, std::string("sqlite: ") + msg);
+  }
+  return Status();
+}
+
+Status JobStore::begin() {
+  if (in_transaction_) return Status();
+  Status s = exec("BEGIN IMMEDIATE");
+  in_transaction_ = s.is_ok();
+  return s;
+}
+
+Status JobStore::commit() {
+  if (!in_transaction_) return Status();
+  in_transaction_ = false;
+  return exec("COMMIT");
+}
+
+void JobStore::rollback() {
+  if (!in_transaction_) return;
+  in_transaction_ = false;
+  (void)exec("ROLLBACK");
+}
+
+namespace {
+
+std::optional<std::string> plan_text(const StoredJob& job) {
+  if (!job.plan) return std::nullopt;
+  json::array a;
+  for (const auto& p : *job.plan) a.emplace_back(p);
+  return json::serialize(a);
+}
+
+void bind_mutable(Stmt& s, const StoredJob& job, int first) {
+  const JobInfo& j = job.info;
+  s.bind(first, std::string(job_status_name(j.status)));
+  s.bind(first + 1, static_cast<int64_t>(j.cancel_requested));
+  s.bind_opt(first + 2, j.started_ms);
+  s.bind_opt(first + 3, j.finished_ms);
+  if (j.error) {
+    s.bind(first + 4, j.error->code).bind(first + 5, j.error->message);
+  } else {
+    s.bind_null(first + 4).bind_null(first + 5);
+  }
+  if (auto plan = plan_text(job)) s.bind(first + 6, *plan); else s.bind_null(first + 6);
+  s.bind(first + 7, static_cast<int64_t>(j.progress.total));
+  s.bind(first + 8, static_cast<int64_t>(j.progress.bytes_total));
+  s.bind(first + 9, static_cast<int64_t>(j.last_event_id));
+}
+
+}  // namespace
+
+Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
+  Stmt s(db_,
+         "INSERT INTO jobs (status, cancel_requested, started_ms, finished_ms, error_code, error_message, plan,"
+         " total_books, total_bytes, last_event_id, id, created_ms, request)"
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(db_, "insert job");
+  bind_mutable(s, job, 1);
+  s.bind(11, job.info.id).bind(12, job.info.created_ms).bind(13, json::serialize(request_to_json(job.info.request)));
+  if (s.step() != SQLITE_DONE) return db_error(db_, "insert job");
+  return static_cast<uint64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Status JobStore::update_job(const StoredJob& job) {
+  Stmt s(db_,
+         "UPDATE jobs SET status=?, cancel_requested=?, started_ms=?, finished_ms=?, error_code=?, error_message=?,"
+         " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?");
+  if (!s.ok()) return db_error(db_, "update job");
+  bind_mutable(s, job, 1);
+  s.bind(11, job.info.id);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "update job");
+  return Status();
+}
+
+Result<std::vector<StoredJob>> JobStore::load_jobs() {
+  Stmt s(db_,
+         "SELECT seq, id, status, cancel_requested, created_ms, started_ms, finished_ms, request, error_code,"
+         " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq");
+  if (!s.ok()) return db_error(db_, "load jobs");
+  std::vector<StoredJob> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    StoredJob job;
+    JobInfo& j = job.info;
+    j.seq = static_cast<uint64_t>(s.integer(0));
+    j.id = s.text(1);
+    j.status = parse_job_status(s.text(2)).value_or(JobStatus::kFailed);
+    j.cancel_requested = s.integer(3) != 0;
+    j.created_ms = s.integer(4);
+    if (!s.is_null(5)) j.started_ms = s.integer(5);
+    if (!s.is_null(6)) j.finished_ms = s.integer(6);
+    boost::system::error_code ec;
+    json::value request = json::parse(s.text(7), ec);
+    if (!ec) {
+      if (auto r = request_from_json(request)) j.request = std::move(*r);
+    }
+    if (!s.is_null(8)) j.error = JobError{s.text(8), s.text(9)};
+    if (!s.is_null(10)) {
+      json::value plan = json::parse(s.text(10), ec);
+      if (!ec && plan.is_array()) {
+        std::vector<std::string> books;
+        for (const auto& p : plan.as_array()) {
+          if (p.is_string()) books.emplace_back(p.as_string());
+        }
+        job.plan = std::move(books);
+      }
+    }
+    j.progress.total = static_cast<uint64_t>(s.integer(11));
+    j.progress.bytes_total = static_cast<uint64_t>(s.integer(12));
+    j.last_event_id = static_cast<uint64_t>(s.integer(13));
+    out.push_back(std::move(job));
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "load jobs");
+  return out;
+}
+
+Status JobStore::delete_job(const std::string& job_id) {
+  for (const char* sql : {"DELETE FROM events WHERE job_id=?", "DELETE FROM books WHERE job_id=?",
+                          "DELETE FROM jobs WHERE id=?"}) {
+    Stmt s(db_, sql);
+    if (!s.ok()) return db_error(db_, "delete job");
+    s.bind(1, job_id);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "delete job");
+  }
+  return Status();
+}
+
+Status JobStore::append_event(JobEvent& e) {
+  Stmt s(db_, "INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(db_, "append event");
+  s.bind(1, e.job_id).bind(2, static_cast<int64_t>(e.id)).bind(3, e.type);
+  s.bind(4, std::string(job_status_name(e.status))).bind(5, e.data).bind(6, e.created_ms);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "append event");
+  e.global_id = static_cast<uint64_t>(sqlite3_last_insert_rowid(db_));
+  return Status();
+}
+
+Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, uint64_t after_id) {
+  Stmt s(db_,
+         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id");
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, job_id).bind(2, static_cast<int64_t>(after_id));
+  std::vector<JobEvent> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_event(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read events");
+  return out;
+}
+
+Result<uint64_t> JobStore::max_event_id(const std::string& job_id) {
+  Stmt s(db_, "SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id=?");
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, job_id);
+  if (s.step() != SQLITE_ROW) return db_error(db_, "read events");
+  return static_cast<uint64_t>(s.integer(0));
+}
+
+Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
+  Stmt s(db_, "SELECT 1 FROM events WHERE job_id=? AND id=?");
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, job_id).bind(2, static_cast<int64_t>(id));
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_error(db_, "read events");
+}
+
+Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t limit) {
+  Stmt s(db_,
+         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE gid>? AND type<>'book'"
+         " ORDER BY gid LIMIT ?");
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
+  std::vector<JobEvent> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_event(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read events");
+  return out;
+}
+
+Result<uint64_t> JobStore::last_global_id() {
+  // sqlite_sequence remembers the largest gid even after rows are deleted,
+  // so ids are never reused.
+  Stmt s(db_, "SELECT seq FROM sqlite_sequence WHERE name='events'");
+  if (!s.ok()) return db_error(db_, "read events");
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return static_cast<uint64_t>(s.integer(0));
+  if (rc == SQLITE_DONE) return uint64_t{0};
+  return db_error(db_, "read events");
+}
+
+Status JobStore::trim_progress(const std::string& job_id) {
+  Stmt s(db_,
+         "DELETE FROM events WHERE job_id=?1 AND type='progress' AND id < "
+         "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')");
+  if (!s.ok()) return db_error(db_, "trim events");
+  s.bind(1, job_id);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "trim events");
+  return Status();
+}
+
+Status JobStore::put_book(const std::string& job_id, const StoredBook& book) {
+  Stmt s(db_, "INSERT OR REPLACE INTO books (job_id, idx, file_size, row) VALUES (?,?,?,?)");
+  if (!s.ok()) return db_error(db_, "store book");
+  s.bind(1, job_id).bind(2, book.index).bind(3, static_cast<int64_t>(book.file_size)).bind(4, book.row);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "store book");
+  return Status();
+}
+
+Result<std::vector<StoredBook>> JobStore::books(const std::string& job_id) {
+  Stmt s(db_, "SELECT idx, file_size, row FROM books WHERE job_id=? ORDER BY idx");
+  if (!s.ok()) return db_error(db_, "read books");
+  s.bind(1, job_id);
+  std::vector<StoredBook> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    out.push_back(StoredBook{s.integer(0), static_cast<uint64_t>(s.integer(1)), s.text(2)});
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "read books");
+  return out;
+}
+
+}  // namespace epubtok::jobs

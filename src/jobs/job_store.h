@@ -1,0 +1,96 @@
+// JobStore: the SQLite file that makes jobs durable — job rows, each job's
+// event log and each finished book's result row.
+//
+// Every write is committed before the call returns (WAL journal,
+// synchronous=NORMAL: survives a killed process, which is the failure the
+// job server must resume from). Not thread-safe: JobManager serialises all
+// access under its own mutex.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "jobs/job.h"
+
+struct sqlite3;
+
+namespace epubtok::jobs {
+
+struct StoredJob {
+  JobInfo info;  // position is not stored (derived from the queue)
+  // The books to count, fixed when the job's scan finishes; nullopt before.
+  // Resuming counts the entries of `plan` that have no stored book row.
+  std::optional<std::vector<std::string>> plan;
+};
+
+struct StoredBook {
+  int64_t index = 0;       // order in the results document
+  uint64_t file_size = 0;  // for progress after a resume
+  std::string row;         // the results document's JSON row for this book
+};
+
+class JobStore {
+ public:
+  // Opens (creating if needed, with its parent folders) the database at
+  // `file`; ":memory:" gives a private in-memory store for tests.
+  // IO_ERROR naming the file when it cannot be opened or migrated.
+  static Result<std::unique_ptr<JobStore>> open(const std::filesystem::path& file);
+  ~JobStore();
+  JobStore(const JobStore&) = delete;
+  JobStore& operator=(const JobStore&) = delete;
+
+  // Groups the writes until commit() into one atomic transaction.
+  // rollback() undoes them; both are no-ops without begin().
+  Status begin();
+  Status commit();
+  void rollback();
+  bool in_transaction() const { return in_transaction_; }
+
+  // Inserts a new job; its info.seq is assigned and returned.
+  Result<uint64_t> insert_job(const StoredJob& job);
+  // Overwrites the mutable fields (status, times, error, plan, progress
+  // totals, cancel flag, last event id) of the job with job.info.id.
+  Status update_job(const StoredJob& job);
+  // Every job, oldest first.
+  Result<std::vector<StoredJob>> load_jobs();
+  // Removes the job, its events and its book rows. OK if absent.
+  Status delete_job(const std::string& job_id);
+
+  // Appends `event` (job_id, id, type, data, status, created_ms set by the
+  // caller); sets event.global_id.
+  Status append_event(JobEvent& event);
+  // The job's events with id > after_id, in id order.
+  Result<std::vector<JobEvent>> job_events(const std::string& job_id, uint64_t after_id);
+  // The largest event id of the job's log (0 when empty).
+  Result<uint64_t> max_event_id(const std::string& job_id);
+  // Whether the job's log still holds event `id`.
+  Result<bool> has_event(const std::string& job_id, uint64_t id);
+  // Events of all jobs with global_id > after, in order, leaving out
+  // `book` rows; at most `limit`.
+  Result<std::vector<JobEvent>> global_events(uint64_t after, size_t limit);
+  // The largest global id ever assigned (0 for an empty store).
+  Result<uint64_t> last_global_id();
+  // Deletes the job's progress events except the newest one: after a job
+  // ends they are redundant, and the log stays small. Replaying from a
+  // deleted id then counts as "trimmed".
+  Status trim_progress(const std::string& job_id);
+
+  // Stores (or replaces) the result row of book `index` of the job.
+  Status put_book(const std::string& job_id, const StoredBook& book);
+  // The job's book rows, by index.
+  Result<std::vector<StoredBook>> books(const std::string& job_id);
+
+ private:
+  explicit JobStore(sqlite3* db) : db_(db) {}
+  Status exec(const char* sql);
+
+  sqlite3* db_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace epubtok::jobs
