@@ -265,6 +265,8 @@ EpubSpec yama_no_tegami() {
     int k = 0;
     for (const std::string& p : split_paragraphs(generate_prose("ja", 400 + i, 900)))
       c.body += "<p>" + add_ruby(xml_escape(p), (k++ % 2) == 1) + "</p>\n";
+    // One sentence of our own, so the book has ruby whatever the prose holds.
+    c.body += "<p>" + add_ruby("今日は手紙を書きました。", i == 1) + "</p>\n";
     if (i == 0) c.landmark = "bodymatter";
     s.chapters.push_back(std::move(c));
   }
