@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
               "chars MB/s", "count_text");
   for (const char* lang : {"en", "fr", "de", "ru", "vi", "zh", "ja", "th", "ar", "hi", "ko"})
     report(lang, test_support::generate_book(1, mb << 20, lang));
+  report("en-zipf", test_support::generate_book_zipf(1, mb << 20, "en"));
+  report("zh-zipf", test_support::generate_book_zipf(1, mb << 20, "zh"));
   for (int i = 2; i < argc; ++i) {
     std::ifstream in(argv[i], std::ios::binary);
     std::stringstream ss;
