@@ -2,6 +2,8 @@
 
 #include "tokenizers/hf/unicode.h"
 
+#include <cstring>
+
 namespace epubtok::tokenizers::hf {
 
 void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<AddedToken> tokens) {
@@ -29,6 +31,14 @@ void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<Add
     // Of identical patterns the first one wins, as in the reference's automaton.
     if (nodes_[node].pattern < 0) nodes_[node].pattern = int32_t(p);
   }
+  int distinct = 0;
+  for (int b = 0; b < 256; ++b) {
+    if (first_byte_[b]) {
+      ++distinct;
+      only_first_byte_ = b;
+    }
+  }
+  if (distinct != 1) only_first_byte_ = -1;
 }
 
 int AddedTokenMatcher::longest_at(std::string_view s, size_t i, size_t* len) const {
@@ -71,7 +81,12 @@ void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) 
   size_t start_offset = 0;
   size_t i = 0;
   while (i < s.size()) {
-    if (!first_byte_[static_cast<unsigned char>(s[i])]) {
+    if (only_first_byte_ >= 0) {
+      // Typical: every special token starts with '<'; memchr skips ahead.
+      const void* hit = std::memchr(s.data() + i, only_first_byte_, s.size() - i);
+      if (!hit) break;
+      i = size_t(static_cast<const char*>(hit) - s.data());
+    } else if (!first_byte_[static_cast<unsigned char>(s[i])]) {
       ++i;
       continue;
     }

@@ -52,6 +52,7 @@ class AddedTokenMatcher {
   std::vector<Node> nodes_;
   std::unordered_map<uint64_t, uint32_t> edges_;
   bool first_byte_[256] = {};
+  int only_first_byte_ = -1;  // the one byte every pattern starts with, if any
 };
 
 }  // namespace epubtok::tokenizers::hf

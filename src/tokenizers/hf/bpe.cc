@@ -192,6 +192,8 @@ class BpeModel final : public Model {
   uint64_t vocab_size() const override { return vocab_.size(); }
   const char* type() const override { return "BPE"; }
 
+  bool splits_for_cache() const override { return sp_split_; }
+
   void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const override {
     if (!sp_split_ || piece.size() < 8) {
       out.push_back(piece);

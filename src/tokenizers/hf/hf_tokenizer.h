@@ -56,6 +56,8 @@ class HfTokenizer final : public Tokenizer {
   void run_segment(std::string_view segment, bool at_start, Sink& sink) const;
   template <typename Sink>
   void model_piece(std::string_view piece, Sink& sink) const;
+  template <typename Sink>
+  void cached_part(std::string_view part, class PieceCache& cache, Sink& sink) const;
 
   TokenizerInfo info_;
   uint64_t special_overhead_ = 0;
@@ -65,6 +67,8 @@ class HfTokenizer final : public Tokenizer {
   std::unique_ptr<Model> model_;
   std::unique_ptr<AddedTokenMatcher> raw_added_;
   std::unique_ptr<AddedTokenMatcher> normalized_added_;
+  const class Matcher* isolating_ = nullptr;  // owned by pre_tokenizer_
+  bool model_splits_ = false;
 };
 
 }  // namespace epubtok::tokenizers::hf

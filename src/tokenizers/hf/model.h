@@ -36,6 +36,8 @@ class Model {
   virtual void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const {
     out.push_back(piece);
   }
+  // False when split_for_cache never cuts (lets callers skip it).
+  virtual bool splits_for_cache() const { return false; }
 };
 
 struct ModelOptions {

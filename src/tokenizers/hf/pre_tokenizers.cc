@@ -161,6 +161,9 @@ class RegexSplit final : public PreTokenizer {
   RegexSplit(std::unique_ptr<Matcher> matcher, Behavior behavior, bool invert)
       : matcher_(std::move(matcher)), behavior_(behavior), invert_(invert) {}
   bool views_only() const override { return true; }
+  const Matcher* isolating_matcher() const override {
+    return behavior_ == Behavior::kIsolated && !invert_ ? matcher_.get() : nullptr;
+  }
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     if (behavior_ == Behavior::kIsolated && !invert_) {
       // Fast path: the matches are the pieces, with the gaps between them.
@@ -236,6 +239,7 @@ class ByteLevelPre final : public PreTokenizer {
     if (use_regex) regex_ = make_pcre2_matcher(kGpt2Pattern, "ByteLevel");
   }
   bool views_only() const override { return raw_ && !add_prefix_space_; }
+  bool is_identity() const override { return raw_ && !add_prefix_space_ && !regex_; }
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     if (!regex_) {
       if (!s.empty()) out.push_back(s);
@@ -320,6 +324,21 @@ class SequencePre final : public PreTokenizer {
     for (const auto& p : parts_) views_only_ = views_only_ && p->views_only();
   }
   bool views_only() const override { return views_only_; }
+  bool is_identity() const override {
+    for (const auto& p : parts_)
+      if (!p->is_identity()) return false;
+    return true;
+  }
+  const Matcher* isolating_matcher() const override {
+    const Matcher* found = nullptr;
+    for (const auto& p : parts_) {
+      if (p->is_identity()) continue;
+      if (found) return nullptr;
+      found = p->isolating_matcher();
+      if (!found) return nullptr;
+    }
+    return found;
+  }
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     thread_local std::vector<std::string_view> a, b;
     a.clear();

@@ -34,6 +34,14 @@ class PreTokenizer {
   // Replaces `pieces` by their pre-tokenization (empty pieces are dropped).
   // Thread-safe.
   virtual void pre_tokenize(std::vector<Piece>& pieces) const;
+
+  // When the whole pre-tokenization is "the matches of one regex, plus the
+  // gaps between them, in order" (Split Isolated without invert, possibly
+  // followed by stages that pass pieces through unchanged), that regex; else
+  // null. Lets the tokenizer stream pieces straight from a scanner.
+  virtual const class Matcher* isolating_matcher() const { return nullptr; }
+  // True when this stage passes every piece through unchanged.
+  virtual bool is_identity() const { return false; }
 };
 
 struct PreTokenizerOptions {

@@ -187,6 +187,16 @@ class Gpt4StyleScanner final : public Matcher {
     }
   }
 
+  void scan(std::string_view s, SpanSink& sink) const override {
+    size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+      size_t end = match_at(s, i);
+      sink.on_span(i, end);
+      i = end;
+    }
+  }
+
   std::string describe() const override {
     return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen";
   }

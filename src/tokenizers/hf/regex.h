@@ -19,9 +19,25 @@ namespace epubtok::tokenizers::hf {
 
 using Span = std::pair<size_t, size_t>;  // [begin, end) byte offsets
 
+// Receives matches one at a time (see Matcher::scan).
+class SpanSink {
+ public:
+  virtual void on_span(size_t begin, size_t end) = 0;
+
+ protected:
+  ~SpanSink() = default;
+};
+
 class Matcher {
  public:
   virtual ~Matcher() = default;
+  // Calls sink.on_span for each match find_all would return, in order,
+  // without building a vector (the scanners' hot path). Thread-safe.
+  virtual void scan(std::string_view s, SpanSink& sink) const {
+    std::vector<Span> spans;
+    find_all(s, spans);
+    for (auto [b, e] : spans) sink.on_span(b, e);
+  }
   // Appends the non-empty, non-overlapping, leftmost-first matches of the
   // pattern in `s` (valid UTF-8) to `out`, in order. Thread-safe.
   virtual void find_all(std::string_view s, std::vector<Span>& out) const = 0;
