@@ -36,11 +36,11 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Finds attribute `name` (lowercase ASCII, matched case-insensitively and
-// with or without a namespace prefix only when `name` itself has none…
-// exactly: "epub:type" matches "epub:type"; "href" matches "href" and
-// "xlink:href") in the raw attribute span of a start tag. Returns true and
-// sets `value` (raw, quotes removed, entities not decoded) when found.
+// Finds attribute `name` in the raw attribute span of a start tag, matching
+// names case-insensitively. A `name` without a prefix also matches a
+// prefixed attribute ("href" finds "xlink:href"); a prefixed `name` must
+// match exactly ("epub:type"). Returns true and sets `value` (raw: quotes
+// removed, entities not decoded; empty for a bare attribute) when found.
 inline bool find_attr(std::string_view attrs, std::string_view name, std::string_view& value) {
   size_t i = 0, n = attrs.size();
   while (i < n) {

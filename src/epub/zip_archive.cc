@@ -7,6 +7,7 @@
 #include <libdeflate.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
