@@ -359,6 +359,31 @@ TEST(ReadBook, ShiftJisChapter) {
   EXPECT_EQ(r->chapters.at(1).text, "日本");
 }
 
+TEST(ReadBook, Utf16Chapter) {
+  EpubSpec s = two_chapter_book();
+  std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><html><body><p>Zw\u00F6lf \u65E5\u672C</p></body></html>";
+  // UTF-8 → UTF-16LE with a BOM (all characters here are in the BMP).
+  std::u16string u16;
+  for (size_t i = 0; i < doc.size();) {
+    unsigned char c = static_cast<unsigned char>(doc[i]);
+    char32_t cp;
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : 3;
+    cp = len == 1 ? c : len == 2 ? (c & 0x1F) : (c & 0x0F);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(doc[i + k]) & 0x3F);
+    u16.push_back(static_cast<char16_t>(cp));
+    i += len;
+  }
+  std::string bytes("\xFF\xFE", 2);
+  for (char16_t u : u16) {
+    bytes.push_back(static_cast<char>(u & 0xFF));
+    bytes.push_back(static_cast<char>(u >> 8));
+  }
+  s.chapters[1].raw_document = bytes;
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(1).text, "Zw\u00F6lf \u65E5\u672C");
+}
+
 TEST(ReadBook, SvgSpineItem) {
   EpubSpec s = two_chapter_book();
   ChapterSpec svg;
