@@ -434,6 +434,8 @@ export interface components {
             bytes_done: number;
             bytes_total: number;
             eta_s: number | null;
+            /** @description On `progress` events only - when the server created the event (Unix ms); lets clients measure delivery delay. */
+            ts?: number;
         };
         Job: {
             job_id: string;
@@ -630,11 +632,10 @@ export interface components {
         /**
          * @description Event name → data payload of GET /api/events: the job-level events of
          *     every job, each payload being the job event's payload plus `job_id`
-         *     and the job's `status` after the event. `created` is sent when a job
-         *     is queued and `deleted` when it is removed.
+         *     and the job's `status` after the event. A new job appears with its
+         *     first `queued` event; `deleted` is sent when a job is removed.
          */
         GlobalSseEventMap: {
-            created?: components["schemas"]["GlobalEventBase"] & components["schemas"]["QueuedEvent"];
             queued?: components["schemas"]["GlobalEventBase"] & components["schemas"]["QueuedEvent"];
             started?: components["schemas"]["GlobalEventBase"] & components["schemas"]["StartedEvent"];
             progress?: components["schemas"]["GlobalEventBase"] & components["schemas"]["Progress"];

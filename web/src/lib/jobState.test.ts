@@ -38,6 +38,14 @@ describe('reduceJob', () => {
     expect(s.lastEventId).toBe(4);
   });
 
+  it('keeps one row per book when the server reports a book again', () => {
+    let s = initialJobView();
+    s = reduceJob(s, ev(1, 'book', book('a.epub', 'A')));
+    s = reduceJob(s, ev(2, 'book', book('b.epub', 'B')));
+    s = reduceJob(s, ev(3, 'book', book('a.epub', 'A again')));
+    expect(s.books.map((b) => b.title)).toEqual(['A again', 'B']);
+  });
+
   it('records an interruption and a resume', () => {
     let s = initialJobView();
     s = reduceJob(s, ev(1, 'started', { total_books: 4, total_bytes: 0 }));

@@ -7,6 +7,7 @@ export type LiveStatus = 'connecting' | 'queued' | 'running' | 'completed' | 'fa
 
 /** What the live list keeps of a book (chapters are fetched with the final results). */
 export interface LiveBook {
+  file_path: string;
   file_name: string;
   title: string;
   status: BookRow['status'];
@@ -56,6 +57,7 @@ export function isTerminal(status: LiveStatus): boolean {
 function liveBook(row: BookRow): LiveBook {
   const t = row.metadata?.title;
   return {
+    file_path: row.file_path,
     file_name: row.file_name,
     title: typeof t === 'string' && t.trim() ? t : row.file_name,
     status: row.status,
@@ -81,8 +83,17 @@ export function reduceJob(state: JobView, ev: JobEvent): JobView {
       const d = ev.data as SseEventMap['progress'];
       return { ...s, status: isTerminal(s.status) ? s.status : 'running', position: null, progress: d, totalBooks: d.total || s.totalBooks };
     }
-    case 'book':
-      return { ...s, books: [...s.books, liveBook(ev.data as SseEventMap['book'])] };
+    case 'book': {
+      // A book is reported once per job; if the server reports it again (it
+      // recounts books whose result was lost in a crash), replace the row.
+      const row = ev.data as SseEventMap['book'];
+      const b = liveBook(row);
+      const at = s.books.findIndex((x) => x.file_path === b.file_path);
+      if (at < 0) return { ...s, books: [...s.books, b] };
+      const books = s.books.slice();
+      books[at] = b;
+      return { ...s, books };
+    }
     case 'completed':
       return { ...s, status: 'completed', summary: (ev.data as SseEventMap['completed']).summary };
     case 'cancelled':
