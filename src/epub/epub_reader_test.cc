@@ -18,11 +18,23 @@ using testing::EpubSpec;
 using testing::ZipEntry;
 using testing::ZipMethod;
 
+// Fixtures go under <TempDir>/epub_reader_test.<pid>/<suite.test>/ (ctest
+// runs test cases in parallel processes); the whole per-process folder is
+// removed when the process exits.
+std::filesystem::path process_dir() {
+  return std::filesystem::path(::testing::TempDir()) / ("epub_reader_test." + std::to_string(::getpid()));
+}
+
+struct RemoveAtExit {
+  ~RemoveAtExit() {
+    std::error_code ec;
+    std::filesystem::remove_all(process_dir(), ec);
+  }
+} remove_at_exit;
+
 std::string temp_path(const std::string& file) {
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "epub_reader_test" /
-                              (std::string(info->test_suite_name()) + "." + info->name() + "." +
-                               std::to_string(::getpid()));
+  std::filesystem::path dir = process_dir() / (std::string(info->test_suite_name()) + "." + info->name());
   std::filesystem::create_directories(dir);
   return (dir / file).string();
 }

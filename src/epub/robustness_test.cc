@@ -35,6 +35,14 @@ testing::EpubSpec sample_spec(testing::ZipMethod method) {
   return s;
 }
 
+struct RemoveAtExit {
+  ~RemoveAtExit() {
+    std::error_code ec;
+    std::filesystem::remove_all(
+        std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid())), ec);
+  }
+} remove_at_exit;
+
 bool is_reader_code(ErrorCode c) {
   switch (c) {
     case ErrorCode::kFileNotFound:

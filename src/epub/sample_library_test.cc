@@ -13,10 +13,21 @@
 namespace epubtok::epub {
 namespace {
 
-// Per process: ctest runs each test case as its own process, in parallel.
+// Per process (ctest runs each test case as its own process, in parallel):
+// <TempDir>/sample_library_test.<pid>/<name>, removed when the process exits.
+std::filesystem::path process_dir() {
+  return std::filesystem::path(::testing::TempDir()) / ("sample_library_test." + std::to_string(::getpid()));
+}
+
+struct RemoveAtExit {
+  ~RemoveAtExit() {
+    std::error_code ec;
+    std::filesystem::remove_all(process_dir(), ec);
+  }
+} remove_at_exit;
+
 std::string temp_dir(const std::string& name) {
-  std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / "sample_library_test" /
-                            (name + "." + std::to_string(::getpid()));
+  std::filesystem::path p = process_dir() / name;
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();
