@@ -316,3 +316,28 @@ std::string_view TiktokenEncoding::token_bytes(uint32_t id) const {
 }
 
 }  // namespace epubtok::tokenizers::tiktoken
+
+// Performance notes (count path, measured with bench/tokenizers/run on a
+// shared 2-core machine under heavy load, CPU time, so absolute figures are
+// low and noisy; see bench/RESULTS.md):
+//  * Scanners inlined into the piece loop instead of called through a
+//    function pointer: a visible gain on English (the call and the Cursor
+//    set-up per piece were a large share of ~20 ns per piece).
+//  * Most English pieces are <= 8 bytes and Zipf-distributed: the 64 KB hot
+//    cache (piece_cache.h) answers them from L2 instead of probing the
+//    6-12 MB rank table; the 8-byte word load needs the text to extend 8
+//    bytes past the piece start (find_in_buffer), else the slow path runs.
+//  * CJK pieces are whole clauses. Before split_filter.h, cl100k counted
+//    Chinese at ~3 MB/s (every merge probes the big rank table); splitting
+//    at positions no token spans makes chunks short and repetitive, so they
+//    hit the caches: ~15-25 MB/s under the same load. The first version of
+//    the filter probed four scattered Bloom bits per position; indexing by
+//    the centre byte pair made no measurable difference under the load.
+//  * 10 MB single pieces (no spaces, one digit run for the GPT-2 pattern)
+//    are O(n log n) via the heap merge but cache-unfriendly: 2-8 MB/s.
+//    tiktoken and gpt-tokenizer are quadratic there (0.02-0.06 MB/s on a
+//    50 KB prefix).
+//  * Not tried for lack of time: a per-code-point table for CJK (the token
+//    count of each character and whether it can join its neighbours), SIMD
+//    scanning of ASCII letter runs, and a smaller rank table keyed by a
+//    perfect hash.
