@@ -126,9 +126,25 @@ class StripAccents final : public Normalizer {
 
 class Replace final : public Normalizer {
  public:
-  Replace(std::unique_ptr<Matcher> matcher, std::string content)
-      : matcher_(std::move(matcher)), content_(std::move(content)) {}
+  Replace(std::unique_ptr<Matcher> matcher, std::string content, int single_byte)
+      : matcher_(std::move(matcher)), content_(std::move(content)), single_byte_(single_byte) {}
   void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    if (single_byte_ >= 0) {
+      // Common SentencePiece case (" " → "▁"): one pass, no span list.
+      if (s.find(char(single_byte_)) == std::string::npos) return;
+      if (!s.empty() && s[0] == char(single_byte_) && content_.empty() && head_dropped) *head_dropped = true;
+      std::string out;
+      out.reserve(s.size() + s.size() / 4 * content_.size());
+      for (char c : s) {
+        if (c == char(single_byte_)) {
+          out += content_;
+        } else {
+          out.push_back(c);
+        }
+      }
+      s.swap(out);
+      return;
+    }
     std::vector<Span> spans;
     matcher_->find_all(s, spans);
     if (spans.empty()) return;
@@ -148,6 +164,7 @@ class Replace final : public Normalizer {
  private:
   std::unique_ptr<Matcher> matcher_;
   std::string content_;
+  int single_byte_;  // the pattern when it is one ASCII byte literal, else -1
 };
 
 class Prepend final : public Normalizer {
@@ -273,7 +290,12 @@ std::unique_ptr<Normalizer> make_normalizer(const json::value& v, const std::str
   if (type == "Replace") {
     const json::value* pat = o.if_contains("pattern");
     if (!pat) fail_at(path, "missing \"pattern\"");
-    return std::make_unique<Replace>(make_pattern(*pat, path + ".pattern"), get_string(o, "content", path));
+    int single_byte = -1;
+    if (const json::value* lit = pat->is_object() ? pat->get_object().if_contains("String") : nullptr;
+        lit && lit->is_string() && lit->get_string().size() == 1 && static_cast<unsigned char>(lit->get_string()[0]) < 0x80) {
+      single_byte = static_cast<unsigned char>(lit->get_string()[0]);
+    }
+    return std::make_unique<Replace>(make_pattern(*pat, path + ".pattern"), get_string(o, "content", path), single_byte);
   }
   if (type == "Prepend") return std::make_unique<Prepend>(get_string(o, "prepend", path));
   if (type == "BertNormalizer") {
