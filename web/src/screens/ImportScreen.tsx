@@ -43,7 +43,7 @@ export default function ImportScreen() {
         {busy && <Skeleton lines={2} />}
         {error != null && (
           <div>
-            <ErrorView error={error} title={`${name} is not a valid results file`} />
+            <ErrorView error={error} title={`${name} is not a valid results file`} showServerMessage={problems.length === 0} />
             {problems.length > 0 && (
               <ul aria-label="Problems" className="small">
                 {problems.map((p, i) => <li key={i}><code>{p}</code></li>)}

@@ -48,6 +48,7 @@ export default function JobScreen({ id }: { id: string }) {
   const [cancelState, setCancelState] = useState<'idle' | 'requested' | 'error'>('idle');
   const [cancelError, setCancelError] = useState<unknown>(null);
   const [reloadTick, setReloadTick] = useState(0);
+  const [jobTick, setJobTick] = useState(0);
   const rate = useRef<{ t0: number; b0: number; mbps: number | null } | null>(null);
   const terminal = isTerminal(view.status);
 
@@ -125,9 +126,10 @@ export default function JobScreen({ id }: { id: string }) {
   useEffect(() => {
     const ctrl = new AbortController();
     setJobError(null);
-    api.job(id, ctrl.signal).then(setJob, (e) => !ctrl.signal.aborted && setJobError(e));
+    // Ignore a stale answer (e.g. a running snapshot arriving after the job ended).
+    api.job(id, ctrl.signal).then((j) => !ctrl.signal.aborted && setJob(j), (e) => !ctrl.signal.aborted && setJobError(e));
     return () => ctrl.abort();
-  }, [id, terminal, reloadTick]);
+  }, [id, terminal, reloadTick, jobTick]);
 
   const cancel = async () => {
     setCancelState('requested');
@@ -140,6 +142,17 @@ export default function JobScreen({ id }: { id: string }) {
       setCancelError(e);
     }
   };
+
+  // Results are shown once both the stream and the job resource say it ended,
+  // so a snapshot fetched mid-job never passes for the final results.
+  const jobEnded = job != null && (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled');
+  const doc = terminal && jobEnded && job?.results ? job.results : null;
+  // The stream may announce the end a moment before the job resource shows it.
+  useEffect(() => {
+    if (!terminal || !job || jobEnded) return;
+    const t = setTimeout(() => setJobTick((n) => n + 1), 500);
+    return () => clearTimeout(t);
+  }, [terminal, job, jobEnded]);
 
   if (fatal) {
     return (
@@ -156,7 +169,6 @@ export default function JobScreen({ id }: { id: string }) {
   const p = view.progress;
   const failedBooks = view.books.filter((b) => b.status !== 'ok');
   const active = view.status === 'queued' || view.status === 'running' || view.status === 'interrupted' || view.status === 'connecting';
-  const doc = terminal && job?.results ? job.results : null;
 
   return (
     <div>
