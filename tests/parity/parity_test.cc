@@ -110,7 +110,13 @@ class ParityTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ParityTest, TokenIdsEqualReference) {
   const std::string tokenizer = GetParam();
+  // ctest sets EPUBTOK_SOURCE_DIR; the compiled-in source tree is the
+  // fallback (gtest_discover_tests can drop all but the first variable of a
+  // multi-variable ENVIRONMENT property).
   const char* source_dir = std::getenv("EPUBTOK_SOURCE_DIR");
+#ifdef EPUBTOK_SOURCE_DIR_FALLBACK
+  if (source_dir == nullptr || *source_dir == '\0') source_dir = EPUBTOK_SOURCE_DIR_FALLBACK;
+#endif
   ASSERT_NE(source_dir, nullptr) << "EPUBTOK_SOURCE_DIR is not set (run through ctest)";
   const fs::path parity_dir = fs::path(source_dir) / "tests" / "parity";
   ASSERT_TRUE(fs::exists(parity_dir / "node_modules" / "tiktoken") &&
