@@ -32,7 +32,8 @@ run: samples
 
 test: build
 	@scripts/setup-test-deps
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@cd $(BUILD) && EPUBTOK_SOURCE_DIR=$(CURDIR) EPUBTOK_BINARY_DIR=$(abspath $(BUILD)) \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
 	@scripts/setup-test-deps

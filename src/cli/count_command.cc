@@ -142,11 +142,13 @@ void add_count_command(CLI::App& app) {
   cmd->add_flag("-r,--recursive", args->recursive, "Search folders recursively");
   cmd->add_option("-t,--tokenizers", args->tokenizers,
                   "Tokenizers, comma-separated ids or aliases (see `epubtok models`)")
-      ->default_str("o200k_base");
+      ->default_str("o200k_base")
+      ->allow_extra_args(false);  // one value per -t, so `-t x book.epub` keeps book.epub a path
   cmd->add_option("-j,--jobs", args->jobs, "Books counted in parallel: a number or 'all' (default: all cores)");
   cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")->default_str("results");
   cmd->add_flag("--json", args->json, "Print the results document to stdout instead of writing files");
-  cmd->add_option("--exclude", args->exclude, "Chapter kinds left out of the totals: front, back (comma-separated)");
+  cmd->add_option("--exclude", args->exclude, "Chapter kinds left out of the totals: front, back (comma-separated)")
+      ->allow_extra_args(false);
   cmd->add_option("--max-mb", args->max_mb, "Limit on uncompressed text per book, in MiB")->default_str("512");
   cmd->add_flag("--with-special", args->with_special,
                 "Include the special tokens a model's post-processor adds (BOS, CLS/SEP)");

@@ -50,7 +50,8 @@ void add_text_command(CLI::App& app) {
       "text", "Print a book's extracted text in reading order (chapters separated by one blank line): exactly what is counted");
   cmd->add_option("file", args->file, "The EPUB file")->required();
   cmd->add_option("--chapter", args->chapter, "Print only the chapter with this index (as in results.json, from 0)");
-  cmd->add_option("--exclude", args->exclude, "Leave out chapter kinds, as `count --exclude` does: front, back");
+  cmd->add_option("--exclude", args->exclude, "Leave out chapter kinds, as `count --exclude` does: front, back")
+      ->allow_extra_args(false);
   cmd->add_option("--max-mb", args->max_mb, "Limit on uncompressed text, in MiB")->default_str("512");
   cmd->callback([args] { run(*args); });
 }

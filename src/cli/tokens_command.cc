@@ -69,7 +69,9 @@ void run(const TokensArgs& args) {
 void add_tokens_command(CLI::App& app) {
   auto args = std::make_shared<TokensArgs>();
   CLI::App* cmd = app.add_subcommand("tokens", "Count the tokens of a plain-text file or stdin");
-  cmd->add_option("-t,--tokenizer", args->tokenizers, "Tokenizer id or alias (comma-separated for several)")->required();
+  cmd->add_option("-t,--tokenizer", args->tokenizers, "Tokenizer id or alias (comma-separated for several)")
+      ->required()
+      ->allow_extra_args(false);
   cmd->add_option("file", args->file, "Text file, or - for stdin (default)");
   cmd->add_flag("--ids", args->ids, "Print the token ids as a JSON array instead of the count");
   cmd->add_flag("--with-special", args->with_special, "Include the special tokens a post-processor adds");

@@ -112,7 +112,7 @@ TEST(Reader, ListsEveryProblemWithItsPath) {
   Result<ResultsDocument> doc = parse_results(bad);
   ASSERT_FALSE(doc);
   EXPECT_EQ(doc.status().code(), ErrorCode::kInvalidSchema);
-  const std::string& m = doc.status().message();
+  const std::string m = doc.status().message();
   EXPECT_THAT(m, HasSubstr("$.results[0].file_path: is required"));
   EXPECT_THAT(m, HasSubstr("$.results[0].word_count: must be a non-negative integer"));
   EXPECT_THAT(m, HasSubstr("$.results[0].token_counts.o200k_base: must be a non-negative integer"));
