@@ -306,6 +306,137 @@ class Gpt4StyleScanner final : public Matcher {
   int max_digits_;
 };
 
+// A scanner given as "match at i" (end offset, or i when nothing matches
+// there; the search then moves on one character), as Oniguruma's search does.
+class FunctionScanner final : public Matcher {
+ public:
+  using MatchAt = size_t (*)(std::string_view, size_t);
+  FunctionScanner(MatchAt match_at, const char* name) : match_at_(match_at), name_(name) {}
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    for (size_t i = 0; i < s.size();) {
+      size_t e = match_at_(s, i);
+      if (e > i) {
+        out.emplace_back(i, e);
+        i = e;
+      } else {
+        i += utf8_len(static_cast<unsigned char>(s[i]));
+      }
+    }
+  }
+  void scan(std::string_view s, SpanSink& sink) const override {
+    for (size_t i = 0; i < s.size();) {
+      size_t e = match_at_(s, i);
+      if (e > i) {
+        sink.on_span(i, e);
+        i = e;
+      } else {
+        i += utf8_len(static_cast<unsigned char>(s[i]));
+      }
+    }
+  }
+  std::string describe() const override { return std::string("scanner:") + name_; }
+
+ private:
+  MatchAt match_at_;
+  const char* name_;
+};
+
+inline char32_t cp_at(std::string_view s, size_t i, size_t* len) {
+  unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    *len = 1;
+    return b;
+  }
+  return decode_utf8(s, i, len);
+}
+
+// \p{N}{1,3}
+size_t deepseek_digits_at(std::string_view s, size_t i) {
+  size_t j = i;
+  for (int k = 0; k < 3 && j < s.size(); ++k) {
+    size_t len;
+    if (!(char_class(cp_at(s, j, &len)) & kNumber)) break;
+    j += len;
+  }
+  return j;
+}
+
+// [\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+
+size_t deepseek_cjk_at(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j < s.size()) {
+    size_t len;
+    char32_t c = cp_at(s, j, &len);
+    if (!((c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x309F) || (c >= 0x30A0 && c <= 0x30FF))) break;
+    j += len;
+  }
+  return j;
+}
+
+bool is_ascii_punct(char32_t c) {
+  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+}
+
+// kDeepSeekMainPattern, alternative by alternative.
+size_t deepseek_main_at(std::string_view s, size_t i) {
+  size_t n = s.size();
+  size_t len;
+  char32_t c = cp_at(s, i, &len);
+  uint16_t cls = char_class(c);
+  size_t dlen = 0;
+  char32_t d = i + len < n ? cp_at(s, i + len, &dlen) : 0;
+  uint16_t dcls = dlen ? char_class(d) : 0;
+  auto is_ascii_letter = [](char32_t x) { return (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z'); };
+  // [ASCII punctuation][A-Za-z]+
+  if (is_ascii_punct(c) && dlen && is_ascii_letter(d)) {
+    size_t j = i + 2;
+    while (j < n && is_ascii_letter(static_cast<unsigned char>(s[j]))) ++j;
+    return j;
+  }
+  auto letters_marks = [&](size_t j) {
+    while (j < n) {
+      size_t l;
+      if (!(char_class(cp_at(s, j, &l)) & (kLetter | kMark))) break;
+      j += l;
+    }
+    return j;
+  };
+  // [^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
+  if (cls & (kLetter | kMark)) return letters_marks(i + len);
+  if (c != '\r' && c != '\n' && !(cls & (kPunct | kSymbol)) && dlen && (dcls & (kLetter | kMark))) {
+    return letters_marks(i + len + dlen);
+  }
+  // " ?[\p{P}\p{S}]+[\r\n]*"
+  auto punct_run = [&](size_t j) {
+    while (j < n) {
+      size_t l;
+      if (!(char_class(cp_at(s, j, &l)) & (kPunct | kSymbol))) break;
+      j += l;
+    }
+    while (j < n && (s[j] == '\r' || s[j] == '\n')) ++j;
+    return j;
+  };
+  if (c == ' ' && dlen && (dcls & (kPunct | kSymbol))) return punct_run(i + 1);
+  if (cls & (kPunct | kSymbol)) return punct_run(i);
+  if (!(cls & kWhiteSpace)) return i;  // no alternative matches here
+  // \s*[\r\n]+ | \s+(?!\S) | \s+
+  size_t j = i, last_newline_end = 0;
+  while (j < n) {
+    size_t l;
+    char32_t e = cp_at(s, j, &l);
+    if (!(char_class(e) & kWhiteSpace)) break;
+    j += l;
+    if (e == '\r' || e == '\n') last_newline_end = j;
+  }
+  if (last_newline_end) return last_newline_end;
+  if (j == n) return j;
+  size_t k = j;
+  do {
+    --k;
+  } while ((static_cast<unsigned char>(s[k]) & 0xC0) == 0x80);
+  return k > i ? k : j;
+}
+
 }  // namespace
 
 std::unique_ptr<Matcher> make_pcre2_matcher(const std::string& pattern, const std::string& path) {
@@ -321,6 +452,9 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
   if (allow_scanner) {
     if (pattern == kLlama3Pattern) return std::make_unique<Gpt4StyleScanner>(3);
     if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
+    if (pattern == kDeepSeekDigitsPattern) return std::make_unique<FunctionScanner>(deepseek_digits_at, "deepseek-digits");
+    if (pattern == kDeepSeekCjkPattern) return std::make_unique<FunctionScanner>(deepseek_cjk_at, "deepseek-cjk");
+    if (pattern == kDeepSeekMainPattern) return std::make_unique<FunctionScanner>(deepseek_main_at, "deepseek-main");
   }
   return make_pcre2_matcher(pattern, path);
 }

@@ -76,4 +76,13 @@ inline constexpr const char* kLlama3Pattern =
 inline constexpr const char* kQwenPattern =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
+// DeepSeek V3's three Split patterns (digits in threes, CJK/kana runs, then
+// a GPT-4-like pattern with \p{P}/\p{S} classes), each with a scanner.
+inline constexpr const char* kDeepSeekDigitsPattern = R"(\p{N}{1,3})";
+inline constexpr const char* kDeepSeekCjkPattern =
+    "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+";
+inline constexpr const char* kDeepSeekMainPattern =
+    "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| "
+    "?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+";
+
 }  // namespace epubtok::tokenizers::hf

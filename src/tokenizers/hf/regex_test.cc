@@ -23,11 +23,13 @@ std::vector<std::string> corpus() {
     for (uint64_t seed = 0; seed < 1500; ++seed) out.push_back(test_support::random_unicode(seed * 3 + m, 1 + seed % 90, modes[m]));
   out.push_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
   out.push_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
+  out.push_back(".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");
   return out;
 }
 
 TEST(HfRegex, ScannersMatchPcre2) {
-  for (const char* pattern : {kLlama3Pattern, kQwenPattern}) {
+  for (const char* pattern : {kLlama3Pattern, kQwenPattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern,
+                              kDeepSeekMainPattern}) {
     auto scanner = make_regex_matcher(pattern, "test", true);
     auto oracle = make_regex_matcher(pattern, "test", false);
     ASSERT_NE(scanner->describe(), oracle->describe()) << "no scanner for " << pattern;

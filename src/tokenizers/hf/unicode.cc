@@ -56,10 +56,17 @@ const std::vector<uint16_t>& class_table() {
 
 }  // namespace
 
-uint16_t char_class(char32_t cp) {
-  static const uint16_t* table = class_table().data();
-  return cp <= kMaxCodePoint ? table[cp] : 0;
+namespace detail {
+
+std::atomic<const uint16_t*> g_char_classes{nullptr};
+
+const uint16_t* build_char_classes() {
+  const uint16_t* t = class_table().data();  // thread-safe static init
+  g_char_classes.store(t, std::memory_order_release);
+  return t;
 }
+
+}  // namespace detail
 
 void append_utf8(char32_t cp, std::string& out) {
   if (cp < 0x80) {
