@@ -128,10 +128,10 @@ Status JobManager::load() {
       Status st = persist(ref);
       if (st) st = emit(ref, "interrupted", json::object{{"reason", "crash"}, {"books_done", ref.info().progress.current}});
       if (!st) {
-        store_->rollback();
+        rollback();
         return st;
       }
-      if (Status c = store_->commit(); !c) return c;
+      if (Status c = commit(); !c) return c;
     }
     if (ref.info().status == JobStatus::kInterrupted) interrupted.push_back(id);
     if (ref.info().status == JobStatus::kQueued) queued.push_back(id);
@@ -183,8 +183,31 @@ Status JobManager::emit(JobState& job, std::string type, json::object data) {
   event->status = job.info().status;
   if (Status s = store_->append_event(*event); !s) return s;
   job.info().last_event_id = event->id;
-  fan_out(job, event);
+  if (store_->in_transaction()) {
+    // Subscribers must never see an event that a crash could still roll
+    // back: its id would be reused after the restart.
+    unsent_.emplace_back(&job, std::move(event));
+  } else {
+    fan_out(job, event);
+  }
   return Status();
+}
+
+Status JobManager::commit() {
+  Status s = store_->commit();
+  if (!s) {
+    rollback();
+    return s;
+  }
+  auto unsent = std::move(unsent_);
+  unsent_.clear();
+  for (auto& [job, event] : unsent) fan_out(*job, event);
+  return s;
+}
+
+void JobManager::rollback() {
+  store_->rollback();
+  unsent_.clear();
 }
 
 void JobManager::fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event) {
@@ -221,7 +244,7 @@ void JobManager::update_positions() {
     job.last_position_sent = position;
     (void)emit(job, "queued", json::object{{"position", position}});
   }
-  if (own) (void)store_->commit();
+  if (own) (void)commit();
 }
 
 JobInfo JobManager::snapshot(const JobState& job) const {
@@ -247,7 +270,7 @@ Result<JobInfo> JobManager::submit(JobRequest request) {
   if (Status s = store_->begin(); !s) return s;
   auto seq = store_->insert_job(job->stored);
   if (!seq) {
-    store_->rollback();
+    rollback();
     return seq.status();
   }
   info.seq = *seq;
@@ -256,11 +279,11 @@ Result<JobInfo> JobManager::submit(JobRequest request) {
   JobState& ref = *job;
   jobs_.emplace(info.id, std::move(job));
   if (Status s = emit(ref, "queued", json::object{{"position", position}}); !s) {
-    store_->rollback();
+    rollback();
     jobs_.erase(ref.info().id);
     return s;
   }
-  if (Status s = store_->commit(); !s) {
+  if (Status s = commit(); !s) {
     jobs_.erase(ref.info().id);
     return s;
   }
@@ -324,9 +347,9 @@ Result<CancelOutcome> JobManager::cancel(const std::string& job_id) {
       if (Status s = store_->begin(); !s) return s;
       Status s = persist(job);
       if (s) s = emit(job, "cancelled", json::object{{"summary", summary_locked(job)}});
-      if (s) s = store_->commit();
+      if (s) s = commit();
       if (!s) {
-        store_->rollback();
+        rollback();
         return s;
       }
       update_positions();
@@ -373,9 +396,9 @@ Status JobManager::remove(const std::string& job_id) {
     event->data = "{}";
     s = store_->append_event(*event);
   }
-  if (s) s = store_->commit();
+  if (s) s = commit();
   if (!s) {
-    store_->rollback();
+    rollback();
     return s;
   }
   sub_count_ -= job.subs.size();
@@ -542,8 +565,8 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     (void)store_->begin();
     Status s = persist(job);
     if (s) s = emit(job, std::move(type), std::move(data));
-    if (s) s = store_->commit();
-    if (!s) store_->rollback();
+    if (s) s = commit();
+    if (!s) rollback();
     (void)store_->trim_progress(job_id);
   };
   auto fail = [&](const Status& status) {
@@ -597,9 +620,9 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
       if (s) s = emit(job, "book", std::move(row));
       ++info.progress.current;
     }
-    if (s) s = store_->commit();
+    if (s) s = commit();
     if (!s) {
-      store_->rollback();
+      rollback();
       return fail(s);
     }
   } else if (resuming) {
@@ -654,8 +677,8 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     (void)store_->begin();
     Status s = store_->put_book(job_id, StoredBook{index, book.file_size, json::serialize(row)});
     if (s) s = emit(job, "book", std::move(row));
-    if (s) s = store_->commit();
-    if (!s) store_->rollback();
+    if (s) s = commit();
+    if (!s) rollback();
     info.progress.current = job.base_current + p.done;
     info.progress.bytes_done = job.base_bytes + p.bytes_done;
     info.progress.file_name = book.file_name;
@@ -685,8 +708,8 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     (void)store_->begin();
     Status s = persist(job);
     if (s) s = emit(job, "interrupted", json::object{{"reason", "shutdown"}, {"books_done", info.progress.current}});
-    if (s) s = store_->commit();
-    if (!s) store_->rollback();
+    if (s) s = commit();
+    if (!s) rollback();
     return;
   }
   finish(JobStatus::kCompleted, "completed", json::object{{"summary", summary_locked(job)}});

@@ -158,6 +158,9 @@ class JobManager {
   Status emit(JobState& job, std::string type, boost::json::object data);
   void fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event);
   Status persist(const JobState& job);
+  // Commits the store's transaction, then delivers the events it held back.
+  Status commit();
+  void rollback();
   void update_positions();
   std::optional<uint64_t> position_of(const std::string& job_id) const;
   JobInfo snapshot(const JobState& job) const;
@@ -179,6 +182,7 @@ class JobManager {
   bool started_ = false;
   std::thread runner_;
   std::vector<Sub> global_subs_;
+  std::vector<std::pair<JobState*, std::shared_ptr<JobEvent>>> unsent_;  // emitted inside a transaction
   uint64_t next_token_ = 1;
   size_t sub_count_ = 0;
   int64_t last_progress_ms_ = 0;

@@ -593,3 +593,57 @@ TEST(JobManager, QueueLimitRetentionAndPaging) {
 
 }  // namespace
 }  // namespace epubtok::jobs
+
+namespace epubtok::jobs {
+namespace {
+
+// Checks, from a second connection, that each delivered event is already
+// committed: a subscriber must never see an id that a crash could roll back
+// (the restarted server would reuse it).
+class DurabilityProbe : public EventSink {
+ public:
+  explicit DurabilityProbe(std::filesystem::path db) : db_(std::move(db)) {}
+  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
+    auto reader = JobStore::open(db_);
+    bool stored = reader && *(*reader)->has_event(event->job_id, event->id);
+    std::lock_guard lock(mu_);
+    seen_.emplace_back(event->type, stored);
+    if (event->is_terminal()) done_ = true;
+    cv_.notify_all();
+    return true;
+  }
+  bool wait_done() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 5s, [&] { return done_; });
+  }
+  std::vector<std::pair<std::string, bool>> seen() {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::filesystem::path db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<std::string, bool>> seen_;
+  bool done_ = false;
+};
+
+TEST(JobManager, SubscribersOnlySeeCommittedEvents) {
+  auto db = temp_db("durable");
+  FakeEngine fake;
+  auto m = open_manager(fake, db);
+  auto job = m->submit(request_for({"/missing.epub", "/a.epub", "/b.epub"}));
+  auto probe = std::make_shared<DurabilityProbe>(db);
+  ASSERT_TRUE(m->subscribe(job->id, std::nullopt, probe));
+  m->start();
+  ASSERT_TRUE(probe->wait_done());
+  auto seen = probe->seen();
+  ASSERT_GE(seen.size(), 6u);  // started, 3 books, progress…, completed
+  for (const auto& [type, stored] : seen) EXPECT_TRUE(stored) << type << " was delivered before its commit";
+  m.reset();
+  std::filesystem::remove_all(db.parent_path());
+}
+
+}  // namespace
+}  // namespace epubtok::jobs
