@@ -3,5 +3,4 @@ if(TARGET epubtok_hf AND TARGET epubtok_test_support)
   epubtok_add_test(hf_parity_test
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/hf_parity_test.cc
     LIBS epubtok_hf epubtok_test_support Boost::json)
-  target_compile_definitions(hf_parity_test PRIVATE EPUBTOK_SOURCE_DIR_FALLBACK="${PROJECT_SOURCE_DIR}")
 endif()
