@@ -1,0 +1,496 @@
+#include "server/http_server.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "server/multipart.h"
+#include "server/sse.h"
+
+namespace epubtok::server {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+class Session;
+
+class HttpServer::Impl {
+ public:
+  explicit Impl(ApiContext ctx) : ctx_(std::move(ctx)), acceptor_(ioc_) {}
+
+  Status bind() {
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(ctx_.options->host, ec);
+    if (ec) {
+      // A name such as "localhost": resolve it.
+      tcp::resolver resolver(ioc_);
+      auto results = resolver.resolve(ctx_.options->host, std::to_string(ctx_.options->port), ec);
+      if (ec || results.empty()) {
+        return Status(ErrorCode::kInvalidArgument, "cannot resolve host '" + ctx_.options->host + "'");
+      }
+      address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint endpoint(address, ctx_.options->port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status(ErrorCode::kIoError, "cannot listen on " + ctx_.options->host + ":" +
+                                             std::to_string(ctx_.options->port) + ": " + ec.message());
+    }
+    ctx_.port = acceptor_.local_endpoint().port();
+    return Status();
+  }
+
+  void accept();
+  void run() {
+    accept();
+    int n = std::max(1, ctx_.options->io_threads);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+  }
+  void stop();
+
+  void add(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(mutex_);
+    sessions_.insert(s.get());
+  }
+  void remove(Session* s) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(s);
+  }
+
+  ApiContext ctx_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::mutex mutex_;
+  std::unordered_set<Session*> sessions_;
+  std::atomic<bool> stopped_{false};
+};
+
+namespace {
+
+// Delivers job events to one SSE session. Runs on the job runner's thread
+// with the JobManager lock held, so it only counts and posts: the session's
+// strand does the formatting and writing. `pending` bounds the events in
+// flight; past the limit the subscriber is dropped and its connection
+// closed (the client reconnects with Last-Event-ID and replays from the
+// log), so a reader that stalls can never slow the job or anyone else.
+class SseSink : public jobs::EventSink {
+ public:
+  SseSink(std::weak_ptr<Session> session, net::any_io_executor executor, size_t limit, bool global)
+      : session_(std::move(session)), executor_(std::move(executor)), limit_(limit), global_(global) {}
+  bool on_event(const std::shared_ptr<const jobs::JobEvent>& event) override;
+
+  std::atomic<size_t> pending{0};
+
+ private:
+  std::weak_ptr<Session> session_;
+  net::any_io_executor executor_;
+  size_t limit_;
+  bool global_;
+};
+
+}  // namespace
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server), ctx_(server.ctx_), heartbeat_(stream_.get_executor()) {}
+
+  ~Session() {
+    if (token_) ctx_.jobs->unsubscribe(token_);
+    if (pending_upload_) ctx_.uploads->abandon(*pending_upload_);
+    server_.remove(this);
+  }
+
+  void start() {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // Safe from any thread.
+  void close_async() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
+
+  // On the strand: queue one SSE frame.
+  void push_frame(std::string frame) {
+    if (closed_) return;
+    frames_.push_back(std::move(frame));
+    write_frames();
+  }
+
+  void on_sse_event(const std::shared_ptr<const jobs::JobEvent>& event, bool global) {
+    if (closed_) return;
+    ++frames_from_events_;
+    push_frame(global ? sse_global_frame(*event) : sse_job_frame(*event));
+    if (!global && event->is_terminal()) close_after_flush_ = true;
+  }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  const ServerOptions& opts() const { return *ctx_.options; }
+
+  void read_header() {
+    header_parser_.emplace();
+    header_parser_->header_limit(opts().max_header_bytes);
+    // The body limit depends on the endpoint; it is set once the header is
+    // known (a limit here would fail the header read itself).
+    header_parser_->body_limit(boost::none);
+    // The first request must arrive within the slow-loris window; later
+    // ones on a keep-alive connection may idle longer.
+    stream_.expires_after(requests_ == 0 ? opts().header_timeout : opts().idle_timeout);
+    http::async_read_header(stream_, buffer_, *header_parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        return send_error(http::status::payload_too_large, "the request body exceeds the limit");
+      }
+      if (ec == http::error::header_limit) {
+        return send_error(http::status::request_header_fields_too_large, "the request header is too large");
+      }
+      if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != net::error::operation_aborted) {
+        return send_error(http::status::bad_request, "malformed request");
+      }
+      return close();
+    }
+    ++requests_;
+    // Later requests get the (longer) idle window; this one must finish
+    // its header within the slow-loris window.
+    auto& header = header_parser_->get();
+    if (auto refused = check_host(header, ctx_)) {
+      refused->keep_alive(false);
+      return send(std::move(*refused));
+    }
+    auto target = parse_target(header.target());
+    if (target && target->path == "/api/uploads" && header.method() == http::verb::post) return start_upload();
+
+    string_parser_.emplace(std::move(*header_parser_));
+    header_parser_.reset();
+    bool validate = target && target->path == "/api/results/validate";
+    string_parser_->body_limit(validate ? opts().max_validate_bytes : opts().max_body_bytes);
+    stream_.expires_after(opts().body_timeout);
+    continue_if_expected(string_parser_->get(), [self = shared_from_this()] {
+      http::async_read(self->stream_, self->buffer_, *self->string_parser_,
+                       [self](beast::error_code ec, size_t) { self->on_body(ec); });
+    });
+  }
+
+  // Answers "Expect: 100-continue" (curl sends it for large bodies), then
+  // reads the body.
+  template <typename Header, typename Next>
+  void continue_if_expected(const Header& header, Next next) {
+    if (!beast::iequals(header[http::field::expect], "100-continue")) return next();
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(kContinue),
+                     [self = shared_from_this(), next](beast::error_code ec, size_t) {
+                       if (ec) return self->close();
+                       next();
+                     });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return send_error(http::status::payload_too_large, "the request body exceeds the limit");
+    }
+    if (ec) return close();
+    Request request = string_parser_->release();
+    string_parser_.reset();
+    head_ = request.method() == http::verb::head;
+    RouteResult result = route(request, ctx_);
+    if (result.sse) return start_sse(std::move(result.response), *result.sse, request.version());
+    send(std::move(result.response));
+  }
+
+  void start_upload() {
+    auto& header = header_parser_->get();
+    std::optional<uint64_t> length;
+    if (auto n = header_parser_->content_length()) length = *n;
+    bool multipart = multipart_boundary(header[http::field::content_type]).has_value();
+    auto pending = ctx_.uploads->begin(length, multipart);
+    if (!pending) {
+      return send_error(http::status::payload_too_large,
+                        "the upload exceeds the per-file limit (" +
+                            std::to_string(ctx_.uploads->limits().max_file_bytes >> 20) + " MB) or the space left in the upload area");
+    }
+    pending_upload_ = std::move(*pending);
+    upload_parser_.emplace(std::move(*header_parser_));
+    header_parser_.reset();
+    upload_parser_->body_limit(pending_upload_->body_limit);
+    beast::error_code ec;
+    upload_parser_->get().body().open(pending_upload_->temp.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      ctx_.uploads->abandon(*pending_upload_);
+      pending_upload_.reset();
+      return send_error(http::status::internal_server_error, "cannot write to the upload area");
+    }
+    stream_.expires_after(opts().body_timeout);
+    continue_if_expected(upload_parser_->get(), [self = shared_from_this()] {
+      http::async_read(self->stream_, self->buffer_, *self->upload_parser_,
+                       [self](beast::error_code ec, size_t) { self->on_upload(ec); });
+    });
+  }
+
+  void on_upload(beast::error_code ec) {
+    auto& message = upload_parser_->get();
+    beast::error_code close_ec;
+    message.body().close();
+    if (ec) {
+      ctx_.uploads->abandon(*pending_upload_);
+      pending_upload_.reset();
+      if (ec == http::error::body_limit) {
+        return send_error(http::status::payload_too_large, "the upload exceeds the limit");
+      }
+      return close();
+    }
+    http::request_header<> header = message.base();
+    Response response = finish_upload(header, *pending_upload_, ctx_);
+    pending_upload_.reset();
+    upload_parser_.reset();
+    send(std::move(response));
+  }
+
+  void send_error(http::status status, std::string message) {
+    http::request_header<> header;
+    header.version(11);
+    Response res = error_response(header, status == http::status::payload_too_large ||
+                                                  status == http::status::request_header_fields_too_large
+                                              ? ErrorCode::kInvalidArgument
+                                              : ErrorCode::kInvalidArgument,
+                                  std::move(message), nullptr, status);
+    // The rest of the request was not read: the connection cannot be reused.
+    res.keep_alive(false);
+    send(std::move(res));
+  }
+
+  void send(Response response) {
+    auto res = std::make_shared<Response>(std::move(response));
+    if (head_) {
+      // HEAD: same headers, no body.
+      auto length = res->body().size();
+      res->body().clear();
+      res->content_length(length);
+      head_ = false;
+    }
+    stream_.expires_after(opts().body_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      if (!res->keep_alive()) return self->linger_close();
+      self->read_header();
+    });
+  }
+
+  // Closing a socket with unread request bytes makes the kernel send a
+  // reset, which can destroy the response before the client reads it (e.g.
+  // a 413 for a body we refused to read). So: half-close, then discard
+  // what the client still sends, for a bounded time and amount.
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_budget_ = 64ull << 20;
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec || n >= self->drain_budget_) return self->close();
+      self->drain_budget_ -= n;
+      self->drain();
+    });
+  }
+
+  void start_sse(Response head, const SseTarget& target, unsigned version);
+
+  void write_frames() {
+    if (writing_ || closed_) return;
+    if (frames_.empty()) {
+      if (close_after_flush_) close();
+      return;
+    }
+    // Everything queued goes out in one write; at most one write is in flight.
+    out_.clear();
+    size_t events = std::min(frames_from_events_, frames_.size());
+    while (!frames_.empty()) {
+      out_ += frames_.front();
+      frames_.pop_front();
+    }
+    frames_from_events_ -= events;
+    writing_ = true;
+    net::async_write(stream_, net::buffer(out_),
+                     [self = shared_from_this(), events](beast::error_code ec, size_t) {
+                       self->writing_ = false;
+                       if (self->sink_) self->sink_->pending -= std::min<size_t>(events, self->sink_->pending);
+                       if (ec) return self->close();
+                       self->write_frames();
+                     });
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_.expires_after(opts().heartbeat);
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->push_frame(std::string(kSseHeartbeat));
+      self->schedule_heartbeat();
+    });
+  }
+
+  // An SSE client sends nothing after its request; a completed read means
+  // it went away (EOF) — or misbehaved — either way the stream ends.
+  void watch_for_disconnect() {
+    stream_.socket().async_read_some(net::buffer(watch_byte_), [self = shared_from_this()](beast::error_code, size_t) {
+      self->close();
+    });
+  }
+
+ public:
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    if (token_) {
+      ctx_.jobs->unsubscribe(token_);
+      token_ = 0;
+    }
+    heartbeat_.cancel();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  const ApiContext& ctx_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
+  std::optional<http::request_parser<http::string_body>> string_parser_;
+  std::optional<http::request_parser<http::file_body>> upload_parser_;
+  std::optional<UploadArea::Pending> pending_upload_;
+  size_t requests_ = 0;
+  bool head_ = false;
+  bool closed_ = false;
+
+  // SSE state (strand only).
+  std::shared_ptr<SseSink> sink_;
+  uint64_t token_ = 0;
+  std::deque<std::string> frames_;
+  size_t frames_from_events_ = 0;
+  std::string out_;
+  bool writing_ = false;
+  bool close_after_flush_ = false;
+  net::steady_timer heartbeat_;
+  char watch_byte_[1];
+  char drain_buf_[16384];
+  uint64_t drain_budget_ = 0;
+};
+
+namespace {
+
+bool SseSink::on_event(const std::shared_ptr<const jobs::JobEvent>& event) {
+  auto session = session_.lock();
+  if (!session) return false;
+  if (pending.fetch_add(1) + 1 > limit_) {
+    session->close_async();
+    return false;
+  }
+  net::post(executor_, [session, event, global = global_] { session->on_sse_event(event, global); });
+  return true;
+}
+
+}  // namespace
+
+void Session::start_sse(Response head, const SseTarget& target, unsigned version) {
+  const bool global = target.job_id.empty();
+  sink_ = std::make_shared<SseSink>(weak_from_this(), stream_.get_executor(), opts().sse_queue_limit, global);
+  auto sub = global ? ctx_.jobs->subscribe_all(target.last_event_id, sink_)
+                    : ctx_.jobs->subscribe(target.job_id, target.last_event_id, sink_);
+  if (!sub) {
+    http::request_header<> header;
+    header.version(version);
+    Response res = error_response(header, sub.status().code(), sub.status().message());
+    res.keep_alive(false);
+    return send(std::move(res));
+  }
+  token_ = sub->token;
+  if (sub->earliest) head.set("Last-Event-ID", "earliest");
+  // The head is written by hand: the body has no length (it ends when the
+  // connection closes), and each frame must go out as soon as it exists.
+  std::string text = "HTTP/1.1 200 OK\r\n";
+  for (const auto& field : head.base()) {
+    text += field.name_string();
+    text += ": ";
+    text += field.value();
+    text += "\r\n";
+  }
+  text += "\r\n";
+  text += kSseRetry;
+  frames_.push_back(std::move(text));
+  for (const auto& event : sub->replay) frames_.push_back(global ? sse_global_frame(event) : sse_job_frame(event));
+  if (sub->finished) close_after_flush_ = true;
+  stream_.expires_never();
+  write_frames();
+  schedule_heartbeat();
+  watch_for_disconnect();
+}
+
+void HttpServer::Impl::accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopped_) return;
+    if (!ec) {
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      add(session);
+      session->start();
+    }
+    accept();
+  });
+}
+
+void HttpServer::Impl::stop() {
+  if (stopped_.exchange(true)) return;
+  net::post(ioc_, [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+    std::vector<Session*> all;
+    {
+      std::lock_guard lock(mutex_);
+      all.assign(sessions_.begin(), sessions_.end());
+    }
+    // Sessions are kept alive by their pending operations; closing their
+    // sockets makes those complete and the sessions go away.
+    std::lock_guard lock(mutex_);
+    for (Session* s : sessions_) {
+      if (auto self = s->weak_from_this().lock()) self->close_async();
+    }
+  });
+  // Give sessions a moment to close, then end the loop regardless.
+  auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(200));
+  timer->async_wait([this, timer](beast::error_code) { ioc_.stop(); });
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::create(ApiContext ctx) {
+  auto impl = std::make_unique<Impl>(std::move(ctx));
+  if (Status s = impl->bind(); !s) return s;
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+uint16_t HttpServer::port() const { return impl_->ctx_.port; }
+void HttpServer::run() { impl_->run(); }
+void HttpServer::stop() { impl_->stop(); }
+
+}  // namespace epubtok::server
