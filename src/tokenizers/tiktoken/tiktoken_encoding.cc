@@ -249,31 +249,112 @@ uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t rea
   return n;
 }
 
+uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const {
+  if (piece.size() <= PieceCache::kMaxKey) return count_piece_cached(piece, readable, cache);
+  if (ranks_.find(piece) != bpe::kNoRank) return 1;
+  // Long piece (CJK clause, run without spaces): cut it at the positions
+  // no token can span (split_filter.h) and count the chunks, which are
+  // short and repeat, so they mostly hit the whole-token lookup or cache.
+  uint64_t total = 0;
+  size_t chunk = 0;
+  for (size_t b = 1; b < piece.size(); ++b) {
+    if ((static_cast<unsigned char>(piece[b]) & 0xC0) == 0x80) continue;  // split only at code point starts
+    if (!split_.can_split(piece, b)) continue;
+    total += count_piece_cached(piece.substr(chunk, b - chunk), readable - chunk, cache);
+    chunk = b;
+  }
+  total += count_piece_cached(piece.substr(chunk), readable - chunk, cache);
+  return total;
+}
+
+namespace {
+
+// ASCII letter classes for the fused count loop: 1 = A-Z, 2 = a-z,
+// 4 = any byte >= 0x80 (may start a letter or mark), 0 = other ASCII.
+struct AsciiWordClasses {
+  uint8_t c[256];
+  constexpr AsciiWordClasses() : c() {
+    for (int b = 'A'; b <= 'Z'; ++b) c[b] = 1;
+    for (int b = 'a'; b <= 'z'; ++b) c[b] = 2;
+    for (int b = 0x80; b < 256; ++b) c[b] = 4;
+  }
+};
+inline constexpr AsciiWordClasses kWord;
+
+// The end of the piece starting at pos when it is an optional ' ' followed
+// by ASCII letters and the byte after them decides the piece ends there
+// without looking further; 0 when the family's full scanner must decide.
+// Exact because, for such input, every earlier alternative of the pattern
+// fails (contractions need a leading apostrophe) and the letter
+// alternative's greedy run stops at the first non-letter; a non-ASCII byte
+// may be a letter or mark, and an apostrophe may start o200k's contraction
+// suffix, so those go to the full scanner.
+template <pretok::PatternFamily kFamily>
+inline size_t ascii_word_end(const unsigned char* s, size_t n, size_t pos) {
+  size_t j = pos + (s[pos] == ' ');
+  if (j >= n || !(kWord.c[s[j]] & 3)) return 0;
+  if constexpr (kFamily == pretok::PatternFamily::kO200k) {
+    // [A-Z]*[a-z]+ (alternative 1) or, with no lower-case letter, [A-Z]+
+    // (alternative 2); an upper-case letter after the lower-case run ends
+    // the piece.
+    while (j < n && kWord.c[s[j]] == 1) ++j;
+    while (j < n && kWord.c[s[j]] == 2) ++j;
+    if (j < n && (s[j] >= 0x80 || s[j] == '\'')) return 0;
+    return j;
+  } else {
+    // cl100k: [^\r\n\p{L}\p{N}]?\p{L}+ ; GPT-2: ' ?\p{L}+'. Both stop at the
+    // first non-letter, and case does not matter.
+    do ++j;
+    while (j < n && (kWord.c[s[j]] & 3));
+    if (j < n && s[j] >= 0x80) return 0;
+    return j;
+  }
+}
+
+}  // namespace
+
+template <pretok::PatternFamily kFamily>
+uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
+  uint64_t total = 0;
+  size_t pos = 0;
+  while (pos < n) {
+    size_t end = ascii_word_end<kFamily>(s, n, pos);
+    if (end == 0) {
+      if constexpr (kFamily == pretok::PatternFamily::kCl100k) {
+        end = pretok::detail::cl100k_end(text, pos);
+      } else if constexpr (kFamily == pretok::PatternFamily::kO200k) {
+        end = pretok::detail::o200k_end(text, pos);
+      } else {
+        end = pretok::detail::gpt2_end(text, pos);
+      }
+    }
+    const size_t len = end - pos;
+    if (len <= PieceCache::kMaxKey) {
+      total += count_piece_cached(std::string_view(text.data() + pos, len), n - pos, cache);
+    } else {
+      total += count_piece_any(std::string_view(text.data() + pos, len), n - pos, cache);
+    }
+    pos = end;
+  }
+  return total;
+}
+
 uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
+  if (family_) {
+    switch (*family_) {
+      case pretok::PatternFamily::kCl100k: return count_scanned<pretok::PatternFamily::kCl100k>(text);
+      case pretok::PatternFamily::kO200k: return count_scanned<pretok::PatternFamily::kO200k>(text);
+      case pretok::PatternFamily::kGpt2: return count_scanned<pretok::PatternFamily::kGpt2>(text);
+    }
+  }
   uint64_t total = 0;
   const char* text_end = text.data() + text.size();
-  PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
+  PieceCache& cache = PieceCache::local();
   for_each_piece(text, [&](std::string_view piece) {
-    const size_t readable = static_cast<size_t>(text_end - piece.data());
-    if (piece.size() <= PieceCache::kMaxKey) {
-      total += count_piece_cached(piece, readable, cache);
-      return;
-    }
-    if (ranks_.find(piece) != bpe::kNoRank) {
-      ++total;
-      return;
-    }
-    // Long piece (CJK clause, run without spaces): cut it at the positions
-    // no token can span (split_filter.h) and count the chunks, which are
-    // short and repeat, so they mostly hit the whole-token lookup or cache.
-    size_t chunk = 0;
-    for (size_t b = 1; b < piece.size(); ++b) {
-      if ((static_cast<unsigned char>(piece[b]) & 0xC0) == 0x80) continue;  // split only at code point starts
-      if (!split_.can_split(piece, b)) continue;
-      total += count_piece_cached(piece.substr(chunk, b - chunk), readable - chunk, cache);
-      chunk = b;
-    }
-    total += count_piece_cached(piece.substr(chunk), readable - chunk, cache);
+    total += count_piece_any(piece, static_cast<size_t>(text_end - piece.data()), cache);
   });
   return total;
 }

@@ -81,6 +81,12 @@ class TiktokenEncoding final : public Tokenizer {
   // tokens (when allowed).
   // Token count of one piece: whole-piece lookup, piece cache, BPE.
   uint64_t count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
+  // Token count of one piece of any length (long pieces are cut at exact
+  // split points first). `readable` = bytes readable from piece.data().
+  uint64_t count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const;
+  // count_ordinary() for a scanner family: scan and count fused in one loop.
+  template <pretok::PatternFamily kFamily>
+  uint64_t count_scanned(std::string_view text) const;
 
   template <typename Ordinary, typename Special>
   void split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const;
