@@ -129,6 +129,25 @@ TEST_F(CliTest, CountsALibraryAndGivesEveryBrokenBookItsOwnCode) {
   EXPECT_THAT(log, HasSubstr("EPUB_DRM"));
 }
 
+TEST_F(CliTest, ResultsMatchTheirPublishedJsonSchema) {
+  put("good.epub", testing::build_epub(good_book("Good Book")));
+  put("broken.epub", "not a zip");
+  ASSERT_EQ(epubtok({"count", "-t", "o200k_base,claude", "--exclude", "front"}, dir_).exit_code, 1);
+  std::string source = EPUBTOK_SOURCE_DIR_FALLBACK;
+  if (const char* env = std::getenv("EPUBTOK_SOURCE_DIR"); env && *env) source = env;
+  ASSERT_TRUE(fs::exists(source + "/tests/parity/node_modules/ajv"))
+      << "the schema validator is missing: run scripts/setup-test-deps";
+  std::string command = "node " + source + "/tests/cli/validate_schema.mjs " + source + "/docs/results.schema.json " +
+                        (dir_ / "results" / "results.json").string() + " 2>&1";
+  std::array<char, 4096> buffer{};
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+}
+
 TEST_F(CliTest, BookTokensAreTheTokensOfItsPrintedText) {
   put("good.epub", testing::build_epub(good_book("Good Book")));
   Outcome text = epubtok({"text", "epubs/good.epub"}, dir_);
