@@ -124,18 +124,20 @@ class Session : public std::enable_shared_from_this<Session> {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
   }
 
+  using Frame = std::shared_ptr<const std::string>;
+
   // On the strand: queue one SSE frame.
-  void push_frame(std::string frame) {
+  void push_frame(Frame frame) {
     if (closed_) return;
     frames_.push_back(std::move(frame));
     write_frames();
   }
 
-  void on_sse_event(const std::shared_ptr<const jobs::JobEvent>& event, bool global) {
+  void on_sse_event(const Frame& frame, bool terminal) {
     if (closed_) return;
     ++frames_from_events_;
-    push_frame(global ? sse_global_frame(*event) : sse_job_frame(*event));
-    if (!global && event->is_terminal()) close_after_flush_ = true;
+    push_frame(frame);
+    if (terminal) close_after_flush_ = true;
   }
 
   net::any_io_executor executor() { return stream_.get_executor(); }
@@ -183,7 +185,13 @@ class Session : public std::enable_shared_from_this<Session> {
     string_parser_.emplace(std::move(*header_parser_));
     header_parser_.reset();
     bool validate = target && target->path == "/api/results/validate";
-    string_parser_->body_limit(validate ? opts().max_validate_bytes : opts().max_body_bytes);
+    const uint64_t limit = validate ? opts().max_validate_bytes : opts().max_body_bytes;
+    // Beast checks a declared Content-Length against the limit only while
+    // parsing the header, which is already done: check it here.
+    if (auto declared = string_parser_->content_length(); declared && *declared > limit) {
+      return send_error(http::status::payload_too_large, "the request body exceeds the limit");
+    }
+    string_parser_->body_limit(limit);
     stream_.expires_after(opts().body_timeout);
     continue_if_expected(string_parser_->get(), [self = shared_from_this()] {
       http::async_read(self->stream_, self->buffer_, *self->string_parser_,
@@ -322,18 +330,19 @@ class Session : public std::enable_shared_from_this<Session> {
       if (close_after_flush_) close();
       return;
     }
-    // Everything queued goes out in one write; at most one write is in flight.
-    out_.clear();
-    size_t events = std::min(frames_from_events_, frames_.size());
-    while (!frames_.empty()) {
-      out_ += frames_.front();
-      frames_.pop_front();
-    }
+    // Everything queued goes out in one gathered write; at most one write
+    // is in flight. Frames are shared by all subscribers of an event.
+    writing_now_.assign(frames_.begin(), frames_.end());
+    frames_.clear();
+    out_buffers_.clear();
+    for (const auto& f : writing_now_) out_buffers_.emplace_back(f->data(), f->size());
+    size_t events = std::min(frames_from_events_, writing_now_.size());
     frames_from_events_ -= events;
     writing_ = true;
-    net::async_write(stream_, net::buffer(out_),
+    net::async_write(stream_, out_buffers_,
                      [self = shared_from_this(), events](beast::error_code ec, size_t) {
                        self->writing_ = false;
+                       self->writing_now_.clear();
                        if (self->sink_) self->sink_->pending -= std::min<size_t>(events, self->sink_->pending);
                        if (ec) return self->close();
                        self->write_frames();
@@ -344,7 +353,8 @@ class Session : public std::enable_shared_from_this<Session> {
     heartbeat_.expires_after(opts().heartbeat);
     heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
-      self->push_frame(std::string(kSseHeartbeat));
+      static const Frame heartbeat = std::make_shared<const std::string>(kSseHeartbeat);
+      self->push_frame(heartbeat);
       self->schedule_heartbeat();
     });
   }
@@ -387,9 +397,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // SSE state (strand only).
   std::shared_ptr<SseSink> sink_;
   uint64_t token_ = 0;
-  std::deque<std::string> frames_;
+  std::deque<Frame> frames_;
+  std::vector<Frame> writing_now_;
+  std::vector<net::const_buffer> out_buffers_;
   size_t frames_from_events_ = 0;
-  std::string out_;
   bool writing_ = false;
   bool close_after_flush_ = false;
   net::steady_timer heartbeat_;
@@ -407,7 +418,20 @@ bool SseSink::on_event(const std::shared_ptr<const jobs::JobEvent>& event) {
     session->close_async();
     return false;
   }
-  net::post(executor_, [session, event, global = global_] { session->on_sse_event(event, global); });
+  // on_event runs for every subscriber of an event in a row, on one thread:
+  // format the frame once and share it.
+  // Holding the event itself (not its address) rules out a stale match.
+  thread_local std::shared_ptr<const jobs::JobEvent> last_event;
+  thread_local bool last_global = false;
+  thread_local std::shared_ptr<const std::string> last_frame;
+  if (last_event != event || last_global != global_ || !last_frame) {
+    last_frame = std::make_shared<const std::string>(global_ ? sse_global_frame(*event) : sse_job_frame(*event));
+    last_event = event;
+    last_global = global_;
+  }
+  net::post(executor_, [session, frame = last_frame, terminal = !global_ && event->is_terminal()] {
+    session->on_sse_event(frame, terminal);
+  });
   return true;
 }
 
@@ -438,8 +462,10 @@ void Session::start_sse(Response head, const SseTarget& target, unsigned version
   }
   text += "\r\n";
   text += kSseRetry;
-  frames_.push_back(std::move(text));
-  for (const auto& event : sub->replay) frames_.push_back(global ? sse_global_frame(event) : sse_job_frame(event));
+  frames_.push_back(std::make_shared<const std::string>(std::move(text)));
+  for (const auto& event : sub->replay) {
+    frames_.push_back(std::make_shared<const std::string>(global ? sse_global_frame(event) : sse_job_frame(event)));
+  }
   if (sub->finished) close_after_flush_ = true;
   stream_.expires_never();
   write_frames();

@@ -1,0 +1,154 @@
+// SSE fan-out benchmark client: N subscribers on one job's event stream,
+// all on one epoll loop (a client much cheaper than the server it measures;
+// the Python version in sse_fanout.py spends more time in its event loop
+// than the server does).
+//
+// Each `progress` event carries `ts`, the server's creation time (Unix ms);
+// delay = arrival time − ts (same machine, same clock). Prints p50/p99/max
+// over all (subscriber, event) pairs and the server's RSS before and at peak.
+//
+//   server_sse_fanout PORT JOB_ID SERVER_PID [SUBSCRIBERS]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+long rss_kb(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct Conn {
+  int fd = -1;
+  std::string pending;
+  bool headers_done = false;
+  bool done = false;
+  long progress = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s PORT JOB_ID SERVER_PID [SUBSCRIBERS]\n", argv[0]);
+    return 2;
+  }
+  int port = std::atoi(argv[1]);
+  std::string job = argv[2];
+  int pid = std::atoi(argv[3]);
+  int n = argc > 4 ? std::atoi(argv[4]) : 1000;
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &lim);
+
+  long rss_before = rss_kb(pid), rss_peak = rss_before;
+  int ep = epoll_create1(0);
+  std::vector<Conn> conns(n);
+  std::string request = "GET /api/jobs/" + job + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+  int connected = 0;
+  for (int i = 0; i < n; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+      close(fd);
+      conns[i].done = true;
+      continue;
+    }
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    conns[i].fd = fd;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = static_cast<uint32_t>(i);
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    ++connected;
+  }
+
+  std::vector<double> delays;
+  const std::string marker = "event: progress\ndata: ";
+  int open = connected;
+  auto last_rss = std::chrono::steady_clock::now();
+  std::vector<epoll_event> events(256);
+  char buf[65536];
+  while (open > 0) {
+    int k = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 200);
+    double t = now_ms();
+    for (int e = 0; e < k; ++e) {
+      Conn& c = conns[events[e].data.u32];
+      for (;;) {
+        ssize_t r = read(c.fd, buf, sizeof buf);
+        if (r <= 0) {
+          if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            close(c.fd);
+            c.done = true;
+            --open;
+          }
+          break;
+        }
+        c.pending.append(buf, static_cast<size_t>(r));
+        size_t pos = 0;
+        for (;;) {
+          size_t i = c.pending.find(marker, pos);
+          if (i == std::string::npos) break;
+          size_t end = c.pending.find('\n', i + marker.size());
+          if (end == std::string::npos) break;
+          size_t ts = c.pending.find("\"ts\":", i);
+          if (ts != std::string::npos && ts < end) delays.push_back(t - std::atof(c.pending.c_str() + ts + 5));
+          ++c.progress;
+          pos = end;
+        }
+        if (c.pending.find("event: completed") != std::string::npos) {
+          close(c.fd);
+          c.done = true;
+          --open;
+          break;
+        }
+        c.pending.erase(0, std::max(pos, c.pending.size() > 4096 ? c.pending.size() - 4096 : 0));
+      }
+    }
+    if (std::chrono::steady_clock::now() - last_rss > std::chrono::milliseconds(200)) {
+      rss_peak = std::max(rss_peak, rss_kb(pid));
+      last_rss = std::chrono::steady_clock::now();
+    }
+  }
+  std::sort(delays.begin(), delays.end());
+  auto pct = [&](double p) { return delays.empty() ? 0.0 : delays[std::min(delays.size() - 1, static_cast<size_t>(p / 100 * delays.size()))]; };
+  long min_p = 1L << 40, max_p = 0;
+  for (const auto& c : conns) {
+    if (c.fd < 0 && c.progress == 0) continue;
+    min_p = std::min(min_p, c.progress);
+    max_p = std::max(max_p, c.progress);
+  }
+  std::printf("subscribers=%d connected=%d progress_events_per_subscriber=%ld..%ld samples=%zu\n", n, connected,
+              min_p, max_p, delays.size());
+  std::printf("delay_ms p50=%.1f p99=%.1f max=%.1f\n", pct(50), pct(99), delays.empty() ? 0.0 : delays.back());
+  std::printf("server_rss_kb before=%ld peak=%ld growth_mb=%.1f\n", rss_before, rss_peak,
+              (rss_peak - rss_before) / 1024.0);
+  return 0;
+}
