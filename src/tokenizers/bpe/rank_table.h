@@ -77,16 +77,27 @@ class RankTable {
   };
   static_assert(sizeof(uint64_t) == 8);
 
-  static uint64_t load_prefix(const unsigned char* p, size_t n) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n < 8 ? n : 8);
-    return w;
+  static uint64_t load_prefix(const unsigned char* p, size_t n) { return load_le(p, n < 8 ? n : 8); }
+ public:
+  // The n <= 8 bytes at p as a zero-padded little-endian word, reading only
+  // [p, p + n). Two overlapping fixed-size loads instead of a variable
+  // memcpy, which compiles to a libc call (~7% of instructions on
+  // cache-missing English before this).
+  static uint64_t load_le(const unsigned char* p, size_t n) {
+    if (n >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      return lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));  // overlapping bytes agree
+    }
+    if (n == 0) return 0;
+    return p[0] | (static_cast<uint64_t>(p[n / 2]) << (8 * (n / 2))) | (static_cast<uint64_t>(p[n - 1]) << (8 * (n - 1)));
   }
+ private:
   static uint64_t hash(uint64_t word, const unsigned char* p, size_t n) {
     uint64_t h = (word ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
     for (size_t i = 8; i < n; i += 8) {
-      uint64_t w = 0;
-      std::memcpy(&w, p + i, n - i < 8 ? n - i : 8);
+      const uint64_t w = load_le(p + i, n - i < 8 ? n - i : 8);
       h = (h ^ w) * 0x94D049BB133111EBull;
     }
     return h ^ (h >> 31);
