@@ -250,7 +250,13 @@ uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t rea
 }
 
 uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const {
-  if (piece.size() <= PieceCache::kMaxKey) return count_piece_cached(piece, readable, cache);
+  // Pieces ending in a multi-byte character (CJK clauses are \p{L}+ runs)
+  // are split even when short: their chunks repeat far more than whole
+  // 9-22 byte pieces do, so they hit the caches instead of merging.
+  if (piece.size() <= 8 ||
+      (piece.size() <= PieceCache::kMaxKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
+    return count_piece_cached(piece, readable, cache);
+  }
   if (ranks_.find(piece) != bpe::kNoRank) return 1;
   // Long piece (CJK clause, run without spaces): cut it at the positions
   // no token can span (split_filter.h) and count the chunks, which are
@@ -332,7 +338,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
       }
     }
     const size_t len = end - pos;
-    if (len <= PieceCache::kMaxKey) {
+    if (len <= 8 || (len <= PieceCache::kMaxKey && s[end - 1] < 0x80)) {
       total += count_piece_cached(std::string_view(text.data() + pos, len), n - pos, cache);
     } else {
       total += count_piece_any(std::string_view(text.data() + pos, len), n - pos, cache);
