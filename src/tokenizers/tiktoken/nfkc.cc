@@ -18,6 +18,26 @@ bool is_inert(char32_t cp) {
          !prop->comp_exclusion;
 }
 
+// is_inert() for the whole BMP as a bitset (8 KB), built once from the
+// same predicate: calling utf8proc_get_property() per character made NFKC
+// checking the bottleneck of claude on CJK text (47 MB/s against p50k's
+// 130 MB/s with the same scanner and vocabulary size). Exact by
+// construction; other planes keep the direct call.
+class InertBmp {
+ public:
+  InertBmp() {
+    for (char32_t cp = 0; cp < 0x10000; ++cp) {
+      if (is_inert(cp)) bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+    }
+  }
+  bool operator()(char32_t cp) const {
+    return cp < 0x10000 ? (bits_[cp >> 6] >> (cp & 63)) & 1 : is_inert(cp);
+  }
+
+ private:
+  uint64_t bits_[0x10000 / 64] = {};
+};
+
 void append_normalized(std::string_view unit, std::string& out) {
   // Replace invalid bytes by U+FFFD first: utf8proc rejects invalid input.
   std::string clean;
@@ -51,6 +71,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
   const size_t n = text.size();
   size_t copied = 0;  // text[0, copied) is already in out (only once changed)
   bool changed = false;
+  static const InertBmp inert_char;  // thread-safe one-time initialisation
   size_t i = 0;
   while (i < n) {
     if (base[i] < 0x80) {
@@ -61,7 +82,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
     bool inert = true;
     while (i < n && base[i] >= 0x80) {
       pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
-      if (inert && ((c.cp == pretok::kReplacementChar && c.len == 1) || !is_inert(c.cp))) inert = false;
+      if (inert && ((c.cp == pretok::kReplacementChar && c.len == 1) || !inert_char(c.cp))) inert = false;
       i += c.len;
     }
     if (inert) continue;
