@@ -1,6 +1,6 @@
 # The user interface of the project. Every target installs what it needs.
 #   make build   build/epubtok
-#   make run     build, then count the sample library
+#   make run     build, then serve the web UI on the sample library
 #   make test    build and run every test (ctest)
 #   make bench   benchmarks, side by side with the reference implementations
 BUILD ?= build
@@ -27,8 +27,9 @@ build: configure vocab
 samples: build
 	@$(BUILD)/make-sample-library samples/epubs
 
+# Serves the API and the web UI on the sample library; Ctrl-C stops it.
 run: samples
-	$(EPUBTOK) count samples/epubs -t o200k_base,cl100k_base,claude -o samples/results
+	$(EPUBTOK) serve --library samples/epubs
 
 test: build
 	@scripts/setup-test-deps
