@@ -78,23 +78,41 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
       ++i;
       continue;
     }
+    // Within a run of non-ASCII characters, normalise only the stretches
+    // of non-inert characters, each with the run's preceding ASCII
+    // character when it starts the run (a starter it may compose with).
+    // Cutting next to an inert character is exact: it is a starter (no
+    // reordering crosses it) that composes with nothing on either side.
+    // (Normalising whole runs sent entire Chinese paragraphs through
+    // utf8proc for one full-width comma: claude counted Chinese at
+    // ~48 MB/s against p50k's ~130.)
     const size_t run_start = i;
-    bool inert = true;
+    size_t unit_start = run_start > 0 ? run_start - 1 : 0;
+    auto is_ok = [&](const pretok::Utf8Char& c) {
+      return !(c.cp == pretok::kReplacementChar && c.len == 1) && inert_char(c.cp);
+    };
     while (i < n && base[i] >= 0x80) {
-      pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
-      if (inert && ((c.cp == pretok::kReplacementChar && c.len == 1) || !inert_char(c.cp))) inert = false;
+      const pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
       i += c.len;
+      if (is_ok(c)) {
+        unit_start = i;
+        continue;
+      }
+      while (i < n && base[i] >= 0x80) {
+        const pretok::Utf8Char d = pretok::decode_utf8(base + i, base + n);
+        if (is_ok(d)) break;
+        i += d.len;
+      }
+      if (!changed) {
+        out.clear();
+        out.reserve(n + n / 8);
+        changed = true;
+      }
+      out.append(text.data() + copied, unit_start - copied);
+      append_normalized(text.substr(unit_start, i - unit_start), out);
+      copied = i;
+      unit_start = i;
     }
-    if (inert) continue;
-    const size_t unit_start = run_start > 0 ? run_start - 1 : 0;
-    if (!changed) {
-      out.clear();
-      out.reserve(n + n / 8);
-      changed = true;
-    }
-    out.append(text.data() + copied, unit_start - copied);
-    append_normalized(text.substr(unit_start, i - unit_start), out);
-    copied = i;
   }
   if (changed) out.append(text.data() + copied, n - copied);
   return changed;

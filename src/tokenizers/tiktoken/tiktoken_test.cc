@@ -1,6 +1,7 @@
 // The tiktoken provider, Registry::global(), loading errors, and the
 // encoding's behaviour (ids, specials, NFKC, invalid UTF-8).
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -130,6 +131,46 @@ TEST(NfkcTest, FastPathAndChanges) {
   EXPECT_EQ(out, " ");
   EXPECT_TRUE(nfkc_if_needed("a\xFF" "b", out));  // invalid byte → U+FFFD
   EXPECT_EQ(out, "a\xEF\xBF\xBD" "b");
+}
+
+// nfkc_if_needed() normalises only the stretches around non-inert
+// characters; the result must equal NFKC of the whole text, computed
+// independently by utf8proc in one call. Random mixtures of characters
+// that interact under NFKC: composable Latin/Cyrillic bases and combining
+// marks (in both canonical orders), Hangul jamo and syllables, full-width
+// and compatibility forms next to inert CJK and ASCII.
+TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
+  const char32_t pool[] = {U'a', U'e', U'A', U' ', U'.', U'\u00E9', U'\u0301', U'\u0300', U'\u0327', U'\u0323',
+                           U'\u0308', U'\u0438', U'\u0306', U'\u4E2D', U'\u6587', U'\u3002', U'\uFF0C', U'\uFF21',
+                           U'\uFB01', U'\u00A0', U'\u1100', U'\u1161', U'\u11A8', U'\uAC00', U'\u3131', U'\u2460',
+                           U'\u0F73', U'\u0B47', U'\u0B3E', U'\u212B', U'\u1E9B', U'\U0001D400', U'\u05D9', U'\u05B4',
+                           U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E'};
+  uint64_t state = 12345;
+  auto next = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  int changed_cases = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const int len = 1 + next() % 12;
+    for (int k = 0; k < len; ++k) {
+      const char32_t cp = pool[next() % (sizeof(pool) / sizeof(pool[0]))];
+      utf8proc_uint8_t buf[4];
+      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+      text.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    }
+    utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+    ASSERT_NE(whole, nullptr);
+    const std::string expected(reinterpret_cast<const char*>(whole));
+    std::free(whole);
+    std::string out;
+    const bool changed = nfkc_if_needed(text, out);
+    const std::string got = changed ? out : text;
+    if (changed) ++changed_cases;
+    ASSERT_EQ(got, expected) << "case " << iter;
+  }
+  EXPECT_GT(changed_cases, 1000);  // the test exercises the normalising path
 }
 
 TEST(TiktokenEncodingTest, InvalidUtf8IsEncodedAsRawBytes) {
