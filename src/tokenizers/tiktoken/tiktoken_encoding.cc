@@ -442,7 +442,38 @@ std::string_view TiktokenEncoding::token_bytes(uint32_t id) const {
 //    are O(n log n) via the heap merge but cache-unfriendly: 2-8 MB/s.
 //    tiktoken and gpt-tokenizer are quadratic there (0.02-0.06 MB/s on a
 //    50 KB prefix).
-//  * Not tried for lack of time: a per-code-point table for CJK (the token
-//    count of each character and whether it can join its neighbours), SIMD
-//    scanning of ASCII letter runs, and a smaller rank table keyed by a
-//    perfect hash.
+//  * Second round (instruction counts from valgrind --tool=callgrind on
+//    2 MB / 1 MB prefixes of the bench texts, which are repeatable where
+//    timings on the shared machine are not; timings in bench/RESULTS.md):
+//    - Fused scan+count loop (count_scanned) with an ASCII word fast path
+//      (optional ' ' + [A-Za-z]+, o200k's [A-Z]*[a-z]* split by case): most
+//      English pieces skip the Cursor and class lookups. English cl100k
+//      ~120 -> ~200 MB/s CPU.
+//    - Short-cache probe inline in that loop, miss path out of line:
+//      calling count_piece_cached per piece cost ~20% of English
+//      instructions in prologue/epilogue alone (121M -> 100M per 4 MB).
+//    - Short cache 16k -> 64k entries: Zipf prose and real text (Moby-Dick)
+//      have far more distinct short pieces than the small-vocabulary
+//      generated English; -6% instructions on Zipf English, timing gain
+//      within noise.
+//    - CJK: pieces of 9-22 bytes ending in a multi-byte character used to
+//      go to the piece cache whole and missed (every 3-7 character clause
+//      is new); splitting them at exact split points first made the chunks
+//      hit: merge_short disappeared from the profile, Chinese cl100k
+//      ~26 -> ~70 MB/s. Raising the cache key limit to 46 bytes instead
+//      did the opposite (+50% instructions): it sent more pieces unsplit.
+//    - Inline three-byte UTF-8 decoding in letter runs: -6% on Chinese.
+//    - claude: one full-width comma made the NFKC pre-check send the whole
+//      non-ASCII run (a Chinese paragraph) through utf8proc; normalising
+//      only the stretch of non-inert characters (cut next to inert ones,
+//      exact because an inert character is a starter that composes with
+//      nothing) doubled Chinese (~48 -> ~95 MB/s). A BMP bitset for the
+//      inert test alone changed little (~47 -> ~49).
+//    - Fixed-size overlapping loads instead of a variable-length memcpy
+//      for short keys (rank_table.h): no measurable change (the memcpy
+//      seen in profiles is the benchmark's file reading), kept as neutral.
+//  * Not done: a sharper split filter for CJK (the 2+2-byte window is
+//    ambiguous for 3-byte characters, so o200k, with many multi-character
+//    Han tokens, splits less than cl100k), stepping the split loop by code
+//    point, SIMD scanning of ASCII letter runs, a smaller rank table keyed
+//    by a perfect hash.
