@@ -429,7 +429,10 @@ bool SseSink::on_event(const std::shared_ptr<const jobs::JobEvent>& event) {
     last_event = event;
     last_global = global_;
   }
-  net::post(executor_, [session, frame = last_frame, terminal = !global_ && event->is_terminal()] {
+  // The session reference moves into the handler: if it were the last one
+  // and died here, ~Session would call back into the JobManager whose lock
+  // this thread holds (a self-deadlock seen at shutdown).
+  net::post(executor_, [session = std::move(session), frame = last_frame, terminal = !global_ && event->is_terminal()] {
     session->on_sse_event(frame, terminal);
   });
   return true;

@@ -22,9 +22,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The binary under test: compiled in by CMake (EPUBTOK_BINARY), unless
+// EPUBTOK_BINARY_DIR points elsewhere.
 std::string binary_path() {
-  const char* dir = std::getenv("EPUBTOK_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/epubtok";
+  if (const char* dir = std::getenv("EPUBTOK_BINARY_DIR"); dir && *dir) return std::string(dir) + "/epubtok";
+  return EPUBTOK_BINARY;
 }
 
 int connect_to(uint16_t port) {
