@@ -223,7 +223,10 @@ void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary,
   if (segment < text.size()) ordinary(text.substr(segment));
 }
 
-uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const {
+// Inline (only used in this file) so the short-cache hit path costs no
+// call: CJK chunks are mostly 1-2 characters and reach here one by one.
+inline uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable,
+                                                     PieceCache& cache) const {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
   if (piece.size() <= 8 && readable >= 8) {
     uint64_t word;
@@ -234,6 +237,12 @@ uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t rea
     if (hit >= 0) return static_cast<uint64_t>(hit);
     return count_short_miss(piece, readable, word, slot, cache);
   }
+  return count_long_cached(piece, readable, cache);
+}
+
+__attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::string_view piece, size_t readable,
+                                                                       PieceCache& cache) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
   if (ranks_.find_in_buffer(p, piece.size(), readable) != bpe::kNoRank) return 1;
   if (piece.size() > PieceCache::kMaxKey) return bpe::count_piece(ranks_, piece);
   uint64_t slot;

@@ -81,6 +81,8 @@ class TiktokenEncoding final : public Tokenizer {
   // tokens (when allowed).
   // Token count of one piece: whole-piece lookup, piece cache, BPE.
   uint64_t count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
+  // count_piece_cached() for pieces the short cache cannot take.
+  uint64_t count_long_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
   // The short-piece cache missed `piece` (<= 8 bytes, as `word`): count it
   // and store it in `slot`. Out of line so the hit path stays small.
   uint32_t count_short_miss(std::string_view piece, size_t readable, uint64_t word, size_t slot,
