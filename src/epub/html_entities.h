@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace epubtok::epub {
 
 // Decodes the character reference at the start of `s`, which must begin with
@@ -17,9 +19,6 @@ namespace epubtok::epub {
 // replacement rules for NUL, surrogates, out-of-range values and 0x80-0x9F
 // (mapped through windows-1252). Thread-safe (pure function).
 size_t decode_char_ref(std::string_view s, std::string& out);
-
-// Appends code point `cp` as UTF-8 (U+FFFD for invalid values).
-void append_utf8(char32_t cp, std::string& out);
 
 // Replaces every entity in `s` (see decode_char_ref); other bytes are copied.
 std::string decode_entities(std::string_view s);

@@ -10,7 +10,11 @@
 #include <cstdint>
 #include <string>
 
+#include "core/utf8.h"
+
 namespace epubtok::test_support {
+
+using epubtok::append_utf8;  // core/utf8.h
 
 // xoshiro256** seeded through splitmix64. Not cryptographic; chosen because it
 // is tiny, fast (text generation must reach tens of MB/s) and its output is
@@ -35,11 +39,6 @@ class TestRng {
  private:
   uint64_t s_[4];
 };
-
-// Appends the UTF-8 encoding of cp. cp must be a Unicode scalar value
-// (<= U+10FFFF and not a surrogate); anything else appends U+FFFD so the
-// output stays valid UTF-8.
-void append_utf8(std::string& out, char32_t cp);
 
 enum class RandomUnicodeMode {
   // Any scalar value (never a surrogate), weighted toward the ranges that

@@ -147,7 +147,7 @@ class BpeModel final : public Model {
       });
       for (int b = 0; b < 256; ++b) {
         std::string s;
-        append_utf8(byte_level_char(static_cast<unsigned char>(b)), s);
+        append_utf8(s, byte_level_char(static_cast<unsigned char>(b)));
         unit_ids_[b] = vocab_.find(s);
       }
     } else {
@@ -302,7 +302,7 @@ class BpeModel final : public Model {
         scratch.clear();
         if (!is_first) scratch += prefix_;
         if (raw_) {
-          append_utf8(byte_level_char(static_cast<unsigned char>(w[i])), scratch);
+          append_utf8(scratch, byte_level_char(static_cast<unsigned char>(w[i])));
         } else {
           scratch.append(w.substr(i, len));
         }
@@ -323,7 +323,7 @@ class BpeModel final : public Model {
         std::string unit;
         if (!is_first) unit += prefix_;
         if (raw_) {
-          append_utf8(byte_level_char(static_cast<unsigned char>(w[i])), unit);
+          append_utf8(unit, byte_level_char(static_cast<unsigned char>(w[i])));
         } else {
           unit.append(w.substr(i, len));
         }

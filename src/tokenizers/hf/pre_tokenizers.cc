@@ -268,7 +268,7 @@ class ByteLevelPre final : public PreTokenizer {
   static std::string map_bytes(std::string_view v) {
     std::string r;
     r.reserve(v.size() * 2);
-    for (unsigned char c : v) append_utf8(byte_level_char(c), r);
+    for (unsigned char c : v) append_utf8(r, byte_level_char(c));
     return r;
   }
   bool add_prefix_space_;

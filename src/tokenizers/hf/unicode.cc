@@ -68,24 +68,6 @@ const uint16_t* build_char_classes() {
 
 }  // namespace detail
 
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 namespace {
 
 // Length of the valid sequence at s[i], or 0 when it is invalid. Follows the
@@ -181,13 +163,13 @@ void append_lowercase(char32_t cp, std::string& out) {
   // final-sigma condition, matching Rust's per-char mapping.
   int32_t len = u_strToLower(dst, 8, src, src_len, "", &err);
   if (U_FAILURE(err)) {
-    append_utf8(cp, out);
+    append_utf8(out, cp);
     return;
   }
   for (int32_t k = 0; k < len;) {
     UChar32 c;
     U16_NEXT(dst, k, len, c);
-    append_utf8(static_cast<char32_t>(c), out);
+    append_utf8(out, static_cast<char32_t>(c));
   }
 }
 

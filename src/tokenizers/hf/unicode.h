@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace epubtok::tokenizers::hf {
 
 // Bits of char_class(). Each mirrors a Rust `char` predicate or an
@@ -75,9 +77,6 @@ inline char32_t decode_utf8(std::string_view s, size_t i, size_t* len) {
 inline size_t utf8_len(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
-
-// Appends the UTF-8 encoding of `cp` to `out`.
-void append_utf8(char32_t cp, std::string& out);
 
 // True when `s` is valid UTF-8 (no surrogates, no overlongs).
 bool is_valid_utf8(std::string_view s);
