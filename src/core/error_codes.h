@@ -45,6 +45,12 @@ namespace epubtok {
   X(kJobNotFound, "JOB_NOT_FOUND", "no job has that id")                             \
   X(kJobFinished, "JOB_FINISHED", "the job has already finished")                    \
   X(kCancelled, "CANCELLED", "the operation was cancelled")                          \
+  X(kJobRunning, "JOB_RUNNING", "the job is queued or running; cancel it first")     \
+  X(kQueueFull, "QUEUE_FULL", "too many jobs are waiting; retry later")             \
+  X(kPayloadTooLarge, "PAYLOAD_TOO_LARGE", "the body or upload exceeds a limit")    \
+  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED", "the endpoint does not take that method") \
+  X(kNotFound, "NOT_FOUND", "no such endpoint or resource")                          \
+  X(kHostNotAllowed, "HOST_NOT_ALLOWED", "the Host header is not this server's")    \
   X(kInternal, "INTERNAL", "an internal error")
 
 enum class ErrorCode {

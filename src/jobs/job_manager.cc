@@ -258,7 +258,7 @@ JobInfo JobManager::snapshot(const JobState& job) const {
 Result<JobInfo> JobManager::submit(JobRequest request) {
   std::lock_guard lock(mutex_);
   if (queue_.size() >= options_.max_queued) {
-    return Result<JobInfo>(ErrorCode::kInvalidArgument,
+    return Result<JobInfo>(ErrorCode::kQueueFull,
                            "the queue is full (" + std::to_string(options_.max_queued) + " jobs); retry later");
   }
   auto job = std::make_unique<JobState>();
@@ -378,7 +378,7 @@ Status JobManager::remove(const std::string& job_id) {
   if (it == jobs_.end()) return Status(ErrorCode::kJobNotFound, "no job has id " + job_id);
   JobState& job = *it->second;
   if (!is_terminal(job.info().status)) {
-    return Status(ErrorCode::kInvalidArgument,
+    return Status(ErrorCode::kJobRunning,
                   "job " + job_id + " is " + std::string(job_status_name(job.info().status)) + "; cancel it first");
   }
   if (Status s = store_->begin(); !s) return s;

@@ -550,7 +550,7 @@ TEST(JobManager, RemoveOnlyFinishedJobs) {
   auto job = m->submit(request_for({"/a.epub"}));
   m->start();
   ASSERT_TRUE(fake.wait_started(1));
-  EXPECT_EQ(m->remove(job->id).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m->remove(job->id).code(), ErrorCode::kJobRunning);
   fake.allow(INT_MAX);
   ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kCompleted));
   ASSERT_TRUE(m->remove(job->id));
@@ -569,7 +569,7 @@ TEST(JobManager, QueueLimitRetentionAndPaging) {
   EXPECT_TRUE(m->queue_full());
   auto refused = m->submit(request_for({"/a.epub"}));
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kQueueFull);
 
   auto all = m->list(std::nullopt, std::nullopt, 10);
   ASSERT_EQ(all.jobs.size(), 3u);

@@ -278,7 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
     header.version(11);
     Response res = error_response(header, status == http::status::payload_too_large ||
                                                   status == http::status::request_header_fields_too_large
-                                              ? ErrorCode::kInvalidArgument
+                                              ? ErrorCode::kPayloadTooLarge
                                               : ErrorCode::kInvalidArgument,
                                   std::move(message), nullptr, status);
     // The rest of the request was not read: the connection cannot be reused.

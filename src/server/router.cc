@@ -45,7 +45,7 @@ Response json_response(const http::request_header<>& req, http::status status, c
 }
 
 Response method_not_allowed(const http::request_header<>& req, std::string_view allow) {
-  Response res = error_response(req, ErrorCode::kInvalidArgument,
+  Response res = error_response(req, ErrorCode::kMethodNotAllowed,
                                 std::string(req.method_string()) + " is not allowed here; use " + std::string(allow),
                                 nullptr, http::status::method_not_allowed);
   res.set(http::field::allow, allow);
@@ -129,12 +129,12 @@ Response submit_job(const Request& req, const ApiContext& ctx, jobs::JobRequest 
     name = std::move(*id);
   }
   if (ctx.jobs->queue_full()) {
-    return error_response(req, ErrorCode::kInvalidArgument, "the job queue is full; retry later", nullptr,
+    return error_response(req, ErrorCode::kQueueFull, "the job queue is full; retry later", nullptr,
                           http::status::too_many_requests);
   }
   auto job = ctx.jobs->submit(std::move(request));
   if (!job) {
-    auto status = job.status().code() == ErrorCode::kInvalidArgument ? std::optional(http::status::too_many_requests)
+    auto status = job.status().code() == ErrorCode::kQueueFull ? std::optional(http::status::too_many_requests)
                                                                       : std::nullopt;
     return error_response(req, job.status().code(), job.status().message(), nullptr, status);
   }
@@ -423,7 +423,7 @@ RouteResult route_api(const Request& req, const Target& target, const ApiContext
       if (method == http::verb::delete_) {
         Status s = ctx.jobs->remove(id);
         if (!s) {
-          auto status = s.code() == ErrorCode::kInvalidArgument ? std::optional(http::status::conflict) : std::nullopt;
+          auto status = s.code() == ErrorCode::kJobRunning ? std::optional(http::status::conflict) : std::nullopt;
           return {error_response(req, s.code(), s.message(), nullptr, status), std::nullopt};
         }
         Response res = make_response(req, http::status::no_content, "");
@@ -452,7 +452,7 @@ RouteResult route_api(const Request& req, const Target& target, const ApiContext
       }
     }
   }
-  return {error_response(req, ErrorCode::kInvalidArgument, "no API endpoint " + p, nullptr, http::status::not_found),
+  return {error_response(req, ErrorCode::kNotFound, "no API endpoint " + p, nullptr, http::status::not_found),
           std::nullopt};
 }
 
@@ -565,7 +565,7 @@ std::optional<Response> check_host(const http::request_header<>& req, const ApiC
   if (lower == "localhost" || lower == "127.0.0.1" || lower == "[::1]" || lower == ctx.options->host) {
     return std::nullopt;
   }
-  return error_response(req, ErrorCode::kInvalidArgument,
+  return error_response(req, ErrorCode::kHostNotAllowed,
                         "Host header not allowed (this server answers to localhost and 127.0.0.1 only)", nullptr,
                         http::status::forbidden);
 }
@@ -611,8 +611,7 @@ Response finish_upload(const http::request_header<>& req, UploadArea::Pending& p
                                                    {"file_name", info->file_name},
                                                    {"size", info->size}})
                       : error_response(req, info.status().code(), info.status().message(), nullptr,
-                                       info.status().code() == ErrorCode::kInvalidArgument &&
-                                               info.status().message().find("limit") != std::string::npos
+                                       info.status().code() == ErrorCode::kPayloadTooLarge
                                            ? std::optional(http::status::payload_too_large)
                                            : std::nullopt);
   add_cors(res, req, ctx);

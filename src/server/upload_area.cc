@@ -132,7 +132,7 @@ Result<UploadInfo> UploadArea::finish(Pending& p, std::string_view content_type,
   info.size = fs::file_size(staged, ec);
   if (ec) return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
   if (info.size > limits_.max_file_bytes) {
-    return fail(Status(ErrorCode::kInvalidArgument, "the file exceeds the upload limit of " +
+    return fail(Status(ErrorCode::kPayloadTooLarge, "the file exceeds the upload limit of " +
                                                         std::to_string(limits_.max_file_bytes >> 20) + " MB"));
   }
   {

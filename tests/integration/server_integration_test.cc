@@ -448,7 +448,9 @@ TEST_F(ServerTest, PathTraversalAndHostChecks) {
   EXPECT_EQ(http(server.port(), "GET", "/%2e%2e/outside/secret.epub").status, 404);
 
   // DNS rebinding: only the bound host, localhost and 127.0.0.1 are served.
-  EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "evil.example").status, 403);
+  auto rebound = http(server.port(), "GET", "/api/health", "", {}, "evil.example");
+  EXPECT_EQ(rebound.status, 403);
+  EXPECT_EQ(rebound.json().at("error").at("code").as_string(), "HOST_NOT_ALLOWED");
   EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "evil.example:" + std::to_string(server.port())).status, 403);
   EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "").status, 403);
   EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "localhost:" + std::to_string(server.port())).status, 200);
@@ -457,7 +459,12 @@ TEST_F(ServerTest, PathTraversalAndHostChecks) {
   auto r = http(server.port(), "GET", "/api/health", "", {{"Origin", "http://evil.example"}});
   EXPECT_EQ(r.headers.count("access-control-allow-origin"), 0u);
   // Errors of the protocol level.
-  EXPECT_EQ(http(server.port(), "PUT", "/api/jobs").status, 405);
+  auto wrong_method = http(server.port(), "PUT", "/api/jobs");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.json().at("error").at("code").as_string(), "METHOD_NOT_ALLOWED");
+  auto no_endpoint = http(server.port(), "GET", "/api/nothing-here");
+  EXPECT_EQ(no_endpoint.status, 404);
+  EXPECT_EQ(no_endpoint.json().at("error").at("code").as_string(), "NOT_FOUND");
   auto bad = http(server.port(), "POST", "/api/jobs", "{oops");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.json().at("error").at("code").as_string(), "INVALID_JSON");
@@ -465,7 +472,9 @@ TEST_F(ServerTest, PathTraversalAndHostChecks) {
   EXPECT_EQ(unknown.json().at("error").at("code").as_string(), "UNKNOWN_TOKENIZER");
   EXPECT_FALSE(unknown.json().at("error").at("details").at("valid").as_array().empty());
   std::string huge(2 << 20, ' ');
-  EXPECT_EQ(http(server.port(), "POST", "/api/jobs", huge).status, 413);
+  auto too_big = http(server.port(), "POST", "/api/jobs", huge);
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(too_big.json().at("error").at("code").as_string(), "PAYLOAD_TOO_LARGE");
   // The UI is not built in this test: "/" says so, /jobs/<id> too (SPA route).
   auto home = http(server.port(), "GET", "/");
   EXPECT_EQ(home.status, 200);

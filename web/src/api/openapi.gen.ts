@@ -675,7 +675,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description The body or upload exceeds a limit (code INVALID_ARGUMENT). */
+        /** @description The body or upload exceeds a limit (code PAYLOAD_TOO_LARGE). */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -684,7 +684,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description Too many queued jobs (code INVALID_ARGUMENT); retry later. */
+        /** @description Too many queued jobs (code QUEUE_FULL); retry later. */
         QueueFull: {
             headers: {
                 [name: string]: unknown;
@@ -870,7 +870,7 @@ export interface operations {
                 content?: never;
             };
             404: components["responses"]["NotFound"];
-            /** @description The job is queued or running (code INVALID_ARGUMENT): cancel it first. */
+            /** @description The job is queued or running (code JOB_RUNNING): cancel it first. */
             409: {
                 headers: {
                     [name: string]: unknown;
