@@ -4,7 +4,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 web=$root/web
 if [[ ! -f $web/node_modules/.package-lock.json || $web/package-lock.json -nt $web/node_modules/.package-lock.json ]]; then
-  npm --prefix "$web" ci --no-audit --no-fund --loglevel=error
+  # As scripts/build-web does, and for the same reason (npm ci rejects vite 8's
+  # unserved Windows-only optional dependency).
+  npm --prefix "$web" install --no-save --no-audit --no-fund --loglevel=error
   touch "$web/node_modules/.package-lock.json"
 fi
 cd "$web"
