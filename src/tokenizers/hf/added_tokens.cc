@@ -9,27 +9,14 @@ namespace epubtok::tokenizers::hf {
 void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<AddedToken> tokens) {
   patterns_ = std::move(patterns);
   tokens_ = std::move(tokens);
-  nodes_.assign(1, Node{});
-  edges_.clear();
+  trie_.clear();
   for (size_t p = 0; p < patterns_.size(); ++p) {
     const std::string& pat = patterns_[p];
     if (pat.empty()) continue;
     first_byte_[static_cast<unsigned char>(pat[0])] = true;
-    uint32_t node = 0;
-    for (unsigned char c : pat) {
-      uint64_t key = (uint64_t(node) << 8) | c;
-      auto it = edges_.find(key);
-      if (it == edges_.end()) {
-        uint32_t fresh = uint32_t(nodes_.size());
-        nodes_.push_back(Node{});
-        edges_.emplace(key, fresh);
-        node = fresh;
-      } else {
-        node = it->second;
-      }
-    }
+    uint32_t node = trie_.insert(pat);
     // Of identical patterns the first one wins, as in the reference's automaton.
-    if (nodes_[node].pattern < 0) nodes_[node].pattern = int32_t(p);
+    if (trie_.value(node) < 0) trie_.value(node) = int32_t(p);
   }
   int distinct = 0;
   for (int b = 0; b < 256; ++b) {
@@ -45,11 +32,10 @@ int AddedTokenMatcher::longest_at(std::string_view s, size_t i, size_t* len) con
   int found = -1;
   uint32_t node = 0;
   for (size_t k = i; k < s.size(); ++k) {
-    auto it = edges_.find((uint64_t(node) << 8) | static_cast<unsigned char>(s[k]));
-    if (it == edges_.end()) break;
-    node = it->second;
-    if (nodes_[node].pattern >= 0) {
-      found = nodes_[node].pattern;
+    node = trie_.child(node, static_cast<unsigned char>(s[k]));
+    if (node == 0) break;
+    if (trie_.value(node) >= 0) {
+      found = trie_.value(node);
       *len = k + 1 - i;
     }
   }

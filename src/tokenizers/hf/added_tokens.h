@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tokenizers/hf/byte_trie.h"
+
 namespace epubtok::tokenizers::hf {
 
 struct AddedToken {
@@ -46,11 +48,7 @@ class AddedTokenMatcher {
 
   std::vector<std::string> patterns_;
   std::vector<AddedToken> tokens_;
-  struct Node {
-    int32_t pattern = -1;
-  };
-  std::vector<Node> nodes_;
-  std::unordered_map<uint64_t, uint32_t> edges_;
+  ByteTrie<int32_t> trie_{-1};  // node → index of the pattern ending there, or -1
   bool first_byte_[256] = {};
   int only_first_byte_ = -1;  // the one byte every pattern starts with, if any
 };

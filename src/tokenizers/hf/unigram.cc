@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "tokenizers/hf/byte_trie.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/unicode.h"
@@ -26,7 +27,6 @@ class UnigramModel final : public Model {
     pieces_.reserve(arr.size());
     scores_.reserve(arr.size());
     min_score_ = std::numeric_limits<double>::infinity();
-    nodes_.push_back(Node{});
     for (size_t i = 0; i < arr.size(); ++i) {
       std::string ipath = path + ".vocab[" + std::to_string(i) + "]";
       const json::array& e = need_array(arr[i], ipath);
@@ -41,7 +41,8 @@ class UnigramModel final : public Model {
       scores_.push_back(score);
       ids_[piece] = uint32_t(i);
       if (score < min_score_) min_score_ = score;
-      insert(piece);
+      uint32_t node = trie_.insert(piece);
+      if (node != 0 && trie_.value(node) < 0) trie_.value(node) = int64_t(i);
     }
     if (has_non_null(o, "unk_id")) {
       int64_t u = get_int(o, "unk_id", path, 0);
@@ -67,9 +68,9 @@ class UnigramModel final : public Model {
       bool has_single = false;
       uint32_t node = 0;
       for (size_t k = at; k < n; ++k) {
-        node = child(node, static_cast<unsigned char>(s[k]));
+        node = trie_.child(node, static_cast<unsigned char>(s[k]));
         if (node == 0) break;
-        int64_t id = nodes_[node].piece;
+        int64_t id = trie_.value(node);
         if (id < 0) continue;
         // The reference looks the piece up again by string: a duplicated
         // piece resolves to its last index.
@@ -158,35 +159,10 @@ class UnigramModel final : public Model {
   const char* type() const override { return "Unigram"; }
 
  private:
-  struct Node {
-    int64_t piece = -1;
-  };
-  void insert(const std::string& piece) {
-    uint32_t node = 0;
-    for (unsigned char c : piece) {
-      uint64_t key = (uint64_t(node) << 8) | c;
-      auto it = edges_.find(key);
-      if (it == edges_.end()) {
-        uint32_t fresh = uint32_t(nodes_.size());
-        nodes_.push_back(Node{});
-        edges_.emplace(key, fresh);
-        node = fresh;
-      } else {
-        node = it->second;
-      }
-    }
-    if (node != 0 && nodes_[node].piece < 0) nodes_[node].piece = int64_t(pieces_.size() - 1);
-  }
-  uint32_t child(uint32_t node, unsigned char c) const {
-    auto it = edges_.find((uint64_t(node) << 8) | c);
-    return it == edges_.end() ? 0 : it->second;
-  }
-
   std::vector<std::string> pieces_;
   std::vector<double> scores_;
   std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<Node> nodes_;
-  std::unordered_map<uint64_t, uint32_t> edges_;
+  ByteTrie<int64_t> trie_{-1};  // node → first vocabulary index of that piece, or -1
   double min_score_ = 0;
   std::optional<uint32_t> unk_id_;
   bool byte_fallback_ = false;
