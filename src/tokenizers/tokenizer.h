@@ -45,6 +45,18 @@ class Tokenizer {
   // BOS, 2 for BERT's [CLS] … [SEP]); 0 when there is none. Added to counts
   // only when the user asks for --with-special.
   virtual uint64_t special_overhead() const { return 0; }
+
+  // True when `pos` (0 < pos < text.size()) is a clean split of `text`:
+  // count(text) == count(text[0, pos)) + count(text[pos, end)), and encode()
+  // concatenates the same way, whatever text lies beyond a few bytes either
+  // side of `pos`. Lets a caller count each chapter once and then repair only
+  // the chapter joins to get the whole book's count (count/joined_count.h).
+  // The default knows no clean splits, which is always correct.
+  virtual bool is_clean_split(std::string_view text, size_t pos) const {
+    (void)text;
+    (void)pos;
+    return false;
+  }
 };
 
 }  // namespace epubtok::tokenizers

@@ -58,6 +58,9 @@ class TiktokenEncoding final : public Tokenizer {
   uint64_t count(std::string_view text) const override;
   std::vector<uint32_t> encode(std::string_view text) const override;
 
+  // See Tokenizer::is_clean_split(); defined in clean_split.cc.
+  bool is_clean_split(std::string_view text, size_t pos) const override;
+
   // tiktoken's encode_ordinary(): no normalisation, no special tokens.
   std::vector<uint32_t> encode_ordinary(std::string_view text) const;
   uint64_t count_ordinary(std::string_view text) const;
