@@ -8,6 +8,10 @@
 //                                     text's paragraphs (single thread, best
 //                                     of 3 passes; wall and thread-CPU time),
 //                                     tokens
+//   bench_hf profile <preset> <file> <passes>
+//                                     count() the paragraphs <passes> times
+//                                     (for perf record: counting dominates
+//                                     the profile instead of loading)
 //
 // Presets are read from <data>/hf/<preset>/tokenizer.json. One preset per
 // process, so the RSS figure is that preset's alone.
@@ -65,7 +69,7 @@ int main(int argc, char** argv) {
     std::ofstream(argv[2], std::ios::binary) << text;
     return 0;
   }
-  if (mode == "run" && argc == 4) {
+  if ((mode == "run" && argc == 4) || (mode == "profile" && argc == 5)) {
     std::string preset = argv[2];
     std::ifstream in(argv[3], std::ios::binary);
     std::stringstream ss;
@@ -93,7 +97,8 @@ int main(int argc, char** argv) {
     }
     double best_wall = 1e30, best_cpu = 1e30;
     uint64_t tokens = 0;
-    for (int pass = 0; pass < 3; ++pass) {
+    const int passes = mode == "profile" ? std::stoi(argv[4]) : 3;
+    for (int pass = 0; pass < passes; ++pass) {
       auto t1 = Clock::now();
       double c1 = thread_cpu_seconds();
       tokens = 0;
@@ -108,6 +113,6 @@ int main(int argc, char** argv) {
         text.size() / best_wall / 1e6, text.size() / best_cpu / 1e6);
     return 0;
   }
-  std::cerr << "usage: bench_hf text <file> <bytes> | bench_hf run <preset> <file>\n";
+  std::cerr << "usage: bench_hf text <file> <bytes> | bench_hf run <preset> <file> | bench_hf profile <preset> <file> <passes>\n";
   return 2;
 }

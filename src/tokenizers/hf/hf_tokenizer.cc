@@ -213,7 +213,9 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     mopt.byte_level_input = raw;
     t->model_ = make_model(*model_v, "$.model", mopt);
     t->model_splits_ = t->model_->splits_for_cache();
-    if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only()) t->isolating_ = t->pre_tokenizer_->isolating_matcher();
+    if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only() && !t->pre_tokenizer_->isolating_chain(t->chain_)) {
+      t->chain_.clear();
+    }
     t->special_overhead_ = post_processor_overhead(field("post_processor"), "$.post_processor");
 
     // Added tokens.
@@ -309,6 +311,38 @@ void HfTokenizer::cached_part(std::string_view part, PieceCache& cache, Sink& si
   }
 }
 
+// One level of the isolating chain: receives the matches of chain_[level]
+// in `s` and passes each match and each gap to the next level, or to the
+// model after the last.
+template <typename Sink>
+struct ChainFeed final : SpanSink {
+  ChainFeed(const HfTokenizer* self, size_t level, std::string_view s, PieceCache& cache, Sink& sink)
+      : self_(self), level_(level), s_(s), cache_(cache), sink_(sink) {}
+  void on_span(size_t b, size_t e) override {
+    if (b > prev_) piece(s_.substr(prev_, b - prev_));
+    piece(s_.substr(b, e - b));
+    prev_ = e;
+  }
+  void finish() {
+    if (prev_ < s_.size()) piece(s_.substr(prev_));
+  }
+  void piece(std::string_view p) {
+    if (level_ + 1 == self_->chain_.size()) {
+      self_->cached_part(p, cache_, sink_);
+      return;
+    }
+    ChainFeed next(self_, level_ + 1, p, cache_, sink_);
+    self_->chain_[level_ + 1]->scan(p, next);
+    next.finish();
+  }
+  const HfTokenizer* self_;
+  size_t level_;
+  std::string_view s_;
+  PieceCache& cache_;
+  Sink& sink_;
+  size_t prev_ = 0;
+};
+
 template <typename Sink>
 void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
   PieceCache& cache = cache_for(serial_);
@@ -328,26 +362,12 @@ void HfTokenizer::run_segment(std::string_view segment, bool at_start, Sink& sin
     model_piece(segment, sink);
     return;
   }
-  if (isolating_ && !model_splits_) {
-    // Stream pieces straight from the scanner: matches and the gaps between.
-    struct Feed final : SpanSink {
-      const HfTokenizer* self;
-      std::string_view s;
-      PieceCache* cache;
-      Sink* sink;
-      size_t prev = 0;
-      void on_span(size_t b, size_t e) override {
-        if (b > prev) self->cached_part(s.substr(prev, b - prev), *cache, *sink);
-        self->cached_part(s.substr(b, e - b), *cache, *sink);
-        prev = e;
-      }
-    } feed;
-    feed.self = this;
-    feed.s = segment;
-    feed.cache = &cache_for(serial_);
-    feed.sink = &sink;
-    isolating_->scan(segment, feed);
-    if (feed.prev < segment.size()) cached_part(segment.substr(feed.prev), *feed.cache, sink);
+  if (!chain_.empty() && !model_splits_) {
+    // Stream pieces straight from the scanners: matches and the gaps
+    // between, each cut again by the next matcher of the chain.
+    ChainFeed<Sink> feed(this, 0, segment, cache_for(serial_), sink);
+    chain_[0]->scan(segment, feed);
+    feed.finish();
     return;
   }
   if (pre_tokenizer_->views_only()) {

@@ -57,6 +57,8 @@ class HfTokenizer final : public Tokenizer {
   template <typename Sink>
   void model_piece(std::string_view piece, Sink& sink) const;
   template <typename Sink>
+  friend struct ChainFeed;
+  template <typename Sink>
   void cached_part(std::string_view part, class PieceCache& cache, Sink& sink) const;
 
   TokenizerInfo info_;
@@ -67,7 +69,9 @@ class HfTokenizer final : public Tokenizer {
   std::unique_ptr<Model> model_;
   std::unique_ptr<AddedTokenMatcher> raw_added_;
   std::unique_ptr<AddedTokenMatcher> normalized_added_;
-  const class Matcher* isolating_ = nullptr;  // owned by pre_tokenizer_
+  // The pre-tokenizer as a chain of isolating splits (see
+  // PreTokenizer::isolating_chain), or empty; owned by pre_tokenizer_.
+  std::vector<const class Matcher*> chain_;
   bool model_splits_ = false;
 };
 

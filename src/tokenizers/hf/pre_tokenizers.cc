@@ -339,6 +339,13 @@ class SequencePre final : public PreTokenizer {
     }
     return found;
   }
+  bool isolating_chain(std::vector<const Matcher*>& out) const override {
+    for (const auto& p : parts_) {
+      if (p->is_identity()) continue;
+      if (!p->isolating_chain(out)) return false;
+    }
+    return !out.empty();
+  }
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     thread_local std::vector<std::string_view> a, b;
     a.clear();

@@ -12,6 +12,8 @@
 
 namespace epubtok::tokenizers::hf {
 
+class Matcher;
+
 // One pre-token. `at_start` is true only for the piece that begins at
 // offset 0 of the original input (Metaspace's prepend_scheme "first").
 struct Piece {
@@ -40,6 +42,17 @@ class PreTokenizer {
   // followed by stages that pass pieces through unchanged), that regex; else
   // null. Lets the tokenizer stream pieces straight from a scanner.
   virtual const class Matcher* isolating_matcher() const { return nullptr; }
+  // When the whole pre-tokenization is a chain of such splits, each cutting
+  // the pieces of the one before (DeepSeek V3's Sequence of three Isolated
+  // Splits), appends their matchers in order and returns true; else returns
+  // false (`out` may then hold a partial chain). Lets the tokenizer stream
+  // pieces through the chain without building piece vectors.
+  virtual bool isolating_chain(std::vector<const class Matcher*>& out) const {
+    const Matcher* m = isolating_matcher();
+    if (!m) return false;
+    out.push_back(m);
+    return true;
+  }
   // True when this stage passes every piece through unchanged.
   virtual bool is_identity() const { return false; }
 };

@@ -341,6 +341,68 @@ class FunctionScanner final : public Matcher {
   const char* name_;
 };
 
+// A scanner for patterns of the form "one run of class C, at most `max_run`
+// characters" (DeepSeek's \p{N}{1,3} and its CJK/kana run): most text has
+// no C at all, so the search skips ahead byte-wise instead of calling a
+// match function at every character as FunctionScanner does (measured: the
+// per-character calls were 30% of DeepSeek's counting time).
+//   InClass(std::string_view s, size_t i, size_t* len) -> bool: whether the
+//     character at i is in C (storing its length);
+//   MayStart(unsigned char byte) -> bool: false only for bytes that cannot
+//     begin a character of C.
+template <typename InClass, typename MayStart>
+class RunScanner final : public Matcher {
+ public:
+  RunScanner(InClass in_class, MayStart may_start, size_t max_run, const char* name)
+      : in_class_(in_class), may_start_(may_start), max_run_(max_run), name_(name) {}
+
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
+  }
+  void scan(std::string_view s, SpanSink& sink) const override {
+    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
+  }
+  std::string describe() const override { return std::string("scanner:") + name_; }
+
+ private:
+  template <typename Emit>
+  void run(std::string_view s, Emit&& emit) const {
+    const size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+      unsigned char b = static_cast<unsigned char>(s[i]);
+      if (!may_start_(b)) {
+        // Continuation bytes never pass may_start_ for the classes used
+        // here, so skipping byte by byte stays on character boundaries.
+        ++i;
+        continue;
+      }
+      size_t len;
+      if (!in_class_(s, i, &len)) {
+        i += len;
+        continue;
+      }
+      size_t j = i + len, k = 1;
+      while (j < n && (max_run_ == 0 || k < max_run_) && may_start_(static_cast<unsigned char>(s[j])) &&
+             in_class_(s, j, &len)) {
+        j += len;
+        ++k;
+      }
+      emit(i, j);
+      i = j;
+    }
+  }
+  InClass in_class_;
+  MayStart may_start_;
+  size_t max_run_;  // 0: unbounded
+  const char* name_;
+};
+
+template <typename InClass, typename MayStart>
+std::unique_ptr<Matcher> make_run_scanner(InClass in_class, MayStart may_start, size_t max_run, const char* name) {
+  return std::make_unique<RunScanner<InClass, MayStart>>(in_class, may_start, max_run, name);
+}
+
 inline char32_t cp_at(std::string_view s, size_t i, size_t* len) {
   unsigned char b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) {
@@ -348,29 +410,6 @@ inline char32_t cp_at(std::string_view s, size_t i, size_t* len) {
     return b;
   }
   return decode_utf8(s, i, len);
-}
-
-// \p{N}{1,3}
-size_t deepseek_digits_at(std::string_view s, size_t i) {
-  size_t j = i;
-  for (int k = 0; k < 3 && j < s.size(); ++k) {
-    size_t len;
-    if (!(char_class(cp_at(s, j, &len)) & kNumber)) break;
-    j += len;
-  }
-  return j;
-}
-
-// [\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+
-size_t deepseek_cjk_at(std::string_view s, size_t i) {
-  size_t j = i;
-  while (j < s.size()) {
-    size_t len;
-    char32_t c = cp_at(s, j, &len);
-    if (!((c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x309F) || (c >= 0x30A0 && c <= 0x30FF))) break;
-    j += len;
-  }
-  return j;
 }
 
 bool is_ascii_punct(char32_t c) {
@@ -452,8 +491,22 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
   if (allow_scanner) {
     if (pattern == kLlama3Pattern) return std::make_unique<Gpt4StyleScanner>(3);
     if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
-    if (pattern == kDeepSeekDigitsPattern) return std::make_unique<FunctionScanner>(deepseek_digits_at, "deepseek-digits");
-    if (pattern == kDeepSeekCjkPattern) return std::make_unique<FunctionScanner>(deepseek_cjk_at, "deepseek-cjk");
+    if (pattern == kDeepSeekDigitsPattern) {
+      // \p{N}: the ASCII digits, or a non-ASCII number (lead byte >= 0xC2).
+      return make_run_scanner(
+          [](std::string_view t, size_t i, size_t* len) { return (char_class(cp_at(t, i, len)) & kNumber) != 0; },
+          [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; }, 3, "deepseek-digits");
+    }
+    if (pattern == kDeepSeekCjkPattern) {
+      // U+3040-U+30FF and U+4E00-U+9FA5 are three-byte characters with
+      // lead bytes E3 to E9.
+      return make_run_scanner(
+          [](std::string_view t, size_t i, size_t* len) {
+            char32_t c = cp_at(t, i, len);
+            return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
+          },
+          [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, 0, "deepseek-cjk");
+    }
     if (pattern == kDeepSeekMainPattern) return std::make_unique<FunctionScanner>(deepseek_main_at, "deepseek-main");
   }
   return make_pcre2_matcher(pattern, path);

@@ -39,6 +39,13 @@ TEST(HfRegex, ScannersMatchPcre2) {
       scanner->find_all(s, a);
       oracle->find_all(s, b);
       ASSERT_EQ(a, b) << scanner->describe() << " on \"" << s.substr(0, 120) << "\"";
+      // The streaming interface the tokenizer uses must report the same spans.
+      struct Collect final : SpanSink {
+        std::vector<Span> spans;
+        void on_span(size_t begin, size_t end) override { spans.emplace_back(begin, end); }
+      } streamed;
+      scanner->scan(s, streamed);
+      ASSERT_EQ(streamed.spans, b) << scanner->describe() << " scan() on \"" << s.substr(0, 120) << "\"";
       ++checked;
     }
     EXPECT_GT(checked, 4000u);
