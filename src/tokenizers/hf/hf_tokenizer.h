@@ -60,6 +60,8 @@ class HfTokenizer final : public Tokenizer {
   friend struct ChainFeed;
   template <typename Sink>
   void cached_part(std::string_view part, class PieceCache& cache, Sink& sink) const;
+  template <typename Sink>
+  void cached_part_slow(std::string_view part, PieceCache& cache, Sink& sink) const;
 
   TokenizerInfo info_;
   uint64_t special_overhead_ = 0;

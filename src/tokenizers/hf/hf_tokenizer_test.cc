@@ -8,8 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "tokenizers/hf/hf_provider.h"
+#include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
 namespace {
@@ -163,6 +165,35 @@ TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
   ASSERT_TRUE(t);
   // Never crashes; the bad byte becomes U+FFFD, as JavaScript callers see it.
   EXPECT_EQ((*t)->count(std::string("a\xFF" "b")), (*t)->encode("a\xEF\xBF\xBD" "b").size());
+}
+
+// is_valid_utf8 checks the common sequences inline; sanitize_utf8 goes
+// through the one general sequence check. They must agree on every input.
+TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {
+  std::mt19937_64 rng(7);
+  const unsigned char interesting[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+                                       0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+  size_t valid = 0;
+  for (int round = 0; round < 200000; ++round) {
+    std::string s;
+    const size_t len = rng() % 12;
+    for (size_t k = 0; k < len; ++k) {
+      // Mostly bytes that make or break sequences, some ASCII runs for the
+      // 8-byte fast path.
+      if (rng() % 8 == 0) {
+        s.append(8, 'x');
+      } else {
+        s.push_back(static_cast<char>(interesting[rng() % sizeof interesting]));
+      }
+    }
+    const bool expected = sanitize_utf8(s) == s;
+    ASSERT_EQ(is_valid_utf8(s), expected) << "round " << round;
+    valid += expected;
+  }
+  EXPECT_GT(valid, 1000u);  // both outcomes were exercised
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9\xE4\xB8\x80\xED\x9F\xBF\xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xE1\x80"));        // truncated
 }
 
 TEST(HfProvider, ResolvesPresetsAliasesAndHfIds) {

@@ -175,7 +175,9 @@ class LiteralMatcher final : public Matcher {
 // several times slower. Every alternative is tried in the pattern's order.
 class Gpt4StyleScanner final : public Matcher {
  public:
-  explicit Gpt4StyleScanner(int max_digits) : max_digits_(max_digits) {}
+  explicit Gpt4StyleScanner(int max_digits) : max_digits_(max_digits) {
+    for (int c = 0; c < 128; ++c) ascii_[c] = char_class(char32_t(c));
+  }
 
   void find_all(std::string_view s, std::vector<Span>& out) const override {
     size_t n = s.size();
@@ -207,29 +209,31 @@ class Gpt4StyleScanner final : public Matcher {
     size_t len;
     uint16_t cls;
   };
-  static Cp at(std::string_view s, size_t i) {
+  Cp at(std::string_view s, size_t i) const {
     unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) return {b, 1, ascii_class(b)};
+    if (b < 0x80) return {b, 1, ascii_[b]};
     size_t len;
     char32_t cp = decode_utf8(s, i, &len);
     return {cp, len, char_class(cp)};
   }
-  static uint16_t ascii_class(unsigned char b) {
-    static const uint16_t* table = [] {
-      static uint16_t t[128];
-      for (int c = 0; c < 128; ++c) t[c] = char_class(char32_t(c));
-      return t;
-    }();
-    return table[b];
-  }
   static bool is_newline(char32_t c) { return c == '\r' || c == '\n'; }
   static bool is_other(uint16_t cls) { return !(cls & (kLetter | kNumber | kWhiteSpace)); }
+  // \p{L} among ASCII is exactly A-Z and a-z.
+  static bool is_ascii_letter(unsigned char b) { return unsigned((b | 0x20) - 'a') < 26u; }
 
   size_t letters_from(std::string_view s, size_t j) const {
-    while (j < s.size()) {
-      Cp c = at(s, j);
-      if (!(c.cls & kLetter)) break;
-      j += c.len;
+    const size_t n = s.size();
+    while (j < n) {
+      unsigned char b = static_cast<unsigned char>(s[j]);
+      if (b < 0x80) {
+        if (!is_ascii_letter(b)) break;
+        ++j;
+        continue;
+      }
+      size_t len;
+      char32_t cp = decode_utf8(s, j, &len);
+      if (!(char_class(cp) & kLetter)) break;
+      j += len;
     }
     return j;
   }
@@ -246,6 +250,29 @@ class Gpt4StyleScanner final : public Matcher {
   }
 
   size_t match_at(std::string_view s, size_t i) const {
+    // Fast path for the common starts of book text (an ASCII letter, or an
+    // ASCII space or punctuation mark before a letter), deciding exactly
+    // as the general code below would; everything else goes there.
+    const size_t n = s.size();
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80 && b != '\'') {
+      if (is_ascii_letter(b)) return letters_from(s, i + 1);
+      uint16_t cls = ascii_[b];
+      if (!(cls & kNumber) && b != '\r' && b != '\n' && i + 1 < n) {
+        unsigned char b2 = static_cast<unsigned char>(s[i + 1]);
+        if (b2 < 0x80) {
+          if (is_ascii_letter(b2)) return letters_from(s, i + 2);
+        } else {
+          size_t len;
+          char32_t cp = decode_utf8(s, i + 1, &len);
+          if (char_class(cp) & kLetter) return letters_from(s, i + 1 + len);
+        }
+      }
+    }
+    return match_general(s, i);
+  }
+
+  size_t match_general(std::string_view s, size_t i) const {
     size_t n = s.size();
     Cp c = at(s, i);
     // (?i:'s|'t|'re|'ve|'m|'ll|'d)
@@ -304,6 +331,7 @@ class Gpt4StyleScanner final : public Matcher {
   }
 
   int max_digits_;
+  uint16_t ascii_[128];
 };
 
 // A scanner given as "match at i" (end offset, or i when nothing matches

@@ -113,20 +113,34 @@ size_t valid_sequence_length(std::string_view s, size_t i, size_t* bad_len) {
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
+  // Runs over every input once, so the common sequences are checked inline
+  // (measured: calling valid_sequence_length per non-ASCII character was
+  // ~10% of counting time on text with 10% non-Latin scripts).
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
+  auto cont = [&](size_t k) { return (p[k] & 0xC0) == 0x80; };
   while (i < n) {
     // ASCII fast path, 8 bytes at a time.
     while (i + 8 <= n) {
       uint64_t w;
-      __builtin_memcpy(&w, s.data() + i, 8);
+      __builtin_memcpy(&w, p + i, 8);
       if (w & 0x8080808080808080ULL) break;
       i += 8;
     }
     if (i >= n) break;
-    size_t bad;
-    size_t len = valid_sequence_length(s, i, &bad);
-    if (len == 0) return false;
-    i += len;
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && cont(i + 1)) {
+      i += 2;
+    } else if (c >= 0xE1 && c <= 0xEC && i + 2 < n && cont(i + 1) && cont(i + 2)) {
+      i += 3;  // no overlong or surrogate forms start with E1..EC
+    } else {
+      size_t bad;
+      size_t len = valid_sequence_length(s, i, &bad);
+      if (len == 0) return false;
+      i += len;
+    }
   }
   return true;
 }
