@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "count/joined_count.h"
 #include "epub/epub_reader.h"
 #include "text/text_stats.h"
 
@@ -38,15 +39,26 @@ bool is_hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-TokenCounts count_tokens(std::string_view text, const CountOptions& options) {
-  TokenCounts counts;
+// Tokens of `text` under each of the options' tokenizers, without the
+// post-processor's special tokens.
+std::vector<uint64_t> count_tokens(std::string_view text, const CountOptions& options) {
+  std::vector<uint64_t> counts;
   counts.reserve(options.tokenizers.size());
-  for (const auto& tokenizer : options.tokenizers) {
-    uint64_t n = tokenizer->count(text);
-    if (options.with_special) n += tokenizer->special_overhead();
-    counts.emplace_back(tokenizer->info().id, n);
-  }
+  for (const auto& tokenizer : options.tokenizers) counts.push_back(tokenizer->count(text));
   return counts;
+}
+
+// Labels `counts` (one per tokenizer, in the options' order) with the
+// tokenizer ids, adding the special tokens once when the user asked for them.
+TokenCounts label_counts(const std::vector<uint64_t>& counts, const CountOptions& options) {
+  TokenCounts labelled;
+  labelled.reserve(counts.size());
+  for (size_t t = 0; t < counts.size(); ++t) {
+    const auto& tokenizer = *options.tokenizers[t];
+    labelled.emplace_back(tokenizer.info().id,
+                          counts[t] + (options.with_special ? tokenizer.special_overhead() : 0));
+  }
+  return labelled;
 }
 
 }  // namespace
@@ -122,11 +134,13 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
     r.metadata = std::move(book->metadata);
     r.warnings = std::move(book->warnings);
 
-    // The counted text is exactly what `epubtok text` prints for the same
-    // options: the included chapters, joined by book_text().
-    epub::Book counted;
-    bool excluding = false;
-    for (epub::Chapter& chapter : book->chapters) {
+    // The book's token count is that of the text `epubtok text` prints for
+    // the same options: the non-empty included chapters joined by
+    // epub::kChapterSeparator. count_joined() derives it from the chapter
+    // counts, recounting only the joins.
+    std::vector<std::string_view> counted_texts;
+    std::vector<std::vector<uint64_t>> counted_tokens;  // [chapter][tokenizer]
+    for (const epub::Chapter& chapter : book->chapters) {
       ChapterResult c;
       c.index = chapter.index;
       c.title = chapter.title;
@@ -137,23 +151,25 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
       text::TextStats stats = text::count_text(chapter.text);
       c.word_count = stats.words;
       c.char_count = stats.chars;
-      c.token_counts = count_tokens(chapter.text, options);
-      if (c.excluded) {
-        excluding = true;
-      } else {
+      std::vector<uint64_t> tokens = count_tokens(chapter.text, options);
+      c.token_counts = label_counts(tokens, options);
+      if (!c.excluded) {
         r.word_count += stats.words;
         r.char_count += stats.chars;
+        if (!chapter.text.empty()) {
+          counted_texts.push_back(chapter.text);
+          counted_tokens.push_back(std::move(tokens));
+        }
       }
       r.chapters.push_back(std::move(c));
     }
-    if (excluding) {
-      for (epub::Chapter& chapter : book->chapters) {
-        if (!options.exclude.count(chapter.kind)) counted.chapters.push_back(std::move(chapter));
-      }
-      r.token_counts = count_tokens(epub::book_text(counted), options);
-    } else {
-      r.token_counts = count_tokens(epub::book_text(*book), options);
+    std::vector<uint64_t> book_tokens(options.tokenizers.size());
+    std::vector<uint64_t> chapter_counts(counted_texts.size());
+    for (size_t t = 0; t < options.tokenizers.size(); ++t) {
+      for (size_t i = 0; i < counted_texts.size(); ++i) chapter_counts[i] = counted_tokens[i][t];
+      book_tokens[t] = count_joined(*options.tokenizers[t], counted_texts, chapter_counts, epub::kChapterSeparator);
     }
+    r.token_counts = label_counts(book_tokens, options);
   }
   r.file_size = fs::file_size(path, ec);
   if (ec) r.file_size = 0;

@@ -306,12 +306,12 @@ std::string book_text(const Book& book) {
   // Empty chapters (image-only pages, blank separators) are skipped, so the
   // output never holds more than one blank line between chapters.
   size_t total = 0;
-  for (const Chapter& c : book.chapters) total += c.text.size() + 2;
+  for (const Chapter& c : book.chapters) total += c.text.size() + kChapterSeparator.size();
   std::string out;
   out.reserve(total);
   for (const Chapter& c : book.chapters) {
     if (c.text.empty()) continue;
-    if (!out.empty()) out.append("\n\n");
+    if (!out.empty()) out.append(kChapterSeparator);
     out.append(c.text);
   }
   return out;

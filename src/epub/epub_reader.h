@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "epub/book.h"
@@ -25,8 +26,11 @@ struct ReadOptions {
 // book returns EPUB_DRM. Non-fatal problems go to Book::warnings.
 Result<Book> read_book(const std::string& path, const ReadOptions& options = {});
 
+// What book_text() puts between two chapters: one blank line.
+inline constexpr std::string_view kChapterSeparator = "\n\n";
+
 // The text of the whole book exactly as `epubtok text` prints it (and as it
-// is counted): chapter texts joined by one blank line.
+// is counted): the non-empty chapter texts joined by kChapterSeparator.
 std::string book_text(const Book& book);
 
 }  // namespace epubtok::epub

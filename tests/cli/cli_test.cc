@@ -14,6 +14,7 @@
 
 #include "results/results_document.h"
 #include "support/epub_builder.h"
+#include "support/sample_library.h"
 
 namespace epubtok {
 namespace {
@@ -168,6 +169,37 @@ TEST_F(CliTest, BookTokensAreTheTokensOfItsPrintedText) {
   EXPECT_THAT(chapter.out, HasSubstr("the second one answered"));
   EXPECT_THAT(chapter.out, Not(HasSubstr("first chapter")));
   EXPECT_EQ(epubtok({"text", "epubs/good.epub", "--chapter", "9"}, dir_).exit_code, 2);
+}
+
+// The whole-book count is derived from the chapter counts plus recounts of
+// the chapter joins (count/joined_count.h); here it must still equal the
+// count of the printed text, for every book of the multilingual sample
+// library, every tiktoken-format tokenizer, with and without exclusions.
+TEST_F(CliTest, SampleLibraryBookTokensAreTheTokensOfTheirPrintedText) {
+  const std::vector<std::string> books = testing::make_sample_library((dir_ / "epubs").string());
+  const std::string tokenizers = "cl100k_base,o200k_base,p50k_base,r50k_base,claude";
+  for (const std::vector<std::string>& exclude : {std::vector<std::string>{}, {"--exclude", "front,back"}}) {
+    std::vector<std::string> count_args = {"count", "--json", "-t", tokenizers, "epubs"};
+    count_args.insert(count_args.end(), exclude.begin(), exclude.end());
+    Outcome json = epubtok(count_args, dir_);
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    const boost::json::array rows = boost::json::parse(json.out).at("results").as_array();
+    ASSERT_EQ(rows.size(), books.size());
+    for (const auto& row : rows) {
+      const std::string path(row.at("file_path").as_string());
+      std::vector<std::string> text_args = {"text", path};
+      text_args.insert(text_args.end(), exclude.begin(), exclude.end());
+      Outcome text = epubtok(text_args, dir_);
+      ASSERT_EQ(text.exit_code, 0) << text.err;
+      Outcome tokens = epubtok({"tokens", "-t", tokenizers}, dir_, text.out);
+      ASSERT_EQ(tokens.exit_code, 0) << tokens.err;
+      std::string expected;
+      for (const auto& [id, n] : row.at("token_counts").as_object()) {
+        expected += std::string(id) + "\t" + std::to_string(n.as_int64()) + "\n";
+      }
+      EXPECT_EQ(tokens.out, expected) << path << (exclude.empty() ? "" : " --exclude front,back");
+    }
+  }
 }
 
 TEST_F(CliTest, TokensMatchesKnownTiktokenOutput) {

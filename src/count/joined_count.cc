@@ -1,0 +1,72 @@
+#include "count/joined_count.h"
+
+#include <cassert>
+#include <optional>
+#include <string>
+
+namespace epubtok::count {
+namespace {
+
+// Bytes at which a clean split may start; is_clean_split() is only asked
+// there, which keeps the search cheap for tokenizers that know none.
+bool may_start_clean_split(char c) { return c == ' ' || c == '\n' || c == '\xE3'; }
+
+struct CleanSplits {
+  size_t first;  // the first clean split of the segment
+  size_t last;   // the last one; first <= last
+};
+
+// The first and last clean splits of `text`, each searched for within
+// kCleanSplitSearchBytes of its end of the text; nullopt if either is missing.
+std::optional<CleanSplits> find_clean_splits(const tokenizers::Tokenizer& tokenizer, std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  const size_t window = std::min(text.size() - 1, kCleanSplitSearchBytes);
+  std::optional<size_t> first;
+  for (size_t pos = 1; pos <= window; ++pos) {
+    if (may_start_clean_split(text[pos]) && tokenizer.is_clean_split(text, pos)) {
+      first = pos;
+      break;
+    }
+  }
+  if (!first) return std::nullopt;
+  const size_t lowest = std::max(*first, text.size() - window);
+  for (size_t pos = text.size() - 1; pos >= lowest; --pos) {
+    if (may_start_clean_split(text[pos]) && tokenizer.is_clean_split(text, pos)) return CleanSplits{*first, pos};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+uint64_t count_joined(const tokenizers::Tokenizer& tokenizer, std::span<const std::string_view> segments,
+                      std::span<const uint64_t> segment_counts, std::string_view separator) {
+  assert(segments.size() == segment_counts.size());
+  // The joined text is cut at clean splits into "interiors" (the middle of a
+  // segment, between its first and last clean split), whose counts follow
+  // from the segment's own count, and "joins": everything from one
+  // interior's end to the next interior's start, separators and segments
+  // without clean splits included, which is counted afresh.
+  uint64_t total = 0;
+  std::string join;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string_view segment = segments[i];
+    if (i > 0) join.append(separator);
+    const std::optional<CleanSplits> splits = find_clean_splits(tokenizer, segment);
+    if (!splits) {
+      join.append(segment);
+      continue;
+    }
+    const std::string_view head = segment.substr(0, splits->first);
+    const std::string_view tail = segment.substr(splits->last);
+    join.append(head);
+    total += tokenizer.count(join);
+    join.assign(tail);
+    // count(segment) == count(head) + count(interior) + count(tail), since
+    // both cuts are clean splits of the segment.
+    total += segment_counts[i] - tokenizer.count(head) - tokenizer.count(tail);
+  }
+  if (!join.empty()) total += tokenizer.count(join);
+  return total;
+}
+
+}  // namespace epubtok::count
