@@ -14,6 +14,14 @@ void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<Add
     const std::string& pat = patterns_[p];
     if (pat.empty()) continue;
     first_byte_[static_cast<unsigned char>(pat[0])] = true;
+    if (pat.size() < 4) {
+      short_first_[static_cast<unsigned char>(pat[0])] = true;
+    } else {
+      uint32_t w;
+      std::memcpy(&w, pat.data(), 4);
+      uint32_t h = prefix_hash(w);
+      prefix_bits_[h >> 6] |= uint64_t(1) << (h & 63);
+    }
     uint32_t node = trie_.insert(pat);
     // Of identical patterns the first one wins, as in the reference's automaton.
     if (trie_.value(node) < 0) trie_.value(node) = int32_t(p);
@@ -72,7 +80,13 @@ void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) 
       const void* hit = std::memchr(s.data() + i, only_first_byte_, s.size() - i);
       if (!hit) break;
       i = size_t(static_cast<const char*>(hit) - s.data());
-    } else if (!first_byte_[static_cast<unsigned char>(s[i])]) {
+    } else {
+      // A tight scan to the next byte that may start a pattern.
+      const size_t n = s.size();
+      while (i < n && !first_byte_[static_cast<unsigned char>(s[i])]) ++i;
+      if (i >= n) break;
+    }
+    if (i + 4 <= s.size() && !may_match_at(s.data() + i)) {
       ++i;
       continue;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,7 +50,23 @@ class AddedTokenMatcher {
   std::vector<std::string> patterns_;
   std::vector<AddedToken> tokens_;
   ByteTrie<int32_t> trie_{-1};  // node → index of the pattern ending there, or -1
+  // Whether a pattern may start at s[i] (i + 4 <= s.size()): false only
+  // when none can. Why: gemma-3's added tokens include runs of "▁", so
+  // after normalization every word boundary began a trie walk (measured:
+  // 12% of gemma-3's counting time).
+  bool may_match_at(const char* p) const {
+    if (short_first_[static_cast<unsigned char>(p[0])]) return true;
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    uint32_t h = prefix_hash(w);
+    return (prefix_bits_[h >> 6] >> (h & 63)) & 1;
+  }
+  static uint32_t prefix_hash(uint32_t w) { return (w * 0x9E3779B1u) >> (32 - kPrefixBitsLog2); }
+  static constexpr int kPrefixBitsLog2 = 17;
+
   bool first_byte_[256] = {};
+  bool short_first_[256] = {};  // first bytes of patterns shorter than 4 bytes
+  std::vector<uint64_t> prefix_bits_ = std::vector<uint64_t>((size_t(1) << kPrefixBitsLog2) / 64);  // first 4 bytes, hashed
   int only_first_byte_ = -1;  // the one byte every pattern starts with, if any
 };
 

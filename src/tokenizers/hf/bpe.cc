@@ -213,7 +213,7 @@ class BpeModel final : public Model {
       while (k > 0 && (static_cast<unsigned char>(piece[k]) & 0xC0) == 0x80) --k;
       size_t len;
       char32_t prev = decode_utf8(piece, k, &len);
-      if (prev == 0x2581 || sp_no_cut_after_.count(prev)) continue;
+      if (prev == 0x2581 || no_cut_after(prev)) continue;
       if (p > start) out.push_back(piece.substr(start, p - start));
       start = p;
     }
@@ -265,13 +265,14 @@ class BpeModel final : public Model {
     // joins an unknown run.
     if (ignore_merges_ || !prefix_.empty() || !suffix_.empty()) return;
     if (vocab_.find("\xE2\x96\x81") == kNone) return;
+    sp_no_cut_after_.assign((0x10FFFF >> 6) + 1, 0);
     vocab_.for_each([&](std::string_view tok, uint32_t) {
       if (tok.size() < 4 || !is_valid_utf8(tok)) return;
       char32_t prev = 0;
       for (size_t i = 0; i < tok.size();) {
         size_t len;
         char32_t cp = decode_utf8(tok, i, &len);
-        if (cp == 0x2581 && i > 0 && prev != 0x2581) sp_no_cut_after_.insert(prev);
+        if (cp == 0x2581 && i > 0 && prev != 0x2581) sp_no_cut_after_[prev >> 6] |= uint64_t(1) << (prev & 63);
         prev = cp;
         i += len;
       }
@@ -442,7 +443,10 @@ class BpeModel final : public Model {
   uint32_t fallback_ids_[256];
   std::vector<uint32_t> char_ids_;
   bool sp_split_ = false;
-  std::unordered_set<char32_t> sp_no_cut_after_;
+  // Bit per code point: some vocabulary entry joins it to a following "▁".
+  // A bitset, not a hash set: it is tested at every "▁" of the text.
+  std::vector<uint64_t> sp_no_cut_after_;
+  bool no_cut_after(char32_t cp) const { return (sp_no_cut_after_[cp >> 6] >> (cp & 63)) & 1; }
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "tokenizers/hf/normalizers.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
 
@@ -133,13 +136,32 @@ class Replace final : public Normalizer {
       // Common SentencePiece case (" " → "▁"): one pass, no span list.
       if (s.find(char(single_byte_)) == std::string::npos) return;
       if (!s.empty() && s[0] == char(single_byte_) && content_.empty() && head_dropped) *head_dropped = true;
-      std::string out;
-      out.reserve(s.size() + s.size() / 4 * content_.size());
-      for (char c : s) {
-        if (c == char(single_byte_)) {
-          out += content_;
-        } else {
-          out.push_back(c);
+      // Sized once, then filled through a pointer (measured: appending
+      // per character was ~20% of llama-2's and gemma-3's counting time).
+      const char from = char(single_byte_);
+      const size_t hits = size_t(std::count(s.begin(), s.end(), from));
+      std::string out(s.size() - hits + hits * content_.size(), '\0');
+      char* w = out.data();
+      const char* rep = content_.data();
+      const size_t rep_len = content_.size();
+      if (rep_len == 3) {
+        // "▁": a fixed-size copy the compiler turns into two stores.
+        for (char c : s) {
+          if (c == from) {
+            std::memcpy(w, rep, 3);
+            w += 3;
+          } else {
+            *w++ = c;
+          }
+        }
+      } else {
+        for (char c : s) {
+          if (c == from) {
+            for (size_t k = 0; k < rep_len; ++k) w[k] = rep[k];
+            w += rep_len;
+          } else {
+            *w++ = c;
+          }
         }
       }
       s.swap(out);

@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/unicode.h"
@@ -378,11 +379,13 @@ class FunctionScanner final : public Matcher {
 //     character at i is in C (storing its length);
 //   MayStart(unsigned char byte) -> bool: false only for bytes that cannot
 //     begin a character of C.
-template <typename InClass, typename MayStart>
+//   MayStartWord(uint64_t eight_bytes) -> bool: false only when none of the
+//     eight bytes passes MayStart (lets ASCII text be skipped a word at a time).
+template <typename InClass, typename MayStart, typename MayStartWord>
 class RunScanner final : public Matcher {
  public:
-  RunScanner(InClass in_class, MayStart may_start, size_t max_run, const char* name)
-      : in_class_(in_class), may_start_(may_start), max_run_(max_run), name_(name) {}
+  RunScanner(InClass in_class, MayStart may_start, MayStartWord may_start_word, size_t max_run, const char* name)
+      : in_class_(in_class), may_start_(may_start), may_start_word_(may_start_word), max_run_(max_run), name_(name) {}
 
   void find_all(std::string_view s, std::vector<Span>& out) const override {
     run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
@@ -398,6 +401,14 @@ class RunScanner final : public Matcher {
     const size_t n = s.size();
     size_t i = 0;
     while (i < n) {
+      if (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (!may_start_word_(w)) {
+          i += 8;
+          continue;
+        }
+      }
       unsigned char b = static_cast<unsigned char>(s[i]);
       if (!may_start_(b)) {
         // Continuation bytes never pass may_start_ for the classes used
@@ -422,13 +433,27 @@ class RunScanner final : public Matcher {
   }
   InClass in_class_;
   MayStart may_start_;
+  MayStartWord may_start_word_;
   size_t max_run_;  // 0: unbounded
   const char* name_;
 };
 
-template <typename InClass, typename MayStart>
-std::unique_ptr<Matcher> make_run_scanner(InClass in_class, MayStart may_start, size_t max_run, const char* name) {
-  return std::make_unique<RunScanner<InClass, MayStart>>(in_class, may_start, max_run, name);
+template <typename InClass, typename MayStart, typename MayStartWord>
+std::unique_ptr<Matcher> make_run_scanner(InClass in_class, MayStart may_start, MayStartWord may_start_word,
+                                          size_t max_run, const char* name) {
+  return std::make_unique<RunScanner<InClass, MayStart, MayStartWord>>(in_class, may_start, may_start_word, max_run,
+                                                                       name);
+}
+
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+constexpr uint64_t bytes_of(unsigned char b) { return 0x0101010101010101ULL * b; }
+
+// Whether any of eight bytes is non-ASCII or an ASCII digit. For ASCII
+// bytes x, x + (0x80 - k) sets the byte's high bit exactly when x >= k,
+// without carrying into the next byte.
+inline bool any_digit_or_non_ascii(uint64_t w) {
+  if (w & kHighBits) return true;
+  return ((w + bytes_of(0x80 - '0')) & ~(w + bytes_of(0x80 - '9' - 1)) & kHighBits) != 0;
 }
 
 inline char32_t cp_at(std::string_view s, size_t i, size_t* len) {
@@ -445,8 +470,36 @@ bool is_ascii_punct(char32_t c) {
 }
 
 // kDeepSeekMainPattern, alternative by alternative.
+// End of the run of \p{L}\p{M} characters starting at j.
+inline size_t deepseek_letters_marks(std::string_view s, size_t j) {
+  const size_t n = s.size();
+  while (j < n) {
+    unsigned char b = static_cast<unsigned char>(s[j]);
+    if (b < 0x80) {
+      // Among ASCII only A-Z and a-z are letters, and there are no marks.
+      if (unsigned((b | 0x20) - 'a') >= 26u) break;
+      ++j;
+      continue;
+    }
+    size_t l;
+    if (!(char_class(cp_at(s, j, &l)) & (kLetter | kMark))) break;
+    j += l;
+  }
+  return j;
+}
+
 size_t deepseek_main_at(std::string_view s, size_t i) {
   size_t n = s.size();
+  // Fast path for the common starts of book text, deciding exactly as the
+  // alternatives below would: an ASCII letter, or a space before one (a
+  // space is not punctuation, so the first alternative cannot apply).
+  {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (unsigned((b | 0x20) - 'a') < 26u) return deepseek_letters_marks(s, i + 1);
+    if (b == ' ' && i + 1 < n && unsigned((static_cast<unsigned char>(s[i + 1]) | 0x20) - 'a') < 26u) {
+      return deepseek_letters_marks(s, i + 2);
+    }
+  }
   size_t len;
   char32_t c = cp_at(s, i, &len);
   uint16_t cls = char_class(c);
@@ -460,18 +513,10 @@ size_t deepseek_main_at(std::string_view s, size_t i) {
     while (j < n && is_ascii_letter(static_cast<unsigned char>(s[j]))) ++j;
     return j;
   }
-  auto letters_marks = [&](size_t j) {
-    while (j < n) {
-      size_t l;
-      if (!(char_class(cp_at(s, j, &l)) & (kLetter | kMark))) break;
-      j += l;
-    }
-    return j;
-  };
   // [^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
-  if (cls & (kLetter | kMark)) return letters_marks(i + len);
+  if (cls & (kLetter | kMark)) return deepseek_letters_marks(s, i + len);
   if (c != '\r' && c != '\n' && !(cls & (kPunct | kSymbol)) && dlen && (dcls & (kLetter | kMark))) {
-    return letters_marks(i + len + dlen);
+    return deepseek_letters_marks(s, i + len + dlen);
   }
   // " ?[\p{P}\p{S}]+[\r\n]*"
   auto punct_run = [&](size_t j) {
@@ -523,7 +568,8 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
       // \p{N}: the ASCII digits, or a non-ASCII number (lead byte >= 0xC2).
       return make_run_scanner(
           [](std::string_view t, size_t i, size_t* len) { return (char_class(cp_at(t, i, len)) & kNumber) != 0; },
-          [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; }, 3, "deepseek-digits");
+          [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; }, any_digit_or_non_ascii, 3,
+          "deepseek-digits");
     }
     if (pattern == kDeepSeekCjkPattern) {
       // U+3040-U+30FF and U+4E00-U+9FA5 are three-byte characters with
@@ -533,7 +579,8 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
             char32_t c = cp_at(t, i, len);
             return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
           },
-          [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, 0, "deepseek-cjk");
+          [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, [](uint64_t w) { return (w & kHighBits) != 0; }, 0,
+          "deepseek-cjk");
     }
     if (pattern == kDeepSeekMainPattern) return std::make_unique<FunctionScanner>(deepseek_main_at, "deepseek-main");
   }
