@@ -32,6 +32,9 @@ struct JobManager::JobState {
 
 namespace {
 
+// Most events replayed on the all-jobs stream.
+constexpr size_t kMaxGlobalReplay = 10000;
+
 // The smallest BookResult that results::summarize() needs, read back from a
 // stored row, so the summary logic stays the results module's.
 count::BookResult summary_fields(const json::value& row) {
@@ -147,6 +150,7 @@ void JobManager::start() {
   if (started_ || stopping_) return;
   started_ = true;
   runner_ = std::thread([this] { run_loop(); });
+  progress_thread_ = std::thread([this] { progress_loop(); });
 }
 
 void JobManager::shutdown() {
@@ -156,7 +160,11 @@ void JobManager::shutdown() {
     cancel_flag_ = true;
   }
   wake_.notify_all();
+  progress_wake_.notify_all();
   if (runner_.joinable() && runner_.get_id() != std::this_thread::get_id()) runner_.join();
+  if (progress_thread_.joinable() && progress_thread_.get_id() != std::this_thread::get_id()) {
+    progress_thread_.join();
+  }
 }
 
 std::string JobManager::new_job_id() {
@@ -484,9 +492,21 @@ Result<Subscription> JobManager::subscribe_all(std::optional<uint64_t> last_even
   std::lock_guard lock(mutex_);
   Subscription sub;
   if (last_event_id) {
-    // Bounded so a reconnect after a long absence cannot stall the server;
-    // the client refetches the job list anyway.
-    auto replay = store_->global_events(*last_event_id, 10000);
+    // 0 asks for everything; an id the log no longer holds (trimmed, its
+    // job deleted, or never assigned) cannot be resumed from, so it gets a
+    // full replay flagged `earliest`, as on the per-job streams.
+    bool known = *last_event_id == 0;
+    if (!known) {
+      auto has = store_->has_global_event(*last_event_id);
+      if (!has) return has.status();
+      known = *has;
+    }
+    sub.earliest = !known;
+    // Bounded so a reconnect after a long absence cannot stall the server
+    // (the client refetches the job list anyway); a full replay keeps the
+    // newest events.
+    auto replay = known ? store_->global_events(*last_event_id, kMaxGlobalReplay)
+                        : store_->latest_global_events(kMaxGlobalReplay);
     if (!replay) return replay.status();
     sub.replay = std::move(*replay);
   }
@@ -518,7 +538,16 @@ size_t JobManager::subscriber_count() const {
 
 void JobManager::maybe_emit_progress(JobState& job, bool force) {
   int64_t now = now_ms();
-  if (!force && now - last_progress_ms_ < options_.progress_interval.count()) return;
+  if (!force && now - last_progress_ms_ < options_.progress_interval.count()) {
+    // Held back by the rate limit: progress_loop() sends it when the
+    // interval is up, so no book's completion goes unreported for long.
+    if (!pending_progress_) {
+      pending_progress_ = &job;
+      progress_wake_.notify_one();
+    }
+    return;
+  }
+  pending_progress_ = nullptr;
   last_progress_ms_ = now;
   Progress& p = job.info().progress;
   uint64_t run_bytes = p.bytes_done > job.base_bytes ? p.bytes_done - job.base_bytes : 0;
@@ -531,6 +560,24 @@ void JobManager::maybe_emit_progress(JobState& job, bool force) {
     p.eta_s.reset();
   }
   (void)emit(job, "progress", progress_to_json(p));
+}
+
+// The trailing edge of the progress rate limit. A separate thread because
+// the runner is inside CountingEngine::count while books finish.
+void JobManager::progress_loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (!pending_progress_) {
+      progress_wake_.wait(lock);
+      continue;
+    }
+    int64_t wait_ms = last_progress_ms_ + options_.progress_interval.count() - now_ms();
+    if (wait_ms > 0) {
+      progress_wake_.wait_for(lock, std::chrono::milliseconds(wait_ms));
+      continue;
+    }
+    maybe_emit_progress(*pending_progress_, true);
+  }
 }
 
 void JobManager::run_loop() {
@@ -695,6 +742,9 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     }
   }
   lock.lock();
+  // Whatever the outcome, the run's last progress event comes now; nothing
+  // may follow the terminal event.
+  pending_progress_ = nullptr;
   if (crashed) return fail(*crashed);
   maybe_emit_progress(job, true);
 

@@ -1,7 +1,8 @@
 // JobManager: the persistent FIFO job queue and its runner.
 //
 // Jobs are accepted at once (submit() never scans or counts), wait in FIFO
-// order, and run one at a time on a dedicated runner thread; the books of a
+// order, and run one at a time on a dedicated runner thread (a second
+// thread sends `progress` events held back by the rate limit); the books of a
 // job run in parallel (CountingEngine::count with `workers` threads).
 // Every state change is appended to the job's event log in the JobStore,
 // then fanned out to subscribers; subscribers only observe and can never
@@ -53,7 +54,10 @@ struct JobManagerOptions {
   // more than `keep_for` ago. Defaults: 500 jobs, 30 days.
   size_t keep_jobs = 500;
   std::chrono::milliseconds keep_for = std::chrono::hours(24 * 30);
-  // Minimum spacing of `progress` events. Default 100 ms.
+  // Minimum spacing of `progress` events while books are counted. A change
+  // held back by it (a book that ended sooner) is sent when the interval is
+  // up, carrying every book finished meanwhile; the first and the last
+  // progress event of a run are sent at once. Default 100 ms.
   std::chrono::milliseconds progress_interval{100};
   // `queued` position updates are sent to the first this many queued jobs
   // only: each job start would otherwise write one event per queued job,
@@ -137,7 +141,9 @@ class JobManager {
   Result<Subscription> subscribe(const std::string& job_id, std::optional<uint64_t> last_event_id,
                                  std::shared_ptr<EventSink> sink);
   // The same for the job-level events of all jobs (no `book` events), with
-  // global ids. Without last_event_id there is no replay.
+  // global ids. Without last_event_id there is no replay; 0 replays from the
+  // start; an id the log no longer holds sets `earliest` and replays from
+  // the start. Replays hold at most the newest 10,000 events.
   Result<Subscription> subscribe_all(std::optional<uint64_t> last_event_id, std::shared_ptr<EventSink> sink);
   // Removes a subscription; unknown or already removed tokens are ignored.
   void unsubscribe(uint64_t token);
@@ -154,6 +160,7 @@ class JobManager {
   explicit JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
   Status load();
   void run_loop();
+  void progress_loop();
   void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
   Status emit(JobState& job, std::string type, boost::json::object data);
   void fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event);
@@ -181,6 +188,9 @@ class JobManager {
   bool stopping_ = false;
   bool started_ = false;
   std::thread runner_;
+  std::thread progress_thread_;          // progress_loop()
+  std::condition_variable progress_wake_;
+  JobState* pending_progress_ = nullptr;  // the running job, when a progress event is held back
   std::vector<Sub> global_subs_;
   std::vector<std::pair<JobState*, std::shared_ptr<JobEvent>>> unsent_;  // emitted inside a transaction
   uint64_t next_token_ = 1;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <climits>
+#include <functional>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -132,6 +133,11 @@ class RecordingSink : public EventSink {
       }
       return false;
     });
+  }
+  bool wait_until(const std::function<bool(const std::vector<JobEvent>&)>& done,
+                  std::chrono::milliseconds timeout = 5s) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return done(events_); });
   }
   std::vector<JobEvent> events() {
     std::lock_guard lock(mu_);
@@ -415,6 +421,116 @@ TEST(JobManager, AllJobsStreamSkipsBooksAndReportsDeletes) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->replay.size(), 1u);  // only `deleted` survives the job's removal
   EXPECT_EQ(again->replay.front().type, "deleted");
+  // That id went with the job: the replay is a full one, flagged.
+  EXPECT_TRUE(again->earliest);
+}
+
+TEST(JobManager, AllJobsReplayEarliestForUnknownOrTrimmedIds) {
+  FakeEngine fake;
+  auto m = open_manager(fake);
+  auto first = m->submit(request_for({"/a.epub", "/b.epub"}));
+  auto second = m->submit(request_for({"/c.epub"}));
+  auto probe = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(m->subscribe(second->id, std::nullopt, probe));
+  m->start();
+  ASSERT_TRUE(probe->wait_for("completed"));
+
+  auto full = m->subscribe_all(0, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(full->earliest);
+  ASSERT_GE(full->replay.size(), 4u);
+  std::set<std::string> jobs_seen;
+  for (const auto& e : full->replay) {
+    EXPECT_NE(e.type, "book");
+    jobs_seen.insert(e.job_id);
+  }
+  EXPECT_EQ(jobs_seen, (std::set<std::string>{first->id, second->id}));
+
+  // A known id resumes right after it, not flagged.
+  const JobEvent& middle = full->replay[full->replay.size() / 2];
+  auto resumed = m->subscribe_all(middle.global_id, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(resumed);
+  EXPECT_FALSE(resumed->earliest);
+  ASSERT_FALSE(resumed->replay.empty());
+  EXPECT_GT(resumed->replay.front().global_id, middle.global_id);
+  EXPECT_EQ(resumed->replay.back().global_id, full->replay.back().global_id);
+
+  // An id never assigned, and an id trimmed from the log (a progress event
+  // compacted when its job ended), answer `earliest` and the full replay.
+  auto unknown = m->subscribe_all(1'000'000, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(unknown);
+  EXPECT_TRUE(unknown->earliest);
+  EXPECT_EQ(unknown->replay.size(), full->replay.size());
+  EXPECT_EQ(unknown->replay.front().global_id, full->replay.front().global_id);
+
+  // Every gid below the newest is on this stream, a `book` row, or a
+  // progress event compacted away when its job ended.
+  std::set<uint64_t> present;
+  for (const auto& e : full->replay) present.insert(e.global_id);
+  for (const auto& id : {first->id, second->id}) {
+    auto log = m->subscribe(id, std::nullopt, std::make_shared<RecordingSink>());
+    ASSERT_TRUE(log);
+    for (const auto& e : log->replay) present.insert(e.global_id);
+  }
+  uint64_t trimmed_gid = 0;
+  for (uint64_t gid = 1; gid < full->replay.back().global_id; ++gid) {
+    if (!present.count(gid)) {
+      trimmed_gid = gid;
+      break;
+    }
+  }
+  ASSERT_GT(trimmed_gid, 0u);
+  auto trimmed = m->subscribe_all(trimmed_gid, std::make_shared<RecordingSink>());
+  ASSERT_TRUE(trimmed);
+  EXPECT_TRUE(trimmed->earliest);
+  EXPECT_EQ(trimmed->replay.size(), full->replay.size());
+}
+
+uint64_t progress_current(const JobEvent& e) { return json::parse(e.data).at("current").to_number<uint64_t>(); }
+
+TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
+  FakeEngine fake;
+  fake.allow(1);
+  auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) { o.progress_interval = 100ms; });
+  std::vector<std::string> paths;
+  for (int i = 0; i < 12; ++i) paths.push_back("/burst/book" + std::to_string(i) + ".epub");
+  auto job = m->submit(request_for(paths));
+  auto sink = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(m->subscribe(job->id, std::nullopt, sink));
+  m->start();
+  // Book 1 ends right after the run's first progress event and book 2 is
+  // held: the limit defers book 1's progress, and it must still arrive
+  // while nothing else happens.
+  ASSERT_TRUE(sink->wait_until([](const std::vector<JobEvent>& events) {
+    for (const auto& e : events) {
+      if (e.type == "progress" && progress_current(e) == 1) return true;
+    }
+    return false;
+  })) << "the progress of a book that ended within the interval was never sent";
+  fake.allow(INT_MAX);  // the other 11 books end in a burst
+  ASSERT_TRUE(sink->wait_for("completed"));
+
+  std::vector<JobEvent> progress;
+  uint64_t books = 0;
+  auto events = sink->events();
+  for (const auto& e : events) {
+    if (e.type == "progress") progress.push_back(e);
+  }
+  ASSERT_GE(progress.size(), 2u);
+  // At most one per interval; only the run's final totals are sent at once.
+  for (size_t i = 1; i + 1 < progress.size(); ++i) {
+    EXPECT_GE(progress[i].created_ms - progress[i - 1].created_ms, 100) << "progress event " << progress[i].id;
+  }
+  // Every book is covered by a later progress event.
+  for (const auto& e : events) {
+    if (e.type != "book") continue;
+    ++books;
+    bool covered = false;
+    for (const auto& p : progress) covered = covered || (p.id > e.id && progress_current(p) >= books);
+    EXPECT_TRUE(covered) << "book " << books << " (event " << e.id << ") has no progress event after it";
+  }
+  EXPECT_EQ(books, paths.size());
+  EXPECT_EQ(progress_current(progress.back()), paths.size());
 }
 
 TEST(JobManager, ShutdownCheckpointsAndRestartResumesWithEqualTotals) {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include <boost/json.hpp>
@@ -11,13 +12,18 @@ namespace json = boost::json;
 
 namespace {
 
-// A prepared statement that finalizes itself. Binding is 1-based as in SQLite.
+// One use of a cached prepared statement: binds, steps, and on destruction
+// resets it (and clears its bindings) for the next use. Binding is 1-based
+// as in SQLite.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Stmt() {
+    if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
   }
-  ~Stmt() { sqlite3_finalize(stmt_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -48,7 +54,6 @@ class Stmt {
   }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -134,7 +139,19 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& fi
   return store;
 }
 
-JobStore::~JobStore() { sqlite3_close(db_); }
+JobStore::~JobStore() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* JobStore::prepare(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) return nullptr;
+  statements_.emplace(sql, stmt);
+  return stmt;
+}
 
 Status JobStore::exec(const char* sql) {
   char* err = nullptr;
@@ -146,9 +163,15 @@ Status JobStore::exec(const char* sql) {
   return Status();
 }
 
+Status JobStore::run(const char* sql) {
+  Stmt s(prepare(sql));
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, sql);
+  return Status();
+}
+
 Status JobStore::begin() {
   if (in_transaction_) return Status();
-  Status s = exec("BEGIN IMMEDIATE");
+  Status s = run("BEGIN IMMEDIATE");
   in_transaction_ = s.is_ok();
   return s;
 }
@@ -156,13 +179,13 @@ Status JobStore::begin() {
 Status JobStore::commit() {
   if (!in_transaction_) return Status();
   in_transaction_ = false;
-  return exec("COMMIT");
+  return run("COMMIT");
 }
 
 void JobStore::rollback() {
   if (!in_transaction_) return;
   in_transaction_ = false;
-  (void)exec("ROLLBACK");
+  (void)run("ROLLBACK");
 }
 
 namespace {
@@ -194,10 +217,10 @@ void bind_mutable(Stmt& s, const StoredJob& job, int first) {
 }  // namespace
 
 Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
-  Stmt s(db_,
+  Stmt s(prepare(
          "INSERT INTO jobs (status, cancel_requested, started_ms, finished_ms, error_code, error_message, plan,"
          " total_books, total_bytes, last_event_id, id, created_ms, request)"
-         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "insert job");
   bind_mutable(s, job, 1);
   s.bind(11, job.info.id).bind(12, job.info.created_ms).bind(13, json::serialize(request_to_json(job.info.request)));
@@ -206,9 +229,9 @@ Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
 }
 
 Status JobStore::update_job(const StoredJob& job) {
-  Stmt s(db_,
+  Stmt s(prepare(
          "UPDATE jobs SET status=?, cancel_requested=?, started_ms=?, finished_ms=?, error_code=?, error_message=?,"
-         " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?");
+         " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?"));
   if (!s.ok()) return db_error(db_, "update job");
   bind_mutable(s, job, 1);
   s.bind(11, job.info.id);
@@ -217,9 +240,9 @@ Status JobStore::update_job(const StoredJob& job) {
 }
 
 Result<std::vector<StoredJob>> JobStore::load_jobs() {
-  Stmt s(db_,
+  Stmt s(prepare(
          "SELECT seq, id, status, cancel_requested, created_ms, started_ms, finished_ms, request, error_code,"
-         " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq");
+         " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq"));
   if (!s.ok()) return db_error(db_, "load jobs");
   std::vector<StoredJob> out;
   int rc;
@@ -261,7 +284,7 @@ Result<std::vector<StoredJob>> JobStore::load_jobs() {
 Status JobStore::delete_job(const std::string& job_id) {
   for (const char* sql : {"DELETE FROM events WHERE job_id=?", "DELETE FROM books WHERE job_id=?",
                           "DELETE FROM jobs WHERE id=?"}) {
-    Stmt s(db_, sql);
+    Stmt s(prepare(sql));
     if (!s.ok()) return db_error(db_, "delete job");
     s.bind(1, job_id);
     if (s.step() != SQLITE_DONE) return db_error(db_, "delete job");
@@ -270,7 +293,7 @@ Status JobStore::delete_job(const std::string& job_id) {
 }
 
 Status JobStore::append_event(JobEvent& e) {
-  Stmt s(db_, "INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)");
+  Stmt s(prepare("INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "append event");
   s.bind(1, e.job_id).bind(2, static_cast<int64_t>(e.id)).bind(3, e.type);
   s.bind(4, std::string(job_status_name(e.status))).bind(5, e.data).bind(6, e.created_ms);
@@ -280,8 +303,8 @@ Status JobStore::append_event(JobEvent& e) {
 }
 
 Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, uint64_t after_id) {
-  Stmt s(db_,
-         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id");
+  Stmt s(prepare(
+         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(after_id));
   std::vector<JobEvent> out;
@@ -292,7 +315,7 @@ Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, ui
 }
 
 Result<uint64_t> JobStore::max_event_id(const std::string& job_id) {
-  Stmt s(db_, "SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id=?");
+  Stmt s(prepare("SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id=?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id);
   if (s.step() != SQLITE_ROW) return db_error(db_, "read events");
@@ -300,7 +323,7 @@ Result<uint64_t> JobStore::max_event_id(const std::string& job_id) {
 }
 
 Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
-  Stmt s(db_, "SELECT 1 FROM events WHERE job_id=? AND id=?");
+  Stmt s(prepare("SELECT 1 FROM events WHERE job_id=? AND id=?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(id));
   int rc = s.step();
@@ -310,9 +333,9 @@ Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
 }
 
 Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t limit) {
-  Stmt s(db_,
+  Stmt s(prepare(
          "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE gid>? AND type<>'book'"
-         " ORDER BY gid LIMIT ?");
+         " ORDER BY gid LIMIT ?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
   std::vector<JobEvent> out;
@@ -322,10 +345,34 @@ Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t lim
   return out;
 }
 
+Result<std::vector<JobEvent>> JobStore::latest_global_events(size_t limit) {
+  Stmt s(prepare(
+         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE type<>'book'"
+         " ORDER BY gid DESC LIMIT ?"));
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, static_cast<int64_t>(limit));
+  std::vector<JobEvent> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_event(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read events");
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<bool> JobStore::has_global_event(uint64_t global_id) {
+  Stmt s(prepare("SELECT 1 FROM events WHERE gid=?"));
+  if (!s.ok()) return db_error(db_, "read events");
+  s.bind(1, static_cast<int64_t>(global_id));
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_error(db_, "read events");
+}
+
 Result<uint64_t> JobStore::last_global_id() {
   // sqlite_sequence remembers the largest gid even after rows are deleted,
   // so ids are never reused.
-  Stmt s(db_, "SELECT seq FROM sqlite_sequence WHERE name='events'");
+  Stmt s(prepare("SELECT seq FROM sqlite_sequence WHERE name='events'"));
   if (!s.ok()) return db_error(db_, "read events");
   int rc = s.step();
   if (rc == SQLITE_ROW) return static_cast<uint64_t>(s.integer(0));
@@ -334,9 +381,9 @@ Result<uint64_t> JobStore::last_global_id() {
 }
 
 Status JobStore::trim_progress(const std::string& job_id) {
-  Stmt s(db_,
+  Stmt s(prepare(
          "DELETE FROM events WHERE job_id=?1 AND type='progress' AND id < "
-         "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')");
+         "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')"));
   if (!s.ok()) return db_error(db_, "trim events");
   s.bind(1, job_id);
   if (s.step() != SQLITE_DONE) return db_error(db_, "trim events");
@@ -344,7 +391,7 @@ Status JobStore::trim_progress(const std::string& job_id) {
 }
 
 Status JobStore::put_book(const std::string& job_id, const StoredBook& book) {
-  Stmt s(db_, "INSERT OR REPLACE INTO books (job_id, idx, file_size, row) VALUES (?,?,?,?)");
+  Stmt s(prepare("INSERT OR REPLACE INTO books (job_id, idx, file_size, row) VALUES (?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "store book");
   s.bind(1, job_id).bind(2, book.index).bind(3, static_cast<int64_t>(book.file_size)).bind(4, book.row);
   if (s.step() != SQLITE_DONE) return db_error(db_, "store book");
@@ -352,7 +399,7 @@ Status JobStore::put_book(const std::string& job_id, const StoredBook& book) {
 }
 
 Result<std::vector<StoredBook>> JobStore::books(const std::string& job_id) {
-  Stmt s(db_, "SELECT idx, file_size, row FROM books WHERE job_id=? ORDER BY idx");
+  Stmt s(prepare("SELECT idx, file_size, row FROM books WHERE job_id=? ORDER BY idx"));
   if (!s.ok()) return db_error(db_, "read books");
   s.bind(1, job_id);
   std::vector<StoredBook> out;

@@ -3,7 +3,8 @@
 //
 // Every write is committed before the call returns (WAL journal,
 // synchronous=NORMAL: survives a killed process, which is the failure the
-// job server must resume from). Not thread-safe: JobManager serialises all
+// job server must resume from). Statements are prepared once and reused
+// for the life of the store. Not thread-safe: JobManager serialises all
 // access under its own mutex.
 #pragma once
 
@@ -12,12 +13,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
 #include "jobs/job.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace epubtok::jobs {
 
@@ -73,6 +76,11 @@ class JobStore {
   // Events of all jobs with global_id > after, in order, leaving out
   // `book` rows; at most `limit`.
   Result<std::vector<JobEvent>> global_events(uint64_t after, size_t limit);
+  // The newest `limit` events of all jobs, leaving out `book` rows, in
+  // order (a full replay of the all-jobs stream, bounded).
+  Result<std::vector<JobEvent>> latest_global_events(size_t limit);
+  // Whether the log still holds the event with this global id.
+  Result<bool> has_global_event(uint64_t global_id);
   // The largest global id ever assigned (0 for an empty store).
   Result<uint64_t> last_global_id();
   // Deletes the job's progress events except the newest one: after a job
@@ -88,8 +96,14 @@ class JobStore {
  private:
   explicit JobStore(sqlite3* db) : db_(db) {}
   Status exec(const char* sql);
+  // Runs a statement that returns no rows, prepared once.
+  Status run(const char* sql);
+  // The cached prepared statement for `sql` (a string literal: the cache is
+  // keyed by its address); nullptr when it does not compile.
+  sqlite3_stmt* prepare(const char* sql);
 
   sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
   bool in_transaction_ = false;
 };
 

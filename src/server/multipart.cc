@@ -119,23 +119,26 @@ std::optional<std::string> multipart_boundary(std::string_view content_type) {
   return b;
 }
 
-Status extract_multipart_file(const std::filesystem::path& body_file, const std::string& boundary,
-                              const std::filesystem::path& out_file, std::string* file_name) {
+Result<std::vector<MultipartFile>> extract_multipart_files(const std::filesystem::path& body_file,
+                                                           const std::string& boundary,
+                                                           const std::function<std::filesystem::path()>& next_path) {
+  using R = Result<std::vector<MultipartFile>>;
   File in(std::fopen(body_file.c_str(), "rb"));
-  if (!in) return Status(ErrorCode::kIoError, "cannot read the uploaded body");
+  if (!in) return R(ErrorCode::kIoError, "cannot read the uploaded body");
   StreamScanner scan(in.get());
   bool write_failed = false;
   const std::string first = "--" + boundary;
   const std::string delim = "\r\n--" + boundary;
   if (!scan.copy_until(first, nullptr, &write_failed)) {
-    return Status(ErrorCode::kInvalidArgument, "multipart body: boundary not found");
+    return R(ErrorCode::kInvalidArgument, "multipart body: boundary not found");
   }
+  std::vector<MultipartFile> files;
   for (;;) {
     std::string after = scan.take(2);
     if (after == "--") break;
-    if (after != "\r\n") return Status(ErrorCode::kInvalidArgument, "multipart body: malformed boundary line");
+    if (after != "\r\n") return R(ErrorCode::kInvalidArgument, "multipart body: malformed boundary line");
     auto headers = scan.read_until("\r\n\r\n", 16 * 1024);
-    if (!headers) return Status(ErrorCode::kInvalidArgument, "multipart body: part headers missing or too long");
+    if (!headers) return R(ErrorCode::kInvalidArgument, "multipart body: part headers missing or too long");
     std::optional<std::string> filename;
     size_t line_start = 0;
     while (line_start <= headers->size()) {
@@ -146,19 +149,26 @@ Status extract_multipart_file(const std::filesystem::path& body_file, const std:
       if (end == std::string::npos) break;
       line_start = end + 2;
     }
-    if (filename) {
-      File out(std::fopen(out_file.c_str(), "wb"));
-      if (!out) return Status(ErrorCode::kIoError, "cannot write the upload");
-      if (!scan.copy_until(delim, out.get(), &write_failed)) {
-        return Status(ErrorCode::kInvalidArgument, "multipart body: the file part is not terminated");
+    if (!filename) {
+      if (!scan.copy_until(delim, nullptr, &write_failed)) {
+        return R(ErrorCode::kInvalidArgument, "multipart body: a part is not terminated");
       }
-      if (write_failed || std::fflush(out.get()) != 0) return Status(ErrorCode::kIoError, "cannot write the upload");
-      *file_name = *filename;
-      return Status();
+      continue;
     }
-    if (!scan.copy_until(delim, nullptr, &write_failed)) break;
+    MultipartFile file{next_path(), *filename, 0};
+    File out(std::fopen(file.path.c_str(), "wb"));
+    if (!out) return R(ErrorCode::kIoError, "cannot write the upload");
+    if (!scan.copy_until(delim, out.get(), &write_failed)) {
+      return R(ErrorCode::kInvalidArgument,
+               "multipart body: the file part '" + file.file_name + "' is not terminated");
+    }
+    if (write_failed || std::fflush(out.get()) != 0) return R(ErrorCode::kIoError, "cannot write the upload");
+    long size = std::ftell(out.get());
+    file.size = size > 0 ? static_cast<uint64_t>(size) : 0;
+    files.push_back(std::move(file));
   }
-  return Status(ErrorCode::kInvalidArgument, "multipart body has no file part");
+  if (files.empty()) return R(ErrorCode::kInvalidArgument, "multipart body has no file part");
+  return files;
 }
 
 }  // namespace epubtok::server

@@ -28,6 +28,10 @@ class MultipartTest : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
+  // Hands out out0, out1, … in dir_.
+  std::function<fs::path()> outputs() {
+    return [this, n = 0]() mutable { return dir_ / ("out" + std::to_string(n++)); };
+  }
   fs::path dir_;
 };
 
@@ -54,22 +58,40 @@ TEST_F(MultipartTest, ExtractsTheFilePartAcrossChunkBoundaries) {
                      "Content-Type: application/epub+zip\r\n\r\n" +
                      content + "\r\n--" + boundary + "--\r\n";
   auto in = write("body", body);
-  std::string name;
-  ASSERT_TRUE(extract_multipart_file(in, boundary, dir_ / "out", &name));
-  EXPECT_EQ(name, "My Book.epub");
-  std::string out = read(dir_ / "out");
+  auto files = extract_multipart_files(in, boundary, outputs());
+  ASSERT_TRUE(files) << files.status().message();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ(files->front().file_name, "My Book.epub");
+  EXPECT_EQ(files->front().path, dir_ / "out0");
+  EXPECT_EQ(files->front().size, content.size());
+  std::string out = read(dir_ / "out0");
   ASSERT_EQ(out.size(), content.size());
   EXPECT_TRUE(out == content);
 }
 
+TEST_F(MultipartTest, ExtractsEveryFilePartInOrder) {
+  const std::string b = "sep";
+  std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"one.epub\"\r\n\r\n" +
+                     "PK first" + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nskip me" +
+                     "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"two.epub\"\r\n\r\n" +
+                     "PK second one" + "\r\n--" + b + "--\r\n";
+  auto files = extract_multipart_files(write("body", body), b, outputs());
+  ASSERT_TRUE(files) << files.status().message();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].file_name, "one.epub");
+  EXPECT_EQ((*files)[1].file_name, "two.epub");
+  EXPECT_EQ(read((*files)[0].path), "PK first");
+  EXPECT_EQ(read((*files)[1].path), "PK second one");
+  EXPECT_EQ((*files)[1].size, 13u);
+}
+
 TEST_F(MultipartTest, RejectsBodiesWithoutAFilePartOrTerminator) {
-  std::string name;
   auto no_file = write("a", "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--b--\r\n");
-  EXPECT_EQ(extract_multipart_file(no_file, "b", dir_ / "o1", &name).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(extract_multipart_files(no_file, "b", outputs()).status().code(), ErrorCode::kInvalidArgument);
   auto cut = write("c", "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.epub\"\r\n\r\nPK...");
-  EXPECT_EQ(extract_multipart_file(cut, "b", dir_ / "o2", &name).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(extract_multipart_files(cut, "b", outputs()).status().code(), ErrorCode::kInvalidArgument);
   auto garbage = write("d", "no boundary at all");
-  EXPECT_EQ(extract_multipart_file(garbage, "b", dir_ / "o3", &name).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(extract_multipart_files(garbage, "b", outputs()).status().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -349,11 +349,14 @@ Response handle_models(const Request& req, const ApiContext& ctx) {
 
 Response handle_health(const Request& req, const ApiContext& ctx) {
   auto counts = ctx.jobs->counts();
-  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started_at).count();
+  // Whole seconds: Boost.JSON writes doubles in exponent form ("4.8E0"),
+  // valid JSON but not the plain number clients and humans expect.
+  int64_t uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - ctx.started_at).count();
   return json_response(req, http::status::ok,
                        json::object{{"status", "ok"},
                                     {"version", EPUBTOK_VERSION},
-                                    {"uptime_s", static_cast<double>(static_cast<int64_t>(uptime * 10)) / 10.0},
+                                    {"uptime_s", uptime},
                                     {"queue", json::object{{"running", counts.running}, {"queued", counts.queued}}}});
 }
 
@@ -605,15 +608,25 @@ Response finish_upload(const http::request_header<>& req, UploadArea::Pending& p
   std::string name;
   if (auto target = parse_target(req.target())) name = target->param("name").value_or("");
   if (name.empty()) name = std::string(req["X-File-Name"]);
-  auto info = ctx.uploads->finish(pending, req[http::field::content_type], name);
-  Response res = info ? json_response(req, http::status::created,
-                                      json::object{{"upload_id", info->upload_id},
-                                                   {"file_name", info->file_name},
-                                                   {"size", info->size}})
-                      : error_response(req, info.status().code(), info.status().message(), nullptr,
-                                       info.status().code() == ErrorCode::kPayloadTooLarge
-                                           ? std::optional(http::status::payload_too_large)
-                                           : std::nullopt);
+  auto stored = ctx.uploads->finish(pending, req[http::field::content_type], name);
+  Response res;
+  if (stored) {
+    // The first file's fields at the top level keep the one-file answer
+    // (what the web UI reads); `uploads` lists every file of a form.
+    auto item = [](const UploadInfo& info) {
+      return json::object{{"upload_id", info.upload_id}, {"file_name", info.file_name}, {"size", info.size}};
+    };
+    json::object body = item(stored->front());
+    json::array all;
+    for (const auto& info : *stored) all.push_back(item(info));
+    body["uploads"] = std::move(all);
+    res = json_response(req, http::status::created, body);
+  } else {
+    res = error_response(req, stored.status().code(), stored.status().message(), nullptr,
+                         stored.status().code() == ErrorCode::kPayloadTooLarge
+                             ? std::optional(http::status::payload_too_large)
+                             : std::nullopt);
+  }
   add_cors(res, req, ctx);
   return res;
 }

@@ -135,7 +135,15 @@ TEST_F(RouterTest, HealthAndModels) {
   auto v = body_of(h);
   EXPECT_EQ(v.at("status").as_string(), "ok");
   EXPECT_TRUE(v.at("version").is_string());
-  EXPECT_TRUE(v.at("uptime_s").is_number());
+  // A plain integer of seconds, never exponent notation ("4.8E0").
+  EXPECT_TRUE(v.at("uptime_s").is_int64() || v.at("uptime_s").is_uint64());
+  EXPECT_GE(v.at("uptime_s").to_number<int64_t>(), 0);
+  std::string text = h.response.body();
+  size_t at = text.find("\"uptime_s\":");
+  ASSERT_NE(at, std::string::npos);
+  size_t end = text.find_first_of(",}", at);
+  std::string number = text.substr(at + 11, end - at - 11);
+  EXPECT_EQ(number.find_first_not_of("0123456789"), std::string::npos) << number;
   EXPECT_EQ(v.at("queue").at("queued").to_number<int>(), 0);
   auto m = body_of(call(http::verb::get, "/api/models"));
   const auto& models = m.at("models").as_array();

@@ -85,10 +85,11 @@ Status UploadArea::init() {
 }
 
 std::optional<UploadArea::Pending> UploadArea::begin(std::optional<uint64_t> content_length, bool multipart) {
-  uint64_t file_limit = limits_.max_file_bytes + (multipart ? kMultipartOverhead : 0);
   std::lock_guard lock(mutex_);
   uint64_t room = limits_.max_total_bytes > used_ ? limits_.max_total_bytes - used_ : 0;
-  uint64_t limit = std::min(file_limit, room + (multipart ? kMultipartOverhead : 0));
+  // A raw body is one file; a form may carry several, each checked against
+  // the per-file limit once received, all of them within the room left.
+  uint64_t limit = multipart ? room + kMultipartOverhead : std::min(limits_.max_file_bytes, room);
   if (content_length && *content_length > limit) return std::nullopt;
   if (limit == 0 || room == 0) return std::nullopt;
   Pending p;
@@ -107,53 +108,73 @@ void UploadArea::abandon(Pending& p) {
   p.reserved = 0;
 }
 
-Result<UploadInfo> UploadArea::finish(Pending& p, std::string_view content_type, std::string_view name_hint) {
-  using R = Result<UploadInfo>;
+Result<std::vector<UploadInfo>> UploadArea::finish(Pending& p, std::string_view content_type,
+                                                   std::string_view name_hint) {
+  using R = Result<std::vector<UploadInfo>>;
   std::error_code ec;
-  UploadInfo info;
-  info.upload_id = std::string(kPrefix) + random_hex16();
-  fs::path folder = dir_ / info.upload_id;
-  fs::path staged = dir_ / ("file-" + random_hex16() + ".part");
+  // The received files, staged beside the area until all of them pass the
+  // checks: a request stores all its files or none.
+  std::vector<MultipartFile> staged;
+  std::vector<fs::path> handed_out;
   auto fail = [&](Status s) {
-    fs::remove(staged, ec);
+    for (const auto& path : handed_out) fs::remove(path, ec);
     abandon(p);
     return R(std::move(s));
   };
-  std::string original = std::string(name_hint);
+  auto next_path = [&] {
+    handed_out.push_back(dir_ / ("file-" + random_hex16() + ".part"));
+    return handed_out.back();
+  };
   if (auto boundary = multipart_boundary(content_type)) {
-    std::string part_name;
-    if (Status s = extract_multipart_file(p.temp, *boundary, staged, &part_name); !s) return fail(s);
+    auto files = extract_multipart_files(p.temp, *boundary, next_path);
     fs::remove(p.temp, ec);
-    if (!part_name.empty()) original = part_name;
+    if (!files) return fail(files.status());
+    staged = std::move(*files);
   } else {
-    fs::rename(p.temp, staged, ec);
+    MultipartFile file{next_path(), std::string(name_hint), 0};
+    fs::rename(p.temp, file.path, ec);
     if (ec) return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
+    file.size = fs::file_size(file.path, ec);
+    if (ec) return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
+    staged.push_back(std::move(file));
   }
-  info.size = fs::file_size(staged, ec);
-  if (ec) return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
-  if (info.size > limits_.max_file_bytes) {
-    return fail(Status(ErrorCode::kPayloadTooLarge, "the file exceeds the upload limit of " +
-                                                        std::to_string(limits_.max_file_bytes >> 20) + " MB"));
-  }
-  {
+  uint64_t total = 0;
+  for (const auto& file : staged) {
+    std::string label = file.file_name.empty() ? "the upload" : "'" + file.file_name + "'";
+    if (file.size > limits_.max_file_bytes) {
+      return fail(Status(ErrorCode::kPayloadTooLarge, label + " exceeds the upload limit of " +
+                                                          std::to_string(limits_.max_file_bytes >> 20) + " MB"));
+    }
     // An EPUB is a ZIP: "PK\3\4". Refusing anything else early keeps junk
     // out of the upload area.
     char magic[4] = {};
-    std::FILE* f = std::fopen(staged.c_str(), "rb");
+    std::FILE* f = std::fopen(file.path.c_str(), "rb");
     size_t n = f ? std::fread(magic, 1, 4, f) : 0;
     if (f) std::fclose(f);
     if (n != 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
-      return fail(Status(ErrorCode::kNotZip, "the upload is not an EPUB (ZIP) file"));
+      return fail(Status(ErrorCode::kNotZip, label + " is not an EPUB (ZIP) file"));
     }
+    total += file.size;
   }
-  info.file_name = sanitize_upload_name(original.empty() ? "upload.epub" : original);
-  fs::create_directories(folder, ec);
-  if (!ec) fs::rename(staged, folder / info.file_name, ec);
-  if (ec) return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
+  std::vector<UploadInfo> stored;
+  for (const auto& file : staged) {
+    UploadInfo info;
+    info.upload_id = std::string(kPrefix) + random_hex16();
+    info.file_name = sanitize_upload_name(file.file_name.empty() ? "upload.epub" : file.file_name);
+    info.size = file.size;
+    fs::path folder = dir_ / info.upload_id;
+    fs::create_directories(folder, ec);
+    if (!ec) fs::rename(file.path, folder / info.file_name, ec);
+    if (ec) {
+      for (const auto& done : stored) fs::remove_all(dir_ / done.upload_id, ec);
+      return fail(Status(ErrorCode::kIoError, "cannot store the upload: " + ec.message()));
+    }
+    stored.push_back(std::move(info));
+  }
   std::lock_guard lock(mutex_);
-  used_ = used_ - std::min(used_, p.reserved) + info.size;
+  used_ = used_ - std::min(used_, p.reserved) + total;
   p.reserved = 0;
-  return info;
+  return stored;
 }
 
 uint64_t UploadArea::used_bytes() const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -48,14 +49,18 @@ class UploadArea {
     uint64_t body_limit = 0;     // the most the body may have
   };
   // Reserves room for one upload body. `content_length` when the client
-  // sent one; `multipart` adds room for the form framing. Returns nullopt
+  // sent one. A raw body may hold one file (per-file limit); a `multipart`
+  // one several files, so it may use the room left plus the form framing. Returns nullopt
   // (too large: HTTP 413) when the file or total limit would be exceeded.
   std::optional<Pending> begin(std::optional<uint64_t> content_length, bool multipart);
-  // Turns a fully received body into a stored upload: extracts the file
-  // part of a multipart body, checks the ZIP signature, and moves it in
-  // place. INVALID_ARGUMENT (malformed multipart, file too large),
-  // EPUB_NOT_ZIP, IO_ERROR. Releases the reservation either way.
-  Result<UploadInfo> finish(Pending& pending, std::string_view content_type, std::string_view name_hint);
+  // Turns a fully received body into stored uploads: a raw body is one file
+  // (named `name_hint`), a multipart/form-data body gives one upload per
+  // file part, in order. Each file must be a ZIP within the per-file limit;
+  // if any is not, none is stored. INVALID_ARGUMENT (malformed multipart),
+  // PAYLOAD_TOO_LARGE, EPUB_NOT_ZIP, IO_ERROR. Releases the reservation
+  // either way.
+  Result<std::vector<UploadInfo>> finish(Pending& pending, std::string_view content_type,
+                                         std::string_view name_hint);
   // Drops a pending upload (body not received).
   void abandon(Pending& pending);
 

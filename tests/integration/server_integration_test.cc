@@ -283,6 +283,32 @@ TEST_F(ServerTest, LastEventIdReplayIncludingTrimmedIds) {
     EXPECT_EQ(full.back().type, "completed");
   }
   EXPECT_EQ(http(server.port(), "GET", "/api/jobs/nope/events").status, 404);
+
+  // The all-jobs stream follows the same rules with its global ids.
+  SseClient everything(server.port(), "/api/events?last_event_id=0");
+  EXPECT_EQ(everything.headers().count("last-event-id"), 0u);
+  auto first = everything.next(10s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->type, "queued");
+  EXPECT_EQ(first->json().at("job_id").as_string(), id);
+  auto second = everything.next(10s);
+  ASSERT_TRUE(second);
+  SseClient resumed(server.port(), "/api/events", {{"Last-Event-ID", std::to_string(first->id)}});
+  EXPECT_EQ(resumed.headers().count("last-event-id"), 0u);
+  auto next = resumed.next(10s);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, second->id);
+  // With a single job in the store, global ids equal its per-job ids, so
+  // first_progress is a trimmed global id too.
+  ASSERT_EQ(first->id, 1u);
+  for (uint64_t stale : {first_progress, uint64_t{999999}}) {
+    SseClient global(server.port(), "/api/events", {{"Last-Event-ID", std::to_string(stale)}});
+    EXPECT_EQ(global.headers().at("last-event-id"), "earliest");
+    auto replayed = global.next(10s);
+    ASSERT_TRUE(replayed);
+    EXPECT_EQ(replayed->id, first->id);
+    EXPECT_EQ(replayed->type, "queued");
+  }
 }
 
 TEST_F(ServerTest, TwoSubscribersOneDisconnectsSlowReaderNeverReads) {
@@ -503,14 +529,51 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
   EXPECT_EQ(form.json().at("file_name").as_string(), "second.epub");
   EXPECT_EQ(u64(form.json().at("size")), epub.size());
 
-  // Both uploads are countable by id.
+  ASSERT_EQ(form.json().at("uploads").as_array().size(), 1u);
+  EXPECT_EQ(form.json().at("uploads").at(0).at("upload_id"), form.json().at("upload_id"));
+
+  // Several files in one form: one upload each, in order; the top level
+  // repeats the first so one-file clients read the same shape.
+  auto part = [&](const std::string& name, const std::string& content) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name +
+           "\"\r\nContent-Type: application/epub+zip\r\n\r\n" + content + "\r\n";
+  };
+  std::string two = part("third.epub", epub) +
+                    "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n" +
+                    part("fourth.epub", epub) + "--" + boundary + "--\r\n";
+  auto pair = http(server.port(), "POST", "/api/uploads", two,
+                   {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  ASSERT_EQ(pair.status, 201) << pair.body;
+  const auto& listed = pair.json().at("uploads").as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].at("file_name").as_string(), "third.epub");
+  EXPECT_EQ(listed[1].at("file_name").as_string(), "fourth.epub");
+  EXPECT_NE(listed[0].at("upload_id"), listed[1].at("upload_id"));
+  EXPECT_EQ(pair.json().at("upload_id"), listed[0].at("upload_id"));
+  EXPECT_EQ(u64(listed[1].at("size")), epub.size());
+
+  // A form with one bad file stores none of its files (the total below
+  // would not fit otherwise).
+  auto mixed = http(server.port(), "POST", "/api/uploads", part("good.epub", epub) + part("bad.epub", "not a zip") +
+                                                            "--" + boundary + "--\r\n",
+                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  EXPECT_EQ(mixed.status, 400) << mixed.body;
+  EXPECT_EQ(mixed.json().at("error").at("code").as_string(), "EPUB_NOT_ZIP");
+  auto too_big = http(server.port(), "POST", "/api/uploads",
+                      part("good.epub", epub) + part("huge.epub", "PK\x03\x04" + std::string((1 << 20) + 10, 'z')) +
+                          "--" + boundary + "--\r\n",
+                      {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  EXPECT_EQ(too_big.status, 413) << too_big.body;
+
+  // Every upload is countable by id.
   auto job = http(server.port(), "POST", "/api/jobs",
                   json::serialize(json::object{{"paths", json::array{"upload:" + std::string(up.at("upload_id").as_string()),
-                                                                      form.json().at("upload_id")}},
+                                                                      form.json().at("upload_id"), listed[0].at("upload_id"),
+                                                                      listed[1].at("upload_id")}},
                                                {"tokenizers", json::array{kTokenizer}}}));
   ASSERT_EQ(job.status, 202) << job.body;
   auto done = wait_for_status(server.port(), std::string(job.json().at("job_id").as_string()), "completed");
-  EXPECT_EQ(u64(done.at("summary").at("ok")), 2u);
+  EXPECT_EQ(u64(done.at("summary").at("ok")), 4u);
 
   auto not_zip = http(server.port(), "POST", "/api/uploads", "just text", {{"Content-Type", "application/epub+zip"}});
   EXPECT_EQ(not_zip.status, 400);

@@ -244,8 +244,15 @@ export interface paths {
          * Job-level events of every job on one connection.
          * @description Browsers allow only 6 HTTP/1.1 connections per host, so a job list
          *     subscribes here instead of once per job. Ids are global (not per job)
-         *     and increase; `Last-Event-ID` replays as for a job stream. Book rows
-         *     are not sent here; `progress` is. Every payload carries `job_id`.
+         *     and increase. Book rows are not sent here; `progress` is. Every
+         *     payload carries `job_id`.
+         *
+         *     Without `Last-Event-ID` (header) or `?last_event_id=` the stream
+         *     starts live. `0` replays the stored log from the start; any other id
+         *     replays the events after it. An id the log no longer holds (trimmed
+         *     progress, a deleted job's events, or never assigned) answers with
+         *     response header `Last-Event-ID: earliest` and a full replay. A replay
+         *     holds at most the newest 10,000 events.
          */
         get: operations["allJobEvents"];
         put?: never;
@@ -266,12 +273,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stream one EPUB into the upload area.
-         * @description Either a raw body (`Content-Type: application/epub+zip`, file name in
-         *     `?name=` or `X-File-Name`) or `multipart/form-data` with one file part.
-         *     The body is streamed to disk, never held whole in memory. Limits: 200
-         *     MB per file and 2 GB for the whole upload area (configurable with
-         *     `--max-upload-mb` and `--max-uploads-total-mb`). The returned
+         * Stream EPUBs into the upload area.
+         * @description Either a raw body holding one EPUB (`Content-Type:
+         *     application/epub+zip`, file name in `?name=` or `X-File-Name`) or
+         *     `multipart/form-data` with one or more file parts (fields without a
+         *     filename are ignored). The body is streamed to disk, never held whole
+         *     in memory. Limits: 200 MB per file and 2 GB for the whole upload area
+         *     (configurable with `--max-upload-mb` and `--max-uploads-total-mb`).
+         *     A form stores all its files or none (one bad file fails the request).
+         *     The answer describes the first file at the top level (the one-file
+         *     shape) and lists every file in `uploads`, in form order. Each
          *     `upload_id` can be used as an entry of `JobRequest.paths`.
          */
         post: operations["uploadEpub"];
@@ -346,6 +357,7 @@ export interface components {
             /** @constant */
             status: "ok";
             version: string;
+            /** @description Whole seconds since the server started. */
             uptime_s: number;
             queue: {
                 running: number;
@@ -476,6 +488,10 @@ export interface components {
             file_name: string;
             size: number;
         };
+        /** @description The first stored file (the one-file answer), plus every stored file in `uploads`. */
+        UploadResult: components["schemas"]["Upload"] & {
+            uploads: components["schemas"]["Upload"][];
+        };
         FsEntry: {
             name: string;
             /** @description Absolute path, usable in JobRequest.paths and ?path=. */
@@ -586,6 +602,15 @@ export interface components {
             total_books: number;
             total_bytes: number;
         };
+        /**
+         * @description At most one per 100 ms per job while books are counted. A change held
+         *     back by that limit (a book that ended sooner) is sent when the 100 ms
+         *     are up, carrying every book finished meanwhile, so each book's end is
+         *     reflected by a progress event within 100 ms; a burst of small books
+         *     shares one. The first progress event of a run and its last (the final
+         *     totals, sent at once so a job never waits on the limit) are outside
+         *     the limit.
+         */
         ProgressEvent: components["schemas"]["Progress"];
         /** @description The finished book's row (with `status` and `error` when it failed). */
         BookEvent: components["schemas"]["BookRow"];
@@ -1040,7 +1065,9 @@ export interface operations {
             query?: {
                 last_event_id?: number;
             };
-            header?: never;
+            header?: {
+                "Last-Event-ID"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1049,6 +1076,8 @@ export interface operations {
             /** @description The event stream. */
             200: {
                 headers: {
+                    /** @description `earliest` when the requested id was unknown or trimmed. */
+                    "Last-Event-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1070,8 +1099,7 @@ export interface operations {
             content: {
                 "application/epub+zip": string;
                 "multipart/form-data": {
-                    /** Format: binary */
-                    file?: string;
+                    file?: string[];
                 };
             };
         };
@@ -1082,7 +1110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Upload"];
+                    "application/json": components["schemas"]["UploadResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
