@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <numeric>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -190,13 +191,18 @@ std::vector<BookResult> count_library(const std::vector<std::string>& books, con
     progress.bytes_total += sizes[i];
   }
 
+  std::vector<size_t> order(books.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+
   std::mutex mutex;  // guards progress and serialises callbacks
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (;;) {
       if (cancel && cancel->load()) return;
-      size_t i = next.fetch_add(1);
-      if (i >= books.size()) return;
+      const size_t n = next.fetch_add(1);
+      if (n >= books.size()) return;
+      const size_t i = order[n];
       if (callbacks.on_start) {
         std::lock_guard lock(mutex);
         progress.current_file = fs::path(books[i]).filename().string();

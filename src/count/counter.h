@@ -64,7 +64,8 @@ struct LibraryCallbacks {
 };
 
 // Counts `books` with `jobs` worker threads (>= 1). Returns the rows in the
-// order of `books`. When `cancel` becomes true no further book is started;
+// order of `books`. Books start largest file first, so the last to finish
+// are small ones and the workers run out of work together. When `cancel` becomes true no further book is started;
 // books in flight finish and are returned, books never started are absent.
 std::vector<BookResult> count_library(const std::vector<std::string>& books,
                                       const CountOptions& options, int jobs,

@@ -187,5 +187,26 @@ TEST_F(CounterTest, LibraryKeepsOrderReportsProgressAndHonoursCancel) {
   EXPECT_EQ(partial[0].file_path, books[0]);
 }
 
+TEST_F(CounterTest, LibraryStartsTheLargestBooksFirst) {
+  std::vector<std::string> books;
+  for (int i = 0; i < 4; ++i) {
+    testing::EpubSpec spec = three_part_book();
+    // Book i carries a stored "image" of i * 10 KB, so later books are larger files.
+    testing::ZipEntry image;
+    image.name = "OEBPS/image.bin";
+    image.data = std::string(i * 10000, 'x');
+    image.method = testing::ZipMethod::kStored;
+    spec.extra_files.push_back(image);
+    books.push_back(write_book("size" + std::to_string(i) + ".epub", spec));
+  }
+  std::vector<std::string> started;
+  LibraryCallbacks callbacks;
+  callbacks.on_start = [&](const LibraryProgress& p) { started.push_back(p.current_file); };
+  std::vector<BookResult> rows = count_library(books, options_, 1, callbacks);
+  EXPECT_THAT(started, ElementsAre("size3.epub", "size2.epub", "size1.epub", "size0.epub"));
+  ASSERT_EQ(rows.size(), books.size());
+  for (size_t i = 0; i < books.size(); ++i) EXPECT_EQ(rows[i].file_path, books[i]);  // input order kept
+}
+
 }  // namespace
 }  // namespace epubtok::count
