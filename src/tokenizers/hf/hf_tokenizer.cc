@@ -1,9 +1,12 @@
 #include "tokenizers/hf/hf_tokenizer.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -234,9 +237,14 @@ HfTokenizer::~HfTokenizer() = default;
 
 Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_view text, TokenizerInfo info,
                                                                   const HfLoadOptions& options) {
-  json::value root;
+  // The document lives only while the tokenizer is built, so it goes in a
+  // monotonic arena: no per-node malloc, and no per-node free when `root`
+  // dies (measured on gemma-3's 33 MB file: allocation and destruction of
+  // ~1.5M nodes were 40% of the load time).
+  json::monotonic_resource arena(text.size() * 2);
+  json::stream_parser parser;
+  parser.reset(&arena);  // the parsed value's storage (the constructor's is scratch)
   {
-    json::stream_parser parser;
     boost::system::error_code ec;
     size_t used = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
@@ -244,8 +252,9 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
       return Status(ErrorCode::kTokenizerJson, (info.source.empty() ? std::string("tokenizer.json") : info.source) +
                                                    ": malformed JSON at " + line_col(text, used) + ": " + ec.message());
     }
-    root = parser.release();
   }
+  // Constructed, not assigned: assignment across storages would deep-copy.
+  const json::value root = parser.release();
   try {
     std::shared_ptr<HfTokenizer> t(new HfTokenizer());
     t->serial_ = g_serial.fetch_add(1);
@@ -334,18 +343,27 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::fil
   if (!std::filesystem::exists(path, ec)) {
     return Status(ErrorCode::kFileNotFound, "tokenizer file " + path.string() + " does not exist");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kFileUnreadable, "cannot open " + path.string());
-  std::string text;
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size < 0) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
-  text.resize(size_t(size));
-  in.seekg(0);
-  in.read(text.data(), size);
-  if (!in) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
   if (info.source.empty()) info.source = path.string();
-  return from_json(text, std::move(info), options);
+  // Mapped, not read into a string: a 33 MB file (gemma-3) would otherwise
+  // be zero-filled, then copied, page-faulting twice over its size.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status(ErrorCode::kFileUnreadable, "cannot open " + path.string());
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
+  }
+  const size_t size = size_t(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return from_json(std::string_view(), std::move(info), options);
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
+  auto result = from_json(std::string_view(static_cast<const char*>(map), size), std::move(info), options);
+  ::munmap(map, size);
+  return result;
 }
 
 // The hit path of the front cache, inline in the scanners' loops; the rest
