@@ -1,11 +1,12 @@
-// A small per-thread cache from piece bytes to token count, for pieces that
-// are not a single token (those are answered by one rank-table lookup).
+// A small per-thread cache from piece bytes to token count.
 //
-// Direct-mapped with keys stored inline, so a hit costs one hash and one
-// 32-byte compare, against ~50-300 ns for a short BPE merge. Entries carry
-// the owning encoding's id, so one cache serves every encoding on a thread
-// without clearing. Prose repeats its multi-token words constantly, which
-// is what makes this pay.
+// Set-associative with keys stored inline, so a hit costs one hash and a
+// few compares within one cache line, against ~0.3-3 us for a BPE merge
+// whose rank lookups miss the multi-megabyte rank table. Single-token
+// pieces are cached too: their rank lookup is itself such a miss. Entries
+// carry the owning encoding's id, so one cache serves every encoding on a
+// thread without clearing. Prose repeats its words constantly, which is
+// what makes this pay.
 #pragma once
 
 #include <cstdint>
@@ -27,59 +28,88 @@ class PieceCache {
     return cache;
   }
 
-  // The cached count of `piece` for encoding `owner`, or -1. Pieces longer
-  // than kMaxKey are never cached.
-  int64_t find(uint64_t owner, std::string_view piece, uint64_t& slot_out) const {
-    const uint64_t h = hash(owner, piece);
-    slot_out = h & (kSlots - 1);
-    const Entry& e = entries_[slot_out];
-    if (e.owner == owner && e.len == piece.size() && std::memcmp(e.key, piece.data(), piece.size()) == 0) {
-      return e.count;
+  // The cached count of `piece` (1 <= size <= kMaxKey) for encoding
+  // `owner`, or -1; `set_out` receives what store() needs on a miss.
+  int64_t find(uint64_t owner, std::string_view piece, size_t& set_out) const {
+    set_out = static_cast<size_t>(hash(owner, piece) >> (64 - kLongSetBits));
+    const LongSet& set = long_[set_out];
+    const uint32_t tag = long_tag(owner, piece.size());
+    for (const Entry& e : set.way) {
+      if (e.tag == tag && std::memcmp(e.key, piece.data(), piece.size()) == 0) return e.count;
     }
     return -1;
   }
-
-  // The hot front cache for pieces of at most 8 bytes, given as one
-  // zero-padded word: 65536 x 16 bytes = 1 MB. (4096 entries measured ~8%
-  // slower on the small-vocabulary generated English; 16384 entries thrash
-  // on a realistic vocabulary: Zipf prose with 20k words has far more than
-  // 16k distinct short pieces, and 65536 cut callgrind's instruction count
-  // on it by ~6% through fewer BPE merges; real-text timing was within the
-  // noise of the shared machine.) Prose's
-  // most frequent pieces (" the", ",", " and") are all short, and a
-  // Zipf-distributed vocabulary makes a few thousand of them the large
-  // majority of all pieces. Returns the count or -1.
-  int64_t find_short(uint64_t owner, uint64_t word, size_t len, size_t& slot_out) const {
-    const uint64_t tag = (owner << 8) | len;
-    slot_out = static_cast<size_t>(((word ^ (tag * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull) >> (64 - kShortBits));
-    const ShortEntry& e = short_[slot_out];
-    return e.word == word && e.tag == tag ? static_cast<int64_t>(e.count) : -1;
-  }
-  void store_short(size_t slot, uint64_t owner, uint64_t word, size_t len, uint32_t count) {
-    short_[slot] = ShortEntry{word, static_cast<uint32_t>((owner << 8) | len), count};
-  }
-
-  void store(uint64_t slot, uint64_t owner, std::string_view piece, uint32_t count) {
-    Entry& e = entries_[slot];
-    e.owner = owner;
-    e.count = count;
-    e.len = static_cast<uint8_t>(piece.size());
+  void store(size_t set_index, uint64_t owner, std::string_view piece, uint32_t count) {
+    LongSet& set = long_[set_index];
+    set.way[3] = set.way[2];
+    set.way[2] = set.way[1];
+    set.way[1] = set.way[0];
+    Entry& e = set.way[0];
+    e.tag = long_tag(owner, piece.size());
+    e.count = static_cast<uint8_t>(count);
     std::memcpy(e.key, piece.data(), piece.size());
   }
 
+  // The hot front cache for pieces of at most 8 bytes, given as one
+  // zero-padded word: 16384 sets of 4 entries of 16 bytes (1 MB), a set
+  // being one cache line. Prose's most frequent pieces (" the", ",",
+  // " and") are all short, and a Zipf-distributed vocabulary makes a few
+  // thousand of them the large majority of all pieces; real books have
+  // 10-20k distinct short pieces. (Direct-mapped with the same 64k entries,
+  // a third of those shared their slot with another and evicted each other
+  // for the whole book; 4096 entries measured ~8% slower on the
+  // small-vocabulary generated English.) Returns the count or -1;
+  // `set_out` receives what store_short() needs on a miss.
+  int64_t find_short(uint64_t owner, uint64_t word, size_t len, size_t& set_out) const {
+    const uint32_t tag = short_tag(owner, len);
+    set_out = static_cast<size_t>(((word ^ (tag * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull) >> (64 - kShortSetBits));
+    const ShortSet& set = short_[set_out];
+    for (const ShortEntry& e : set.way) {
+      if (e.word == word && e.tag == tag) return static_cast<int64_t>(e.count);
+    }
+    return -1;
+  }
+  // Inserts as the set's newest entry; the oldest one leaves (FIFO: a hit
+  // does not reorder, which keeps the hit path free of stores).
+  void store_short(size_t set_index, uint64_t owner, uint64_t word, size_t len, uint32_t count) {
+    ShortSet& set = short_[set_index];
+    set.way[3] = set.way[2];
+    set.way[2] = set.way[1];
+    set.way[1] = set.way[0];
+    set.way[0] = ShortEntry{word, short_tag(owner, len), count};
+  }
+
  private:
-  static constexpr size_t kSlots = 1 << 14;
-  static constexpr unsigned kShortBits = 16;
+  // Owner ids are handed out from 1 upwards, one per loaded encoding; tags
+  // keep their low 24 bits (plus the length), which tells apart any 16
+  // million encodings loaded in one process.
+  static uint32_t short_tag(uint64_t owner, size_t len) { return static_cast<uint32_t>((owner << 8) | len); }
+  static uint32_t long_tag(uint64_t owner, size_t len) { return static_cast<uint32_t>((owner << 8) | len); }
+
+  static constexpr unsigned kShortSetBits = 14;
+  // Four-way sets of 32-byte entries, 32768 entries (1 MB): the long
+  // pieces of a book (9-22 bytes: " something", " whale-ship") are fewer
+  // and rarer than short ones, but a miss costs a BPE merge (~1-3 us of
+  // rank-table cache misses). Moby-Dick has ~8,600 distinct ones: a
+  // direct-mapped 16k-entry cache missed ~1,000 of them on every pass,
+  // two-way sets still a few hundred (the sets that drew three keys).
+  static constexpr unsigned kLongSetBits = 13;
   struct ShortEntry {
     uint64_t word = 0;
-    uint32_t tag = 0;  // (owner << 8) | length; 0 = empty (lengths are >= 1)
+    uint32_t tag = 0;  // short_tag(); 0 = empty (lengths are >= 1)
     uint32_t count = 0;
   };
+  struct alignas(64) ShortSet {
+    ShortEntry way[4];
+  };
   struct Entry {
-    uint64_t owner = 0;  // 0 = empty; encoding ids start at 1
-    uint32_t count = 0;
-    uint8_t len = 0;
-    char key[kMaxKey + 1] = {};
+    uint32_t tag = 0;  // long_tag(); 0 = empty
+    uint8_t count = 0;  // a piece of n bytes has at most n tokens
+    char key[kMaxKey + 5] = {};
+  };
+  static_assert(sizeof(Entry) == 32);
+  struct alignas(64) LongSet {
+    Entry way[4];
   };
 
   static uint64_t hash(uint64_t owner, std::string_view s) {
@@ -97,8 +127,8 @@ class PieceCache {
     return h ^ (h >> 29);
   }
 
-  std::vector<Entry> entries_ = std::vector<Entry>(kSlots);
-  std::vector<ShortEntry> short_ = std::vector<ShortEntry>(size_t{1} << kShortBits);
+  std::vector<LongSet> long_ = std::vector<LongSet>(size_t{1} << kLongSetBits);
+  std::vector<ShortSet> short_ = std::vector<ShortSet>(size_t{1} << kShortSetBits);
 };
 
 }  // namespace epubtok::tokenizers::tiktoken

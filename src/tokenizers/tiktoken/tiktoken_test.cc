@@ -4,6 +4,9 @@
 #include <utf8proc.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -11,6 +14,7 @@
 #include "core/data_dir.h"
 #include "tokenizers/registry.h"
 #include "tokenizers/tiktoken/nfkc.h"
+#include "tokenizers/tiktoken/piece_cache.h"
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 #include "tokenizers/tiktoken/tiktoken_provider.h"
 
@@ -93,6 +97,68 @@ TEST(TiktokenEncodingTest, CountEqualsEncodeAndIdsDecodeToTheText) {
       EXPECT_EQ(tok->count(t), ids.size()) << id << ": " << t.substr(0, 40);
       EXPECT_EQ(decode(*tok, ids), t) << id;
     }
+  }
+}
+
+// The piece cache may forget (sets evict their oldest entry) but must never
+// answer with another piece's or another encoding's count: many more keys
+// than entries, keys that differ only in length or owner, and prefixes.
+TEST(PieceCacheTest, AnswersOnlyWhatWasStoredForThatPieceAndOwner) {
+  auto cache = std::make_unique<PieceCache>();
+  std::mt19937_64 rng(42);
+  std::map<std::pair<uint64_t, std::string>, uint32_t> stored;  // latest count per (owner, piece)
+  size_t hits = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const uint64_t owner = 1 + rng() % 3;
+    std::string piece(1 + rng() % PieceCache::kMaxKey, '\0');
+    for (char& c : piece) c = static_cast<char>("ab \0\xE4"[rng() % 5]);  // few symbols: many near-duplicates
+    const uint32_t count = static_cast<uint32_t>(rng() % (piece.size() + 1));
+    const auto key = std::make_pair(owner, piece);
+    if (piece.size() <= 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, piece.data(), piece.size());
+      size_t set = 0;
+      const int64_t got = cache->find_short(owner, word, piece.size(), set);
+      if (got >= 0) {
+        ASSERT_TRUE(stored.count(key)) << i;
+        ASSERT_EQ(got, stored[key]) << i;
+        ++hits;
+      }
+      cache->store_short(set, owner, word, piece.size(), count);
+      ASSERT_EQ(cache->find_short(owner, word, piece.size(), set), count);
+    } else {
+      size_t set = 0;
+      const int64_t got = cache->find(owner, piece, set);
+      if (got >= 0) {
+        ASSERT_TRUE(stored.count(key)) << i;
+        ASSERT_EQ(got, stored[key]) << i;
+        ++hits;
+      }
+      cache->store(set, owner, piece, count);
+      ASSERT_EQ(cache->find(owner, piece, set), count);
+    }
+    stored[key] = count;
+  }
+  EXPECT_GT(hits, 1000u);  // the short keys repeat: the test did exercise hits
+}
+
+// count() (which goes through the caches) equals encode().size() on text
+// with far more distinct pieces than the caches hold, twice in a row (the
+// second pass answers mostly from the caches).
+TEST(TiktokenEncodingTest, CountEqualsEncodeWhenTheCachesOverflow) {
+  std::mt19937_64 rng(7);
+  std::string text;
+  const char* const kParts[] = {"e", "t", "a", "o", "in", "th", "qu", "zz", "x", "é", "ß", "中", "文", "’", "-"};
+  while (text.size() < 3'000'000) {
+    const size_t letters = 1 + rng() % 14;
+    for (size_t k = 0; k < letters; ++k) text += kParts[rng() % (rng() % 4 == 0 ? 15 : 9)];
+    text += " ,.\n"[rng() % 4 == 0 ? rng() % 4 : 0];
+  }
+  for (const char* id : {"cl100k_base", "o200k_base", "p50k_base", "claude"}) {
+    auto tok = get(id);
+    const uint64_t expected = tok->encode(text).size();
+    EXPECT_EQ(tok->count(text), expected) << id;
+    EXPECT_EQ(tok->count(text), expected) << id;
   }
 }
 
