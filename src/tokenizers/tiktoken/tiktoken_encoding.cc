@@ -279,10 +279,13 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
       (piece.size() <= PieceCache::kMaxKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
     return count_piece_cached(piece, readable, cache);
   }
-  if (ranks_.find(piece) != bpe::kNoRank) return 1;
   // Long piece (CJK clause, run without spaces): cut it at the positions
   // no token can span (split_filter.h) and count the chunks, which are
   // short and repeat, so they mostly hit the whole-token lookup or cache.
+  // No whole-piece lookup first: a piece with a split point cannot be one
+  // token, and one without reaches count_piece_cached() whole, which looks
+  // it up. (That lookup, a cache miss in the rank table for nearly every
+  // Chinese clause, was ~35% of counting Chinese with o200k.)
   uint64_t total = 0;
   size_t chunk = 0;
   for (size_t b = 1; b < piece.size(); ++b) {
