@@ -167,6 +167,31 @@ TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
   EXPECT_EQ((*t)->count(std::string("a\xFF" "b")), (*t)->encode("a\xEF\xBF\xBD" "b").size());
 }
 
+// UnicodeScripts cuts where the script changes; spaces (script "Any") join
+// the piece before them and are dropped before the first other character.
+TEST(HfUnicodeScripts, CutsAtScriptChangesAsTheReferenceDoes) {
+  auto t = load(R"({"pre_tokenizer":{"type":"UnicodeScripts"},
+                    "model":{"type":"WordLevel","unk_token":"?",
+                             "vocab":{"?":0,"Yes":1,"Apples are ":2,"どこで生れ":3,"りんご 林檎":4,"abc":5}}})");
+  ASSERT_TRUE(t) << t.status().to_string();
+  struct Row {
+    const char* text;
+    std::vector<uint32_t> ids;
+  };
+  const Row rows[] = {
+      {"どこで生れ。Yes", {3, 0, 1}},        // kana and kanji are one script; 。 is Common
+      {"Apples are りんご 林檎", {2, 4}},
+      {" abc", {5}},                          // the leading space is dropped
+      {"   ", {}},                            // nothing but "Any"
+      {"abc123", {5, 0}},                     // digits are Common
+      {"\xE3\x83\xBC" "abc", {0, 5}},      // U+30FC counts as Han
+  };
+  for (const Row& r : rows) EXPECT_EQ((*t)->encode(r.text), r.ids) << r.text;
+  EXPECT_EQ(unicode_script(U' '), 0);
+  EXPECT_EQ(unicode_script(U'\x4E00'), unicode_script(U'\x3042'));  // Han == Hiragana
+  EXPECT_EQ(unicode_script(U'\x20BF'), 0);  // BITCOIN SIGN, added in Unicode 10.0
+}
+
 // is_valid_utf8 checks the common sequences inline; sanitize_utf8 goes
 // through the one general sequence check. They must agree on every input.
 TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {

@@ -232,6 +232,32 @@ class BertPre final : public PreTokenizer {
   }
 };
 
+// UnicodeScripts: cuts before each character whose script (unicode_script)
+// differs from that of the last non-"Any" character before it. As in the
+// reference, characters of script Any never start a piece, so Any
+// characters before the first other one are dropped, and a text of only
+// Any characters gives no piece at all.
+class UnicodeScriptsPre final : public PreTokenizer {
+ public:
+  bool views_only() const override { return true; }
+  void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
+    constexpr int kNone = -1;
+    int last = kNone;
+    size_t start = s.size();  // start of the open piece; none yet
+    for (size_t i = 0; i < s.size();) {
+      size_t len;
+      const int script = unicode_script(decode_utf8(s, i, &len));
+      if (script != 0 && script != last) {
+        if (start < i) out.push_back(s.substr(start, i - start));
+        start = i;
+      }
+      if (script != 0) last = script;
+      i += len;
+    }
+    if (start < s.size()) out.push_back(s.substr(start));
+  }
+};
+
 class ByteLevelPre final : public PreTokenizer {
  public:
   ByteLevelPre(bool add_prefix_space, bool use_regex, bool raw)
@@ -423,6 +449,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json::value& v, const std
     return std::make_unique<MetaspacePre>(rep, scheme, get_bool(o, "split", path, true));
   }
   if (type == "Whitespace") return std::make_unique<WhitespacePre>();
+  if (type == "UnicodeScripts") return std::make_unique<UnicodeScriptsPre>();
   if (type == "WhitespaceSplit") {
     return std::make_unique<CharSplit>([](char32_t, uint16_t cls) { return (cls & kWhiteSpace) != 0; },
                                        Behavior::kRemoved);

@@ -1,5 +1,5 @@
 // tokenizer.json pre-tokenizers: ByteLevel, Split, Metaspace, Whitespace,
-// WhitespaceSplit, BertPreTokenizer, Punctuation, Digits,
+// WhitespaceSplit, BertPreTokenizer, Punctuation, Digits, UnicodeScripts,
 // CharDelimiterSplit and Sequence.
 #pragma once
 

@@ -4,6 +4,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -54,7 +55,32 @@ const std::vector<uint16_t>& class_table() {
   return table;
 }
 
+struct ScriptRange {
+  char32_t first, last;
+  uint8_t script;
+};
+
+// Sorted, non-overlapping; code points in no range are "Any" (0).
+constexpr ScriptRange kScriptRanges[] = {
+#include "tokenizers/hf/unicode_scripts_table.inc"
+};
+
 }  // namespace
+
+uint8_t unicode_script(char32_t cp) {
+  // Binary search: UnicodeScripts is no preset's hot path, and 850 ranges
+  // take ten probes.
+  size_t lo = 0, hi = std::size(kScriptRanges);
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (kScriptRanges[mid].last < cp) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo < std::size(kScriptRanges) && kScriptRanges[lo].first <= cp ? kScriptRanges[lo].script : 0;
+}
 
 namespace detail {
 

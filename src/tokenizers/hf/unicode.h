@@ -51,6 +51,12 @@ inline uint16_t char_class(char32_t cp) {
   return cp <= 0x10FFFF ? t[cp] : 0;
 }
 
+// The script class the reference's UnicodeScripts pre-tokenizer gives `cp`:
+// 0 for "Any" (U+0020 and code points its Unicode 9.0 table lacks), else a
+// script id, with Hiragana, Katakana and U+30FC folded into Han as the
+// reference does. Only equality between ids is meaningful. Thread-safe.
+uint8_t unicode_script(char32_t cp);
+
 // Decodes the code point at s[i] (s must be valid UTF-8, i < s.size()) and
 // stores its length in *len.
 inline char32_t decode_utf8(std::string_view s, size_t i, size_t* len) {

@@ -339,6 +339,11 @@ def main():
               {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"},
                                                      {"type": "Punctuation", "behavior": "Contiguous"},
                                                      {"type": "Digits", "individual_digits": False}]})
+    # UnicodeScripts alone (hf_parity_test adds cases covering every code
+    # point for fixtures named *unicode_scripts*), and after WhitespaceSplit.
+    wordlevel("wordlevel_unicode_scripts", {"type": "UnicodeScripts"})
+    wordlevel("wordlevel_whitespace_unicode_scripts",
+              {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "UnicodeScripts"}]})
 
 
 if __name__ == "__main__":
