@@ -16,6 +16,7 @@
 #include "tokenizers/hf/normalizers.h"
 #include "tokenizers/hf/pre_tokenizers.h"
 #include "tokenizers/hf/regex.h"
+#include "tokenizers/hf/string_map.h"
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
@@ -143,19 +144,7 @@ class PieceCache {
     ids_.clear();
     count_ = 0;
   }
-  void grow() {
-    size_t cap = slots_.empty() ? (size_t(1) << 14) : slots_.size() * 2;
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(cap, Slot{});
-    mask_ = cap - 1;
-    for (const Slot& s : old) {
-      if (s.hash == 0) continue;
-      size_t i = s.hash & mask_;
-      while (slots_[i].hash != 0) i = (i + 1) & mask_;
-      slots_[i] = s;
-    }
-  }
+  void grow() { mask_ = rehash_slots(slots_, slots_.empty() ? (size_t(1) << 14) : slots_.size() * 2); }
   static constexpr size_t kFrontSize = 16384;  // 512 KB
   std::vector<Slot> slots_;
   size_t mask_ = 0;

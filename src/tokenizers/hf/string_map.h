@@ -16,6 +16,26 @@
 
 namespace epubtok::tokenizers::hf {
 
+// Rebuilds an open-addressing table with linear probing at `cap` slots (a
+// power of two), placing each slot of the old table by the hash it stores
+// (0 marks an empty slot). Returns the new index mask. Shared by
+// StringIdMap and the tokenizer's piece cache, whose slots both carry
+// their key's hash so that growing never rereads keys.
+template <typename Slot>
+size_t rehash_slots(std::vector<Slot>& slots, size_t cap) {
+  std::vector<Slot> old;
+  old.swap(slots);
+  slots.assign(cap, Slot{});
+  const size_t mask = cap - 1;
+  for (const Slot& s : old) {
+    if (s.hash == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots[i].hash != 0) i = (i + 1) & mask;
+    slots[i] = s;
+  }
+  return mask;
+}
+
 class StringIdMap {
  public:
   static constexpr uint32_t kMissing = 0xFFFFFFFFu;
@@ -72,18 +92,7 @@ class StringIdMap {
   bool matches(const Slot& s, uint64_t h, std::string_view key) const {
     return s.hash == h && s.len == key.size() && std::memcmp(arena_.data() + s.off, key.data(), key.size()) == 0;
   }
-  void rehash(size_t cap) {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(cap, Slot{});
-    mask_ = cap - 1;
-    for (const Slot& s : old) {
-      if (s.hash == 0) continue;
-      size_t i = s.hash & mask_;
-      while (slots_[i].hash != 0) i = (i + 1) & mask_;
-      slots_[i] = s;
-    }
-  }
+  void rehash(size_t cap) { mask_ = rehash_slots(slots_, cap); }
   std::vector<Slot> slots_;
   std::string arena_;
   size_t mask_ = 0;
