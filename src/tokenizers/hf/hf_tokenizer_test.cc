@@ -10,7 +10,11 @@
 #include <fstream>
 #include <random>
 
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+
 #include "tokenizers/hf/hf_provider.h"
+#include "tokenizers/hf/normalizers.h"
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
@@ -158,6 +162,46 @@ TEST(HfNormalizers, ReplacePrependLowercase) {
   ASSERT_TRUE(t) << t.status().to_string();
   EXPECT_EQ((*t)->encode("A B"), (std::vector<uint32_t>{1}));
   EXPECT_EQ((*t)->encode("A C"), (std::vector<uint32_t>{0}));
+}
+
+// The four Unicode normalizers skip ICU when a quick check proves the text
+// is already normalized; the result must be ICU's on every input.
+TEST(HfNormalizers, QuickCheckAgreesWithIcu) {
+  UErrorCode err = U_ZERO_ERROR;
+  const std::pair<const char*, const icu::Normalizer2*> forms[] = {
+      {"NFC", icu::Normalizer2::getNFCInstance(err)},
+      {"NFD", icu::Normalizer2::getNFDInstance(err)},
+      {"NFKC", icu::Normalizer2::getNFKCInstance(err)},
+      {"NFKD", icu::Normalizer2::getNFKDInstance(err)}};
+  ASSERT_TRUE(U_SUCCESS(err));
+  // Characters that are composed, decomposable, combining, compatibility
+  // variants, Hangul syllables and jamo, plus plain ones.
+  const char32_t pool[] = {U'a', U'e', U'E', U' ', U'\x00E9', U'\x0065', U'\x0301', U'\x0327', U'\x00C5',
+                           U'\x212B', U'\x00A0', U'\x00B2', U'\xFB01', U'\x2019', U'\x3000', U'\xAC00',
+                           U'\x1100', U'\x1161', U'\x11A8', U'\x0F73', U'\x1E9B', U'\x0323', U'\x4E00',
+                           U'\xFF21', U'\x1D400', U'\x0958', U'\x2126', U'\x00C7', U'\x0308', U'\x0344'};
+  std::mt19937_64 rng(11);
+  for (const auto& [name, icu_form] : forms) {
+    auto n = make_normalizer(boost::json::parse(std::string(R"({"type":")") + name + "\"}"), "$");
+    ASSERT_TRUE(n);
+    for (int round = 0; round < 20000; ++round) {
+      std::string s;
+      const size_t len = 1 + rng() % 8;
+      for (size_t k = 0; k < len; ++k) {
+        char32_t cp = rng() % 4 == 0 ? char32_t(0x20 + rng() % 0xFFD0) : pool[rng() % std::size(pool)];
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = U'x';
+        append_utf8(s, cp);
+      }
+      std::string expected;
+      icu::StringByteSink<std::string> sink(&expected);
+      UErrorCode e2 = U_ZERO_ERROR;
+      icu_form->normalizeUTF8(0, s, sink, nullptr, e2);
+      ASSERT_TRUE(U_SUCCESS(e2));
+      std::string actual = s;
+      n->normalize(actual);
+      ASSERT_EQ(actual, expected) << name << " round " << round;
+    }
+  }
 }
 
 TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 
 #include <vector>
 
@@ -52,11 +53,42 @@ void unicode_normalize(const icu::Normalizer2* n, std::string& s) {
 
 class UnicodeNormalizer final : public Normalizer {
  public:
-  explicit UnicodeNormalizer(Form form) : n_(icu_normalizer(form)) {}
-  void normalize(std::string& s, bool* head_dropped = nullptr) const override { unicode_normalize(n_, s); }
+  explicit UnicodeNormalizer(Form form) : n_(icu_normalizer(form)), quick_yes_(0x10000 / 64) {
+    // UAX #15 quick check: a text whose characters all have quick-check
+    // value Yes and combining class 0 is already in the form. Precomputed
+    // for the BMP so that the common case costs a bit test per character
+    // (measured: ICU's isNormalizedUTF8 was 16% of qwen-3's counting time
+    // on book text with typographic quotes).
+    const UProperty qc = form == Form::kNfc    ? UCHAR_NFC_QUICK_CHECK
+                         : form == Form::kNfd  ? UCHAR_NFD_QUICK_CHECK
+                         : form == Form::kNfkc ? UCHAR_NFKC_QUICK_CHECK
+                                               : UCHAR_NFKD_QUICK_CHECK;
+    for (UChar32 c = 0; c < 0x10000; ++c) {
+      if (u_getIntPropertyValue(c, qc) == UNORM_YES && u_getCombiningClass(c) == 0) {
+        quick_yes_[size_t(c) >> 6] |= uint64_t(1) << (c & 63);
+      }
+    }
+  }
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
+    if (!already_normalized(s)) unicode_normalize(n_, s);
+  }
 
  private:
+  bool already_normalized(std::string_view s) const {
+    for (size_t i = 0; i < s.size();) {
+      if (static_cast<unsigned char>(s[i]) < 0x80) {
+        ++i;  // ASCII: quick check Yes, class 0, in all four forms
+        continue;
+      }
+      size_t len;
+      const char32_t cp = decode_utf8(s, i, &len);
+      if (cp >= 0x10000 || !((quick_yes_[cp >> 6] >> (cp & 63)) & 1)) return false;
+      i += len;
+    }
+    return true;
+  }
   const icu::Normalizer2* n_;
+  std::vector<uint64_t> quick_yes_;  // bit per BMP code point: quick check Yes and class 0
 };
 
 class Lowercase final : public Normalizer {
