@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/pretok/regex_pretokenizer.h"
 #include "tokenizers/pretok/scanner.h"
 #include "tokenizers/pretok/unicode_class.h"
@@ -239,6 +240,64 @@ void differential(PatternFamily family, const std::string& pattern, uint64_t see
 TEST(ScannerTest, Cl100kMatchesPcre2Oracle) { differential(PatternFamily::kCl100k, kCl100k, 1, 150000); }
 TEST(ScannerTest, O200kMatchesPcre2Oracle) { differential(PatternFamily::kO200k, kO200k, 2, 150000); }
 TEST(ScannerTest, Gpt2MatchesPcre2Oracle) { differential(PatternFamily::kGpt2, kGpt2, 3, 150000); }
+
+// The ASCII fast path answers 0 or exactly the full scanner's end, at every
+// piece start of random text that is mostly ASCII (all ASCII bytes, words
+// of every length around the 16-byte SIMD block, and the non-ASCII
+// characters that may continue a piece: letters, marks, symbols, spaces).
+template <PatternFamily kFamily>
+void ascii_fast_path_differential(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::u32string rare = U"\u00E9\u0301\u2019\u201C\u2014\u00A0\u3000\u4E2D\u02B0\u01C5\u00BD\u017F\uFFFD";
+  size_t answered = 0, pieces = 0;
+  for (int i = 0; i < 60000; ++i) {
+    std::string text;
+    const size_t parts = 1 + rng() % 12;
+    for (size_t k = 0; k < parts; ++k) {
+      switch (rng() % 6) {
+        case 0:
+        case 1: {  // a word: any case mix, 1-40 letters
+          const size_t len = 1 + rng() % (rng() % 4 == 0 ? 40 : 10);
+          const int mode = static_cast<int>(rng() % 4);
+          for (size_t c = 0; c < len; ++c) {
+            const bool up = mode == 0 || (mode == 1 && c == 0) || (mode == 2 && rng() % 2);
+            text += static_cast<char>((up ? 'A' : 'a') + rng() % 26);
+          }
+          break;
+        }
+        case 2: text += static_cast<char>(rng() % 0x80); break;  // any ASCII byte
+        case 3: text += " .,;'\"()!?-/\n\r\t"[rng() % 15]; break;
+        case 4: text += std::string(1 + rng() % 3, ' '); break;
+        default: append_utf8(text, rare[rng() % rare.size()]); break;
+      }
+    }
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    for (size_t pos = 0; pos < text.size();) {
+      size_t full;
+      if constexpr (kFamily == PatternFamily::kCl100k) {
+        full = cl100k_piece_end(text, pos);
+      } else if constexpr (kFamily == PatternFamily::kO200k) {
+        full = o200k_piece_end(text, pos);
+      } else {
+        full = gpt2_piece_end(text, pos);
+      }
+      const size_t fast = detail::ascii_piece_end<kFamily>(s, text.size(), pos);
+      ++pieces;
+      if (fast != 0) {
+        ++answered;
+        ASSERT_EQ(fast, full) << "text [" << text << "] at " << pos;
+      }
+      pos = full;
+    }
+  }
+  // The fast path must actually take a good share of the pieces (about
+  // 40% here: a quarter of the parts are non-ASCII or control bytes).
+  EXPECT_GT(answered * 4, pieces);
+}
+
+TEST(ScannerTest, AsciiFastPathMatchesCl100kScanner) { ascii_fast_path_differential<PatternFamily::kCl100k>(11); }
+TEST(ScannerTest, AsciiFastPathMatchesO200kScanner) { ascii_fast_path_differential<PatternFamily::kO200k>(12); }
+TEST(ScannerTest, AsciiFastPathMatchesGpt2Scanner) { ascii_fast_path_differential<PatternFamily::kGpt2>(13); }
 
 TEST(ScannerTest, InvalidUtf8BytesAreConsumedOneByOne) {
   const std::string text = "a\xFF\xFE b\xC3";

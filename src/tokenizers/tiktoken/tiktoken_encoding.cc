@@ -9,6 +9,7 @@
 
 #include "core/data_dir.h"
 #include "tokenizers/bpe/bpe.h"
+#include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/tiktoken/nfkc.h"
 #include "tokenizers/tiktoken/piece_cache.h"
 
@@ -298,52 +299,6 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
   return total;
 }
 
-namespace {
-
-// ASCII letter classes for the fused count loop: 1 = A-Z, 2 = a-z,
-// 4 = any byte >= 0x80 (may start a letter or mark), 0 = other ASCII.
-struct AsciiWordClasses {
-  uint8_t c[256];
-  constexpr AsciiWordClasses() : c() {
-    for (int b = 'A'; b <= 'Z'; ++b) c[b] = 1;
-    for (int b = 'a'; b <= 'z'; ++b) c[b] = 2;
-    for (int b = 0x80; b < 256; ++b) c[b] = 4;
-  }
-};
-inline constexpr AsciiWordClasses kWord;
-
-// The end of the piece starting at pos when it is an optional ' ' followed
-// by ASCII letters and the byte after them decides the piece ends there
-// without looking further; 0 when the family's full scanner must decide.
-// Exact because, for such input, every earlier alternative of the pattern
-// fails (contractions need a leading apostrophe) and the letter
-// alternative's greedy run stops at the first non-letter; a non-ASCII byte
-// may be a letter or mark, and an apostrophe may start o200k's contraction
-// suffix, so those go to the full scanner.
-template <pretok::PatternFamily kFamily>
-inline size_t ascii_word_end(const unsigned char* s, size_t n, size_t pos) {
-  size_t j = pos + (s[pos] == ' ');
-  if (j >= n || !(kWord.c[s[j]] & 3)) return 0;
-  if constexpr (kFamily == pretok::PatternFamily::kO200k) {
-    // [A-Z]*[a-z]+ (alternative 1) or, with no lower-case letter, [A-Z]+
-    // (alternative 2); an upper-case letter after the lower-case run ends
-    // the piece.
-    while (j < n && kWord.c[s[j]] == 1) ++j;
-    while (j < n && kWord.c[s[j]] == 2) ++j;
-    if (j < n && (s[j] >= 0x80 || s[j] == '\'')) return 0;
-    return j;
-  } else {
-    // cl100k: [^\r\n\p{L}\p{N}]?\p{L}+ ; GPT-2: ' ?\p{L}+'. Both stop at the
-    // first non-letter, and case does not matter.
-    do ++j;
-    while (j < n && (kWord.c[s[j]] & 3));
-    if (j < n && s[j] >= 0x80) return 0;
-    return j;
-  }
-}
-
-}  // namespace
-
 template <pretok::PatternFamily kFamily>
 uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -352,7 +307,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
   uint64_t total = 0;
   size_t pos = 0;
   while (pos < n) {
-    size_t end = ascii_word_end<kFamily>(s, n, pos);
+    size_t end = pretok::detail::ascii_piece_end<kFamily>(s, n, pos);
     if (end == 0) {
       if constexpr (kFamily == pretok::PatternFamily::kCl100k) {
         end = pretok::detail::cl100k_end(text, pos);

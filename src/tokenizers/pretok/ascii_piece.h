@@ -1,0 +1,166 @@
+// The ASCII fast path of the scanners, for the pieces that make up most of
+// English text: an optional prefix character followed by ASCII letters
+// (" the", "(whale", "\"Call"), and runs of ASCII punctuation (",", ".\n").
+//
+// Why: counting English spends most of its time finding piece ends, and the
+// full scanners (scanner_impl.h) decide each piece through the pattern's
+// alternatives with a class lookup per character. These pieces are decided
+// by their first byte or two and one scan, done here 16 bytes at a time
+// with SSE2 where the text allows, so a word costs no per-letter branch
+// (the scalar loop's exit was a branch misprediction per word).
+//
+// Exact: ascii_piece_end() returns either 0 ("ask the full scanner") or the
+// very end the family's full scanner returns (differential test in
+// scanner_test.cc). It answers only when the bytes it looked at settle the
+// piece: a non-ASCII byte where a letter, mark or symbol could continue it,
+// an apostrophe that could start a contraction, digits and white space
+// other than a one-character prefix all return 0.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "tokenizers/pretok/scanner.h"
+
+namespace epubtok::tokenizers::pretok::detail {
+
+// Byte classes of the fast path.
+enum AsciiPieceBits : uint8_t {
+  kAsciiUpper = 1,    // A-Z
+  kAsciiLower = 2,    // a-z
+  kNonAscii = 4,      // >= 0x80: may be a letter, mark, number, space or symbol
+  kAsciiDigit = 8,
+  kAsciiPrefix = 16,  // may be cl100k/o200k's [^\r\n\p{L}\p{N}] prefix: ASCII, not letter, digit, \r, \n, '\''
+  kAsciiOther = 32,   // [^\s\p{L}\p{N}] within ASCII ('\'' included)
+  kAsciiApostrophe = 64,
+  kAsciiNewline = 128,  // \r or \n
+};
+
+struct AsciiPieceClasses {
+  uint8_t c[256];
+  constexpr AsciiPieceClasses() : c() {
+    for (int b = 0; b < 0x80; ++b) {
+      const bool upper = b >= 'A' && b <= 'Z', lower = b >= 'a' && b <= 'z', digit = b >= '0' && b <= '9';
+      const bool space = b == ' ' || (b >= '\t' && b <= '\r');
+      uint8_t bits = 0;
+      if (upper) bits |= kAsciiUpper;
+      if (lower) bits |= kAsciiLower;
+      if (digit) bits |= kAsciiDigit;
+      if (!upper && !lower && !digit && b != '\r' && b != '\n' && b != '\'') bits |= kAsciiPrefix;
+      if (!upper && !lower && !digit && !space) bits |= kAsciiOther;
+      if (b == '\'') bits |= kAsciiApostrophe;
+      if (b == '\r' || b == '\n') bits |= kAsciiNewline;
+      c[b] = bits;
+    }
+    for (int b = 0x80; b < 0x100; ++b) c[b] = kNonAscii;
+  }
+};
+inline constexpr AsciiPieceClasses kAsciiPiece;
+
+// End of the run of bytes from j whose class has any of `bits` (j <= n).
+inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, uint8_t bits) {
+  while (j < n && (kAsciiPiece.c[s[j]] & bits)) ++j;
+  return j;
+}
+
+#if defined(__SSE2__)
+// Bit i set when byte i of the 16 at p is in [lo, lo + 25].
+inline unsigned ascii_range_mask16(__m128i v, char lo) {
+  const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t)));
+}
+#endif
+
+// End of the run of ASCII letters (either case) from j.
+inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
+#if defined(__SSE2__)
+  while (n - j >= 16) {
+    const __m128i v = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j)), _mm_set1_epi8(0x20));
+    const unsigned stop = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
+    if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
+    j += 16;
+  }
+#endif
+  return ascii_class_run_end(s, n, j, kAsciiUpper | kAsciiLower);
+}
+
+// End of [A-Z]*[a-z]* from j (o200k's letter alternatives on ASCII).
+inline size_t ascii_upper_lower_end(const unsigned char* s, size_t n, size_t j) {
+#if defined(__SSE2__)
+  if (n - j >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
+    const unsigned not_upper = ~ascii_range_mask16(v, 'A') & 0xFFFFu;
+    const unsigned not_lower = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
+    if (not_upper) {
+      const unsigned u = static_cast<unsigned>(__builtin_ctz(not_upper));
+      const unsigned stop = not_lower & (0xFFFFu << u);
+      if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
+    }
+    // A run reaching past the 16 bytes: rare, scalar.
+  }
+#endif
+  j = ascii_class_run_end(s, n, j, kAsciiUpper);
+  return ascii_class_run_end(s, n, j, kAsciiLower);
+}
+
+// The end of the piece starting at pos (pos < n) when the ASCII fast path
+// settles it, else 0. See the file comment.
+template <PatternFamily kFamily>
+inline size_t ascii_piece_end(const unsigned char* s, size_t n, size_t pos) {
+  constexpr bool kGpt2 = kFamily == PatternFamily::kGpt2;
+  constexpr uint8_t kLetters = kAsciiUpper | kAsciiLower;
+  const uint8_t c0 = kAsciiPiece.c[s[pos]];
+  const uint8_t c1 = pos + 1 < n ? kAsciiPiece.c[s[pos + 1]] : 0;
+  size_t j;
+  if (c0 & kLetters) {
+    j = pos;
+  } else if ((c1 & kLetters) && (kGpt2 ? s[pos] == ' ' : (c0 & kAsciiPrefix) != 0)) {
+    // One prefix character (GPT-2: only ' ') and the letters after it. No
+    // earlier alternative can match: contractions need a leading
+    // apostrophe, which is never a prefix here.
+    j = pos + 1;
+  } else if ((c0 & kAsciiOther) && !(c0 & kAsciiApostrophe)) {
+    // ' ?[^\s\p{L}\p{N}]+' starting with the symbol itself: the letter
+    // alternatives failed (no letter after it), the number one too.
+    j = pos;
+    goto other_run;
+  } else if (s[pos] == ' ' && (c1 & kAsciiOther)) {
+    // ' ' + symbols: every alternative before the symbol run needs a
+    // letter or digit after the space (an apostrophe after it is part of
+    // the run: contractions only match at the piece start).
+    j = pos + 1;
+    goto other_run;
+  } else {
+    return 0;
+  }
+  // Letters from j.
+  if constexpr (kFamily == PatternFamily::kO200k) {
+    // [A-Z]*[a-z]+ (alternative 1) or, with no lower-case letter, [A-Z]+
+    // (alternative 2); an upper-case letter after the lower-case run ends
+    // the piece, an apostrophe may start the contraction suffix.
+    j = ascii_upper_lower_end(s, n, j);
+    if (j < n && (kAsciiPiece.c[s[j]] & (kNonAscii | kAsciiApostrophe))) return 0;
+    return j;
+  } else {
+    // cl100k: [^\r\n\p{L}\p{N}]?\p{L}+ ; GPT-2: ' ?\p{L}+'. Both stop at the
+    // first non-letter, and case does not matter.
+    j = ascii_letter_run_end(s, n, j);
+    if (j < n && (kAsciiPiece.c[s[j]] & kNonAscii)) return 0;
+    return j;
+  }
+other_run:
+  j = ascii_class_run_end(s, n, j, kAsciiOther);
+  if (j < n && (kAsciiPiece.c[s[j]] & kNonAscii)) return 0;  // a non-ASCII symbol would continue the run
+  if constexpr (kFamily == PatternFamily::kCl100k) {
+    j = ascii_class_run_end(s, n, j, kAsciiNewline);  // [\r\n]*
+  } else if constexpr (kFamily == PatternFamily::kO200k) {
+    while (j < n && (s[j] == '\r' || s[j] == '\n' || s[j] == '/')) ++j;  // [\r\n/]*
+  }
+  return j;
+}
+
+}  // namespace epubtok::tokenizers::pretok::detail
