@@ -30,17 +30,46 @@ Result<std::shared_ptr<const Tokenizer>> Registry::get(std::string_view name) {
   Result<std::string> id = canonical_id(name);
   if (!id) return id.status();
 
-  // One lock around the load: a load takes at most about a second, happens
-  // once per id per process, and concurrent first users want the same result.
-  std::lock_guard lock(mutex_);
-  if (auto it = loaded_.find(*id); it != loaded_.end()) return it->second;
-  for (const auto& provider : providers_) {
-    if (!provider->resolve(*id)) continue;
-    Result<std::shared_ptr<const Tokenizer>> loaded = provider->load(*id);
-    if (loaded) loaded_.emplace(*id, *loaded);
-    return loaded;
+  // The first caller for an id loads it outside the lock and publishes the
+  // result through a shared future; later callers wait on that future. A
+  // vocabulary takes up to a second to load, so `count -t a,b,c` loads its
+  // tokenizers on several threads at once.
+  std::promise<Loaded> promise;
+  std::shared_future<Loaded> future;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = loaded_.find(*id); it != loaded_.end()) {
+      future = it->second;
+    } else {
+      loaded_.emplace(*id, promise.get_future().share());
+    }
   }
-  return Status(ErrorCode::kInternal, "no provider loads tokenizer '" + *id + "'");
+  if (future.valid()) return future.get();  // loaded, or being loaded by another thread
+
+  Loaded loaded = Status(ErrorCode::kInternal, "no provider loads tokenizer '" + *id + "'");
+  const TokenizerProvider* owner = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& provider : providers_) {
+      if (provider->resolve(*id)) {
+        owner = provider.get();
+        break;
+      }
+    }
+  }
+  if (owner) {
+    try {
+      loaded = owner->load(*id);
+    } catch (const std::exception& e) {  // providers report errors as Status; this is a last resort
+      loaded = Status(ErrorCode::kInternal, "loading tokenizer '" + *id + "' failed: " + e.what());
+    }
+  }
+  if (!loaded) {
+    std::lock_guard lock(mutex_);
+    loaded_.erase(*id);  // let a later call try again (e.g. after fetch-vocab)
+  }
+  promise.set_value(loaded);
+  return loaded;
 }
 
 std::vector<TokenizerInfo> Registry::list() const {

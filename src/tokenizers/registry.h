@@ -6,6 +6,7 @@
 // All Registry member functions are thread-safe.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,7 +55,8 @@ class Registry {
   Result<std::string> canonical_id(std::string_view name) const;
 
   // The loaded tokenizer for an id or alias, loading it on first use. Later
-  // calls return the same instance. Concurrent first calls load once.
+  // calls return the same instance. Concurrent first calls for one id load
+  // it once; different ids load in parallel. A failed load is not cached.
   Result<std::shared_ptr<const Tokenizer>> get(std::string_view name);
 
   // Every tokenizer the providers list, in provider order.
@@ -62,8 +64,9 @@ class Registry {
 
  private:
   std::vector<std::unique_ptr<TokenizerProvider>> providers_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Tokenizer>> loaded_;
+  using Loaded = Result<std::shared_ptr<const Tokenizer>>;
+  mutable std::mutex mutex_;  // guards providers_ and loaded_, never held during a load
+  std::unordered_map<std::string, std::shared_future<Loaded>> loaded_;  // by canonical id
 };
 
 }  // namespace epubtok::tokenizers
