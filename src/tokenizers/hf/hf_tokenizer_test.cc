@@ -211,6 +211,17 @@ TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
   EXPECT_EQ((*t)->count(std::string("a\xFF" "b")), (*t)->encode("a\xEF\xBF\xBD" "b").size());
 }
 
+// The class table is built from ICU's property ranges; it must hold what
+// asking ICU about each code point gives.
+TEST(HfCharClass, TableEqualsPerCodePointIcu) {
+  size_t letters = 0;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    ASSERT_EQ(char_class(cp), detail::char_class_from_icu(cp)) << "U+" << std::hex << uint32_t(cp);
+    letters += (char_class(cp) & kLetter) != 0;
+  }
+  EXPECT_GT(letters, 100000u);
+}
+
 // UnicodeScripts cuts where the script changes; spaces (script "Any") join
 // the piece before them and are dropped before the first other character.
 TEST(HfUnicodeScripts, CutsAtScriptChangesAsTheReferenceDoes) {

@@ -41,6 +41,9 @@ namespace detail {
 // DeepSeek's pre-tokenization time).
 extern std::atomic<const uint16_t*> g_char_classes;
 const uint16_t* build_char_classes();
+// char_class computed directly from ICU, one code point at a time: the
+// oracle the table is tested against.
+uint16_t char_class_from_icu(char32_t cp);
 }  // namespace detail
 
 // Class bits of code point `cp` (0 for cp > 0x10FFFF). Thread-safe; the
