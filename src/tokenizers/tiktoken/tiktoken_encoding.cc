@@ -251,12 +251,12 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
   // The cache first, single-token pieces included: the rank lookup is a
   // likely cache miss in the big table (it was ~15% of counting Moby-Dick
   // when only multi-token pieces were cached).
-  size_t set;
-  const int64_t hit = cache.find(cache_owner_, piece, set);
+  const PieceCache::LongKey key = PieceCache::long_key(cache_owner_, p, piece.size(), readable);
+  const int64_t hit = cache.find(key);
   if (hit >= 0) return static_cast<uint64_t>(hit);
   size_t n = 1;
   if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_piece(ranks_, piece);
-  cache.store(set, cache_owner_, piece, static_cast<uint32_t>(n));
+  cache.store(key, static_cast<uint32_t>(n));
   return n;
 }
 
