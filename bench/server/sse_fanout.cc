@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,10 @@ int main(int argc, char** argv) {
   }
 
   std::vector<double> delays;
+  // Per event (keyed by its ts): the delay of its first and last receipt.
+  // A late first receipt means the event left the server late; a spread
+  // between first and last is the time the fan-out itself took.
+  std::map<int64_t, std::pair<double, double>> per_event;
   const std::string marker = "event: progress\ndata: ";
   int open = connected;
   auto last_rss = std::chrono::steady_clock::now();
@@ -119,7 +124,14 @@ int main(int argc, char** argv) {
           size_t end = c.pending.find('\n', i + marker.size());
           if (end == std::string::npos) break;
           size_t ts = c.pending.find("\"ts\":", i);
-          if (ts != std::string::npos && ts < end) delays.push_back(t - std::atof(c.pending.c_str() + ts + 5));
+          if (ts != std::string::npos && ts < end) {
+            double ts_ms = std::atof(c.pending.c_str() + ts + 5);
+            double d = t - ts_ms;
+            delays.push_back(d);
+            auto& [first, last] = per_event[static_cast<int64_t>(ts_ms)];
+            if (first == 0 || d < first) first = d;
+            last = std::max(last, d);
+          }
           ++c.progress;
           pos = end;
         }
@@ -148,6 +160,19 @@ int main(int argc, char** argv) {
   std::printf("subscribers=%d connected=%d progress_events_per_subscriber=%ld..%ld samples=%zu\n", n, connected,
               min_p, max_p, delays.size());
   std::printf("delay_ms p50=%.1f p99=%.1f max=%.1f\n", pct(50), pct(99), delays.empty() ? 0.0 : delays.back());
+  std::vector<double> firsts, spreads;
+  for (const auto& [ts, fl] : per_event) {
+    firsts.push_back(fl.first);
+    spreads.push_back(fl.second - fl.first);
+  }
+  std::sort(firsts.begin(), firsts.end());
+  std::sort(spreads.begin(), spreads.end());
+  auto pct_of = [](const std::vector<double>& v, double p) {
+    return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p / 100 * v.size()))];
+  };
+  std::printf("per event: first receipt p50=%.1f p99=%.1f ms; fan-out spread (last - first) p50=%.1f p99=%.1f max=%.1f ms\n",
+              pct_of(firsts, 50), pct_of(firsts, 99), pct_of(spreads, 50), pct_of(spreads, 99),
+              spreads.empty() ? 0.0 : spreads.back());
   std::printf("server_rss_kb before=%ld peak=%ld growth_mb=%.1f\n", rss_before, rss_peak,
               (rss_peak - rss_before) / 1024.0);
   return 0;

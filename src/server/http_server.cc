@@ -20,16 +20,57 @@ using tcp = net::ip::tcp;
 
 class Session;
 
+// Hands job events to the SSE sessions of one io_context. The job runner
+// calls on_event() once per subscriber in a row; posting a handler per
+// subscriber would cost an allocation, a scheduler lock and often a
+// thread wake-up each (the fan-out's cost at 1,000 subscribers). Instead
+// deliveries collect here and one handler per burst drains them on the
+// context's thread.
+class FanOutHub {
+ public:
+  explicit FanOutHub(net::io_context& ioc) : ioc_(ioc) {}
+
+  struct Delivery {
+    std::shared_ptr<Session> session;
+    std::shared_ptr<const std::string> frame;
+    bool terminal;
+  };
+
+  // Any thread.
+  void enqueue(Delivery delivery);
+
+ private:
+  void drain();
+
+  net::io_context& ioc_;
+  std::mutex mutex_;
+  std::vector<Delivery> pending_;
+  std::vector<Delivery> draining_;  // context thread only
+  bool scheduled_ = false;
+};
+
 class HttpServer::Impl {
  public:
-  explicit Impl(ApiContext ctx) : ctx_(std::move(ctx)), acceptor_(ioc_) {}
+  // One io_context per I/O thread, each run by exactly that thread: a
+  // connection lives on one thread for its whole life, so its handlers
+  // need no strand and never wake another thread, and nothing is shared
+  // between the threads' schedulers. Connections are dealt round-robin.
+  explicit Impl(ApiContext ctx) : ctx_(std::move(ctx)) {
+    int n = std::max(1, ctx_.options->io_threads);
+    for (int i = 0; i < n; ++i) {
+      contexts_.push_back(std::make_unique<net::io_context>(1));
+      hubs_.push_back(std::make_unique<FanOutHub>(*contexts_.back()));
+      guards_.emplace_back(net::make_work_guard(*contexts_.back()));
+    }
+    acceptor_.emplace(*contexts_[0]);
+  }
 
   Status bind() {
     boost::system::error_code ec;
     auto address = net::ip::make_address(ctx_.options->host, ec);
     if (ec) {
       // A name such as "localhost": resolve it.
-      tcp::resolver resolver(ioc_);
+      tcp::resolver resolver(*contexts_[0]);
       auto results = resolver.resolve(ctx_.options->host, std::to_string(ctx_.options->port), ec);
       if (ec || results.empty()) {
         return Status(ErrorCode::kInvalidArgument, "cannot resolve host '" + ctx_.options->host + "'");
@@ -37,25 +78,24 @@ class HttpServer::Impl {
       address = results.begin()->endpoint().address();
     }
     tcp::endpoint endpoint(address, ctx_.options->port);
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
       return Status(ErrorCode::kIoError, "cannot listen on " + ctx_.options->host + ":" +
                                              std::to_string(ctx_.options->port) + ": " + ec.message());
     }
-    ctx_.port = acceptor_.local_endpoint().port();
+    ctx_.port = acceptor_->local_endpoint().port();
     return Status();
   }
 
   void accept();
   void run() {
     accept();
-    int n = std::max(1, ctx_.options->io_threads);
     std::vector<std::thread> threads;
-    for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
+    for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
+    contexts_[0]->run();
     for (auto& t : threads) t.join();
   }
   void stop();
@@ -70,8 +110,11 @@ class HttpServer::Impl {
   }
 
   ApiContext ctx_;
-  net::io_context ioc_;
-  tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<std::unique_ptr<FanOutHub>> hubs_;  // one per context, same index
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::optional<tcp::acceptor> acceptor_;
+  size_t next_context_ = 0;  // accept handler only (context 0's thread)
   std::mutex mutex_;
   std::unordered_set<Session*> sessions_;
   std::atomic<bool> stopped_{false};
@@ -80,22 +123,23 @@ class HttpServer::Impl {
 namespace {
 
 // Delivers job events to one SSE session. Runs on the job runner's thread
-// with the JobManager lock held, so it only counts and posts: the session's
-// strand does the formatting and writing. `pending` bounds the events in
+// with the JobManager lock held, so it only counts and hands the frame
+// (formatted once per event, shared by all subscribers) to the session's
+// hub: the session's own thread does the writing. `pending` bounds the events in
 // flight; past the limit the subscriber is dropped and its connection
 // closed (the client reconnects with Last-Event-ID and replays from the
 // log), so a reader that stalls can never slow the job or anyone else.
 class SseSink : public jobs::EventSink {
  public:
-  SseSink(std::weak_ptr<Session> session, net::any_io_executor executor, size_t limit, bool global)
-      : session_(std::move(session)), executor_(std::move(executor)), limit_(limit), global_(global) {}
+  SseSink(std::weak_ptr<Session> session, FanOutHub& hub, size_t limit, bool global)
+      : session_(std::move(session)), hub_(hub), limit_(limit), global_(global) {}
   bool on_event(const std::shared_ptr<const jobs::JobEvent>& event) override;
 
   std::atomic<size_t> pending{0};
 
  private:
   std::weak_ptr<Session> session_;
-  net::any_io_executor executor_;
+  FanOutHub& hub_;
   size_t limit_;
   bool global_;
 };
@@ -104,8 +148,8 @@ class SseSink : public jobs::EventSink {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server)
-      : stream_(std::move(socket)), server_(server), ctx_(server.ctx_), heartbeat_(stream_.get_executor()) {}
+  Session(tcp::socket socket, HttpServer::Impl& server, FanOutHub& hub)
+      : stream_(std::move(socket)), server_(server), ctx_(server.ctx_), hub_(hub), heartbeat_(stream_.get_executor()) {}
 
   ~Session() {
     if (token_) ctx_.jobs->unsubscribe(token_);
@@ -126,7 +170,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   using Frame = std::shared_ptr<const std::string>;
 
-  // On the strand: queue one SSE frame.
+  // On the session's thread: queue one SSE frame.
   void push_frame(Frame frame) {
     if (closed_) return;
     frames_.push_back(std::move(frame));
@@ -136,8 +180,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_sse_event(const Frame& frame, bool terminal) {
     if (closed_) return;
     ++frames_from_events_;
-    push_frame(frame);
+    // Before the push: a direct send may flush everything at once.
     if (terminal) close_after_flush_ = true;
+    push_frame(frame);
   }
 
   net::any_io_executor executor() { return stream_.get_executor(); }
@@ -335,11 +380,36 @@ class Session : public std::enable_shared_from_this<Session> {
     writing_now_.assign(frames_.begin(), frames_.end());
     frames_.clear();
     out_buffers_.clear();
-    for (const auto& f : writing_now_) out_buffers_.emplace_back(f->data(), f->size());
+    size_t bytes = 0;
+    for (const auto& f : writing_now_) {
+      out_buffers_.emplace_back(f->data(), f->size());
+      bytes += f->size();
+    }
     size_t events = std::min(frames_from_events_, writing_now_.size());
     frames_from_events_ -= events;
+    // Usually the socket has room: one non-blocking send and done, with no
+    // asynchronous operation to set up and complete (half the cost of a
+    // delivery at high fan-out). The socket is in non-blocking mode
+    // (start_sse), so a full buffer answers would_block instead of waiting;
+    // then the rest goes out asynchronously.
+    beast::error_code ec;
+    size_t sent = stream_.socket().write_some(out_buffers_, ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) return close();
+    if (ec) sent = 0;
+    if (sent == bytes) {
+      writing_now_.clear();
+      if (sink_) sink_->pending -= std::min<size_t>(events, sink_->pending);
+      if (close_after_flush_ && frames_.empty()) close();
+      return;
+    }
+    // Drop what was sent from the front of the buffer sequence.
+    size_t skip = sent;
+    size_t first = 0;
+    while (first < out_buffers_.size() && skip >= out_buffers_[first].size()) skip -= out_buffers_[first++].size();
+    out_buffers_.erase(out_buffers_.begin(), out_buffers_.begin() + static_cast<std::ptrdiff_t>(first));
+    if (!out_buffers_.empty()) out_buffers_.front() += skip;
     writing_ = true;
-    net::async_write(stream_, out_buffers_,
+    net::async_write(stream_.socket(), out_buffers_,
                      [self = shared_from_this(), events](beast::error_code ec, size_t) {
                        self->writing_ = false;
                        self->writing_now_.clear();
@@ -385,6 +455,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   HttpServer::Impl& server_;
   const ApiContext& ctx_;
+  FanOutHub& hub_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> string_parser_;
@@ -394,7 +465,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   bool closed_ = false;
 
-  // SSE state (strand only).
+  // SSE state (the session's thread only).
   std::shared_ptr<SseSink> sink_;
   uint64_t token_ = 0;
   std::deque<Frame> frames_;
@@ -429,20 +500,41 @@ bool SseSink::on_event(const std::shared_ptr<const jobs::JobEvent>& event) {
     last_event = event;
     last_global = global_;
   }
-  // The session reference moves into the handler: if it were the last one
-  // and died here, ~Session would call back into the JobManager whose lock
-  // this thread holds (a self-deadlock seen at shutdown).
-  net::post(executor_, [session = std::move(session), frame = last_frame, terminal = !global_ && event->is_terminal()] {
-    session->on_sse_event(frame, terminal);
-  });
+  // The session reference moves into the hub: if it were the last one and
+  // died here, ~Session would call back into the JobManager whose lock this
+  // thread holds (a self-deadlock seen at shutdown).
+  hub_.enqueue({std::move(session), last_frame, !global_ && event->is_terminal()});
   return true;
 }
 
 }  // namespace
 
+void FanOutHub::enqueue(Delivery delivery) {
+  bool post = false;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(delivery));
+    post = !scheduled_;
+    scheduled_ = true;
+  }
+  if (post) net::post(ioc_, [this] { drain(); });
+}
+
+void FanOutHub::drain() {
+  {
+    std::lock_guard lock(mutex_);
+    draining_.swap(pending_);
+    scheduled_ = false;
+  }
+  // In order: a session's frames keep the order their events were emitted.
+  for (auto& d : draining_) d.session->on_sse_event(d.frame, d.terminal);
+  // Sessions may die here (their last reference): outside the hub's lock.
+  draining_.clear();
+}
+
 void Session::start_sse(Response head, const SseTarget& target, unsigned version) {
   const bool global = target.job_id.empty();
-  sink_ = std::make_shared<SseSink>(weak_from_this(), stream_.get_executor(), opts().sse_queue_limit, global);
+  sink_ = std::make_shared<SseSink>(weak_from_this(), hub_, opts().sse_queue_limit, global);
   auto sub = global ? ctx_.jobs->subscribe_all(target.last_event_id, sink_)
                     : ctx_.jobs->subscribe(target.job_id, target.last_event_id, sink_);
   if (!sub) {
@@ -471,16 +563,20 @@ void Session::start_sse(Response head, const SseTarget& target, unsigned version
   }
   if (sub->finished) close_after_flush_ = true;
   stream_.expires_never();
+  beast::error_code ec;
+  stream_.socket().non_blocking(true, ec);  // for write_frames()' direct sends
   write_frames();
   schedule_heartbeat();
   watch_for_disconnect();
 }
 
 void HttpServer::Impl::accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  size_t index = next_context_;
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_->async_accept(*contexts_[index], [this, index](beast::error_code ec, tcp::socket socket) {
     if (stopped_) return;
     if (!ec) {
-      auto session = std::make_shared<Session>(std::move(socket), *this);
+      auto session = std::make_shared<Session>(std::move(socket), *this, *hubs_[index]);
       add(session);
       session->start();
     }
@@ -490,9 +586,9 @@ void HttpServer::Impl::accept() {
 
 void HttpServer::Impl::stop() {
   if (stopped_.exchange(true)) return;
-  net::post(ioc_, [this] {
+  net::post(*contexts_[0], [this] {
     beast::error_code ec;
-    acceptor_.close(ec);
+    acceptor_->close(ec);
     std::vector<Session*> all;
     {
       std::lock_guard lock(mutex_);
@@ -505,9 +601,11 @@ void HttpServer::Impl::stop() {
       if (auto self = s->weak_from_this().lock()) self->close_async();
     }
   });
-  // Give sessions a moment to close, then end the loop regardless.
-  auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(200));
-  timer->async_wait([this, timer](beast::error_code) { ioc_.stop(); });
+  // Give sessions a moment to close, then end the loops regardless.
+  auto timer = std::make_shared<net::steady_timer>(*contexts_[0], std::chrono::milliseconds(200));
+  timer->async_wait([this, timer](beast::error_code) {
+    for (auto& c : contexts_) c->stop();
+  });
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::create(ApiContext ctx) {

@@ -1,7 +1,7 @@
 // HttpServer: the Boost.Beast listener and sessions behind `epubtok serve`.
 //
-// One io_context with a few threads; each connection is a session on its
-// own strand, so thousands of idle SSE streams cost a socket and a few
+// One io_context per I/O thread; each connection is a session that lives on
+// one of them, so thousands of idle SSE streams cost a socket and a few
 // hundred bytes each, never a thread. A session reads one request (header
 // first, with size limits and a slow-loris timeout), routes it (router.h),
 // and either writes the response, streams an upload body to disk, or turns

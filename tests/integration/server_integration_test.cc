@@ -94,8 +94,15 @@ TEST_F(ServerTest, HappyPathWithSseFramingAndDownloads) {
   EXPECT_EQ(sse.headers().at("content-type"), "text/event-stream");
   EXPECT_EQ(sse.headers().at("cache-control"), "no-cache");
   EXPECT_EQ(sse.headers().at("x-accel-buffering"), "no");
-  auto events = sse.read_all(60s);
+  std::vector<SseEvent> events;
+  std::chrono::steady_clock::time_point terminal_at;
+  while (auto e = sse.next(60s)) {
+    events.push_back(*e);
+    if (e->type == "completed") terminal_at = std::chrono::steady_clock::now();
+  }
   EXPECT_TRUE(sse.closed()) << "the stream must close after the terminal event";
+  // At once, not at the next 15 s heartbeat.
+  EXPECT_LT(std::chrono::steady_clock::now() - terminal_at, 5s);
   EXPECT_EQ(sse.raw().rfind("retry: 3000\n\n", 0), 0u) << sse.raw().substr(0, 40);
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.front().type, "queued");
