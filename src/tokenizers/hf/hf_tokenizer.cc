@@ -273,6 +273,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only() && !t->pre_tokenizer_->isolating_chain(t->chain_)) {
       t->chain_.clear();
     }
+    if (t->chain_.size() > 1 && (t->fused_ = make_fused_chain(t->chain_))) t->chain_ = {t->fused_.get()};
     t->special_overhead_ = post_processor_overhead(field("post_processor"), "$.post_processor");
 
     // Added tokens.

@@ -74,6 +74,8 @@ class HfTokenizer final : public Tokenizer {
   // The pre-tokenizer as a chain of isolating splits (see
   // PreTokenizer::isolating_chain), or empty; owned by pre_tokenizer_.
   std::vector<const class Matcher*> chain_;
+  // chain_ fused into one scanner when possible (then chain_ is {fused_}).
+  std::unique_ptr<class Matcher> fused_;
   bool model_splits_ = false;
 };
 

@@ -573,7 +573,116 @@ size_t deepseek_main_at(std::string_view s, size_t i) {
   return k > i ? k : j;
 }
 
+// DeepSeek V3's three isolating Splits (digits, then CJK runs, then the
+// main pattern) fused into one pass that reports every piece as a span.
+// Same pieces as running the three scanners as a chain, without a virtual
+// call and a nested feed per piece and level (measured: the chain's
+// plumbing was ~a quarter of DeepSeek's counting time).
+class DeepSeekFusedScanner final : public Matcher {
+ public:
+  void find_all(std::string_view s, std::vector<Span>& out) const override {
+    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
+  }
+  void scan(std::string_view s, SpanSink& sink) const override {
+    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
+  }
+  std::string describe() const override { return "scanner:deepseek-fused"; }
+
+ private:
+  static bool is_digit_start(std::string_view s, size_t i, size_t* len) {
+    return (char_class(cp_at(s, i, len)) & kNumber) != 0;
+  }
+  static bool is_cjk(std::string_view s, size_t i, size_t* len) {
+    const char32_t c = cp_at(s, i, len);
+    return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
+  }
+  // The main pattern over s[b, e) as its own string: its matches and the
+  // gaps between them, in order.
+  template <typename Emit>
+  static void main_level(std::string_view s, size_t b, size_t e, Emit& emit) {
+    const std::string_view t = s.substr(b, e - b);
+    size_t prev = 0;
+    for (size_t i = 0; i < t.size();) {
+      const size_t m = deepseek_main_at(t, i);
+      if (m > i) {
+        if (i > prev) emit(b + prev, b + i);
+        emit(b + i, b + m);
+        i = prev = m;
+      } else {
+        i += utf8_len(static_cast<unsigned char>(t[i]));
+      }
+    }
+    if (prev < t.size()) emit(b + prev, e);
+  }
+  // The CJK level over s[b, e): each CJK run and each stretch between runs
+  // goes through the main level on its own.
+  template <typename Emit>
+  static void cjk_level(std::string_view s, size_t b, size_t e, Emit& emit) {
+    size_t prev = b, i = b;
+    while (i < e) {
+      if (i + 8 <= e) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (!(w & kHighBits)) {
+          i += 8;
+          continue;
+        }
+      }
+      const unsigned char lead = static_cast<unsigned char>(s[i]);
+      size_t len;
+      if (lead < 0xE3 || lead > 0xE9 || !is_cjk(s, i, &len)) {
+        i += utf8_len(lead);
+        continue;
+      }
+      size_t j = i + len;
+      while (j < e && is_cjk(s, j, &len)) j += len;
+      if (i > prev) main_level(s, prev, i, emit);
+      main_level(s, i, j, emit);
+      i = prev = j;
+    }
+    if (prev < e) main_level(s, prev, e, emit);
+  }
+  // The digit level over all of s: runs of up to three \p{N} are pieces as
+  // they are (the later levels find nothing to cut in them); the rest goes
+  // through the CJK level.
+  template <typename Emit>
+  static void run(std::string_view s, Emit&& emit) {
+    const size_t n = s.size();
+    size_t prev = 0, i = 0;
+    while (i < n) {
+      if (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (!any_digit_or_non_ascii(w)) {
+          i += 8;
+          continue;
+        }
+      }
+      const unsigned char lead = static_cast<unsigned char>(s[i]);
+      size_t len;
+      if (!((lead >= '0' && lead <= '9') || lead >= 0xC2) || !is_digit_start(s, i, &len)) {
+        i += utf8_len(lead);
+        continue;
+      }
+      size_t j = i + len;
+      for (int k = 1; k < 3 && j < n && is_digit_start(s, j, &len); ++k) j += len;
+      if (i > prev) cjk_level(s, prev, i, emit);
+      emit(i, j);
+      i = prev = j;
+    }
+    if (prev < n) cjk_level(s, prev, n, emit);
+  }
+};
+
 }  // namespace
+
+std::unique_ptr<Matcher> make_fused_chain(const std::vector<const Matcher*>& chain) {
+  if (chain.size() == 3 && chain[0]->describe() == "scanner:deepseek-digits" &&
+      chain[1]->describe() == "scanner:deepseek-cjk" && chain[2]->describe() == "scanner:deepseek-main") {
+    return std::make_unique<DeepSeekFusedScanner>();
+  }
+  return nullptr;
+}
 
 std::unique_ptr<Matcher> make_pcre2_matcher(const std::string& pattern, const std::string& path) {
   return std::make_unique<Pcre2Matcher>(pattern, path);

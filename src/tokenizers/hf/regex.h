@@ -58,6 +58,12 @@ std::unique_ptr<Matcher> make_literal_matcher(std::string literal);
 std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path,
                                             bool allow_scanner = true);
 
+// One matcher doing the work of `chain` (isolating Splits applied in turn,
+// see PreTokenizer::isolating_chain) in a single pass, reporting every
+// piece as a span; null when no fused scanner exists for that chain (one
+// does for DeepSeek V3's three scanners). Thread-safe.
+std::unique_ptr<Matcher> make_fused_chain(const std::vector<const Matcher*>& chain);
+
 // The matcher for a tokenizer.json pattern object {"String": s} or
 // {"Regex": r} at `path`. Throws LoadError when malformed.
 std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path,

@@ -52,6 +52,48 @@ TEST(HfRegex, ScannersMatchPcre2) {
   }
 }
 
+// The pieces of `s` after isolating splits by each matcher in turn.
+std::vector<Span> chain_pieces(std::string_view s, const std::vector<const Matcher*>& chain) {
+  std::vector<Span> pieces;
+  if (!s.empty()) pieces.emplace_back(0, s.size());
+  for (const Matcher* m : chain) {
+    std::vector<Span> next;
+    for (auto [b, e] : pieces) {
+      std::vector<Span> found;
+      m->find_all(s.substr(b, e - b), found);
+      size_t prev = 0;
+      for (auto [mb, me] : found) {
+        if (mb > prev) next.emplace_back(b + prev, b + mb);
+        next.emplace_back(b + mb, b + me);
+        prev = me;
+      }
+      if (b + prev < e) next.emplace_back(b + prev, e);
+    }
+    pieces.swap(next);
+  }
+  return pieces;
+}
+
+TEST(HfRegex, FusedDeepSeekChainMatchesPcre2Chain) {
+  auto d = make_regex_matcher(kDeepSeekDigitsPattern, "t", true);
+  auto c = make_regex_matcher(kDeepSeekCjkPattern, "t", true);
+  auto m = make_regex_matcher(kDeepSeekMainPattern, "t", true);
+  auto fused = make_fused_chain({d.get(), c.get(), m.get()});
+  ASSERT_TRUE(fused);
+  auto od = make_regex_matcher(kDeepSeekDigitsPattern, "t", false);
+  auto oc = make_regex_matcher(kDeepSeekCjkPattern, "t", false);
+  auto om = make_regex_matcher(kDeepSeekMainPattern, "t", false);
+  EXPECT_FALSE(make_fused_chain({od.get(), oc.get(), om.get()}));  // PCRE2 chains stay as they are
+  size_t checked = 0;
+  for (const std::string& s : corpus()) {
+    std::vector<Span> got;
+    fused->find_all(s, got);
+    ASSERT_EQ(got, chain_pieces(s, {od.get(), oc.get(), om.get()})) << "on \"" << s.substr(0, 120) << "\"";
+    ++checked;
+  }
+  EXPECT_GT(checked, 4000u);
+}
+
 TEST(HfRegex, TranslationUsesOnigurumaClasses) {
   std::vector<Span> m;
   // \s is White_Space: U+0085 yes, U+180E no.
