@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "tokenizers/pretok/unicode_class.h"
 
@@ -37,6 +38,26 @@ class InertBmp {
  private:
   uint64_t bits_[0x10000 / 64] = {};
 };
+
+// The NFKC of the compatibility characters of CJK prose whose mapping is
+// ASCII: full-width forms U+FF01..U+FF5E (Chinese commas, question marks,
+// brackets, digits, Latin letters), U+3000 IDEOGRAPHIC SPACE and U+2026
+// HORIZONTAL ELLIPSIS; null for anything else. Mapped directly when the next
+// character cannot combine (see nfkc_if_needed), because sending each
+// Chinese comma through utf8proc made NFKC ~20% of counting Chinese with
+// claude. The mappings are checked against utf8proc in tiktoken_test.cc.
+const char* ascii_compat_mapping(char32_t cp) {
+  static const struct Table {
+    char full_width[0x5E][2];
+    Table() : full_width() {
+      for (int i = 0; i < 0x5E; ++i) full_width[i][0] = static_cast<char>(0x21 + i);
+    }
+  } table;
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return table.full_width[cp - 0xFF01];
+  if (cp == 0x3000) return " ";
+  if (cp == 0x2026) return "...";
+  return nullptr;
+}
 
 void append_normalized(std::string_view unit, std::string& out) {
   // Replace invalid bytes by U+FFFD first: utf8proc rejects invalid input.
@@ -76,6 +97,13 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
   while (i < n) {
     if (base[i] < 0x80) {
       ++i;
+      // Eight bytes at a time through ASCII text (claude on English).
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, base + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+      }
       continue;
     }
     // Within a run of non-ASCII characters, normalise only the stretches
@@ -97,6 +125,31 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
       if (is_ok(c)) {
         unit_start = i;
         continue;
+      }
+      // A character with an ASCII mapping is replaced directly when what
+      // follows cannot combine with that ASCII character: the end, ASCII,
+      // an inert character or another such character (whose mapping starts
+      // with ASCII). Exact: the mapped characters are starters that are
+      // never the second part of a composition, so the preceding text
+      // cannot combine with them either.
+      if (const char* mapped = ascii_compat_mapping(c.cp)) {
+        bool next_ok = i >= n || base[i] < 0x80;
+        if (!next_ok) {
+          const pretok::Utf8Char d = pretok::decode_utf8(base + i, base + n);
+          next_ok = is_ok(d) || ascii_compat_mapping(d.cp) != nullptr;
+        }
+        if (next_ok) {
+          if (!changed) {
+            out.clear();
+            out.reserve(n + n / 8);
+            changed = true;
+          }
+          out.append(text.data() + copied, i - c.len - copied);
+          out += mapped;
+          copied = i;
+          unit_start = i;
+          continue;
+        }
       }
       while (i < n && base[i] >= 0x80) {
         const pretok::Utf8Char d = pretok::decode_utf8(base + i, base + n);

@@ -217,14 +217,15 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
                            U'\u0308', U'\u0438', U'\u0306', U'\u4E2D', U'\u6587', U'\u3002', U'\uFF0C', U'\uFF21',
                            U'\uFB01', U'\u00A0', U'\u1100', U'\u1161', U'\u11A8', U'\uAC00', U'\u3131', U'\u2460',
                            U'\u0F73', U'\u0B47', U'\u0B3E', U'\u212B', U'\u1E9B', U'\U0001D400', U'\u05D9', U'\u05B4',
-                           U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E'};
+                           U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E', U'\uFF01',
+                           U'\uFF10', U'\uFF5E', U'\uFF41', U'\u3000', U'\u2026', U'\u3001', U'\u201C'};
   uint64_t state = 12345;
   auto next = [&]() {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     return static_cast<uint32_t>(state >> 33);
   };
   int changed_cases = 0;
-  for (int iter = 0; iter < 20000; ++iter) {
+  for (int iter = 0; iter < 60000; ++iter) {
     std::string text;
     const int len = 1 + next() % 12;
     for (int k = 0; k < len; ++k) {
@@ -244,6 +245,27 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
     ASSERT_EQ(got, expected) << "case " << iter;
   }
   EXPECT_GT(changed_cases, 1000);  // the test exercises the normalising path
+}
+
+// The characters nfkc_if_needed() maps without utf8proc, one by one, alone
+// and between ASCII and Han characters: same result as utf8proc's NFKC.
+TEST(NfkcTest, DirectAsciiMappingsEqualUtf8proc) {
+  std::vector<char32_t> cps = {0x3000, 0x2026};
+  for (char32_t cp = 0xFF01; cp <= 0xFF5E; ++cp) cps.push_back(cp);
+  for (char32_t cp : cps) {
+    utf8proc_uint8_t buf[4];
+    const auto len = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+    const std::string c(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+    for (const std::string& text : {c, "a" + c + "b", "\u4E2D" + c + "\u6587", c + c + "\u0301"}) {
+      utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+      ASSERT_NE(whole, nullptr);
+      const std::string expected(reinterpret_cast<const char*>(whole));
+      std::free(whole);
+      std::string out;
+      ASSERT_TRUE(nfkc_if_needed(text, out)) << static_cast<uint32_t>(cp);
+      EXPECT_EQ(out, expected) << static_cast<uint32_t>(cp);
+    }
+  }
 }
 
 TEST(TiktokenEncodingTest, InvalidUtf8IsEncodedAsRawBytes) {
