@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "tokenizers/pretok/unicode_class.h"
 
@@ -19,16 +20,57 @@ bool is_inert(char32_t cp) {
          !prop->comp_exclusion;
 }
 
-// is_inert() for the whole BMP as a bitset (8 KB), built once from the
-// same predicate: calling utf8proc_get_property() per character made NFKC
-// checking the bottleneck of claude on CJK text (47 MB/s against p50k's
-// 130 MB/s with the same scanner and vocabulary size). Exact by
-// construction; other planes keep the direct call.
-class InertBmp {
+// The BMP characters that normalisation leaves alone next to anything
+// ("stable"), as a bitset (8 KB) built once: a character is stable when it
+// is a starter (combining class 0), NFKC maps it to itself, it is never the
+// second part of a canonical composition, and neither is the first
+// character of its canonical decomposition. Then nothing before it can
+// compose with it and nothing is reordered across it, so text can be cut
+// right before it; what follows it may compose with it, which is why a
+// normalised stretch starts with the stable character before it.
+//
+// Why not is_inert() alone: it also excludes every first part of a
+// composition, i.e. most kana (か composes with U+3099 into が), so Japanese
+// text went through utf8proc nearly whole (claude ~77 MB/s on a real
+// Japanese book against ~115 for o200k). Other planes keep is_inert(), a
+// subset of stable.
+class StableBmp {
  public:
-  InertBmp() {
-    for (char32_t cp = 0; cp < 0x10000; ++cp) {
-      if (is_inert(cp)) bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+  StableBmp() {
+    // Second parts of canonical compositions, and a superset of them: every
+    // character after the first of a full canonical decomposition.
+    std::vector<bool> second(0x110000, false);
+    utf8proc_int32_t buf[16];
+    int boundclass = 0;
+    for (utf8proc_int32_t cp = 0; cp < 0x110000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      const bool hangul = cp >= 0xAC00 && cp <= 0xD7A3;
+      if (!hangul && utf8proc_get_property(cp)->decomp_seqindex == UINT16_MAX) continue;
+      const utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 16, UTF8PROC_DECOMPOSE, &boundclass);
+      for (utf8proc_ssize_t k = 1; k < n && k < 16; ++k) second[static_cast<size_t>(buf[k])] = true;
+    }
+    for (utf8proc_int32_t cp = 0; cp < 0x10000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      if (cp >= 0x1100 && cp <= 0x11FF) continue;  // conjoining jamo: composed algorithmically
+      const utf8proc_property_t* prop = utf8proc_get_property(cp);
+      if (prop->combining_class != 0 || second[static_cast<size_t>(cp)]) continue;
+      utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 16, UTF8PROC_DECOMPOSE, &boundclass);
+      if (n < 1 || n > 16 || second[static_cast<size_t>(buf[0])]) continue;
+      n = utf8proc_decompose_char(cp, buf, 16, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT),
+                                  &boundclass);
+      if (n != 1 || buf[0] != cp) {
+        // Decomposes: stable only if NFKC composes it back to itself (が).
+        utf8proc_uint8_t in[4];
+        const utf8proc_ssize_t len = utf8proc_encode_char(cp, in);
+        utf8proc_uint8_t* mapped = nullptr;
+        const utf8proc_ssize_t m =
+            utf8proc_map(in, len, &mapped,
+                         static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+        const bool same = m == len && std::memcmp(mapped, in, static_cast<size_t>(len)) == 0;
+        std::free(mapped);
+        if (!same) continue;
+      }
+      bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
     }
   }
   bool operator()(char32_t cp) const {
@@ -92,7 +134,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
   const size_t n = text.size();
   size_t copied = 0;  // text[0, copied) is already in out (only once changed)
   bool changed = false;
-  static const InertBmp inert_char;  // thread-safe one-time initialisation
+  static const StableBmp stable_char;  // thread-safe one-time initialisation
   size_t i = 0;
   while (i < n) {
     if (base[i] < 0x80) {
@@ -107,28 +149,27 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
       continue;
     }
     // Within a run of non-ASCII characters, normalise only the stretches
-    // of non-inert characters, each with the run's preceding ASCII
-    // character when it starts the run (a starter it may compose with).
-    // Cutting next to an inert character is exact: it is a starter (no
-    // reordering crosses it) that composes with nothing on either side.
-    // (Normalising whole runs sent entire Chinese paragraphs through
-    // utf8proc for one full-width comma: claude counted Chinese at
-    // ~48 MB/s against p50k's ~130.)
+    // of unstable characters, each with the character before it (the
+    // run's preceding ASCII character or a stable character: a starter
+    // the stretch may compose with). Cutting before a stable character is
+    // exact (see StableBmp). (Normalising whole runs sent entire Chinese
+    // paragraphs through utf8proc for one full-width comma: claude counted
+    // Chinese at ~48 MB/s against p50k's ~130.)
     const size_t run_start = i;
     size_t unit_start = run_start > 0 ? run_start - 1 : 0;
     auto is_ok = [&](const pretok::Utf8Char& c) {
-      return !(c.cp == pretok::kReplacementChar && c.len == 1) && inert_char(c.cp);
+      return !(c.cp == pretok::kReplacementChar && c.len == 1) && stable_char(c.cp);
     };
     while (i < n && base[i] >= 0x80) {
       const pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
       i += c.len;
       if (is_ok(c)) {
-        unit_start = i;
+        unit_start = i - c.len;  // an unstable stretch after it may compose with it
         continue;
       }
       // A character with an ASCII mapping is replaced directly when what
       // follows cannot combine with that ASCII character: the end, ASCII,
-      // an inert character or another such character (whose mapping starts
+      // a stable character or another such character (whose mapping starts
       // with ASCII). Exact: the mapped characters are starters that are
       // never the second part of a composition, so the preceding text
       // cannot combine with them either.

@@ -218,7 +218,10 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
                            U'\uFB01', U'\u00A0', U'\u1100', U'\u1161', U'\u11A8', U'\uAC00', U'\u3131', U'\u2460',
                            U'\u0F73', U'\u0B47', U'\u0B3E', U'\u212B', U'\u1E9B', U'\U0001D400', U'\u05D9', U'\u05B4',
                            U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E', U'\uFF01',
-                           U'\uFF10', U'\uFF5E', U'\uFF41', U'\u3000', U'\u2026', U'\u3001', U'\u201C'};
+                           U'\uFF10', U'\uFF5E', U'\uFF41', U'\u3000', U'\u2026', U'\u3001', U'\u201C',
+                           U'\u304B', U'\u304C', U'\u3099', U'\u309A', U'\u309B', U'\u306F', U'\u30CF', U'\u30D0',
+                           U'\uAC01', U'\u0B3E', U'\u0BC6', U'\u0BBE', U'\u0CC6', U'\u0CC2', U'\u0CD5', U'\u1B05',
+                           U'\u1B35', U'\u00C5', U'\u0041', U'\u030A', U'\u0346', U'\u0F71', U'\u0F72'};
   uint64_t state = 12345;
   auto next = [&]() {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
