@@ -80,6 +80,31 @@ class PieceCache {
     set.way[0] = Entry{k.tag, count, {k.w[0], k.w[1], k.w[2]}};
   }
 
+  // Pieces of kMaxKey+1..kMaxBigKey bytes: the chunks of CJK clauses that
+  // no exact split point cuts (o200k has many multi-character Han and kana
+  // tokens, so its chunks run long). Uncached, each one was a BPE merge on
+  // every occurrence (merge_short ~11% of counting a Japanese book with
+  // o200k). Two-way sets of 64-byte entries, 8192 entries (512 KB).
+  static constexpr size_t kMaxBigKey = 56;
+  // The cached count of `piece` (kMaxKey < size <= kMaxBigKey) for
+  // `owner`, or -1; `set_out` receives what store_big() needs on a miss.
+  int64_t find_big(uint64_t owner, std::string_view piece, size_t& set_out) const {
+    const uint32_t tag = long_tag(owner, piece.size());
+    set_out = static_cast<size_t>(big_hash(tag, piece) >> (64 - kBigSetBits));
+    for (const BigEntry& e : big_[set_out].way) {
+      if (e.tag == tag && std::memcmp(e.key, piece.data(), piece.size()) == 0) return e.count;
+    }
+    return -1;
+  }
+  void store_big(size_t set_index, uint64_t owner, std::string_view piece, uint32_t count) {
+    BigSet& set = big_[set_index];
+    set.way[1] = set.way[0];
+    BigEntry& e = set.way[0];
+    e.tag = long_tag(owner, piece.size());
+    e.count = count;
+    std::memcpy(e.key, piece.data(), piece.size());
+  }
+
   // The hot front cache for pieces of at most 8 bytes, given as one
   // zero-padded word: 16384 sets of 4 entries of 16 bytes (1 MB), a set
   // being one cache line. Prose's most frequent pieces (" the", ",",
@@ -142,6 +167,32 @@ class PieceCache {
     Entry way[4];
   };
 
+  static constexpr unsigned kBigSetBits = 12;
+  struct BigEntry {
+    uint32_t tag = 0;  // long_tag(); 0 = empty
+    uint32_t count = 0;
+    char key[kMaxBigKey] = {};
+  };
+  static_assert(sizeof(BigEntry) == 64);
+  struct alignas(64) BigSet {
+    BigEntry way[2];
+  };
+  static uint64_t big_hash(uint32_t tag, std::string_view s) {
+    uint64_t h = tag * 0xD6E8FEB86659FD93ull;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    }
+    if (i < s.size()) {
+      const uint64_t w = bpe::RankTable::load_le(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i);
+      h = (h ^ w) * 0x94D049BB133111EBull;
+    }
+    return h ^ (h >> 29);
+  }
+
+  std::vector<BigSet> big_ = std::vector<BigSet>(size_t{1} << kBigSetBits);
   std::vector<LongSet> long_ = std::vector<LongSet>(size_t{1} << kLongSetBits);
   std::vector<ShortSet> short_ = std::vector<ShortSet>(size_t{1} << kShortSetBits);
 };

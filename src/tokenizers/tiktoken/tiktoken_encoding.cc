@@ -245,8 +245,16 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
                                                                        PieceCache& cache) const {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
   if (piece.size() > PieceCache::kMaxKey) {
-    if (ranks_.find_in_buffer(p, piece.size(), readable) != bpe::kNoRank) return 1;
-    return bpe::count_piece(ranks_, piece);
+    size_t set = 0;
+    const bool cacheable = piece.size() <= PieceCache::kMaxBigKey;
+    if (cacheable) {
+      const int64_t hit = cache.find_big(cache_owner_, piece, set);
+      if (hit >= 0) return static_cast<uint64_t>(hit);
+    }
+    size_t n = 1;
+    if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_piece(ranks_, piece);
+    if (cacheable) cache.store_big(set, cache_owner_, piece, static_cast<uint32_t>(n));
+    return n;
   }
   // The cache first, single-token pieces included: the rank lookup is a
   // likely cache miss in the big table (it was ~15% of counting Moby-Dick

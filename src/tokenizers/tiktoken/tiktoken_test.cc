@@ -110,7 +110,7 @@ TEST(PieceCacheTest, AnswersOnlyWhatWasStoredForThatPieceAndOwner) {
   size_t hits = 0;
   for (int i = 0; i < 300000; ++i) {
     const uint64_t owner = 1 + rng() % 3;
-    std::string piece(1 + rng() % PieceCache::kMaxKey, '\0');
+    std::string piece(1 + rng() % (rng() % 4 == 0 ? PieceCache::kMaxBigKey : PieceCache::kMaxKey), '\0');
     for (char& c : piece) c = static_cast<char>("ab \0\xE4"[rng() % 5]);  // few symbols: many near-duplicates
     const uint32_t count = static_cast<uint32_t>(rng() % (piece.size() + 1));
     const auto key = std::make_pair(owner, piece);
@@ -126,6 +126,16 @@ TEST(PieceCacheTest, AnswersOnlyWhatWasStoredForThatPieceAndOwner) {
       }
       cache->store_short(set, owner, word, piece.size(), count);
       ASSERT_EQ(cache->find_short(owner, word, piece.size(), set), count);
+    } else if (piece.size() > PieceCache::kMaxKey) {
+      size_t set = 0;
+      const int64_t got = cache->find_big(owner, piece, set);
+      if (got >= 0) {
+        ASSERT_TRUE(stored.count(key)) << i;
+        ASSERT_EQ(got, stored[key]) << i;
+        ++hits;
+      }
+      cache->store_big(set, owner, piece, count);
+      ASSERT_EQ(cache->find_big(owner, piece, set), count);
     } else {
       // Keys from a buffer with garbage after the piece (the count path
       // reads whole words past it) and from an exact-size copy must agree.
