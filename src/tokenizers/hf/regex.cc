@@ -228,6 +228,7 @@ class Gpt4StyleScanner final : public Matcher {
     }
   }
 
+  bool covers() const override { return true; }
   std::string describe() const override {
     return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen";
   }
@@ -586,6 +587,7 @@ class DeepSeekFusedScanner final : public Matcher {
   void scan(std::string_view s, SpanSink& sink) const override {
     run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
   }
+  bool covers() const override { return true; }
   std::string describe() const override { return "scanner:deepseek-fused"; }
 
  private:

@@ -41,6 +41,10 @@ class Matcher {
   // Appends the non-empty, non-overlapping, leftmost-first matches of the
   // pattern in `s` (valid UTF-8) to `out`, in order. Thread-safe.
   virtual void find_all(std::string_view s, std::vector<Span>& out) const = 0;
+  // True when find_all's matches always cover `s` end to end (each starts
+  // where the previous ended), as the hand-written Llama 3 / Qwen scanner
+  // and the fused DeepSeek scanner do: then the matches are the pieces.
+  virtual bool covers() const { return false; }
   // Human-readable description for tests and error messages.
   virtual std::string describe() const = 0;
 };

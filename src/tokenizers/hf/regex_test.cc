@@ -27,6 +27,16 @@ std::vector<std::string> corpus() {
   return out;
 }
 
+// Whether `spans` tile all of `s`, in order (what Matcher::covers promises).
+bool covers_all(std::string_view s, const std::vector<Span>& spans) {
+  size_t at = 0;
+  for (auto [b, e] : spans) {
+    if (b != at || e <= b) return false;
+    at = e;
+  }
+  return at == s.size();
+}
+
 TEST(HfRegex, ScannersMatchPcre2) {
   for (const char* pattern : {kLlama3Pattern, kQwenPattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern,
                               kDeepSeekMainPattern}) {
@@ -46,6 +56,9 @@ TEST(HfRegex, ScannersMatchPcre2) {
       } streamed;
       scanner->scan(s, streamed);
       ASSERT_EQ(streamed.spans, b) << scanner->describe() << " scan() on \"" << s.substr(0, 120) << "\"";
+      if (scanner->covers()) {
+        ASSERT_TRUE(covers_all(s, a)) << scanner->describe() << " on \"" << s.substr(0, 120) << "\"";
+      }
       ++checked;
     }
     EXPECT_GT(checked, 4000u);
@@ -89,6 +102,7 @@ TEST(HfRegex, FusedDeepSeekChainMatchesPcre2Chain) {
     std::vector<Span> got;
     fused->find_all(s, got);
     ASSERT_EQ(got, chain_pieces(s, {od.get(), oc.get(), om.get()})) << "on \"" << s.substr(0, 120) << "\"";
+    ASSERT_TRUE(fused->covers() && covers_all(s, got));
     ++checked;
   }
   EXPECT_GT(checked, 4000u);
