@@ -138,10 +138,11 @@ Status JobManager::load() {
     }
     if (ref.info().status == JobStatus::kInterrupted) interrupted.push_back(id);
     if (ref.info().status == JobStatus::kQueued) queued.push_back(id);
+    if (is_terminal(ref.info().status)) finished_.emplace(ref.info().seq, id);
   }
   queue_.assign(interrupted.begin(), interrupted.end());
   queue_.insert(queue_.end(), queued.begin(), queued.end());
-  apply_retention();
+  apply_retention(/*sweep_age=*/true);
   return Status();
 }
 
@@ -297,7 +298,10 @@ Result<JobInfo> JobManager::submit(JobRequest request) {
   }
   queue_.push_back(ref.info().id);
   wake_.notify_one();
-  return snapshot(ref);
+  // snapshot() would search the queue for the position; it is known.
+  JobInfo out = ref.info();
+  out.position = position;
+  return out;
 }
 
 bool JobManager::queue_full() const {
@@ -360,6 +364,7 @@ Result<CancelOutcome> JobManager::cancel(const std::string& job_id) {
         rollback();
         return s;
       }
+      finished_.emplace(info.seq, job_id);
       update_positions();
       return CancelOutcome::kCancelled;
     }
@@ -410,6 +415,7 @@ Status JobManager::remove(const std::string& job_id) {
     return s;
   }
   sub_count_ -= job.subs.size();
+  finished_.erase(job.info().seq);
   jobs_.erase(it);
   std::erase_if(global_subs_, [&](const Sub& sub) {
     if (sub.sink->on_event(event)) return false;
@@ -589,7 +595,13 @@ void JobManager::run_loop() {
     queue_.pop_front();
     run_job(lock, id);
     running_.clear();
-    apply_retention();
+    // The age sweep looks at every finished job; once a minute is plenty
+    // for a limit counted in days, and a stream of short jobs must not
+    // pay for it after each one.
+    int64_t now = now_ms();
+    bool sweep = now - last_age_sweep_ms_ >= 60'000;
+    if (sweep) last_age_sweep_ms_ = now;
+    apply_retention(sweep);
   }
 }
 
@@ -609,6 +621,7 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
   auto finish = [&](JobStatus status, std::string type, json::object data) {
     info.status = status;
     info.finished_ms = now_ms();
+    finished_.emplace(info.seq, job_id);
     (void)store_->begin();
     Status s = persist(job);
     if (s) s = emit(job, std::move(type), std::move(data));
@@ -765,24 +778,28 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
   finish(JobStatus::kCompleted, "completed", json::object{{"summary", summary_locked(job)}});
 }
 
-void JobManager::apply_retention() {
-  std::vector<JobState*> finished;
-  for (auto& [id, job] : jobs_) {
-    if (is_terminal(job->info().status)) finished.push_back(job.get());
-  }
-  std::sort(finished.begin(), finished.end(),
-            [](const JobState* a, const JobState* b) { return a->info().seq > b->info().seq; });
-  const int64_t cutoff = now_ms() - options_.keep_for.count();
-  for (size_t i = 0; i < finished.size(); ++i) {
-    const JobInfo& info = finished[i]->info();
-    bool too_many = i >= options_.keep_jobs;
-    bool too_old = info.finished_ms && *info.finished_ms < cutoff;
-    if (!too_many && !too_old) continue;
-    std::string id = info.id;
-    if (store_->delete_job(id)) {
-      sub_count_ -= finished[i]->subs.size();
-      jobs_.erase(id);
+void JobManager::apply_retention(bool sweep_age) {
+  auto drop = [&](std::map<uint64_t, std::string>::iterator it) {
+    auto job = jobs_.find(it->second);
+    if (job != jobs_.end()) {
+      if (!store_->delete_job(it->second)) return std::next(it);  // kept; retried next time
+      sub_count_ -= job->second->subs.size();
+      jobs_.erase(job);
     }
+    return finished_.erase(it);
+  };
+  // The newest keep_jobs by creation order stay.
+  while (finished_.size() > options_.keep_jobs) {
+    auto before = finished_.size();
+    drop(finished_.begin());
+    if (finished_.size() == before) break;  // the store refused; try again later
+  }
+  if (!sweep_age) return;
+  const int64_t cutoff = now_ms() - options_.keep_for.count();
+  for (auto it = finished_.begin(); it != finished_.end();) {
+    auto job = jobs_.find(it->second);
+    bool too_old = job != jobs_.end() && job->second->info().finished_ms && *job->second->info().finished_ms <= cutoff;
+    it = too_old ? drop(it) : std::next(it);
   }
 }
 

@@ -173,7 +173,9 @@ class JobManager {
   JobInfo snapshot(const JobState& job) const;
   boost::json::object summary_locked(const JobState& job) const;
   void maybe_emit_progress(JobState& job, bool force);
-  void apply_retention();
+  // Deletes finished jobs beyond keep_jobs; with `sweep_age`, also those
+  // finished more than keep_for ago.
+  void apply_retention(bool sweep_age);
   std::string new_job_id();
 
   JobManagerOptions options_;
@@ -183,6 +185,10 @@ class JobManager {
   std::condition_variable wake_;
   std::map<std::string, std::unique_ptr<JobState>> jobs_;
   std::deque<std::string> queue_;  // waiting jobs in run order
+  // Finished jobs by creation order (seq → id): retention drops from the
+  // front without scanning every job.
+  std::map<uint64_t, std::string> finished_;
+  int64_t last_age_sweep_ms_ = 0;
   std::string running_;            // id of the running job, or empty
   std::atomic<bool> cancel_flag_{false};
   bool stopping_ = false;

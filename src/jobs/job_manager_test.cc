@@ -533,6 +533,40 @@ TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
   EXPECT_EQ(progress_current(progress.back()), paths.size());
 }
 
+TEST(JobManager, RetentionByAgeAtStartAndAfterJobs) {
+  FakeEngine fake;
+  auto db = temp_db("retention_age");
+  std::string old_id;
+  {
+    auto m = open_manager(fake, db);
+    auto job = m->submit(request_for({"/a.epub"}));
+    old_id = job->id;
+    m->start();
+    ASSERT_TRUE(wait_status(*m, old_id, JobStatus::kCompleted));
+  }
+  std::this_thread::sleep_for(5ms);
+  // Reopened with a one-day limit the job stays; with none it goes at once.
+  {
+    auto m = open_manager(fake, db, [](JobManagerOptions& o) { o.keep_for = std::chrono::hours(24); });
+    EXPECT_TRUE(m->get(old_id));
+  }
+  auto m = open_manager(fake, db, [](JobManagerOptions& o) { o.keep_for = 0ms; });
+  EXPECT_EQ(m->get(old_id).status().code(), ErrorCode::kJobNotFound);
+  // A job that ends is swept too (the first sweep runs after the first job).
+  auto job = m->submit(request_for({"/b.epub"}));
+  auto sink = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(m->subscribe(job->id, std::nullopt, sink));
+  m->start();
+  ASSERT_TRUE(sink->wait_for("completed"));
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = m->get(job->id).status().code() == ErrorCode::kJobNotFound;
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(gone);
+  std::filesystem::remove_all(db.parent_path());
+}
+
 TEST(JobManager, ShutdownCheckpointsAndRestartResumesWithEqualTotals) {
   auto db = temp_db("resume");
   std::vector<std::string> books = {"/l/one.epub", "/l/two.epub", "/l/three.epub", "/l/four.epub", "/l/five.epub"};
