@@ -101,7 +101,9 @@ int main(int argc, char** argv) {
 
   int ep = epoll_create1(0);
   std::vector<Conn> conns(static_cast<size_t>(nconn));
-  std::vector<int> idle;
+  // First in, first out: every connection carries requests in turn, so none
+  // sits idle long enough for the server's slow-loris timeout to close it.
+  std::deque<int> idle;
   for (int i = 0; i < nconn; ++i) {
     conns[i].fd = connect_to(port);
     if (conns[i].fd < 0) {
@@ -141,8 +143,8 @@ int main(int argc, char** argv) {
       ++issued;
     }
     while (!backlog.empty() && !idle.empty()) {
-      int i = idle.back();
-      idle.pop_back();
+      int i = idle.front();
+      idle.pop_front();
       send_on(i, backlog.front());
       backlog.pop_front();
     }
@@ -168,8 +170,24 @@ int main(int argc, char** argv) {
           continue;
         }
         if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-          std::fprintf(stderr, "connection %d closed by the server\n", i);
-          return 1;
+          // Closed (e.g. an idle timeout): reconnect; a request in flight
+          // on it counts as an error.
+          epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
+          close(c.fd);
+          if (c.busy) ++errors;
+          c.busy = false;
+          c.in.clear();
+          c.fd = connect_to(port);
+          if (c.fd < 0) {
+            std::fprintf(stderr, "cannot reconnect to 127.0.0.1:%d\n", port);
+            return 1;
+          }
+          epoll_event ev{};
+          ev.events = EPOLLIN;
+          ev.data.u32 = static_cast<uint32_t>(i);
+          epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev);
+          std::erase(idle, i);
+          idle.push_back(i);
         }
         break;
       }

@@ -1,4 +1,9 @@
--- wrk script: paces each connection so the whole run offers a fixed rate.
+-- wrk script for the closed-loop cross-check in bench/server/run: each
+-- connection pauses CONNS/RATE seconds between a response and its next
+-- request. wrk 4.1's Lua has no clock, so this cannot hold a constant rate:
+-- the achieved rate is RATE * gap / (gap + latency), and time a request
+-- spends waiting for a slow server is not counted (coordinated omission).
+-- The constant-rate figures come from server_http_rate (http_rate.cc).
 -- RATE (total requests/s) and CONNS (wrk -c) come from the environment;
 -- wrk calls delay() before every request of a connection.
 local rate = tonumber(os.getenv("RATE") or "1000")
