@@ -551,12 +551,13 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
   auto pair = http(server.port(), "POST", "/api/uploads", two,
                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   ASSERT_EQ(pair.status, 201) << pair.body;
-  const auto& listed = pair.json().at("uploads").as_array();
+  const json::value pair_json = pair.json();  // owns what `listed` refers to
+  const auto& listed = pair_json.at("uploads").as_array();
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].at("file_name").as_string(), "third.epub");
   EXPECT_EQ(listed[1].at("file_name").as_string(), "fourth.epub");
   EXPECT_NE(listed[0].at("upload_id"), listed[1].at("upload_id"));
-  EXPECT_EQ(pair.json().at("upload_id"), listed[0].at("upload_id"));
+  EXPECT_EQ(pair_json.at("upload_id"), listed[0].at("upload_id"));
   EXPECT_EQ(u64(listed[1].at("size")), epub.size());
 
   // A form with one bad file stores none of its files (the total below
