@@ -453,8 +453,34 @@ std::string_view TiktokenEncoding::token_bytes(uint32_t id) const {
 //    - Fixed-size overlapping loads instead of a variable-length memcpy
 //      for short keys (rank_table.h): no measurable change (the memcpy
 //      seen in profiles is the benchmark's file reading), kept as neutral.
+//  * Third round (perf profiles of bench_tokenizers on real books, timings
+//    best of 3 under load 4-7, so +-15%; table in bench/RESULTS.md):
+//    - Piece caches 4-way set-associative (were direct-mapped), single-token
+//      long pieces cached too: Moby-Dick's ~8,600 distinct 9-22 byte pieces
+//      collided in a 16k-slot table and ~1,000 of them were merged again on
+//      every pass; merge_short 16% -> 3% of the profile.
+//    - No whole-piece rank lookup before splitting a long piece: a DRAM miss
+//      per Chinese clause, ~35% of o200k's time on Chinese. With 3-byte
+//      characters decoded inline in Cursor::at: Chinese cl100k/o200k
+//      ~74/62 -> ~166/154 MB/s CPU.
+//    - ASCII fast path (pretok/ascii_piece.h): any one-byte prefix +
+//      letters, and punctuation runs, with SSE2 letter runs; English
+//      cl100k/o200k/claude ~253/220/181 -> ~372/330/251 (generated), Moby-
+//      Dick ~170/145/148 -> ~214/206/210.
+//    - Long-cache keys as three zero-padded words (no memcmp call): within
+//      noise.
+//    - A cache for 23-56 byte chunks: o200k splits CJK runs rarely (many
+//      multi-character tokens), and those chunks were merged on every
+//      occurrence; Kusamakura (Japanese) o200k ~115 -> ~194.
+//    - NFKC (claude): full-width forms mapped directly, and cutting before
+//      "stable" characters instead of inert ones (nfkc.cc), so kana stay
+//      out of utf8proc; Kusamakura ~77 -> ~169, Chinese ~105 -> ~130.
+//    - Tried and dropped: counting in batches of 16 pieces with the
+//      short-cache sets prefetched (slower: ~400 -> ~340 MB/s on English,
+//      A/B in one session); a 512 KB short cache (slower on generated
+//      English, noise on the rest).
 //  * Not done: a sharper split filter for CJK (the 2+2-byte window is
 //    ambiguous for 3-byte characters, so o200k, with many multi-character
 //    Han tokens, splits less than cl100k), stepping the split loop by code
-//    point, SIMD scanning of ASCII letter runs, a smaller rank table keyed
-//    by a perfect hash.
+//    point, a smaller rank table keyed by a perfect hash, SIMD for the
+//    non-ASCII letter runs.
