@@ -589,17 +589,20 @@ void HttpServer::Impl::stop() {
   net::post(*contexts_[0], [this] {
     beast::error_code ec;
     acceptor_->close(ec);
-    std::vector<Session*> all;
+    // Sessions are kept alive by their pending operations; closing their
+    // sockets makes those complete and the sessions go away. A session whose
+    // operations finish meanwhile may lose its last reference in this loop,
+    // and ~Session takes mutex_, so the references are taken under the lock
+    // but used and dropped outside it (holding it here deadlocked shutdown).
+    std::vector<std::shared_ptr<Session>> all;
     {
       std::lock_guard lock(mutex_);
-      all.assign(sessions_.begin(), sessions_.end());
+      all.reserve(sessions_.size());
+      for (Session* s : sessions_) {
+        if (auto self = s->weak_from_this().lock()) all.push_back(std::move(self));
+      }
     }
-    // Sessions are kept alive by their pending operations; closing their
-    // sockets makes those complete and the sessions go away.
-    std::lock_guard lock(mutex_);
-    for (Session* s : sessions_) {
-      if (auto self = s->weak_from_this().lock()) self->close_async();
-    }
+    for (const auto& session : all) session->close_async();
   });
   // Give sessions a moment to close, then end the loops regardless.
   auto timer = std::make_shared<net::steady_timer>(*contexts_[0], std::chrono::milliseconds(200));
