@@ -1,5 +1,6 @@
 #include "tokenizers/bpe/rank_table.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace epubtok::tokenizers::bpe {
@@ -9,6 +10,19 @@ RankTable::RankTable(const std::vector<std::pair<std::string, Rank>>& tokens) {
   size_t capacity = std::bit_ceil(tokens.size() * 2 + 16);
   slots_.assign(capacity, Slot{0, 0, 0, 0, kNoRank});
   mask_ = capacity - 1;
+  // Sized up front: growing these one token at a time copied and
+  // page-faulted megabytes while loading o200k.
+  size_t arena_bytes = 0;
+  Rank max_rank = 0;
+  for (const auto& [bytes, rank] : tokens) {
+    arena_bytes += bytes.size();
+    max_rank = std::max(max_rank, rank);
+  }
+  arena_.reserve(arena_bytes);
+  if (!tokens.empty()) {
+    offset_of_rank_.assign(size_t{max_rank} + 1, UINT32_MAX);
+    len_of_rank_.assign(size_t{max_rank} + 1, 0);
+  }
   for (const auto& [bytes, rank] : tokens) {
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
     Slot s{load_prefix(p, bytes.size()), static_cast<uint32_t>(arena_.size()), static_cast<uint16_t>(bytes.size()), 0,

@@ -1,5 +1,6 @@
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
@@ -66,6 +67,7 @@ std::string parse_bpe_ranks(std::string_view text, std::vector<std::pair<std::st
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     std::vector<std::string_view> fields;
+    fields.reserve(std::count(line.begin(), line.end(), ' ') + 1);
     for (size_t start = 0; start <= line.size();) {
       size_t sp = line.find(' ', start);
       if (sp == std::string_view::npos) sp = line.size();
@@ -81,6 +83,7 @@ std::string parse_bpe_ranks(std::string_view text, std::vector<std::pair<std::st
       if (fields.size() < 2 || fields[0] != "!" || !parse_rank(fields[1], rank)) {
         return "bpe_ranks line " + std::to_string(line_no) + " does not start with '! <rank>'";
       }
+      tokens.reserve(tokens.size() + fields.size() - 2);  // o200k: 200k tokens on one line
       for (size_t k = 2; k < fields.size(); ++k, ++rank) {
         if (!decode_base64(fields[k], bytes) || rank >= bpe::kNoRank) {
           return "bpe_ranks line " + std::to_string(line_no) + " token " + std::to_string(k - 1) + " is not base64";
