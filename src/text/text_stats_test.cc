@@ -6,6 +6,7 @@
 
 #include <unicode/uchar.h>
 
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "support/prose.h"
+#include "support/random_unicode.h"
 #include "text/word_count.h"
 
 namespace epubtok::text {
@@ -176,6 +178,60 @@ TEST(CountCharsTest, IllFormedBytesCountOneEach) {
   EXPECT_EQ(count_chars("\xF0\x9F\x98\x80"), 1u);  // the complete one: 😀
   EXPECT_EQ(count_chars("\xE0\x80\x80"), 3u);   // overlong
   EXPECT_EQ(count_chars("\xFE\xFF"), 2u);
+}
+
+// An obviously correct count_chars(): well-formed sequences (Unicode Table
+// 3-7) are one character unless White_Space; any other byte is one character.
+uint64_t naive_count_chars(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const size_t n = s.size();
+  uint64_t chars = 0;
+  auto cont = [&](size_t i, uint8_t lo, uint8_t hi) { return i < n && p[i] >= lo && p[i] <= hi; };
+  for (size_t i = 0; i < n;) {
+    const uint8_t b = p[i];
+    size_t len = 0;
+    char32_t c = 0;
+    if (b < 0x80) {
+      len = 1, c = b;
+    } else if (b >= 0xC2 && b <= 0xDF && cont(i + 1, 0x80, 0xBF)) {
+      len = 2, c = ((b & 0x1F) << 6) | (p[i + 1] & 0x3F);
+    } else if (b >= 0xE0 && b <= 0xEF && cont(i + 1, b == 0xE0 ? 0xA0 : 0x80, b == 0xED ? 0x9F : 0xBF) &&
+               cont(i + 2, 0x80, 0xBF)) {
+      len = 3, c = ((b & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+    } else if (b >= 0xF0 && b <= 0xF4 && cont(i + 1, b == 0xF0 ? 0x90 : 0x80, b == 0xF4 ? 0x8F : 0xBF) &&
+               cont(i + 2, 0x80, 0xBF) && cont(i + 3, 0x80, 0xBF)) {
+      len = 4, c = 0;  // no White_Space above the BMP
+    }
+    if (len == 0) {
+      ++chars;
+      ++i;
+    } else {
+      chars += !u_isUWhiteSpace(static_cast<UChar32>(c));
+      i += len;
+    }
+  }
+  return chars;
+}
+
+TEST(CountCharsTest, EqualsANaiveCountOnRandomBytesAndText) {
+  // Random bytes drawn mostly from lead and continuation bytes, so fast and
+  // general paths meet truncated, overlong and mixed sequences at every
+  // offset; plus generated prose and random Unicode.
+  std::mt19937_64 rng(99);
+  const std::string pool = "a \n\t\x80\x85\x9f\xa0\xbf\xc2\xc3\xd0\xdf\xe0\xe1\xe2\xe3\xe4\xe9\xec\xed\xee\xef\xf0\xf4\xf5";
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    for (size_t n = rng() % 40; n > 0; --n) s += pool[rng() % pool.size()];
+    ASSERT_EQ(count_chars(s), naive_count_chars(s)) << i;
+  }
+  for (const std::string& lang : test_support::prose_languages()) {
+    const std::string text = test_support::generate_prose(lang, 11, 3000);
+    EXPECT_EQ(count_chars(text), naive_count_chars(text)) << lang;
+  }
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const std::string text = test_support::random_unicode(seed, 300, test_support::RandomUnicodeMode::kAnyScalar);
+    ASSERT_EQ(count_chars(text), naive_count_chars(text)) << seed;
+  }
 }
 
 TEST(CountTextTest, ThreadSafe) {

@@ -474,6 +474,23 @@ uint64_t count_chars(std::string_view utf8) {
       ++p;
       continue;
     }
+    // Every White_Space character above ASCII starts with byte C2, E1, E2 or
+    // E3, so a well-formed sequence with another lead byte is one character
+    // and needs no decoding: Latin-1 letters, Greek, Cyrillic, Arabic (C3–DF)
+    // and most of the BMP including the CJK ideographs (E4–EC, EE–EF; E0 and
+    // ED have narrower second bytes and take the general path).
+    const uint8_t lead = *p;
+    if (lead >= 0xC3 && lead <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+      ++chars;
+      p += 2;
+      continue;
+    }
+    if (lead >= 0xE4 && lead <= 0xEF && lead != 0xED && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+      ++chars;
+      p += 3;
+      continue;
+    }
     char32_t cp;
     const int len = decode_utf8(p, end, &cp);
     if (len == 0) {  // each byte of an ill-formed sequence is one character
