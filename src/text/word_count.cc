@@ -474,20 +474,23 @@ uint64_t count_chars(std::string_view utf8) {
       ++p;
       continue;
     }
-    // Every White_Space character above ASCII starts with byte C2, E1, E2 or
-    // E3, so a well-formed sequence with another lead byte is one character
-    // and needs no decoding: Latin-1 letters, Greek, Cyrillic, Arabic (C3–DF)
-    // and most of the BMP including the CJK ideographs (E4–EC, EE–EF; E0 and
-    // ED have narrower second bytes and take the general path).
+    // Fast paths for the sequences book text is made of. No White_Space
+    // character is encoded with a lead byte in C3–DF, so a well-formed pair
+    // there (Latin-1 letters, Greek, Cyrillic, Hebrew, Arabic) is one
+    // character. Three-byte sequences with a lead in E1–EF other than ED
+    // (whose second byte is narrower, as is E0's) are well-formed whenever
+    // both continuation bytes are; one branch for all of them keeps mixed
+    // kana/kanji/punctuation text predictable.
     const uint8_t lead = *p;
     if (lead >= 0xC3 && lead <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
       ++chars;
       p += 2;
       continue;
     }
-    if (lead >= 0xE4 && lead <= 0xEF && lead != 0xED && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+    if (lead >= 0xE1 && lead <= 0xEF && lead != 0xED && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
         (p[2] & 0xC0) == 0x80) {
-      ++chars;
+      const char32_t c = (char32_t{lead & 0x0Fu} << 12) | (char32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
+      chars += !is_white_space(c);
       p += 3;
       continue;
     }
