@@ -209,23 +209,10 @@ class Gpt4StyleScanner final : public Matcher {
   }
 
   void find_all(std::string_view s, std::vector<Span>& out) const override {
-    size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-      size_t end = match_at(s, i);
-      out.emplace_back(i, end);
-      i = end;
-    }
+    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
   }
-
   void scan(std::string_view s, SpanSink& sink) const override {
-    size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-      size_t end = match_at(s, i);
-      sink.on_span(i, end);
-      i = end;
-    }
+    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
   }
 
   bool covers() const override { return true; }
@@ -234,6 +221,16 @@ class Gpt4StyleScanner final : public Matcher {
   }
 
  private:
+  // The pattern matches at every position, so the pieces tile the text.
+  template <typename Emit>
+  void run(std::string_view s, Emit&& emit) const {
+    for (size_t i = 0; i < s.size();) {
+      const size_t end = match_at(s, i);
+      emit(i, end);
+      i = end;
+    }
+  }
+
   struct Cp {
     char32_t cp;
     size_t len;
@@ -369,30 +366,27 @@ class FunctionScanner final : public Matcher {
   using MatchAt = size_t (*)(std::string_view, size_t);
   FunctionScanner(MatchAt match_at, const char* name) : match_at_(match_at), name_(name) {}
   void find_all(std::string_view s, std::vector<Span>& out) const override {
-    for (size_t i = 0; i < s.size();) {
-      size_t e = match_at_(s, i);
-      if (e > i) {
-        out.emplace_back(i, e);
-        i = e;
-      } else {
-        i += utf8_len(static_cast<unsigned char>(s[i]));
-      }
-    }
+    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
   }
   void scan(std::string_view s, SpanSink& sink) const override {
-    for (size_t i = 0; i < s.size();) {
-      size_t e = match_at_(s, i);
-      if (e > i) {
-        sink.on_span(i, e);
-        i = e;
-      } else {
-        i += utf8_len(static_cast<unsigned char>(s[i]));
-      }
-    }
+    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
   }
   std::string describe() const override { return std::string("scanner:") + name_; }
 
  private:
+  template <typename Emit>
+  void run(std::string_view s, Emit&& emit) const {
+    for (size_t i = 0; i < s.size();) {
+      const size_t e = match_at_(s, i);
+      if (e > i) {
+        emit(i, e);
+        i = e;
+      } else {
+        i += utf8_len(static_cast<unsigned char>(s[i]));
+      }
+    }
+  }
+
   MatchAt match_at_;
   const char* name_;
 };
