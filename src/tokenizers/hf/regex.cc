@@ -202,18 +202,26 @@ inline size_t ascii_letters_end(std::string_view s, size_t j) {
 // parameterised by the longest digit run. Written for speed: this is the
 // hot loop of every byte-level preset, and the generic PCRE2 path runs it
 // several times slower. Every alternative is tried in the pattern's order.
-class Gpt4StyleScanner final : public Matcher {
+// The hand-written scanners below each have one loop, a member template
+// `run(s, emit)` calling emit(begin, end) per match; find_all() and scan()
+// are that loop with two emits, inlined, so neither pays for the other.
+template <typename Derived>
+class EmittingMatcher : public Matcher {
+ public:
+  void find_all(std::string_view s, std::vector<Span>& out) const final {
+    static_cast<const Derived&>(*this).run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
+  }
+  void scan(std::string_view s, SpanSink& sink) const final {
+    static_cast<const Derived&>(*this).run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
+  }
+};
+
+class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
  public:
   explicit Gpt4StyleScanner(int max_digits) : max_digits_(max_digits) {
     for (int c = 0; c < 128; ++c) ascii_[c] = char_class(char32_t(c));
   }
 
-  void find_all(std::string_view s, std::vector<Span>& out) const override {
-    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
-  }
-  void scan(std::string_view s, SpanSink& sink) const override {
-    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
-  }
 
   bool covers() const override { return true; }
   std::string describe() const override {
@@ -221,6 +229,7 @@ class Gpt4StyleScanner final : public Matcher {
   }
 
  private:
+  friend class EmittingMatcher<Gpt4StyleScanner>;
   // The pattern matches at every position, so the pieces tile the text.
   template <typename Emit>
   void run(std::string_view s, Emit&& emit) const {
@@ -361,19 +370,14 @@ class Gpt4StyleScanner final : public Matcher {
 
 // A scanner given as "match at i" (end offset, or i when nothing matches
 // there; the search then moves on one character), as Oniguruma's search does.
-class FunctionScanner final : public Matcher {
+class FunctionScanner final : public EmittingMatcher<FunctionScanner> {
  public:
   using MatchAt = size_t (*)(std::string_view, size_t);
   FunctionScanner(MatchAt match_at, const char* name) : match_at_(match_at), name_(name) {}
-  void find_all(std::string_view s, std::vector<Span>& out) const override {
-    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
-  }
-  void scan(std::string_view s, SpanSink& sink) const override {
-    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
-  }
   std::string describe() const override { return std::string("scanner:") + name_; }
 
  private:
+  friend class EmittingMatcher<FunctionScanner>;
   template <typename Emit>
   void run(std::string_view s, Emit&& emit) const {
     for (size_t i = 0; i < s.size();) {
@@ -403,20 +407,15 @@ class FunctionScanner final : public Matcher {
 //   MayStartWord(uint64_t eight_bytes) -> bool: false only when none of the
 //     eight bytes passes MayStart (lets ASCII text be skipped a word at a time).
 template <typename InClass, typename MayStart, typename MayStartWord>
-class RunScanner final : public Matcher {
+class RunScanner final : public EmittingMatcher<RunScanner<InClass, MayStart, MayStartWord>> {
  public:
   RunScanner(InClass in_class, MayStart may_start, MayStartWord may_start_word, size_t max_run, const char* name)
       : in_class_(in_class), may_start_(may_start), may_start_word_(may_start_word), max_run_(max_run), name_(name) {}
 
-  void find_all(std::string_view s, std::vector<Span>& out) const override {
-    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
-  }
-  void scan(std::string_view s, SpanSink& sink) const override {
-    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
-  }
   std::string describe() const override { return std::string("scanner:") + name_; }
 
  private:
+  friend class EmittingMatcher<RunScanner>;
   template <typename Emit>
   void run(std::string_view s, Emit&& emit) const {
     const size_t n = s.size();
@@ -573,14 +572,8 @@ size_t deepseek_main_at(std::string_view s, size_t i) {
 // Same pieces as running the three scanners as a chain, without a virtual
 // call and a nested feed per piece and level (measured: the chain's
 // plumbing was ~a quarter of DeepSeek's counting time).
-class DeepSeekFusedScanner final : public Matcher {
+class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> {
  public:
-  void find_all(std::string_view s, std::vector<Span>& out) const override {
-    run(s, [&](size_t b, size_t e) { out.emplace_back(b, e); });
-  }
-  void scan(std::string_view s, SpanSink& sink) const override {
-    run(s, [&](size_t b, size_t e) { sink.on_span(b, e); });
-  }
   bool covers() const override { return true; }
   std::string describe() const override { return "scanner:deepseek-fused"; }
 
@@ -641,6 +634,7 @@ class DeepSeekFusedScanner final : public Matcher {
   // The digit level over all of s: runs of up to three \p{N} are pieces as
   // they are (the later levels find nothing to cut in them); the rest goes
   // through the CJK level.
+  friend class EmittingMatcher<DeepSeekFusedScanner>;
   template <typename Emit>
   static void run(std::string_view s, Emit&& emit) {
     const size_t n = s.size();
