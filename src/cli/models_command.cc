@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "tokenizers/info_json.h"
 #include "tokenizers/registry.h"
 
 namespace epubtok::cli {
@@ -43,19 +44,7 @@ void run(const ModelsArgs& args) {
   std::erase_if(infos, [&](const auto& info) { return !matches(info, args.search); });
   if (args.json) {
     boost::json::array out;
-    for (const auto& i : infos) {
-      boost::json::array aliases;
-      for (const auto& a : i.aliases) aliases.emplace_back(a);
-      out.push_back(boost::json::object{{"id", i.id},
-                                        {"name", i.name},
-                                        {"family", i.family},
-                                        {"aliases", std::move(aliases)},
-                                        {"type", i.type},
-                                        {"vocab_size", i.vocab_size},
-                                        {"source", i.source},
-                                        {"approximate", i.approximate},
-                                        {"note", i.note}});
-    }
+    for (const auto& i : infos) out.push_back(tokenizers::info_to_json(i));
     std::cout << boost::json::serialize(out) << "\n";
     return;
   }

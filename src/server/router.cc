@@ -8,6 +8,7 @@
 #include "results/json_pretty.h"
 #include "results/results_document.h"
 #include "server/static_files.h"
+#include "tokenizers/info_json.h"
 #include "tokenizers/registry.h"
 
 namespace epubtok::server {
@@ -331,19 +332,7 @@ Response handle_fs(const Request& req, const Target& target, const ApiContext& c
 
 Response handle_models(const Request& req, const ApiContext& ctx) {
   json::array models;
-  for (const auto& info : ctx.list_models()) {
-    json::array aliases;
-    for (const auto& a : info.aliases) aliases.emplace_back(a);
-    models.push_back(json::object{{"id", info.id},
-                                  {"name", info.name},
-                                  {"family", info.family},
-                                  {"aliases", std::move(aliases)},
-                                  {"type", info.type},
-                                  {"vocab_size", info.vocab_size},
-                                  {"approximate", info.approximate},
-                                  {"source", info.source},
-                                  {"note", info.note}});
-  }
+  for (const auto& info : ctx.list_models()) models.push_back(tokenizers::info_to_json(info));
   return json_response(req, http::status::ok, json::object{{"models", std::move(models)}});
 }
 
