@@ -56,28 +56,27 @@ class PieceCache {
       }
     }
     k.tag = long_tag(owner, n);
-    uint64_t h = k.w[0] * 0x9E3779B97F4A7C15ull + k.w[1] * 0xBF58476D1CE4E5B9ull + k.w[2] * 0x94D049BB133111EBull +
-                 k.tag * 0xD6E8FEB86659FD93ull;
-    h = (h ^ (h >> 32)) * 0x9E3779B97F4A7C15ull;
-    k.set = static_cast<size_t>(h >> (64 - kLongSetBits));
+    k.set = long_set(k);
     return k;
   }
 
   // The cached count of the piece `k` was made from (9 <= size <=
-  // kMaxKey), or -1.
-  int64_t find(const LongKey& k) const {
-    for (const Entry& e : long_[k.set].way) {
-      if (e.tag == k.tag && e.key[0] == k.w[0] && e.key[1] == k.w[1] && e.key[2] == k.w[2]) return e.count;
-    }
-    return -1;
-  }
-  // Inserts as the set's newest entry; the oldest one leaves.
+  // kMaxKey), or -1: the key's own set only, as find_short() does; a miss
+  // goes on to find_alt() before it counts as one.
+  int64_t find(const LongKey& k) const { return probe(long_[k.set], k); }
+  // The key's alternate set, where store() moves entries that leave a full
+  // set (see find_short_alt()); -1 if not there either.
+  int64_t find_alt(const LongKey& k) const { return probe(long_[long_alt_set(k)], k); }
+  // Inserts a key that find() and find_alt() both missed as its set's
+  // newest entry; the set's oldest entry moves to its own alternate set,
+  // whose oldest leaves the cache.
   void store(const LongKey& k, uint32_t count) {
-    LongSet& set = long_[k.set];
-    set.way[3] = set.way[2];
-    set.way[2] = set.way[1];
-    set.way[1] = set.way[0];
-    set.way[0] = Entry{k.tag, count, {k.w[0], k.w[1], k.w[2]}};
+    const Entry out = push_front(long_[k.set], Entry{k.tag, count, {k.w[0], k.w[1], k.w[2]}});
+    if (out.tag == 0) return;
+    LongKey o{{out.key[0], out.key[1], out.key[2]}, out.tag, 0};
+    o.set = long_set(o);
+    const size_t alt = long_alt_set(o);
+    if (alt != k.set && o.set == k.set) push_front(long_[alt], out);  // else it was here as a guest: it leaves
   }
 
   // Pieces of kMaxKey+1..kMaxBigKey bytes: the chunks of CJK clauses that
@@ -117,21 +116,31 @@ class PieceCache {
   // `set_out` receives what store_short() needs on a miss.
   int64_t find_short(uint64_t owner, uint64_t word, size_t len, size_t& set_out) const {
     const uint32_t tag = short_tag(owner, len);
-    set_out = static_cast<size_t>(((word ^ (tag * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull) >> (64 - kShortSetBits));
-    const ShortSet& set = short_[set_out];
-    for (const ShortEntry& e : set.way) {
-      if (e.word == word && e.tag == tag) return static_cast<int64_t>(e.count);
-    }
-    return -1;
+    set_out = static_cast<size_t>(short_hash(word, tag) >> (64 - kShortSetBits));
+    return probe(short_[set_out], word, tag);
   }
-  // Inserts as the set's newest entry; the oldest one leaves (FIFO: a hit
-  // does not reorder, which keeps the hit path free of stores).
+  // The other set a short key may live in: when a store fills a set, its
+  // oldest entry moves here instead of leaving the cache. Keys spread over
+  // sets unevenly (Moby-Dick's 12,900 distinct short pieces put 5-6 into
+  // some of the 16,384 four-way sets), and with FIFO eviction the keys of
+  // such a set evicted each other on every pass through the book: ~1,000
+  // BPE merges per pass, each a few misses in the multi-megabyte rank
+  // table. Probed only after find_short() missed, so hits pay nothing.
+  int64_t find_short_alt(uint64_t owner, uint64_t word, size_t len) const {
+    const uint32_t tag = short_tag(owner, len);
+    return probe(short_[short_alt_set(short_hash(word, tag))], word, tag);
+  }
+  // Inserts a key that find_short() and find_short_alt() both missed as
+  // its set's newest entry (FIFO: a hit does not reorder, which keeps the
+  // hit path free of stores); the set's oldest entry moves to its
+  // alternate set, whose oldest leaves the cache.
   void store_short(size_t set_index, uint64_t owner, uint64_t word, size_t len, uint32_t count) {
-    ShortSet& set = short_[set_index];
-    set.way[3] = set.way[2];
-    set.way[2] = set.way[1];
-    set.way[1] = set.way[0];
-    set.way[0] = ShortEntry{word, short_tag(owner, len), count};
+    const ShortEntry out = push_front(short_[set_index], ShortEntry{word, short_tag(owner, len), count});
+    if (out.tag == 0) return;
+    const uint64_t h = short_hash(out.word, out.tag);
+    const size_t home = static_cast<size_t>(h >> (64 - kShortSetBits));
+    const size_t alt = short_alt_set(h);
+    if (alt != set_index && home == set_index) push_front(short_[alt], out);  // else it was here as a guest: it leaves
   }
 
  private:
@@ -141,14 +150,33 @@ class PieceCache {
   static uint32_t short_tag(uint64_t owner, size_t len) { return static_cast<uint32_t>((owner << 8) | len); }
   static uint32_t long_tag(uint64_t owner, size_t len) { return static_cast<uint32_t>((owner << 8) | len); }
 
+  static uint64_t short_hash(uint64_t word, uint32_t tag) {
+    return (word ^ (tag * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+  }
+  // From bits the home set does not use (the product's middle bits).
+  static size_t short_alt_set(uint64_t h) { return static_cast<size_t>(h >> 20) & ((size_t{1} << kShortSetBits) - 1); }
+  static size_t long_set(const LongKey& k) {
+    uint64_t h = k.w[0] * 0x9E3779B97F4A7C15ull + k.w[1] * 0xBF58476D1CE4E5B9ull + k.w[2] * 0x94D049BB133111EBull +
+                 k.tag * 0xD6E8FEB86659FD93ull;
+    h = (h ^ (h >> 32)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> (64 - kLongSetBits));
+  }
+  static size_t long_alt_set(const LongKey& k) {
+    const uint64_t h = (k.w[0] ^ k.w[1] * 0x94D049BB133111EBull ^ k.w[2] * 0x9E3779B97F4A7C15ull ^ k.tag) *
+                       0xBF58476D1CE4E5B9ull;
+    return static_cast<size_t>(h >> (64 - kLongSetBits));
+  }
+
   static constexpr unsigned kShortSetBits = 14;
-  // Four-way sets of 32-byte entries, 32768 entries (1 MB): the long
-  // pieces of a book (9-22 bytes: " something", " whale-ship") are fewer
-  // and rarer than short ones, but a miss costs a BPE merge (~1-3 us of
-  // rank-table cache misses). Moby-Dick has ~8,600 distinct ones: a
-  // direct-mapped 16k-entry cache missed ~1,000 of them on every pass,
-  // two-way sets still a few hundred (the sets that drew three keys).
-  static constexpr unsigned kLongSetBits = 13;
+  // Two-way sets of 32-byte entries, one cache line each, 32768 entries
+  // (1 MB): the long pieces of a book (9-22 bytes: " something",
+  // " whale-ship") are fewer and rarer than short ones, but a miss costs a
+  // BPE merge (~1-3 us of rank-table cache misses). Moby-Dick has ~8,600
+  // distinct ones: a direct-mapped 16k-entry cache missed ~1,000 of them on
+  // every pass, two-way sets still a few hundred (the sets that drew three
+  // keys) until full sets passed their oldest entry on to the alternate
+  // set. (Four-way sets of two lines made every probe touch both lines.)
+  static constexpr unsigned kLongSetBits = 14;
   struct ShortEntry {
     uint64_t word = 0;
     uint32_t tag = 0;  // short_tag(); 0 = empty (lengths are >= 1)
@@ -164,8 +192,39 @@ class PieceCache {
   };
   static_assert(sizeof(Entry) == 32);
   struct alignas(64) LongSet {
-    Entry way[4];
+    Entry way[2];
   };
+
+  // The count stored for the key in `set`, or -1. Branch-free: in a real
+  // book's sets the way holding a hit varies from piece to piece, and the
+  // early-exit loop's branch mispredicted on about every other piece.
+  static int64_t probe(const ShortSet& set, uint64_t word, uint32_t tag) {
+    int64_t found = -1;
+    for (const ShortEntry& e : set.way) {
+      // A mask, not a ?: select, which GCC compiles to a branch.
+      const int64_t match = -static_cast<int64_t>(((e.word ^ word) | (e.tag ^ tag)) == 0);
+      found ^= (found ^ static_cast<int64_t>(e.count)) & match;
+    }
+    return found;
+  }
+  static int64_t probe(const LongSet& set, const LongKey& k) {
+    int64_t found = -1;
+    for (const Entry& e : set.way) {
+      const int64_t match =
+          -static_cast<int64_t>(((e.key[0] ^ k.w[0]) | (e.key[1] ^ k.w[1]) | (e.key[2] ^ k.w[2]) | (e.tag ^ k.tag)) == 0);
+      found ^= (found ^ static_cast<int64_t>(e.count)) & match;
+    }
+    return found;
+  }
+  // Makes `e` the set's newest entry and returns the oldest, which leaves.
+  template <typename Set, typename E>
+  static E push_front(Set& set, const E& e) {
+    constexpr size_t kWays = sizeof(set.way) / sizeof(set.way[0]);
+    const E out = set.way[kWays - 1];
+    for (size_t i = kWays - 1; i > 0; --i) set.way[i] = set.way[i - 1];
+    set.way[0] = e;
+    return out;
+  }
 
   static constexpr unsigned kBigSetBits = 12;
   struct BigEntry {

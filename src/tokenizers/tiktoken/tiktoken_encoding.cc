@@ -263,7 +263,8 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
   // likely cache miss in the big table (it was ~15% of counting Moby-Dick
   // when only multi-token pieces were cached).
   const PieceCache::LongKey key = PieceCache::long_key(cache_owner_, p, piece.size(), readable);
-  const int64_t hit = cache.find(key);
+  int64_t hit = cache.find(key);
+  if (hit < 0) hit = cache.find_alt(key);
   if (hit >= 0) return static_cast<uint64_t>(hit);
   size_t n = 1;
   if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_piece(ranks_, piece);
@@ -274,6 +275,9 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
 __attribute__((noinline)) uint32_t TiktokenEncoding::count_short_miss(std::string_view piece, size_t readable,
                                                                         uint64_t word, size_t slot,
                                                                         PieceCache& cache) const {
+  if (const int64_t hit = cache.find_short_alt(cache_owner_, word, piece.size()); hit >= 0) {
+    return static_cast<uint32_t>(hit);
+  }
   uint32_t n = 1;
   if (ranks_.find_in_buffer(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable) ==
       bpe::kNoRank) {
