@@ -4,11 +4,17 @@
 // languages, the tricky strings, and hundreds of thousands of random strings.
 #include "text/word_count.h"
 
+#include "text/cjk_dictionary.h"
+
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unicode/ucharstrie.h>
+#include <unicode/udata.h>
+#include <unicode/unistr.h>
 
 #include "support/prose.h"
 #include "support/random_unicode.h"
@@ -218,6 +224,253 @@ TEST(WordCountTest, PathologicalShapes) {
   // one piece.
   d.check(test_support::generate_book(3, 9 << 20, "zh"));
   d.check(std::string(5 << 20, 'a') + "\u0301 b \u0301c");
+}
+
+
+// ---- The CJK dictionary path (cjk_dictionary.h): runs of kana and kanji
+// between delimiters are counted without ICU's break iterator.
+
+std::vector<char32_t> chars_of_class(uint8_t kind) {
+  std::vector<char32_t> v;
+  const uint8_t* table = cjk::class_table();
+  for (char32_t c = 0; c < 0x10000; ++c)
+    if ((table[c] & (cjk::kKanaKanji | cjk::kDelimiter)) == kind) v.push_back(c);
+  return v;
+}
+
+TEST(CjkDictionaryTest, ClassTableMarksTheCommonCharacters) {
+  const uint8_t* table = cjk::class_table();
+  // (ゞ and ヾ have canonical decompositions but are NFKC_Quick_Check=Yes:
+  // composed is their normal form.)
+  for (char32_t c : {U'中', U'国', U'語', U'〇', U'あ', U'ん', U'を', U'ア', U'ン', U'ヴ', U'ゞ', U'ヾ', U'\u3400', U'\u9FFF'})
+    EXPECT_EQ(table[c], cjk::kKanaKanji) << std::hex << static_cast<uint32_t>(c);
+  EXPECT_EQ(table[U'ー'], cjk::kKanaKanji);
+  for (char32_t c : {U'。', U'、', U'「', U'」', U'『', U'』', U'！', U'？', U'（', U'）', U'…', U'—', U'・', U'，',
+                     U'：', U'\u3000', U' ', U'\n', U'\r', U'.', U',', U'\'', U'"', U'“', U'’'})
+    EXPECT_EQ(table[c], cjk::kDelimiter) << std::hex << static_cast<uint32_t>(c);
+  // Not on the fast path: characters that normalise (ゟ, halfwidth ｱ,
+  // compatibility ideographs), that the rules attach elsewhere (voicing marks
+  // and variation selectors are Extend, ＿ is ExtendNumLet), that are Han but
+  // not ideographs (々, radicals), letters, digits and emoji.
+  for (char32_t c : {U'ゟ', U'ヿ', U'ｱ', U'\uF900', U'\u3099', U'\u309A', U'\uFE00', U'＿', U'_', U'々', U'\u2F00',
+                     U'a', U'1', U'１', U'Ａ', U'한', U'ก', U'\u200D', U'\u00AD', U'©', U'#'})
+    EXPECT_EQ(table[c], cjk::kNeither) << std::hex << static_cast<uint32_t>(c);
+  EXPECT_GT(chars_of_class(cjk::kKanaKanji).size(), 27000u);
+  EXPECT_GT(chars_of_class(cjk::kDelimiter).size(), 500u);
+}
+
+// count_run_words() is the engine itself: on a run between delimiters it
+// must give ICU's count, for runs from real-looking prose and random ones.
+TEST(CjkDictionaryTest, RunCountsEqualIcuOnRuns) {
+  const std::vector<char32_t> kana_kanji = chars_of_class(cjk::kKanaKanji);
+  TestRng rng(31);
+  size_t checked = 0;
+  for (const char* lang : {"zh", "ja"}) {
+    const std::string text = test_support::generate_book(5, 200000, lang);
+    std::u16string run;
+    std::string run_utf8;
+    auto flush = [&] {
+      if (!run.empty()) {
+        ASSERT_EQ(cjk::count_run_words(run), count_words_icu("\n" + run_utf8 + "\n")) << run_utf8;
+        ++checked;
+      }
+      run.clear();
+      run_utf8.clear();
+    };
+    for (size_t i = 0; i < text.size();) {
+      char32_t c = static_cast<unsigned char>(text[i]);
+      size_t len = 1;
+      if (c >= 0xE0 && c < 0xF0) {
+        c = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
+        len = 3;
+      } else if (c >= 0x80) {
+        len = c >= 0xF0 ? 4 : 2;
+        c = 0x10000;  // not a kana or kanji
+      }
+      if (c < 0x10000 && (cjk::class_table()[c] & cjk::kKanaKanji)) {
+        run.push_back(static_cast<char16_t>(c));
+        run_utf8 += text.substr(i, len);
+      } else {
+        flush();
+      }
+      i += len;
+    }
+    flush();
+  }
+  for (int i = 0; i < 3000; ++i) {
+    std::u16string run;
+    std::string run_utf8;
+    const uint64_t len = 1 + rng.below(30);
+    for (uint64_t k = 0; k < len; ++k) {
+      const char32_t c = kana_kanji[rng.below(kana_kanji.size())];
+      run.push_back(static_cast<char16_t>(c));
+      append_utf8(run_utf8, c);
+    }
+    if (run.empty()) continue;
+    ASSERT_EQ(cjk::count_run_words(run), count_words_icu("、" + run_utf8 + "。")) << run_utf8;
+    ++checked;
+  }
+  EXPECT_GT(checked, 10000u);
+}
+
+// The words of ICU's cjdict dictionary, read the way cjk_dictionary.cc does
+// (through the public udata and UCharsTrie APIs), that are made of
+// kKanaKanji characters only.
+std::vector<std::u16string> dictionary_words() {
+  UErrorCode err = U_ZERO_ERROR;
+  UDataMemory* file = udata_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", "dict", "cjdict", &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
+  if (U_FAILURE(err)) return {};
+  const auto* indexes = static_cast<const int32_t*>(udata_getMemory(file));
+  const auto* trie = reinterpret_cast<const char16_t*>(reinterpret_cast<const char*>(indexes) + indexes[0]);
+  std::vector<std::u16string> words;
+  icu::UCharsTrie::Iterator it(trie, 0, err);
+  while (it.next(err)) {
+    const icu::UnicodeString& w = it.getString();
+    std::u16string word(w.getBuffer(), static_cast<size_t>(w.length()));
+    bool all = true;
+    for (char16_t c : word) all &= (cjk::class_table()[c] & cjk::kKanaKanji) != 0;
+    if (all) words.push_back(std::move(word));
+  }
+  udata_close(file);
+  return words;
+}
+
+// Text made of the dictionary's own words, where the costs compete: long
+// words (up to the 20-character limit), words with characters that are no
+// word alone (which cost 255 there), overlapping candidates.
+TEST(CjkDictionaryTest, TextMadeOfDictionaryWords) {
+  const std::vector<std::u16string> words = dictionary_words();
+  ASSERT_GT(words.size(), 300000u);
+  std::vector<const std::u16string*> long_words;
+  for (const auto& w : words)
+    if (w.size() >= 10) long_words.push_back(&w);
+  ASSERT_GT(long_words.size(), 100u);
+  TestRng rng(77);
+  size_t checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::u16string run;
+    const uint64_t n = 1 + rng.below(6);
+    for (uint64_t k = 0; k < n; ++k) {
+      const std::u16string& w = rng.below(3) == 0 ? *long_words[rng.below(long_words.size())] : words[rng.below(words.size())];
+      // Whole words, or a word cut short, so that prefixes compete too.
+      run += rng.below(4) == 0 ? w.substr(0, 1 + rng.below(w.size())) : w;
+    }
+    std::string run_utf8;
+    for (char16_t c : run) append_utf8(run_utf8, c);
+    ASSERT_EQ(cjk::count_run_words(run), count_words_icu("。" + run_utf8 + "。")) << run_utf8;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 20000u);
+}
+
+// Every kana and kanji alone, doubled and next to common ones, between
+// delimiters, at the text's edges and next to characters that are not
+// delimiters (where the text must go to ICU).
+TEST(CjkDictionaryTest, EveryKanaKanjiInContext) {
+  Differ d;
+  for (char32_t c : chars_of_class(cjk::kKanaKanji)) {
+    const std::string s = utf8(c);
+    d.check(s);
+    d.check("。" + s + s + "、");
+    d.check("「" + s + "の」");
+    d.check("ア" + s + "ー。");
+    d.check("1" + s + "a");
+    d.check(s + "\u3099。");
+  }
+  EXPECT_GT(d.cases(), 160000u);
+}
+
+// Every delimiter between kana/kanji and between them and letters, digits,
+// connectors and marks, whose rules it must not take part in.
+TEST(CjkDictionaryTest, EveryDelimiterInContext) {
+  const std::vector<std::string> around = {"中", "ア", "ー", "a", "1", "＿", "\u3099", ""};
+  Differ d;
+  for (char32_t c : chars_of_class(cjk::kDelimiter)) {
+    const std::string s = utf8(c);
+    d.check(s);
+    for (const std::string& l : around)
+      for (const std::string& r : around) d.check("日本" + l + s + r + "語です");
+  }
+  EXPECT_GT(d.cases(), 500000u);
+}
+
+// Random strings over an alphabet dense in kana, kanji, delimiters and the
+// characters next to which the fast path must give way to ICU.
+TEST(CjkDictionaryTest, RandomCjkStrings) {
+  const std::vector<char32_t> kana_kanji = chars_of_class(cjk::kKanaKanji);
+  const std::vector<std::string> alphabet = {
+      "中", "国", "人", "日", "本", "語", "学", "生", "東", "京", "大", "会", "社", "時", "間", "の", "に", "は", "を",
+      "た", "が", "で", "し", "て", "と", "ま", "す", "る", "い", "か", "ア", "イ", "ス", "ト", "ン", "コ", "ヒ", "ー",
+      "ー", "ッ", "ヴ", "ヶ", "ヵ", "ヽ", "ゝ", "ゞ", "ヾ", "ヿ", "ゟ", "々", "〆", "〇", "。", "、", "「", "」", "！",
+      "？", "・", "…", "，", "：", " ", "\n", "1", "２", "a", "Ｚ", "_", "＿", "\u3099", "\u309A", "\uFE00", "\u200D",
+      "\u00AD", "ｱ", "ｰ", "ﾞ", "\uF900", "\uFA0E", "\u2F00", "\U00020000", "😀", "한", "ก", "'", ".", "\xFF", "\u3000"};
+  Differ d;
+  TestRng rng(99);
+  for (int i = 0; i < 150000; ++i) {
+    std::string s;
+    const uint64_t len = rng.below(i % 10 == 0 ? 200 : 30);
+    for (uint64_t k = 0; k < len; ++k) {
+      if (rng.below(4) == 0) {
+        append_utf8(s, kana_kanji[rng.below(kana_kanji.size())]);
+      } else {
+        s += alphabet[rng.below(alphabet.size())];
+      }
+    }
+    d.check(s);
+  }
+}
+
+// Katakana runs of every length around ICU's 20-character limit, with and
+// without prolonged sound marks, alone and inside Han/Hiragana text.
+TEST(CjkDictionaryTest, KatakanaRunsOfEveryLength) {
+  const std::u32string katakana = U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンガギグゲゴヴッャュョー";
+  Differ d;
+  TestRng rng(5);
+  for (int len = 1; len <= 26; ++len) {
+    for (int rep = 0; rep < 40; ++rep) {
+      std::string run;
+      for (int k = 0; k < len; ++k) append_utf8(run, katakana[rng.below(katakana.size())]);
+      d.check(run);
+      d.check("「" + run + "」");
+      d.check("東京の" + run + "です。");
+      d.check(run + "と" + run);
+    }
+  }
+}
+
+// ICU picks a dictionary engine by the script of a range's first character
+// unless one already loaded takes it; ー is Common script. The first count
+// in a process (ctest runs each test in its own) must equal later ones.
+TEST(CjkDictionaryTest, CountsDoNotDependOnWhatTheThreadCountedBefore) {
+  const std::string text = "。ーーアイスクリーム東京大学。";
+  const std::string mixed = "1ーーアイスクリーム東京大学x";  // goes to ICU: not between delimiters
+  uint64_t fresh_icu = 0, fresh_mixed = 0;
+  std::thread([&] { fresh_icu = count_words_icu(text); }).join();
+  std::thread([&] { fresh_mixed = count_words(mixed); }).join();
+  (void)count_words_icu("東京");
+  EXPECT_EQ(fresh_icu, count_words_icu(text));
+  EXPECT_EQ(fresh_icu, count_words(text));
+  EXPECT_EQ(fresh_mixed, count_words(mixed));
+  EXPECT_GT(fresh_icu, 1u);  // ICU's engine splits it; a fresh iterator without it would not
+}
+
+// Runs far longer than any word, and the whole of generated prose stripped
+// of every delimiter.
+TEST(CjkDictionaryTest, LongRuns) {
+  Differ d;
+  for (const char* lang : {"zh", "ja"}) {
+    const std::string text = test_support::generate_book(9, 400000, lang);
+    std::string stripped;
+    for (size_t i = 0; i < text.size();) {
+      const unsigned char b = static_cast<unsigned char>(text[i]);
+      const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      if (len == 3) stripped += text.substr(i, 3);
+      i += len;
+    }
+    d.check(stripped);
+    d.check("。" + stripped.substr(0, 60000) + "。");
+  }
 }
 
 }  // namespace
