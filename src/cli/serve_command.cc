@@ -34,6 +34,7 @@ struct ServeFlags {
   int workers = 0;
   int64_t heartbeat_ms = 15000;
   int book_delay_ms = 0;
+  std::string count_priority = "idle";
 };
 
 fs::path default_data_dir() {
@@ -98,6 +99,10 @@ int run_serve(ServeFlags& flags) {
   jobs::JobManagerOptions job_options;
   job_options.database = data_dir / "jobs.sqlite";
   if (flags.workers > 0) job_options.workers = flags.workers;
+  // Counting is batch work: at idle priority it only uses CPU time that
+  // the I/O threads (requests, SSE deliveries) and everything else on the
+  // machine leave over.
+  job_options.count_priority = *jobs::parse_thread_priority(flags.count_priority);
   job_options.max_queued = flags.max_queued;
   job_options.keep_jobs = flags.keep_jobs;
   job_options.keep_for = std::chrono::hours(24) * flags.keep_days;
@@ -190,6 +195,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--keep-jobs", flags->keep_jobs, "Finished jobs kept (default 500)");
   cmd->add_option("--keep-days", flags->keep_days, "Days finished jobs are kept (default 30)");
   cmd->add_option("-j,--jobs", flags->workers, "Books counted in parallel within a job (default: cores)");
+  cmd->add_option("--count-priority", flags->count_priority,
+                  "Scheduling priority of the counting threads: idle, low or normal (default idle)")
+      ->check(CLI::IsMember({"idle", "low", "normal"}));
   cmd->add_option("--io-threads", flags->server.io_threads, "HTTP I/O threads (default 2)");
   cmd->add_option("--sse-queue", flags->server.sse_queue_limit,
                   "Events a slow SSE client may lag before it is disconnected (default 2048)");

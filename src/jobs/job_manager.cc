@@ -715,46 +715,8 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
   job.base_bytes = info.progress.bytes_done;
   maybe_emit_progress(job, true);
 
-  count::LibraryCallbacks callbacks;
-  callbacks.on_start = [&](const count::LibraryProgress& p) {
-    std::lock_guard guard(mutex_);
-    info.progress.file_name = std::filesystem::path(p.current_file).filename().string();
-    maybe_emit_progress(job, false);
-  };
-  callbacks.on_book = [&](const count::BookResult& book, const count::LibraryProgress& p) {
-    std::lock_guard guard(mutex_);
-    int64_t index;
-    if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
-      index = it->second;
-      job.index_of.erase(it);
-    } else {
-      // The engine reported a path spelled differently; take the first
-      // unassigned slot so the row is still kept.
-      index = job.unassigned.empty() ? static_cast<int64_t>(plan.size()) : job.unassigned.front();
-    }
-    std::erase(job.unassigned, index);
-    json::object row = results::book_to_json(book);
-    (void)store_->begin();
-    Status s = store_->put_book(job_id, StoredBook{index, book.file_size, json::serialize(row)});
-    if (s) s = emit(job, "book", std::move(row));
-    if (s) s = commit();
-    if (!s) rollback();
-    info.progress.current = job.base_current + p.done;
-    info.progress.bytes_done = job.base_bytes + p.bytes_done;
-    info.progress.file_name = book.file_name;
-    maybe_emit_progress(job, false);
-  };
-
   std::optional<Status> crashed;
-  lock.unlock();
-  if (!remaining.empty() && !cancel_flag_) {
-    try {
-      options_.engine.count(remaining, *prepared, options_.workers, callbacks, &cancel_flag_);
-    } catch (const std::exception& e) {
-      crashed = Status(ErrorCode::kInternal, std::string("counting failed: ") + e.what());
-    }
-  }
-  lock.lock();
+  if (!remaining.empty() && !cancel_flag_) crashed = count_books(lock, job, remaining, *prepared);
   // Whatever the outcome, the run's last progress event comes now; nothing
   // may follow the terminal event.
   pending_progress_ = nullptr;
@@ -776,6 +738,118 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     return;
   }
   finish(JobStatus::kCompleted, "completed", json::object{{"summary", summary_locked(job)}});
+}
+
+// What the counting threads hand to the runner: each book's start and its
+// result, in the engine's (serialised) callback order.
+struct JobManager::CountHandoff {
+  struct Item {
+    bool finished = false;    // false: a book started
+    std::string file_name;    // of the book started
+    count::BookResult book;   // the finished book
+    uint64_t done = 0;        // LibraryProgress after this book
+    uint64_t bytes_done = 0;
+  };
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::vector<Item> items;
+  bool done = false;  // the engine returned; `items` holds everything
+  std::optional<Status> crashed;
+};
+
+std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock, JobState& job,
+                                              const std::vector<std::string>& books,
+                                              const count::CountOptions& count_options) {
+  CountHandoff handoff;
+  // The callbacks run on counting threads, which may be starved for long
+  // stretches at idle priority: they only take the hand-off's own lock for
+  // a push_back, never the JobManager's lock or the store.
+  auto push = [&handoff](CountHandoff::Item item) {
+    {
+      std::lock_guard guard(handoff.mutex);
+      handoff.items.push_back(std::move(item));
+    }
+    handoff.ready.notify_one();
+  };
+  count::LibraryCallbacks callbacks;
+  callbacks.on_start = [&push](const count::LibraryProgress& p) {
+    CountHandoff::Item item;
+    item.file_name = std::filesystem::path(p.current_file).filename().string();
+    push(std::move(item));
+  };
+  callbacks.on_book = [&push](const count::BookResult& book, const count::LibraryProgress& p) {
+    push(CountHandoff::Item{true, {}, book, p.done, p.bytes_done});
+  };
+  auto count = [&] {
+    // Threads the engine starts inherit this thread's priority. A refusal
+    // (e.g. a seccomp filter) costs only latency, never a result.
+    (void)lower_current_thread(options_.count_priority);
+    std::optional<Status> crashed;
+    try {
+      options_.engine.count(books, count_options, options_.workers, callbacks, &cancel_flag_);
+    } catch (const std::exception& e) {
+      crashed = Status(ErrorCode::kInternal, std::string("counting failed: ") + e.what());
+    }
+    std::lock_guard guard(handoff.mutex);
+    handoff.crashed = std::move(crashed);
+    handoff.done = true;
+    handoff.ready.notify_one();
+  };
+  std::thread counter;
+  try {
+    counter = std::thread(count);
+  } catch (const std::system_error& e) {
+    return Status(ErrorCode::kInternal, std::string("cannot start the counting thread: ") + e.what());
+  }
+
+  JobInfo& info = job.info();
+  const size_t plan_size = job.stored.plan ? job.stored.plan->size() : 0;
+  std::vector<CountHandoff::Item> batch;
+  bool finished = false;
+  lock.unlock();
+  while (!finished) {
+    {
+      std::unique_lock guard(handoff.mutex);
+      handoff.ready.wait(guard, [&] { return handoff.done || !handoff.items.empty(); });
+      batch.swap(handoff.items);
+      finished = handoff.done;
+    }
+    if (batch.empty()) continue;
+    lock.lock();
+    // Books that finished while the runner was busy share one transaction
+    // (one commit); each book's row is still stored before its event is sent.
+    bool stored = store_->begin().is_ok();
+    for (auto& item : batch) {
+      if (!item.finished) {
+        info.progress.file_name = std::move(item.file_name);
+        continue;
+      }
+      const count::BookResult& book = item.book;
+      int64_t index;
+      if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
+        index = it->second;
+        job.index_of.erase(it);
+      } else {
+        // The engine reported a path spelled differently; take the first
+        // unassigned slot so the row is still kept.
+        index = job.unassigned.empty() ? static_cast<int64_t>(plan_size) : job.unassigned.front();
+      }
+      std::erase(job.unassigned, index);
+      json::object row = results::book_to_json(book);
+      if (stored) stored = store_->put_book(info.id, StoredBook{index, book.file_size, json::serialize(row)}).is_ok();
+      if (stored) stored = emit(job, "book", std::move(row)).is_ok();
+      info.progress.current = job.base_current + item.done;
+      info.progress.bytes_done = job.base_bytes + item.bytes_done;
+      info.progress.file_name = book.file_name;
+    }
+    maybe_emit_progress(job, false);
+    if (!stored || !commit().is_ok()) rollback();
+    batch.clear();
+    lock.unlock();
+  }
+  counter.join();
+  lock.lock();
+  return handoff.crashed;
 }
 
 void JobManager::apply_retention(bool sweep_age) {

@@ -3,7 +3,11 @@
 // Jobs are accepted at once (submit() never scans or counts), wait in FIFO
 // order, and run one at a time on a dedicated runner thread (a second
 // thread sends `progress` events held back by the rate limit); the books of a
-// job run in parallel (CountingEngine::count with `workers` threads).
+// job run in parallel (CountingEngine::count with `workers` threads) on a
+// counting thread lowered to `count_priority`. The counting threads only
+// hand finished books to the runner; the runner, at normal priority, stores
+// them and sends the events, so a starved low-priority thread never holds
+// the JobManager's lock (no priority inversion on the request path).
 // Every state change is appended to the job's event log in the JobStore,
 // then fanned out to subscribers; subscribers only observe and can never
 // slow the runner (EventSink::on_event must not block).
@@ -38,6 +42,7 @@
 #include "jobs/event_sink.h"
 #include "jobs/job.h"
 #include "jobs/job_store.h"
+#include "jobs/thread_priority.h"
 
 namespace epubtok::jobs {
 
@@ -48,6 +53,10 @@ struct JobManagerOptions {
   CountingEngine engine = default_counting_engine();
   // Worker threads for the books of one job. Default: the number of cores.
   int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Scheduling priority of the counting threads (ThreadPriority). Default
+  // kNormal; `epubtok serve` uses kIdle so that counting never delays HTTP
+  // requests or SSE deliveries.
+  ThreadPriority count_priority = ThreadPriority::kNormal;
   // submit() refuses new jobs while this many wait. Default 1000.
   size_t max_queued = 1000;
   // Retention of finished jobs: the newest `keep_jobs`, and none finished
@@ -162,6 +171,13 @@ class JobManager {
   void run_loop();
   void progress_loop();
   void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
+  struct CountHandoff;
+  // Counts `books` on a counting thread at count_priority while the calling
+  // runner thread (holding `lock`, which it releases while waiting) stores
+  // and announces each finished book in order. Returns the engine's
+  // failure, if any.
+  std::optional<Status> count_books(std::unique_lock<std::mutex>& lock, JobState& job,
+                                    const std::vector<std::string>& books, const count::CountOptions& options);
   Status emit(JobState& job, std::string type, boost::json::object data);
   void fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event);
   Status persist(const JobState& job);

@@ -9,7 +9,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <sched.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <boost/json.hpp>
 
@@ -793,6 +796,85 @@ TEST(JobManager, SubscribersOnlySeeCommittedEvents) {
   for (const auto& [type, stored] : seen) EXPECT_TRUE(stored) << type << " was delivered before its commit";
   m.reset();
   std::filesystem::remove_all(db.parent_path());
+}
+
+}  // namespace
+}  // namespace epubtok::jobs
+
+namespace epubtok::jobs {
+namespace {
+
+// Records the scheduling policy of every thread that delivers an event.
+class PolicySink : public EventSink {
+ public:
+  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
+    std::lock_guard lock(mu_);
+    policies_.push_back(sched_getscheduler(0));
+    types_.push_back(event->type);
+    return true;
+  }
+  std::vector<int> policies() {
+    std::lock_guard lock(mu_);
+    return policies_;
+  }
+  std::vector<std::string> types() {
+    std::lock_guard lock(mu_);
+    return types_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int> policies_;
+  std::vector<std::string> types_;
+};
+
+TEST(ThreadPriority, NamesRoundTrip) {
+  for (auto p : {ThreadPriority::kNormal, ThreadPriority::kLow, ThreadPriority::kIdle}) {
+    EXPECT_EQ(parse_thread_priority(thread_priority_name(p)), p);
+  }
+  EXPECT_FALSE(parse_thread_priority("realtime"));
+  EXPECT_FALSE(parse_thread_priority(""));
+}
+
+// The counting engine (and any thread it starts) runs at the lowered
+// priority; every event is still stored and sent by a normal-priority
+// thread, so a starved counting thread never holds the JobManager's lock.
+TEST(JobManager, CountingRunsAtIdlePriorityEventsComeFromNormalThreads) {
+  FakeEngine fake;
+  std::atomic<int> count_policy{-1}, worker_policy{-1};
+  auto m = open_manager(fake, ":memory:", [&](JobManagerOptions& o) {
+    o.count_priority = ThreadPriority::kIdle;
+    auto count = o.engine.count;
+    o.engine.count = [&, count](const std::vector<std::string>& books, const count::CountOptions& options, int workers,
+                                const count::LibraryCallbacks& callbacks, const std::atomic<bool>* cancel) {
+      count_policy = sched_getscheduler(0);
+      std::thread([&] { worker_policy = sched_getscheduler(0); }).join();
+      return count(books, options, workers, callbacks, cancel);
+    };
+  });
+  ASSERT_TRUE(m);
+  std::vector<std::string> books = {"/lib/a.epub", "/lib/bb.epub", "/lib/ccc.epub", "/lib/dddd.epub"};
+  auto job = m->submit(request_for(books));
+  ASSERT_TRUE(job);
+  auto sink = std::make_shared<PolicySink>();
+  auto sub = m->subscribe(job->id, std::nullopt, sink);
+  ASSERT_TRUE(sub && sub->token);
+  m->start();
+  ASSERT_TRUE(wait_status(*m, job->id, JobStatus::kCompleted));
+
+  EXPECT_EQ(count_policy.load(), SCHED_IDLE);
+  EXPECT_EQ(worker_policy.load(), SCHED_IDLE);
+  auto types = sink->types();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "book"), 4);
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(types.back(), "completed");
+  for (int policy : sink->policies()) EXPECT_NE(policy, SCHED_IDLE);
+  // Every row is stored, in plan order.
+  auto doc = m->results(job->id);
+  ASSERT_TRUE(doc);
+  const auto& rows = doc->at("results").as_array();
+  ASSERT_EQ(rows.size(), books.size());
+  for (size_t i = 0; i < books.size(); ++i) EXPECT_EQ(rows[i].at("file_path").as_string(), books[i]);
 }
 
 }  // namespace
