@@ -14,6 +14,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tokenizers/bpe/rank_table.h"
 
 namespace epubtok::tokenizers::tiktoken {
@@ -135,12 +139,16 @@ class PieceCache {
   // hit path free of stores); the set's oldest entry moves to its
   // alternate set, whose oldest leaves the cache.
   void store_short(size_t set_index, uint64_t owner, uint64_t word, size_t len, uint32_t count) {
-    const ShortEntry out = push_front(short_[set_index], ShortEntry{word, short_tag(owner, len), count});
-    if (out.tag == 0) return;
-    const uint64_t h = short_hash(out.word, out.tag);
+    ShortSet& set = short_[set_index];
+    const uint64_t out_word = set.word[3];
+    const uint32_t out_tag = set.tag[3], out_count1 = set.count1[3];
+    set.push_front(word, short_tag(owner, len), count + 1);
+    if (out_tag == 0) return;
+    const uint64_t h = short_hash(out_word, out_tag);
     const size_t home = static_cast<size_t>(h >> (64 - kShortSetBits));
     const size_t alt = short_alt_set(h);
-    if (alt != set_index && home == set_index) push_front(short_[alt], out);  // else it was here as a guest: it leaves
+    // An entry that was here as a guest (home elsewhere) leaves.
+    if (alt != set_index && home == set_index) short_[alt].push_front(out_word, out_tag, out_count1);
   }
 
  private:
@@ -177,14 +185,24 @@ class PieceCache {
   // keys) until full sets passed their oldest entry on to the alternate
   // set. (Four-way sets of two lines made every probe touch both lines.)
   static constexpr unsigned kLongSetBits = 14;
-  struct ShortEntry {
-    uint64_t word = 0;
-    uint32_t tag = 0;  // short_tag(); 0 = empty (lengths are >= 1)
-    uint32_t count = 0;
-  };
+  // Four entries as arrays (one cache line), so one SSE2 compare checks
+  // all four tags and two all four words.
   struct alignas(64) ShortSet {
-    ShortEntry way[4];
+    uint64_t word[4] = {};
+    uint32_t tag[4] = {};     // short_tag(); 0 = empty (lengths are >= 1)
+    uint32_t count1[4] = {};  // the count plus one, so a miss reads as 0
+    void push_front(uint64_t w, uint32_t t, uint32_t c1) {
+      for (size_t i = 3; i > 0; --i) {
+        word[i] = word[i - 1];
+        tag[i] = tag[i - 1];
+        count1[i] = count1[i - 1];
+      }
+      word[0] = w;
+      tag[0] = t;
+      count1[0] = c1;
+    }
   };
+  static_assert(sizeof(ShortSet) == 64);
   struct Entry {
     uint32_t tag = 0;  // long_tag(); 0 = empty
     uint32_t count = 0;
@@ -199,13 +217,33 @@ class PieceCache {
   // book's sets the way holding a hit varies from piece to piece, and the
   // early-exit loop's branch mispredicted on about every other piece.
   static int64_t probe(const ShortSet& set, uint64_t word, uint32_t tag) {
-    int64_t found = -1;
-    for (const ShortEntry& e : set.way) {
+#if defined(__SSE2__)
+    // ~20 instructions for all four ways (the scalar loop below compiles
+    // to ~40): a way matches when both halves of its word and its tag do;
+    // the matching way's count1 survives the mask (at most one way holds
+    // a key), and no match leaves 0, i.e. -1 after the "minus one".
+    const __m128i w = _mm_set1_epi64x(static_cast<long long>(word));
+    const __m128 e01 = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.word)), w));
+    const __m128 e23 =
+        _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.word + 2)), w));
+    const __m128i words_equal = _mm_castps_si128(
+        _mm_and_ps(_mm_shuffle_ps(e01, e23, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(e01, e23, _MM_SHUFFLE(3, 1, 3, 1))));
+    const __m128i tags_equal =
+        _mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.tag)), _mm_set1_epi32(static_cast<int>(tag)));
+    __m128i c = _mm_and_si128(_mm_and_si128(words_equal, tags_equal),
+                              _mm_load_si128(reinterpret_cast<const __m128i*>(set.count1)));
+    c = _mm_or_si128(c, _mm_shuffle_epi32(c, _MM_SHUFFLE(1, 0, 3, 2)));
+    c = _mm_or_si128(c, _mm_shuffle_epi32(c, _MM_SHUFFLE(2, 3, 0, 1)));
+    return static_cast<int64_t>(static_cast<uint32_t>(_mm_cvtsi128_si32(c))) - 1;
+#else
+    uint32_t found = 0;
+    for (size_t i = 0; i < 4; ++i) {
       // A mask, not a ?: select, which GCC compiles to a branch.
-      const int64_t match = -static_cast<int64_t>(((e.word ^ word) | (e.tag ^ tag)) == 0);
-      found ^= (found ^ static_cast<int64_t>(e.count)) & match;
+      const uint32_t match = -static_cast<uint32_t>(((set.word[i] ^ word) | (set.tag[i] ^ tag)) == 0);
+      found |= set.count1[i] & match;
     }
-    return found;
+    return static_cast<int64_t>(found) - 1;
+#endif
   }
   static int64_t probe(const LongSet& set, const LongKey& k) {
     int64_t found = -1;

@@ -319,6 +319,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
+  const uint64_t owner = cache_owner_;       // else reloaded after every call the loop makes
   uint64_t total = 0;
   size_t pos = 0;
   while (pos < n) {
@@ -341,7 +342,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
       std::memcpy(&word, s + pos, 8);
       word &= ~uint64_t{0} >> (64 - 8 * len);
       size_t slot;
-      const int64_t hit = cache.find_short(cache_owner_, word, len, slot);
+      const int64_t hit = cache.find_short(owner, word, len, slot);
       total += hit >= 0 ? static_cast<uint64_t>(hit)
                         : count_short_miss(std::string_view(text.data() + pos, len), n - pos, word, slot, cache);
     } else if (len <= 8 || (len <= PieceCache::kMaxKey && s[end - 1] < 0x80)) {
