@@ -46,6 +46,10 @@ std::vector<Case> build_cases(const std::string& tokenizer) {
                        test_support::generate_prose(lang, 77 + i + salt, 150)});
     }
   }
+  // Novel-like English with a real book's vocabulary size and typography
+  // (curly quotes and apostrophes, em-dashes, numbers): the text the
+  // count path's fast paths and caches are tuned for.
+  cases.push_back({"novel/en", test_support::generate_novel(500 + salt, 256 * 1024)});
   const auto& tricky = test_support::tricky_strings();
   for (size_t i = 0; i < tricky.size(); ++i) cases.push_back({"tricky/" + std::to_string(i), tricky[i]});
   const RandomUnicodeMode modes[] = {RandomUnicodeMode::kAnyScalar, RandomUnicodeMode::kMixedScriptWords,
