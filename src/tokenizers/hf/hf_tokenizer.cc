@@ -309,6 +309,28 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
         }
       }
     }
+    // Clean splits (see is_clean_split): only for the pre-tokenizers whose
+    // pieces are known to end at a letter or digit before ' ' / '\n', and
+    // only at a cut character no added token contains (a token could then
+    // straddle the cut), with no rstrip token (one ending in a letter would
+    // swallow the space after it).
+    if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only() && t->chain_.size() == 1) {
+      const std::string kind = t->chain_[0]->describe();
+      if (kind == "scanner:llama3" || kind == "scanner:qwen" || kind == "scanner:deepseek-fused") {
+        t->space_cut_ = t->newline_cut_ = true;
+        auto exclude = [&](const std::vector<AddedToken>& tokens, const std::vector<std::string>& patterns) {
+          for (size_t k = 0; k < tokens.size(); ++k) {
+            if (tokens[k].rstrip) t->space_cut_ = t->newline_cut_ = false;
+            for (const std::string* text : {&tokens[k].content, &patterns[k]}) {
+              if (text->find(' ') != std::string::npos) t->space_cut_ = false;
+              if (text->find('\n') != std::string::npos) t->newline_cut_ = false;
+            }
+          }
+        };
+        exclude(raw_tokens, raw_patterns);
+        exclude(norm_tokens, norm_patterns);
+      }
+    }
     t->raw_added_ = std::make_unique<AddedTokenMatcher>();
     t->raw_added_->build(std::move(raw_patterns), std::move(raw_tokens));
     t->normalized_added_ = std::make_unique<AddedTokenMatcher>();
@@ -567,6 +589,59 @@ struct EncodeSink {
 };
 
 }  // namespace
+
+namespace {
+
+// The code point ending just before `end`, or U+FFFD when the bytes there
+// are not one well-formed UTF-8 sequence.
+char32_t code_point_before(std::string_view text, size_t end) {
+  size_t start = end;
+  while (start > 0 && end - start < 3 && (static_cast<unsigned char>(text[start - 1]) & 0xC0) == 0x80) --start;
+  if (start == 0) return 0xFFFD;
+  --start;
+  const std::string_view seq = text.substr(start, end - start);
+  if (!is_valid_utf8(seq)) return 0xFFFD;
+  size_t len;
+  const char32_t c = decode_utf8(seq, 0, &len);
+  return len == seq.size() ? c : 0xFFFD;
+}
+
+}  // namespace
+
+// Why a cut at pos, on ' ' or '\n' right after a letter or digit c, splits
+// the ids exactly, stage by stage:
+//  - Invalid UTF-8 becomes U+FFFD per maximal ill-formed subpart; an ASCII
+//    byte is never inside one, so sanitizing the halves equals sanitizing
+//    the whole (and c, checked on the raw bytes, is well-formed).
+//  - Raw added tokens are found leftmost-longest; no token contains the cut
+//    character, so none straddles pos and the scan of each half finds the
+//    whole's matches. lstrip reaches back over white space only, and stops
+//    at c; single_word treats ' ' and '\n' like the end of the text; rstrip
+//    tokens switch clean splits off (space_cut_ / newline_cut_).
+//  - The normalizer (none, or one keeping the cut: keeps_cut_before_space)
+//    maps a + b to norm(a) + norm(b) with c still last in norm(a); the
+//    normalized added tokens then split as the raw ones did.
+//  - The pre-tokenizer is one covering scanner with no look-behind: the
+//    piece starting at a position depends only on the text from there to
+//    the end of the segment. The piece holding c ends at pos in the whole
+//    as in the first half: a letter run (Llama 3/Qwen "[^\r\n\p{L}\p{N}]?
+//    \p{L}+", DeepSeek "[\p{L}\p{M}]+", its ASCII "punct + letters" and
+//    CJK runs) stops at the first non-letter, a contraction is fixed text,
+//    a digit run ("\p{N}{1,3}" or "\p{N}") stops at a non-digit and is
+//    chunked from its own start; no alternative lets a letter or digit
+//    piece absorb a following ' ' or '\n' (only punctuation pieces take
+//    line breaks), and the white-space alternatives cannot reach back over
+//    c. DeepSeek's digit and CJK cuts fall at pos for the same reasons. So
+//    the pieces before pos are the first half's and those after are the
+//    second half's.
+//  - The model maps each piece to ids on its own.
+bool HfTokenizer::is_clean_split(std::string_view text, size_t pos) const {
+  if (pos == 0 || pos >= text.size()) return false;
+  if (!(text[pos] == ' ' ? space_cut_ : text[pos] == '\n' ? newline_cut_ : false)) return false;
+  const char32_t c = code_point_before(text, pos);
+  if (!(char_class(c) & (kLetter | kNumber))) return false;
+  return !normalizer_ || normalizer_->keeps_cut_before_space(c);
+}
 
 uint64_t HfTokenizer::count(std::string_view text) const {
   CountSink sink;

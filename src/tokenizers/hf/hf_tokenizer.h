@@ -36,6 +36,14 @@ class HfTokenizer final : public Tokenizer {
   uint64_t count(std::string_view text) const override;
   std::vector<uint32_t> encode(std::string_view text) const override;
   uint64_t special_overhead() const override { return special_overhead_; }
+  // True only at positions where ids(text[0, pos)) followed by
+  // ids(text[pos, end)) equals ids(text): pos is on a ' ' or '\n' right
+  // after a letter or digit, and the tokenizer is one whose every stage is
+  // known to split there (the Llama 3, Qwen and DeepSeek V3 pre-tokenizers
+  // with a normalizer that keeps the cut, and added tokens that cannot
+  // reach across it). The argument is in the definition. False for every
+  // other tokenizer. Thread-safe.
+  bool is_clean_split(std::string_view text, size_t pos) const override;
 
   // Parses tokenizer.json text. `info` supplies id/name/family/source; type
   // and vocab_size are filled in from the file. Errors:
@@ -77,6 +85,9 @@ class HfTokenizer final : public Tokenizer {
   // chain_ fused into one scanner when possible (then chain_ is {fused_}).
   std::unique_ptr<class Matcher> fused_;
   bool model_splits_ = false;
+  // Which cuts is_clean_split may accept (both false: none).
+  bool space_cut_ = false;
+  bool newline_cut_ = false;
 };
 
 }  // namespace epubtok::tokenizers::hf

@@ -71,6 +71,16 @@ class UnicodeNormalizer final : public Normalizer {
     if (!already_normalized(s)) unicode_normalize(n_, s);
   }
   bool is_unchanged(std::string_view s) const override { return already_normalized(s); }
+  // ' ' and '\n' have quick check Yes, class 0 and a boundary before them
+  // in all four forms, so the form of a + b is that of a followed by that
+  // of b. `last` stays the last character of a's form when it is itself in
+  // the form (quick check Yes, class 0) and nothing before it can combine
+  // with it (a boundary before it).
+  bool keeps_cut_before_space(char32_t last) const override {
+    if (last > 0x10FFFF || (last >= 0xD800 && last <= 0xDFFF)) return false;
+    return n_->hasBoundaryBefore(' ') && n_->hasBoundaryBefore('\n') && quick_check_entry(UChar32(last)) == 0 &&
+           n_->hasBoundaryBefore(UChar32(last));
+  }
 
  private:
   static constexpr uint8_t kNotYes = 0xFF;  // combining classes stop at 240
@@ -347,6 +357,12 @@ class SequenceNormalizer final : public Normalizer {
   bool is_unchanged(std::string_view s) const override {
     for (const auto& p : parts_)
       if (!p->is_unchanged(s)) return false;
+    return true;
+  }
+  // By induction over the parts: each keeps the cut and `last` for the next.
+  bool keeps_cut_before_space(char32_t last) const override {
+    for (const auto& p : parts_)
+      if (!p->keeps_cut_before_space(last)) return false;
     return true;
   }
 

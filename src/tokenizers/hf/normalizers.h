@@ -26,6 +26,12 @@ class Normalizer {
   // much as normalizing (the default). Lets callers skip copying `s` into a
   // string to normalize it. Thread-safe.
   virtual bool is_unchanged(std::string_view s) const { return false; }
+  // True only when, for every text `a` ending with code point `last` and
+  // every text `b` starting with ' ' or '\n', normalize(a + b) ==
+  // normalize(a) + normalize(b) and normalize(a) still ends with `last`
+  // (HfTokenizer::is_clean_split relies on it). False when unknown (the
+  // default). Thread-safe.
+  virtual bool keeps_cut_before_space(char32_t last) const { return false; }
 };
 
 // Builds the normalizer described by `v` (the object at JSON path `path`).
