@@ -474,8 +474,19 @@ uint64_t count_words(std::string_view utf8) {
         last = cls;
         // Most bytes of prose are ASCII letters inside a word: skip them in a
         // tight loop (the hot path; it alone doubles the English speed).
+        // Two-byte letters (accented Latin, Greek, Cyrillic, Arabic…) stay
+        // in the loop too.
         if (cls == kLetter) {
-          const uint8_t* q = p + ascii_letter_run_end(p, static_cast<size_t>(end - p), 0);
+          const uint8_t* q = p;
+          for (;;) {
+            q += ascii_letter_run_end(q, static_cast<size_t>(end - q), 0);
+            const uint8_t* r = q;
+            while (end - r >= 2 && r[0] >= 0xC2 && r[0] <= 0xDF && (r[1] & 0xC0) == 0x80 &&
+                   table[(char32_t{r[0] & 0x1Fu} << 6) | (r[1] & 0x3Fu)] == (kLetter | kAlnum))
+              r += 2;
+            if (r == q) break;
+            q = r;
+          }
           if (q != p) {
             run_alnum = true;
             p = q;
