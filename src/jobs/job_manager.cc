@@ -99,6 +99,9 @@ JobManager::JobManager(JobManagerOptions options, std::unique_ptr<JobStore> stor
 Result<std::unique_ptr<JobManager>> JobManager::open(JobManagerOptions options) {
   auto store = JobStore::open(options.database);
   if (!store) return store.status();
+  // Without a second connection SQLite's automatic checkpoint stays on:
+  // slower commits now and then, same guarantees.
+  (void)(*store)->use_external_checkpoints();
   std::unique_ptr<JobManager> manager(new JobManager(std::move(options), std::move(*store)));
   std::lock_guard lock(manager->mutex_);
   if (Status s = manager->load(); !s) return s;
@@ -152,6 +155,7 @@ void JobManager::start() {
   started_ = true;
   runner_ = std::thread([this] { run_loop(); });
   progress_thread_ = std::thread([this] { progress_loop(); });
+  if (store_->external_checkpoints()) checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
 }
 
 void JobManager::shutdown() {
@@ -162,7 +166,11 @@ void JobManager::shutdown() {
   }
   wake_.notify_all();
   progress_wake_.notify_all();
+  checkpoint_wake_.notify_all();
   if (runner_.joinable() && runner_.get_id() != std::this_thread::get_id()) runner_.join();
+  if (checkpoint_thread_.joinable() && checkpoint_thread_.get_id() != std::this_thread::get_id()) {
+    checkpoint_thread_.join();
+  }
   if (progress_thread_.joinable() && progress_thread_.get_id() != std::this_thread::get_id()) {
     progress_thread_.join();
   }
@@ -583,6 +591,27 @@ void JobManager::progress_loop() {
       continue;
     }
     maybe_emit_progress(*pending_progress_, true);
+  }
+}
+
+void JobManager::checkpoint_loop() {
+  // SQLite's own threshold (1,000 pages, ~4 MB): below it the WAL is left
+  // to grow until the next round rather than paying for a completion step.
+  constexpr int kCompleteAtFrames = 1000;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(100));
+    if (stopping_) break;
+    lock.unlock();
+    auto copied = store_->checkpoint_copy();
+    lock.lock();
+    // Frames committed during the copy are still in the WAL; with the lock
+    // held nothing is being written, so copying them completes the
+    // checkpoint and the next commit rewinds the WAL. One sync pair, on a
+    // few pages, is what the lock holders wait for.
+    if (copied && copied->copied_frames < copied->wal_frames && copied->wal_frames >= kCompleteAtFrames) {
+      (void)store_->checkpoint_complete();
+    }
   }
 }
 

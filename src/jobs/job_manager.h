@@ -170,6 +170,10 @@ class JobManager {
   Status load();
   void run_loop();
   void progress_loop();
+  // Checkpoints the store's WAL beside the runner and the request threads
+  // (JobStore::use_external_checkpoints): the copy and its fsyncs run
+  // without the lock, only the short completion step takes it.
+  void checkpoint_loop();
   void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
   struct CountHandoff;
   // Counts `books` on a counting thread at count_priority while the calling
@@ -211,6 +215,8 @@ class JobManager {
   bool started_ = false;
   std::thread runner_;
   std::thread progress_thread_;          // progress_loop()
+  std::thread checkpoint_thread_;        // checkpoint_loop(), when the store allows it
+  std::condition_variable checkpoint_wake_;
   std::condition_variable progress_wake_;
   JobState* pending_progress_ = nullptr;  // the running job, when a progress event is held back
   std::vector<Sub> global_subs_;

@@ -127,7 +127,7 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& fi
     sqlite3_close(db);
     return R(ErrorCode::kIoError, "cannot open " + file.string() + ": " + msg);
   }
-  std::unique_ptr<JobStore> store(new JobStore(db));
+  std::unique_ptr<JobStore> store(new JobStore(db, file));
   sqlite3_busy_timeout(db, 5000);
   // WAL + NORMAL: a commit is durable once it returns as far as a process
   // crash is concerned (only power loss can drop the last transactions),
@@ -141,7 +141,40 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& fi
 
 JobStore::~JobStore() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(checkpointer_);
   sqlite3_close(db_);
+}
+
+Status JobStore::use_external_checkpoints() {
+  if (checkpointer_ || file_ == ":memory:") return Status();
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(file_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // NORMAL: this connection's checkpoints sync the WAL before copying it
+  // and the database file before the WAL may be rewound (SQLite's crash
+  // safety for checkpoints); a read opens its view of the WAL.
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL; SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s(ErrorCode::kIoError, "cannot open a checkpoint connection to " + file_.string() + ": " +
+                                      (db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return s;
+  }
+  if (Status s = exec("PRAGMA wal_autocheckpoint=0"); !s) {
+    sqlite3_close(db);
+    return s;
+  }
+  checkpointer_ = db;
+  return Status();
+}
+
+Result<JobStore::CheckpointState> JobStore::checkpoint_copy() {
+  if (!checkpointer_) return Result<CheckpointState>(ErrorCode::kInvalidArgument, "no checkpoint connection");
+  CheckpointState state;
+  // PASSIVE never takes the writer's lock and never calls the busy handler.
+  int rc = sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &state.wal_frames,
+                                     &state.copied_frames);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) return db_error(checkpointer_, "checkpoint");
+  return state;
 }
 
 sqlite3_stmt* JobStore::prepare(const char* sql) {

@@ -5,7 +5,15 @@
 // synchronous=NORMAL: survives a killed process, which is the failure the
 // job server must resume from). Statements are prepared once and reused
 // for the life of the store. Not thread-safe: JobManager serialises all
-// access under its own mutex.
+// access under its own mutex — except checkpoint_copy(), which uses its own
+// connection and may run on one other thread at the same time.
+//
+// Checkpoints (copying the WAL back into the database file, with two
+// fsyncs) are the one slow write: SQLite's automatic checkpoint runs them
+// inside whichever commit crosses 1,000 WAL pages, i.e. on the request or
+// event path, under JobManager's lock. use_external_checkpoints() moves
+// them to a second connection: the copy and its fsyncs run beside the
+// writer, and only the short completion step needs the writer idle.
 #pragma once
 
 #include <cstdint>
@@ -88,13 +96,37 @@ class JobStore {
   // deleted id then counts as "trimmed".
   Status trim_progress(const std::string& job_id);
 
+  struct CheckpointState {
+    int wal_frames = 0;     // frames in the WAL
+    int copied_frames = 0;  // of those, frames now in the database file
+  };
+  // Turns off the automatic checkpoint of the main connection and opens a
+  // second connection for checkpoint_copy() / checkpoint_complete(). OK and
+  // nothing changes for ":memory:". IO_ERROR when the second connection
+  // cannot be opened; the automatic checkpoint then stays on.
+  Status use_external_checkpoints();
+  bool external_checkpoints() const { return checkpointer_ != nullptr; }
+  // Copies WAL frames into the database file and syncs both (SQLite's
+  // PASSIVE checkpoint on the second connection): never waits for or
+  // blocks the main connection, so frames committed meanwhile stay in the
+  // WAL. Safe to call while another thread uses the store's other
+  // functions; not from two threads at once. IO_ERROR from SQLite;
+  // INVALID_ARGUMENT without use_external_checkpoints().
+  Result<CheckpointState> checkpoint_copy();
+  // The same copy, to be called while the main connection is idle (the
+  // caller holds the lock that serialises it) and right after
+  // checkpoint_copy(), so only the frames committed in between are left:
+  // it completes the checkpoint and the next write rewinds the WAL, which
+  // bounds its size. Same errors.
+  Result<CheckpointState> checkpoint_complete() { return checkpoint_copy(); }
+
   // Stores (or replaces) the result row of book `index` of the job.
   Status put_book(const std::string& job_id, const StoredBook& book);
   // The job's book rows, by index.
   Result<std::vector<StoredBook>> books(const std::string& job_id);
 
  private:
-  explicit JobStore(sqlite3* db) : db_(db) {}
+  explicit JobStore(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
   Status exec(const char* sql);
   // Runs a statement that returns no rows, prepared once.
   Status run(const char* sql);
@@ -103,6 +135,8 @@ class JobStore {
   sqlite3_stmt* prepare(const char* sql);
 
   sqlite3* db_;
+  std::filesystem::path file_;
+  sqlite3* checkpointer_ = nullptr;  // use_external_checkpoints()
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
   bool in_transaction_ = false;
 };

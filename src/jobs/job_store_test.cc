@@ -168,5 +168,55 @@ TEST(JobStore, UnopenableFileIsIoError) {
   EXPECT_EQ(store.status().code(), ErrorCode::kIoError);
 }
 
+// With external checkpoints the main connection never checkpoints by
+// itself; checkpoint_copy() copies what is committed, and once a copy is
+// complete the next commit rewinds the WAL instead of growing it, so the
+// file stays bounded under a steady writer. Nothing is lost on the way.
+TEST(JobStore, ExternalCheckpointsCopyAndRewindTheWal) {
+  auto path = temp_db("checkpoint");
+  auto wal_frames_after_writes = [](JobStore& store, const std::string& job, uint64_t first, int n) {
+    for (int i = 0; i < n; ++i) {
+      JobEvent e = make_event(job, first + static_cast<uint64_t>(i), "book");
+      e.data = std::string(3000, 'x');  // about one page per event
+      EXPECT_TRUE(store.append_event(e).is_ok());
+    }
+  };
+  {
+    auto store = JobStore::open(path);
+    ASSERT_TRUE(store);
+    EXPECT_FALSE((*store)->external_checkpoints());
+    EXPECT_FALSE((*store)->checkpoint_copy());  // not enabled yet
+    ASSERT_TRUE((*store)->use_external_checkpoints().is_ok());
+    ASSERT_TRUE((*store)->external_checkpoints());
+    ASSERT_TRUE((*store)->insert_job(make_job("j1")));
+    wal_frames_after_writes(**store, "j1", 1, 1500);
+    // Well past SQLite's automatic threshold, yet nothing was copied.
+    auto before = (*store)->checkpoint_copy();
+    ASSERT_TRUE(before);
+    EXPECT_GT(before->wal_frames, 1500);
+    EXPECT_EQ(before->copied_frames, before->wal_frames);  // no writer meanwhile: complete
+    wal_frames_after_writes(**store, "j1", 1501, 10);
+    auto after = (*store)->checkpoint_complete();
+    ASSERT_TRUE(after);
+    EXPECT_LT(after->wal_frames, 100);  // rewound, not appended to
+    EXPECT_EQ(after->copied_frames, after->wal_frames);
+  }
+  auto store = JobStore::open(path);
+  ASSERT_TRUE(store);
+  auto events = (*store)->job_events("j1", 0);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 1510u);
+  EXPECT_EQ(events->back().id, 1510u);
+  std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+// ":memory:" has no WAL to checkpoint: enabling is a no-op.
+TEST(JobStore, ExternalCheckpointsAreANoOpInMemory) {
+  auto store = JobStore::open(":memory:");
+  ASSERT_TRUE(store);
+  EXPECT_TRUE((*store)->use_external_checkpoints().is_ok());
+  EXPECT_FALSE((*store)->external_checkpoints());
+}
+
 }  // namespace
 }  // namespace epubtok::jobs
