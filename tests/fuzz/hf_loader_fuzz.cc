@@ -1,7 +1,8 @@
 // libFuzzer target for the tokenizer.json loader: any bytes must give a
 // tokenizer or a Status, never a crash, a hang or a sanitizer report; a
 // tokenizer that loads must then count text (part of the input itself)
-// without crashing, with count() == encode().size().
+// without crashing, with count() == encode().size() and the count split at
+// every clean split.
 //
 // Build and run (clang, see CMakePresets.json "fuzz"):
 //   cmake --preset fuzz && cmake --build build-fuzz --target hf_loader_fuzz
@@ -20,6 +21,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 input.substr(0, 256)}) {
     uint64_t n = (*tok)->count(text);
     if (n != (*tok)->encode(text).size()) std::abort();
+    // A clean split must split the count.
+    for (size_t pos = 0; pos < text.size(); ++pos) {
+      if ((*tok)->is_clean_split(text, pos) &&
+          (*tok)->count(text.substr(0, pos)) + (*tok)->count(text.substr(pos)) != n) {
+        std::abort();
+      }
+    }
   }
   return 0;
 }

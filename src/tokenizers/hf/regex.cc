@@ -174,7 +174,7 @@ class LiteralMatcher final : public Matcher {
 // other byte, ASCII or not). Eight bytes at a time: words of book text
 // average five letters, so one step usually finds the end (measured: the
 // byte loop was ~9 instructions per byte of English).
-inline size_t ascii_letters_end(std::string_view s, size_t j) {
+__attribute__((always_inline)) inline size_t ascii_letters_end(std::string_view s, size_t j) {
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   const size_t n = s.size();
@@ -516,8 +516,11 @@ inline char32_t cp_at(std::string_view s, size_t i, size_t* len) {
   return decode_utf8(s, i, len);
 }
 
+// ASCII punctuation and symbols: 33-47, 58-64, 91-96, 123-126 (one bit test).
 inline bool is_ascii_punct(char32_t c) {
-  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+  constexpr uint64_t kLow = 0xFC00FFFE00000000ULL;   // 33-47, 58-63
+  constexpr uint64_t kHigh = 0x78000001F8000001ULL;  // 64, 91-96, 123-126
+  return c < 128 && (((c < 64 ? kLow : kHigh) >> (c & 63)) & 1);
 }
 
 // The characters where DeepSeek's first two Splits cut, \p{N} and the CJK
@@ -536,7 +539,7 @@ inline bool is_deepseek_barrier(char32_t c, uint16_t cls) { return (cls & kNumbe
 // End of the run of \p{L}\p{M} characters starting at j. Digits are never
 // \p{L} or \p{M}; of the barriers only CJK characters need a test.
 template <bool kStopAtBarrier>
-inline size_t deepseek_letters_marks(std::string_view s, size_t j) {
+__attribute__((noinline)) size_t deepseek_letters_marks_from(std::string_view s, size_t j) {
   const size_t n = s.size();
   while (j < n) {
     // Among ASCII only A-Z and a-z are letters, and there are no marks.
@@ -550,6 +553,14 @@ inline size_t deepseek_letters_marks(std::string_view s, size_t j) {
     if (kStopAtBarrier && is_deepseek_cjk(c)) break;
     j += l;
   }
+  return j;
+}
+// The same, with the common case (the ASCII letters of one word, ending at
+// an ASCII byte) inline in every caller and the rest out of line.
+template <bool kStopAtBarrier>
+__attribute__((always_inline)) inline size_t deepseek_letters_marks(std::string_view s, size_t j) {
+  j = ascii_letters_end(s, j);
+  if (j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80) return deepseek_letters_marks_from<kStopAtBarrier>(s, j);
   return j;
 }
 
@@ -633,7 +644,7 @@ __attribute__((noinline)) size_t deepseek_main_general(std::string_view s, size_
 // inline, exactly as deepseek_main_general would; the rest goes there, out
 // of line so that its register saves stay off the fast path.
 template <bool kStopAtBarrier>
-inline size_t deepseek_main_at(std::string_view s, size_t i) {
+__attribute__((always_inline)) inline size_t deepseek_main_at(std::string_view s, size_t i) {
   const size_t n = s.size();
   const unsigned char b = static_cast<unsigned char>(s[i]);
   // A letter: no prefix, then \p{L}\p{M} (a space is not punctuation, so
@@ -644,7 +655,19 @@ inline size_t deepseek_main_at(std::string_view s, size_t i) {
     const bool letter2 = unsigned((b2 | 0x20) - 'a') < 26u;
     if (b == ' ') {
       if (letter2) return deepseek_letters_marks<kStopAtBarrier>(s, i + 2);
-      if (b2 < 0x80 && is_ascii_punct(b2)) return deepseek_punct_run<kStopAtBarrier>(s, i + 1);
+      if (b2 < 0x80) {
+        if (is_ascii_punct(b2)) return deepseek_punct_run<kStopAtBarrier>(s, i + 1);
+      } else if (kStopAtBarrier) {
+        // A space before a non-ASCII letter or punctuation mark (that is
+        // not a barrier, so part of this text).
+        size_t l;
+        const char32_t d = cp_at(s, i + 1, &l);
+        const uint16_t dcls = char_class(d);
+        if (!is_deepseek_cjk(d)) {
+          if (dcls & (kLetter | kMark)) return deepseek_letters_marks<kStopAtBarrier>(s, i + 1 + l);
+          if (dcls & (kPunct | kSymbol)) return deepseek_punct_run<kStopAtBarrier>(s, i + 1);
+        }
+      }
     } else if (b < 0x80 && is_ascii_punct(b)) {
       if (letter2) return ascii_letters_end(s, i + 2);  // [ASCII punctuation][A-Za-z]+
       // Punctuation is neither the optional prefix nor a letter, so
@@ -710,7 +733,10 @@ class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> 
     while (i < n) {
       const unsigned char b = static_cast<unsigned char>(s[i]);
       size_t len = 1;
-      if (b >= 0x80 || (b >= '0' && b <= '9')) {
+      size_t m;
+      if (b < 0x80 && (b < '0' || b > '9')) {
+        m = deepseek_main_at<true>(s, i);
+      } else {
         const char32_t c = cp_at(s, i, &len);
         const uint16_t cls = char_class(c);
         if (cls & kNumber) {
@@ -731,8 +757,14 @@ class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> 
           i = gap = j;
           continue;
         }
+        // A non-ASCII character that is not a barrier: a letter or mark
+        // begins "[\p{L}\p{M}]+" (the first alternative needs ASCII
+        // punctuation, the prefix of the second is neither), punctuation
+        // " ?[\p{P}\p{S}]+[\r\n]*"; the rest is for the general code.
+        m = (cls & (kLetter | kMark))   ? deepseek_letters_marks<true>(s, i + len)
+            : (cls & (kPunct | kSymbol)) ? deepseek_punct_run<true>(s, i)
+                                         : deepseek_main_general<true>(s, i);
       }
-      const size_t m = deepseek_main_at<true>(s, i);
       if (m > i) {
         if (gap < i) emit(gap, i);
         emit(i, m);
