@@ -176,15 +176,20 @@ class PieceCache {
   }
 
   static constexpr unsigned kShortSetBits = 14;
-  // Two-way sets of 32-byte entries, one cache line each, 32768 entries
-  // (1 MB): the long pieces of a book (9-22 bytes: " something",
+  // Two-way sets of 32-byte entries, one cache line each, 65536 entries
+  // (2 MB): the long pieces of a book (9-22 bytes: " something",
   // " whale-ship") are fewer and rarer than short ones, but a miss costs a
   // BPE merge (~1-3 us of rank-table cache misses). Moby-Dick has ~8,600
   // distinct ones: a direct-mapped 16k-entry cache missed ~1,000 of them on
   // every pass, two-way sets still a few hundred (the sets that drew three
   // keys) until full sets passed their oldest entry on to the alternate
   // set. (Four-way sets of two lines made every probe touch both lines.)
-  static constexpr unsigned kLongSetBits = 14;
+  // 65536 rather than 32768 entries: 20 MB of generate_novel() text (a
+  // shelf of books by one author, ~48k distinct long pieces) overflowed
+  // the smaller cache and counted at half the speed (~135 -> ~270 MB/s
+  // CPU, cl100k); a single book is unaffected, as only the lines it
+  // touches are ever loaded.
+  static constexpr unsigned kLongSetBits = 15;
   // Four entries as arrays (one cache line), so one SSE2 compare checks
   // all four tags and two all four words.
   struct alignas(64) ShortSet {
