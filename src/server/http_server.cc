@@ -177,13 +177,17 @@ class Session : public std::enable_shared_from_this<Session> {
     write_frames();
   }
 
-  void on_sse_event(const Frame& frame, bool terminal) {
+  // On the session's thread: queue one event's frame without writing it;
+  // flush_sse() then sends everything queued in one write. The hub queues
+  // every event of a burst first (a book and the progress event committed
+  // with it), so a subscriber costs one send per burst, not one per event.
+  void queue_sse_event(const Frame& frame, bool terminal) {
     if (closed_) return;
     ++frames_from_events_;
-    // Before the push: a direct send may flush everything at once.
     if (terminal) close_after_flush_ = true;
-    push_frame(frame);
+    frames_.push_back(frame);
   }
+  void flush_sse() { write_frames(); }
 
   net::any_io_executor executor() { return stream_.get_executor(); }
 
@@ -527,7 +531,11 @@ void FanOutHub::drain() {
     scheduled_ = false;
   }
   // In order: a session's frames keep the order their events were emitted.
-  for (auto& d : draining_) d.session->on_sse_event(d.frame, d.terminal);
+  // Queue all, then write: a session with several events in this burst
+  // sends them in one gathered write (flush is a no-op once its queue is
+  // empty or while a write is in flight).
+  for (auto& d : draining_) d.session->queue_sse_event(d.frame, d.terminal);
+  for (auto& d : draining_) d.session->flush_sse();
   // Sessions may die here (their last reference): outside the hub's lock.
   draining_.clear();
 }
