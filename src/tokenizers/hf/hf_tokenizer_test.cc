@@ -277,10 +277,10 @@ TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {
     std::string s;
     const size_t len = rng() % 12;
     for (size_t k = 0; k < len; ++k) {
-      // Mostly bytes that make or break sequences, some ASCII runs for the
-      // 8-byte fast path.
+      // Mostly bytes that make or break sequences, some ASCII runs of every
+      // length up to 40 for the 16- and 8-byte fast paths.
       if (rng() % 8 == 0) {
-        s.append(8, 'x');
+        s.append(1 + rng() % 40, 'x');
       } else {
         s.push_back(static_cast<char>(interesting[rng() % sizeof interesting]));
       }
@@ -293,6 +293,18 @@ TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {
   EXPECT_TRUE(is_valid_utf8("\xC3\xA9\xE4\xB8\x80\xED\x9F\xBF\xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // a surrogate
   EXPECT_FALSE(is_valid_utf8("\xE1\x80"));        // truncated
+  EXPECT_TRUE(is_valid_utf8("\xE0\xA4\x95"));     // U+0915 DEVANAGARI KA
+  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));    // overlong
+  // first_non_ascii at every offset and length around its block sizes.
+  for (size_t len = 0; len < 40; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      std::string t(len, 'a');
+      if (at < len) t[at] = '\xC3';
+      for (size_t from = 0; from <= at && from <= len; ++from) {
+        ASSERT_EQ(first_non_ascii(t, from), at) << len << " " << at << " " << from;
+      }
+    }
+  }
 }
 
 TEST(HfProvider, ResolvesPresetsAliasesAndHfIds) {

@@ -94,30 +94,15 @@ class UnicodeNormalizer final : public Normalizer {
   // which decides exactly; a "yes" is exact by the definition of the
   // quick-check property.
   bool already_normalized(std::string_view s) const {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const size_t n = s.size();
     uint8_t last_ccc = 0;
     for (size_t i = 0; i < n;) {
-      // ASCII (quick check Yes, class 0, in all four forms) eight bytes at
-      // a time, landing on the first non-ASCII byte.
-      if (i + 8 <= n) {
-        uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        const uint64_t high = w & 0x8080808080808080ULL;
-        if (!high) {
-          i += 8;
-          last_ccc = 0;
-          continue;
-        }
-        const size_t skip = size_t(__builtin_ctzll(high)) >> 3;
-        if (skip) {
-          i += skip;
-          last_ccc = 0;
-        }
-      } else if (p[i] < 0x80) {
-        ++i;
+      // ASCII: quick check Yes, class 0, in all four forms.
+      const size_t next = first_non_ascii(s, i);
+      if (next >= n) return true;
+      if (next > i) {
+        i = next;
         last_ccc = 0;
-        continue;
       }
       size_t len;
       const char32_t cp = decode_utf8(s, i, &len);
