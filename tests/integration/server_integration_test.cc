@@ -1,13 +1,17 @@
 // `epubtok serve` end to end: the real binary on an ephemeral loopback
 // port, real sockets, generated EPUBs. Counting uses r50k_base (the
 // smallest installed vocabulary) so tests spend their time on the server.
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -73,6 +77,26 @@ class ServerTest : public ::testing::Test {
 };
 
 uint64_t u64(const json::value& v) { return v.to_number<uint64_t>(); }
+
+// The scheduling policy (SCHED_OTHER, SCHED_IDLE, …) of each thread of
+// process `pid`, from field 41 of /proc/PID/task/TID/stat.
+std::vector<int> thread_policies(pid_t pid) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');  // the thread name may hold spaces
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    // Fields 3.. follow the name; the policy is field 41.
+    for (int i = 3; i <= 41 && fields >> field; ++i) {
+      if (i == 41) out.push_back(std::stoi(field));
+    }
+  }
+  return out;
+}
 
 TEST_F(ServerTest, HappyPathWithSseFramingAndDownloads) {
   make_books("shelf", 3);
@@ -195,6 +219,30 @@ TEST_F(ServerTest, QueuePositionsWithThreeJobs) {
   auto rest = http(server.port(), "GET", "/api/jobs?limit=2&cursor=" + std::string(list.at("next_cursor").as_string())).json();
   ASSERT_EQ(rest.at("jobs").as_array().size(), 1u);
   EXPECT_EQ(rest.at("jobs").as_array()[0].at("job_id").as_string(), first);
+}
+
+// `serve` counts at SCHED_IDLE by default: the counting thread and the
+// worker it starts are idle-priority, the I/O threads and the runner are
+// not, and the API answers while a job counts.
+TEST_F(ServerTest, CountingThreadsRunAtIdlePriority) {
+  make_books("a", 3, 100);
+  ServerProcess server(args({"-j", "2", "--debug-book-delay-ms", "300"}));
+  std::string id = submit(server.port(), "a");
+  wait_for_status(server.port(), id, "running");
+  size_t idle = 0, normal = 0;
+  for (int i = 0; i < 100 && idle < 2; ++i) {
+    auto policies = thread_policies(server.pid());
+    idle = static_cast<size_t>(std::count(policies.begin(), policies.end(), SCHED_IDLE));
+    normal = static_cast<size_t>(std::count(policies.begin(), policies.end(), SCHED_OTHER));
+    if (idle < 2) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(idle, 2u);      // the counting thread and one more worker (-j 2)
+  EXPECT_GE(normal, 4u);    // two I/O threads, the runner, the progress thread, …
+  EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
+  SseClient sse(server.port(), "/api/jobs/" + id + "/events");
+  auto events = sse.read_all(60s);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, "completed");
 }
 
 TEST_F(ServerTest, CancelInEachState) {

@@ -24,6 +24,7 @@ class ServerProcess {
   ~ServerProcess();  // SIGKILL if still running
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& first_line() const { return first_line_; }
   // Sends `sig` and waits for exit; returns the exit status (waitpid form).
   int stop(int sig);
