@@ -155,6 +155,7 @@ void JobManager::start() {
   started_ = true;
   runner_ = std::thread([this] { run_loop(); });
   progress_thread_ = std::thread([this] { progress_loop(); });
+  counter_thread_ = std::thread([this] { counter_loop(); });
   if (store_->external_checkpoints()) checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
 }
 
@@ -168,6 +169,13 @@ void JobManager::shutdown() {
   progress_wake_.notify_all();
   checkpoint_wake_.notify_all();
   if (runner_.joinable() && runner_.get_id() != std::this_thread::get_id()) runner_.join();
+  // After the runner: it waits for the counting task it handed over.
+  {
+    std::lock_guard guard(counter_mutex_);
+    counter_stop_ = true;
+  }
+  counter_wake_.notify_all();
+  if (counter_thread_.joinable() && counter_thread_.get_id() != std::this_thread::get_id()) counter_thread_.join();
   if (checkpoint_thread_.joinable() && checkpoint_thread_.get_id() != std::this_thread::get_id()) {
     checkpoint_thread_.join();
   }
@@ -594,6 +602,22 @@ void JobManager::progress_loop() {
   }
 }
 
+void JobManager::counter_loop() {
+  // Threads the engine starts inherit this thread's priority. A refusal
+  // (e.g. a seccomp filter) costs only latency, never a result.
+  (void)lower_current_thread(options_.count_priority);
+  std::unique_lock guard(counter_mutex_);
+  for (;;) {
+    counter_wake_.wait(guard, [&] { return counter_stop_ || counter_task_; });
+    if (counter_stop_) return;
+    auto task = std::move(counter_task_);
+    counter_task_ = nullptr;
+    guard.unlock();
+    task();
+    guard.lock();
+  }
+}
+
 void JobManager::checkpoint_loop() {
   // The completion step holds the lock through two fsyncs (3-15 ms
   // measured on the shared VM), so it runs once the WAL holds 4,096 frames
@@ -815,9 +839,6 @@ std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock
     push(CountHandoff::Item{true, {}, book, p.done, p.bytes_done});
   };
   auto count = [&] {
-    // Threads the engine starts inherit this thread's priority. A refusal
-    // (e.g. a seccomp filter) costs only latency, never a result.
-    (void)lower_current_thread(options_.count_priority);
     std::optional<Status> crashed;
     try {
       options_.engine.count(books, count_options, options_.workers, callbacks, &cancel_flag_);
@@ -829,12 +850,11 @@ std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock
     handoff.done = true;
     handoff.ready.notify_one();
   };
-  std::thread counter;
-  try {
-    counter = std::thread(count);
-  } catch (const std::system_error& e) {
-    return Status(ErrorCode::kInternal, std::string("cannot start the counting thread: ") + e.what());
+  {
+    std::lock_guard guard(counter_mutex_);
+    counter_task_ = count;
   }
+  counter_wake_.notify_one();
 
   JobInfo& info = job.info();
   const size_t plan_size = job.stored.plan ? job.stored.plan->size() : 0;
@@ -881,7 +901,8 @@ std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock
     batch.clear();
     lock.unlock();
   }
-  counter.join();
+  // `done` was set by the task's last statement, under handoff.mutex, which
+  // this thread has since taken: the task no longer touches `handoff`.
   lock.lock();
   return handoff.crashed;
 }

@@ -170,13 +170,17 @@ class JobManager {
   Status load();
   void run_loop();
   void progress_loop();
+  // The counting thread: lowered to count_priority once, then runs the
+  // counting task of each job in turn (one long-lived thread, so the
+  // engine's per-thread caches are built once, not once per job).
+  void counter_loop();
   // Checkpoints the store's WAL beside the runner and the request threads
   // (JobStore::use_external_checkpoints): the copy and its fsyncs run
   // without the lock, only the short completion step takes it.
   void checkpoint_loop();
   void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
   struct CountHandoff;
-  // Counts `books` on a counting thread at count_priority while the calling
+  // Counts `books` on the counting thread at count_priority while the calling
   // runner thread (holding `lock`, which it releases while waiting) stores
   // and announces each finished book in order. Returns the engine's
   // failure, if any.
@@ -216,6 +220,11 @@ class JobManager {
   std::thread runner_;
   std::thread progress_thread_;          // progress_loop()
   std::thread checkpoint_thread_;        // checkpoint_loop(), when the store allows it
+  std::thread counter_thread_;           // counter_loop()
+  std::mutex counter_mutex_;
+  std::condition_variable counter_wake_;
+  std::function<void()> counter_task_;   // the running job's count, handed over by count_books()
+  bool counter_stop_ = false;
   std::condition_variable checkpoint_wake_;
   std::condition_variable progress_wake_;
   JobState* pending_progress_ = nullptr;  // the running job, when a progress event is held back
