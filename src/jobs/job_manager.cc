@@ -659,7 +659,10 @@ void JobManager::run_loop() {
     int64_t now = now_ms();
     bool sweep = now - last_age_sweep_ms_ >= 60'000;
     if (sweep) last_age_sweep_ms_ = now;
+    // One commit for all the deletions (a job's events, books and row).
+    const bool own = store_->begin().is_ok();
     apply_retention(sweep);
+    if (own && !commit().is_ok()) rollback();
   }
 }
 
@@ -672,8 +675,12 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
   info.status = JobStatus::kRunning;
   if (!info.started_ms) info.started_ms = now_ms();
   job.run_started_ms = now_ms();
+  // The job's new status and the queue's new positions: one commit (every
+  // commit is WAL writes under the lock that POST /api/jobs waits for).
+  const bool own = store_->begin().is_ok();
   (void)persist(job);
   update_positions();
+  if (own && !commit().is_ok()) rollback();
 
   // Ends the job in `status` with one terminal event, atomically.
   auto finish = [&](JobStatus status, std::string type, json::object data) {
@@ -683,9 +690,11 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
     (void)store_->begin();
     Status s = persist(job);
     if (s) s = emit(job, std::move(type), std::move(data));
+    // Compacting the log rides on the same commit; a failure only leaves
+    // redundant progress events.
+    if (s) (void)store_->trim_progress(job_id);
     if (s) s = commit();
     if (!s) rollback();
-    (void)store_->trim_progress(job_id);
   };
   auto fail = [&](const Status& status) {
     info.error = JobError{std::string(status.code_name()), status.message()};
@@ -779,6 +788,9 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
   // may follow the terminal event.
   pending_progress_ = nullptr;
   if (crashed) return fail(*crashed);
+  // The last progress event joins the terminal event's commit (every
+  // branch below commits).
+  (void)store_->begin();
   maybe_emit_progress(job, true);
 
   const bool all_done = job.unassigned.empty();
