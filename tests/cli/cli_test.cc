@@ -177,7 +177,9 @@ TEST_F(CliTest, BookTokensAreTheTokensOfItsPrintedText) {
 // library, every tiktoken-format tokenizer, with and without exclusions.
 TEST_F(CliTest, SampleLibraryBookTokensAreTheTokensOfTheirPrintedText) {
   const std::vector<std::string> books = testing::make_sample_library((dir_ / "epubs").string());
-  const std::string tokenizers = "cl100k_base,o200k_base,p50k_base,r50k_base,claude";
+  // The tiktoken encodings, Claude, and both HF pre-tokenizer families with
+  // clean splits (Llama 3's, also Qwen 3's, and DeepSeek V3's).
+  const std::string tokenizers = "cl100k_base,o200k_base,p50k_base,r50k_base,claude,llama-3,deepseek-v3";
   for (const std::vector<std::string>& exclude : {std::vector<std::string>{}, {"--exclude", "front,back"}}) {
     std::vector<std::string> count_args = {"count", "--json", "-t", tokenizers, "epubs"};
     count_args.insert(count_args.end(), exclude.begin(), exclude.end());
