@@ -14,6 +14,15 @@ namespace epubtok {
 // Whether b is an ASCII letter, A-Z or a-z.
 constexpr bool is_ascii_letter(unsigned char b) { return static_cast<unsigned char>((b | 0x20) - 'a') < 26; }
 
+#if defined(__SSE2__)
+// Bit i set when byte i of v is in [lo, lo + 25] (unsigned b - lo <= 25,
+// tested as min(b - lo, 25) == b - lo).
+inline unsigned ascii_range_mask16(__m128i v, char lo) {
+  const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t)));
+}
+#endif
+
 // The end of the run of ASCII letters in s[j, n) that starts at j: the
 // first index >= j whose byte is not one, or n. Reads only s[j, n).
 // Why SSE2: a word of English ends after a few letters at an unpredictable
@@ -24,10 +33,7 @@ inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
 #if defined(__SSE2__)
   while (n - j >= 16) {
     const __m128i v = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j)), _mm_set1_epi8(0x20));
-    // (b | 0x20) - 'a' <= 25, unsigned, as min(t, 25) == t.
-    const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('a'));
-    const unsigned letters = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t)));
-    const unsigned stop = ~letters & 0xFFFFu;
+    const unsigned stop = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
     if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
     j += 16;
   }

@@ -31,6 +31,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/ascii_letters.h"
 #include "tokenizers/pretok/scanner.h"
 
 namespace epubtok::tokenizers::pretok::detail {
@@ -88,26 +89,8 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
   return j;
 }
 
-#if defined(__SSE2__)
-// Bit i set when byte i of the 16 at p is in [lo, lo + 25].
-inline unsigned ascii_range_mask16(__m128i v, char lo) {
-  const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t)));
-}
-#endif
-
-// End of the run of ASCII letters (either case) from j.
-inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
-#if defined(__SSE2__)
-  while (n - j >= 16) {
-    const __m128i v = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j)), _mm_set1_epi8(0x20));
-    const unsigned stop = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
-    if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
-    j += 16;
-  }
-#endif
-  return ascii_class_run_end(s, n, j, kAsciiUpper | kAsciiLower);
-}
+// ascii_letter_run_end() and ascii_range_mask16() come from
+// core/ascii_letters.h, shared with the word counter.
 
 // End of [A-Z]*[a-z]* from j (o200k's letter alternatives on ASCII).
 inline size_t ascii_upper_lower_end(const unsigned char* s, size_t n, size_t j) {
