@@ -47,11 +47,7 @@ std::string adversarial_string(std::mt19937_64& rng) {
       "\u0301", "\u0308", "\u3099", "\u309a", "\uff76", "\uff9e", "\ufb01", "\u00a8", "\u2126", "\u00bd",
       "\u093c", "\u093f", "\u200d", "\u200b", "\U0001F600", "\U0001F44D\U0001F3FD",
       "<EOT>", "<META>", "<|endoftext|>", "<|fim_prefix|>", "EOT>", "<EO"};
-  std::uniform_int_distribution<size_t> length(1, 24);
-  std::uniform_int_distribution<size_t> pick(0, fragments.size() - 1);
-  std::string s;
-  for (size_t n = length(rng); n > 0; --n) s += fragments[pick(rng)];
-  return s;
+  return test_support::random_fragment_string(rng, fragments);
 }
 
 std::vector<uint32_t> concat(std::vector<uint32_t> a, const std::vector<uint32_t>& b) {

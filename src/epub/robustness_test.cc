@@ -11,19 +11,12 @@
 #include "epub/epub_reader.h"
 #include "epub/html_text.h"
 #include "support/epub_builder.h"
+#include "support/splitmix.h"
 
 namespace epubtok::epub {
 namespace {
 
-struct Rng {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-};
+using Rng = test_support::SplitMix64;
 
 testing::EpubSpec sample_spec(testing::ZipMethod method) {
   testing::EpubSpec s;

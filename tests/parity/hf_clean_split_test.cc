@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "support/prose.h"
+#include "support/random_unicode.h"
 #include "support/tricky_strings.h"
 #include "tokenizers/hf/hf_tokenizer.h"
 
@@ -60,11 +61,7 @@ std::string adversarial_string(std::mt19937_64& rng) {
       "\xc1\x81", "\xe0\x81\x81", "\xed\xa0\x80", "\u2474", "\ufb01", "\u00bd",
       "<|endoftext|>", "<|im_start|>", "<|begin_of_text|>", "<think>", "</think>", "<\uff5cbegin\u2581of\u2581sentence\uff5c>",
       "<|fim_prefix|>", "<|end", "of_text|>", "<s>", "</s>"};
-  std::uniform_int_distribution<size_t> length(1, 24);
-  std::uniform_int_distribution<size_t> pick(0, fragments.size() - 1);
-  std::string s;
-  for (size_t n = length(rng); n > 0; --n) s += fragments[pick(rng)];
-  return s;
+  return test_support::random_fragment_string(rng, fragments);
 }
 
 std::vector<uint32_t> concat(std::vector<uint32_t> a, const std::vector<uint32_t>& b) {

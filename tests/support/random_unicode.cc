@@ -1,18 +1,13 @@
 #include "support/random_unicode.h"
 
+#include "support/splitmix.h"
+
 #include <array>
 #include <string_view>
 
 namespace epubtok::test_support {
 
 namespace {
-
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
@@ -115,8 +110,8 @@ size_t count_cps(std::string_view s) {
 }  // namespace
 
 TestRng::TestRng(uint64_t seed) {
-  uint64_t x = seed;
-  for (uint64_t& s : s_) s = splitmix64(x);
+  SplitMix64 seeder{seed};
+  for (uint64_t& s : s_) s = seeder.next();
 }
 
 uint64_t TestRng::next() {
@@ -185,6 +180,15 @@ std::string random_unicode(uint64_t seed, size_t n_codepoints, RandomUnicodeMode
     }
   }
   return out;
+}
+
+std::string random_fragment_string(std::mt19937_64& rng, const std::vector<std::string>& fragments,
+                                   size_t max_pieces) {
+  std::uniform_int_distribution<size_t> length(1, max_pieces);
+  std::uniform_int_distribution<size_t> pick(0, fragments.size() - 1);
+  std::string s;
+  for (size_t n = length(rng); n > 0; --n) s += fragments[pick(rng)];
+  return s;
 }
 
 }  // namespace epubtok::test_support

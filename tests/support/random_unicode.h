@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "core/utf8.h"
 
@@ -59,5 +61,11 @@ enum class RandomUnicodeMode {
 // Returns exactly n_codepoints code points of valid UTF-8, a pure function of
 // (seed, n_codepoints, mode). Thread-safe (no shared state).
 std::string random_unicode(uint64_t seed, size_t n_codepoints, RandomUnicodeMode mode);
+
+// 1..max_pieces fragments, each drawn uniformly from `fragments` (not
+// empty): the inputs of differential tests that probe one rule with the
+// characters that matter to it.
+std::string random_fragment_string(std::mt19937_64& rng, const std::vector<std::string>& fragments,
+                                   size_t max_pieces = 24);
 
 }  // namespace epubtok::test_support

@@ -9,6 +9,7 @@
 
 #include "support/epub_builder.h"
 #include "support/prose.h"
+#include "support/splitmix.h"
 
 namespace epubtok::testing {
 namespace {
@@ -16,18 +17,7 @@ namespace {
 using test_support::generate_book;
 using test_support::generate_prose;
 
-// splitmix64: a tiny, well-known deterministic generator; enough for sizes
-// and filler bytes.
-struct Rng {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) / 9007199254740992.0; }
-};
+using Rng = test_support::SplitMix64;
 
 std::string random_bytes(Rng& rng, size_t n) {
   std::string s(n, '\0');
@@ -348,7 +338,7 @@ std::vector<std::string> make_library(const std::string& dir, int n_books, doubl
   std::vector<double> weights;
   double sum = 0;
   for (int i = 0; i < n_books; ++i) {
-    weights.push_back(0.5 + rng.uniform());
+    weights.push_back(0.5 + rng.unit());
     sum += weights.back();
   }
   static constexpr std::string_view kLangs[] = {"en", "en", "en", "en", "en", "en", "en", "en", "en", "en",
