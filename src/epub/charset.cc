@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/ascii.h"
 #include "epub/html_tokenizer.h"
 
 namespace epubtok::epub {
@@ -252,19 +253,13 @@ size_t maximal_subpart(std::string_view s, size_t i) {
 
 bool is_valid_utf8(std::string_view s) {
   // Performance: every content document passes through here. ASCII is
-  // skipped 16 bytes at a time; the common 2- and 3-byte sequences (accented
-  // letters, CJK, curly quotes) are checked inline before falling back to
-  // the general table-3-7 check.
+  // skipped 16 bytes at a time (first_non_ascii); the common 2- and 3-byte
+  // sequences (accented letters, CJK, curly quotes) are checked inline
+  // before falling back to the general table-3-7 check.
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
   while (i < n) {
-    while (i + 16 <= n) {
-      uint64_t a, b;
-      std::memcpy(&a, p + i, 8);
-      std::memcpy(&b, p + i + 8, 8);
-      if ((a | b) & 0x8080808080808080ull) break;
-      i += 16;
-    }
+    i = first_non_ascii(s, i);
     if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {

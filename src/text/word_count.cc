@@ -1,6 +1,6 @@
 #include "text/word_count.h"
 
-#include "core/ascii_letters.h"
+#include "core/ascii.h"
 #include "text/cjk_dictionary.h"
 
 #include <unicode/brkiter.h>
@@ -45,7 +45,7 @@
 //    UAX #29 reduces to a handful of rules (WB4, WB5–WB13b without
 //    Katakana/Hebrew), which a byte-level scanner applies 4-5x faster than
 //    ICU; a tight loop over ASCII letters inside a word is half of the gain.
-//    Testing 16 letters at a time (core/ascii_letters.h) instead of one took
+//    Testing 16 letters at a time (core/ascii.h) instead of one took
 //    English from ~320 to ~460 MB/s: the loop no longer mispredicts its exit
 //    at the end of every word.
 //  - So count_words() scans with that hand-written scanner and hands every

@@ -12,11 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/utf8.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace epubtok::tokenizers::hf {
 
@@ -91,30 +88,7 @@ inline size_t utf8_len(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
-// The offset of the first byte >= 0x80 in s[i, end), or s.size() when
-// there is none. Sixteen bytes at a time (SSE2), landing on the byte
-// itself: the scans over every input byte (UTF-8 check, normalization
-// quick check) spend most of their time crossing ASCII.
-inline size_t first_non_ascii(std::string_view s, size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-#if defined(__SSE2__)
-  while (i + 16 <= n) {
-    const unsigned mask =
-        unsigned(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))));
-    if (mask) return i + size_t(__builtin_ctz(mask));
-    i += 16;
-  }
-#endif
-  while (i + 8 <= n) {
-    uint64_t w;
-    __builtin_memcpy(&w, p + i, 8);
-    if (const uint64_t high = w & 0x8080808080808080ULL) return i + (size_t(__builtin_ctzll(high)) >> 3);
-    i += 8;
-  }
-  while (i < n && p[i] < 0x80) ++i;
-  return i;
-}
+// first_non_ascii() comes from core/ascii.h.
 
 // True when `s` is valid UTF-8 (no surrogates, no overlongs).
 bool is_valid_utf8(std::string_view s);

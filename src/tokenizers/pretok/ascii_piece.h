@@ -31,7 +31,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "core/ascii_letters.h"
+#include "core/ascii.h"
 #include "tokenizers/pretok/scanner.h"
 
 namespace epubtok::tokenizers::pretok::detail {
@@ -90,7 +90,7 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
 }
 
 // ascii_letter_run_end() and ascii_range_mask16() come from
-// core/ascii_letters.h, shared with the word counter.
+// core/ascii.h, shared with the word counter.
 
 // End of [A-Z]*[a-z]* from j (o200k's letter alternatives on ASCII).
 inline size_t ascii_upper_lower_end(const unsigned char* s, size_t n, size_t j) {

@@ -1,9 +1,13 @@
-// Skipping runs of ASCII letters, the bytes most of any English text is
-// made of. Shared by the word counter and the tokenizers' pre-tokenizer
-// scanners, whose hot loops both sit inside words.
+// Scans across ASCII, the bytes most book text is made of: runs of letters
+// (the word counter's and the pre-tokenizer scanners' hot loops sit inside
+// words) and the first non-ASCII byte (validators and normalization checks
+// cross ASCII to reach the bytes that need work).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -40,6 +44,29 @@ inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
 #endif
   while (j < n && is_ascii_letter(s[j])) ++j;
   return j;
+}
+
+// The offset of the first byte >= 0x80 in s[i, s.size()), or s.size()
+// when there is none. Sixteen bytes at a time (SSE2; eight elsewhere),
+// landing on the byte itself.
+inline size_t first_non_ascii(std::string_view s, size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  while (i + 16 <= n) {
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))));
+    if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+    i += 16;
+  }
+#endif
+  while (i + 8 <= n) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (const uint64_t high = w & 0x8080808080808080ULL) return i + (static_cast<size_t>(__builtin_ctzll(high)) >> 3);
+    i += 8;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
 }
 
 }  // namespace epubtok
