@@ -590,24 +590,6 @@ struct EncodeSink {
 
 }  // namespace
 
-namespace {
-
-// The code point ending just before `end`, or U+FFFD when the bytes there
-// are not one well-formed UTF-8 sequence.
-char32_t code_point_before(std::string_view text, size_t end) {
-  size_t start = end;
-  while (start > 0 && end - start < 3 && (static_cast<unsigned char>(text[start - 1]) & 0xC0) == 0x80) --start;
-  if (start == 0) return 0xFFFD;
-  --start;
-  const std::string_view seq = text.substr(start, end - start);
-  if (!is_valid_utf8(seq)) return 0xFFFD;
-  size_t len;
-  const char32_t c = decode_utf8(seq, 0, &len);
-  return len == seq.size() ? c : 0xFFFD;
-}
-
-}  // namespace
-
 // Why a cut at pos, on ' ' or '\n' right after a letter or digit c, splits
 // the ids exactly, stage by stage:
 //  - Invalid UTF-8 becomes U+FFFD per maximal ill-formed subpart; an ASCII

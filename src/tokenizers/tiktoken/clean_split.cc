@@ -35,6 +35,8 @@
 // encoding on adversarial random strings.
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 
+#include "core/utf8.h"
+
 namespace epubtok::tokenizers::tiktoken {
 namespace {
 
@@ -54,31 +56,7 @@ bool is_inert_letter_or_digit(char32_t c) {
          || (c >= 0xAC00 && c <= 0xD7A3);                             // Hangul syllables
 }
 
-// The code point that ends just before `end`, or U+FFFD when the bytes
-// before `end` are not a well-formed UTF-8 sequence.
-char32_t code_point_before(std::string_view text, size_t end) {
-  size_t start = end;
-  while (start > 0 && end - start < 4 && (static_cast<unsigned char>(text[start - 1]) & 0xC0) == 0x80) --start;
-  if (start == 0) return 0xFFFD;
-  --start;
-  const auto lead = static_cast<unsigned char>(text[start]);
-  const size_t len = end - start;
-  char32_t c;
-  if (lead < 0x80) {
-    c = lead;
-    if (len != 1) return 0xFFFD;
-  } else if ((lead & 0xE0) == 0xC0 && len == 2) {
-    c = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0 && len == 3) {
-    c = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0 && len == 4) {
-    c = lead & 0x07;
-  } else {
-    return 0xFFFD;
-  }
-  for (size_t i = start + 1; i < end; ++i) c = (c << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
-  return c;
-}
+// code_point_before() comes from core/utf8.h.
 
 constexpr std::string_view kIdeographicComma = "\xE3\x80\x81";      // U+3001
 constexpr std::string_view kIdeographicFullStop = "\xE3\x80\x82";   // U+3002
