@@ -69,6 +69,10 @@ class HfTokenizer final : public Tokenizer {
   template <typename Sink>
   void cached_part(std::string_view part, class PieceCache& cache, Sink& sink) const;
   template <typename Sink>
+  void cached_piece(const char* p, size_t n, size_t readable, PieceCache& cache, Sink& sink) const;
+  template <typename Scanner, typename Sink>
+  void scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const;
+  template <typename Sink>
   void cached_part_slow(std::string_view part, PieceCache& cache, Sink& sink) const;
 
   TokenizerInfo info_;
@@ -85,6 +89,10 @@ class HfTokenizer final : public Tokenizer {
   // chain_ fused into one scanner when possible (then chain_ is {fused_}).
   std::unique_ptr<class Matcher> fused_;
   bool model_splits_ = false;
+  // Which hand-written scanner chain_[0] is, when run_segment may call its
+  // run() directly (one covering scanner, no model splits).
+  enum class FastScan : uint8_t { kNone, kGpt4, kDeepSeek };
+  FastScan fast_scan_ = FastScan::kNone;
   // Which cuts is_clean_split may accept (both false: none).
   bool space_cut_ = false;
   bool newline_cut_ = false;
