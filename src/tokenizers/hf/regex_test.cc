@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include "support/prose.h"
@@ -123,6 +124,74 @@ TEST(HfRegex, FusedDeepSeekChainMatchesPcre2Chain) {
     ++checked;
   }
   EXPECT_GT(checked, 4000u);
+}
+
+// Strings aimed at the ASCII fast paths' decisions: every pair of ASCII
+// bytes; every triple over bytes of each class the fast paths tell apart,
+// with non-ASCII neighbours (general punctuation, letters, marks, other
+// punctuation, symbols, numbers, CJK, white space); and random
+// concatenations with letter and punctuation runs long enough to cross the
+// 16-byte SSE2 steps, ending anywhere.
+std::vector<std::string> fast_path_corpus() {
+  std::vector<std::string> out;
+  for (int a = 0; a < 128; ++a)
+    for (int b = 0; b < 128; ++b) out.push_back({char(a), char(b)});
+  static const char* const kUnits[] = {
+      "a", "Z", " ", ".", ",", "'", "(", "~", "_", "\n", "\r", "\t", "\x0B", "\x0C", "0", "9", "\x01", "\x7F",
+      "\u2014", "\u2019", "\u201C", "\u2026", "\u2030", "\u203F", "\u2028", "\u2029", "\u200B", "\u2040",
+      "\u2009", "\u00E9", "\u0301", "\u00AB", "\u00BD", "\u0661", "\u4E00", "\u30A0", "\u00A0", "\u0085", "\u00A9"};
+  for (const char* a : kUnits)
+    for (const char* b : kUnits)
+      for (const char* c : kUnits) out.push_back(std::string(a) + b + c);
+  std::mt19937_64 rng(11);
+  auto run_of = [&](const char* alphabet, size_t len) {
+    std::string r;
+    const size_t k = std::strlen(alphabet);
+    for (size_t i = 0; i < len; ++i) r += alphabet[rng() % k];
+    return r;
+  };
+  for (int k = 0; k < 6000; ++k) {
+    std::string s;
+    for (size_t m = 1 + rng() % 12; m > 0; --m) {
+      switch (rng() % 6) {
+        case 0: s += run_of("abcXYZ", 1 + rng() % 40); break;
+        case 1: s += run_of(".,;:!?()[]{}<>'\"-_/\\@#$%^&*+=|~`", 1 + rng() % 6); break;
+        case 2: s += run_of("0123456789", 1 + rng() % 5); break;
+        case 3: s += run_of(" \n\r\t", 1 + rng() % 3); break;
+        default: s += kUnits[rng() % std::size(kUnits)]; break;
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+TEST(HfRegex, AsciiFastPathsMatchPcre2) {
+  const std::vector<std::string> strings = fast_path_corpus();
+  for (const char* pattern : {kLlama3Pattern, kQwenPattern}) {
+    auto scanner = make_regex_matcher(pattern, "test", true);
+    auto oracle = make_regex_matcher(pattern, "test", false);
+    ASSERT_NE(scanner->describe(), oracle->describe());
+    for (const std::string& s : strings) {
+      std::vector<Span> a, b;
+      scanner->find_all(s, a);
+      oracle->find_all(s, b);
+      ASSERT_EQ(a, b) << scanner->describe() << " on \"" << s << "\"";
+    }
+  }
+  auto d = make_regex_matcher(kDeepSeekDigitsPattern, "t", true);
+  auto c = make_regex_matcher(kDeepSeekCjkPattern, "t", true);
+  auto m = make_regex_matcher(kDeepSeekMainPattern, "t", true);
+  auto fused = make_fused_chain({d.get(), c.get(), m.get()});
+  ASSERT_TRUE(fused);
+  auto od = make_regex_matcher(kDeepSeekDigitsPattern, "t", false);
+  auto oc = make_regex_matcher(kDeepSeekCjkPattern, "t", false);
+  auto om = make_regex_matcher(kDeepSeekMainPattern, "t", false);
+  for (const std::string& s : strings) {
+    std::vector<Span> got;
+    fused->find_all(s, got);
+    ASSERT_EQ(got, chain_pieces(s, {od.get(), oc.get(), om.get()})) << "on \"" << s << "\"";
+  }
 }
 
 TEST(HfRegex, TranslationUsesOnigurumaClasses) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.h"
 #include "tokenizers/hf/regex.h"
 #include "tokenizers/hf/unicode.h"
 
@@ -432,6 +433,132 @@ __attribute__((always_inline)) inline size_t deepseek_main_at(std::string_view s
   return deepseek_main_general<kStopAtBarrier>(s, i);
 }
 
+// Byte classes of DeepSeek's ASCII fast path (deepseek_ascii_piece_end).
+enum DeepSeekByteBits : uint8_t {
+  kDsLetter = 1,    // A-Z, a-z: \p{L}
+  kDsPunct = 2,     // ASCII punctuation and symbols: \p{P} or \p{S}, and the first alternative's class
+  kDsSpace = 4,     // ' '
+  kDsNewline = 8,   // \r, \n
+  kDsDigit = 16,    // 0-9: \p{N}, a barrier
+  kDsNonAscii = 32, // >= 0x80
+};
+struct DeepSeekByteClasses {
+  uint8_t c[256];
+  constexpr DeepSeekByteClasses() : c() {
+    for (int b = 0; b < 256; ++b) {
+      uint8_t bits = 0;
+      if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) bits = kDsLetter;
+      if ((b >= 33 && b <= 47) || (b >= 58 && b <= 64) || (b >= 91 && b <= 96) || (b >= 123 && b <= 126)) {
+        bits = kDsPunct;
+      }
+      if (b == ' ') bits = kDsSpace;
+      if (b == '\r' || b == '\n') bits = kDsNewline;
+      if (b >= '0' && b <= '9') bits = kDsDigit;
+      if (b >= 0x80) bits = kDsNonAscii;
+      c[b] = bits;  // 0: other ASCII white space and controls (left to the general code)
+    }
+  }
+};
+inline constexpr DeepSeekByteClasses kDeepSeekBytes;
+
+// True when a character of U+2010..U+2027 or U+2030..U+203F starts at j
+// (j < n): dashes, curly quotes, ellipsis, daggers, per mille, primes.
+// Every one is \p{P} (Pd, Pi, Pf, Po, Pc), none a letter, mark, number or
+// CJK character, and books put one every ~160 bytes.
+inline bool deepseek_general_punct_at(const unsigned char* p, size_t n, size_t j) {
+  if (n - j < 3 || p[j] != 0xE2 || p[j + 1] != 0x80) return false;
+  const unsigned char b = p[j + 2];
+  return (b >= 0x90 && b <= 0xA7) || (b >= 0xB0 && b <= 0xBF);
+}
+
+// The end of the piece the fused DeepSeek scanner (below) cuts at `pos`
+// (pos < s.size(), a piece start) when the bytes around pos settle it from
+// their ASCII classes, else 0 (ask the general code). It settles: a letter run (optionally after ' '), ASCII
+// punctuation before ASCII letters (the first alternative), punctuation
+// runs (optionally after ' ') through general punctuation, a newline run
+// before text, a lone space before a digit or the end, and ASCII digit
+// runs. Where a letter or punctuation run meets any other non-ASCII
+// character, the exact continuations (deepseek_letters_marks_from,
+// deepseek_punct_run) take over from there.
+//
+// Why: English text is nearly all such pieces, and deciding them from one
+// table lookup per byte pair with SSE2 letter runs (core/ascii.h) costs
+// fewer instructions and mispredicted branches than walking the pattern's
+// alternatives (measured: see the performance notes in hf_tokenizer.cc).
+// Exact: HfRegex.DeepSeekAsciiFastPath checks it against PCRE2's chain.
+__attribute__((always_inline)) inline size_t deepseek_ascii_piece_end(std::string_view s, size_t pos) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  const uint8_t c0 = kDeepSeekBytes.c[p[pos]];
+  const uint8_t c1 = pos + 1 < n ? kDeepSeekBytes.c[p[pos + 1]] : 0;
+  size_t j;
+  if (c0 & kDsLetter) {
+    // [\p{L}\p{M}]+ (a letter cannot be the optional prefix).
+    j = ascii_letter_run_end(p, n, pos + 1);
+    goto letters;
+  }
+  if (c0 & kDsPunct) {
+    // "[punct][A-Za-z]+" takes ASCII letters only; without a letter after
+    // it, punctuation is neither that nor the prefix: " ?[\p{P}\p{S}]+".
+    if (c1 & kDsLetter) return ascii_letter_run_end(p, n, pos + 2);
+    j = pos + 1;
+    goto punct;
+  }
+  if (c0 & kDsSpace) {
+    // ' ' is the optional prefix before letters, the optional space before
+    // punctuation; before a digit (a barrier) or at the end it is the
+    // whole text left, which \s+(?!\S) takes.
+    if (c1 & kDsLetter) {
+      j = ascii_letter_run_end(p, n, pos + 2);
+      goto letters;
+    }
+    if (c1 & kDsPunct) {
+      j = pos + 2;
+      goto punct;
+    }
+    if ((c1 & kDsDigit) || pos + 1 == n) return pos + 1;
+    if ((c1 & kDsNonAscii) && deepseek_general_punct_at(p, n, pos + 1)) {
+      j = pos + 4;
+      goto punct;
+    }
+    return 0;
+  }
+  if (c0 & kDsNewline) {
+    // \s*[\r\n]+ up to the last line break of the white space run: the
+    // newline run itself when text (or the end) follows it.
+    j = pos + 1;
+    while (j < n && (kDeepSeekBytes.c[p[j]] & kDsNewline)) ++j;
+    if (j == n || (kDeepSeekBytes.c[p[j]] & (kDsLetter | kDsPunct | kDsDigit))) return j;
+    return 0;
+  }
+  if (c0 & kDsDigit) {
+    // \p{N}{1,3}; a non-ASCII character after fewer than three digits may
+    // be a number continuing the run.
+    j = pos + 1;
+    while (j < n && j < pos + 3 && (kDeepSeekBytes.c[p[j]] & kDsDigit)) ++j;
+    if (j < n && j < pos + 3 && (kDeepSeekBytes.c[p[j]] & kDsNonAscii)) return 0;
+    return j;
+  }
+  if ((c0 & kDsNonAscii) && deepseek_general_punct_at(p, n, pos)) {
+    j = pos + 3;
+    goto punct;
+  }
+  return 0;
+letters:
+  // A non-ASCII character may be a letter or mark continuing the run.
+  if (j < n && p[j] >= 0x80 && !deepseek_general_punct_at(p, n, j)) return deepseek_letters_marks_from<true>(s, j);
+  return j;
+punct:
+  for (;;) {
+    while (j < n && (kDeepSeekBytes.c[p[j]] & kDsPunct)) ++j;
+    if (j >= n || p[j] < 0x80) break;
+    if (!deepseek_general_punct_at(p, n, j)) return deepseek_punct_run<true>(s, j);  // also takes [\r\n]*
+    j += 3;
+  }
+  while (j < n && (kDeepSeekBytes.c[p[j]] & kDsNewline)) ++j;  // [\r\n]*
+  return j;
+}
+
 // DeepSeek V3's three isolating Splits (digits, then CJK runs, then the
 // main pattern) fused into one pass that reports every piece as a span.
 // Same pieces as running the three scanners as a chain, without a virtual
@@ -484,9 +611,15 @@ class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> 
     size_t i = 0;
     size_t gap = 0;  // start of the characters no alternative matched, not yet reported
     while (i < n) {
+      size_t m = deepseek_ascii_piece_end(s, i);
+      if (__builtin_expect(m != 0, 1)) {
+        if (gap < i) emit(gap, i);
+        emit(i, m);
+        i = gap = m;
+        continue;
+      }
       const unsigned char b = static_cast<unsigned char>(s[i]);
       size_t len = 1;
-      size_t m;
       if (b < 0x80 && (b < '0' || b > '9')) {
         m = deepseek_main_at<true>(s, i);
       } else {
