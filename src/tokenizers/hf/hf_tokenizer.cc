@@ -95,8 +95,10 @@ class PieceCache {
     uint32_t pad = 0;
   };
   FrontEntry& front_slot(const FrontKey& k) {
-    uint64_t h = (k.w0 * 0x9E3779B97F4A7C15ULL) ^ ((k.w1 + k.len) * 0xC2B2AE3D27D4EB4FULL);
-    return front_[(h ^ (h >> 29)) & (kFrontSize - 1)];
+    // One multiply; its top bits pick the slot (a collision only costs a
+    // miss: the whole key is compared).
+    const uint64_t h = (k.w0 ^ ((k.w1 << 29) | (k.w1 >> 35)) ^ k.len) * 0x9E3779B97F4A7C15ULL;
+    return front_[h >> (64 - kFrontBits)];
   }
   static bool front_hit(const FrontEntry& e, const FrontKey& k) {
     return ((e.w0 ^ k.w0) | (e.w1 ^ k.w1) | (e.len ^ k.len)) == 0;
@@ -169,7 +171,8 @@ class PieceCache {
     count_ = 0;
   }
   void grow() { mask_ = rehash_slots(slots_, slots_.empty() ? (size_t(1) << 14) : slots_.size() * 2); }
-  static constexpr size_t kFrontSize = 16384;  // 512 KB
+  static constexpr unsigned kFrontBits = 14;
+  static constexpr size_t kFrontSize = size_t(1) << kFrontBits;  // 512 KB
   std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t count_ = 0;
@@ -445,12 +448,46 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
 // looked up as the scanner finds it: no vector of spans and no virtual
 // call in between (measured: collecting the spans first and walking them
 // cost ~5 instructions per byte).
+//
+// Flattened, and out of line: one function per scanner with everything on
+// its hot path inlined (GCC otherwise outlined the SSE2 letter run, or the
+// scanner's own fast path, depending on what else run_segment held).
 template <typename Scanner, typename Sink>
-void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const {
+__attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const {
   PieceCache& cache = cache_for(serial_);
   const char* p = segment.data();
   const size_t n = segment.size();
-  scanner.run(segment, [&](size_t b, size_t e) { cached_piece(p + b, e - b, n - b, cache, sink); });
+  if constexpr (Sink::kCountOnly) {
+    // The total in a local the loop keeps in a register: the caller's sink
+    // sits in memory, and a miss's out-of-line call forced a load and a
+    // store around every piece.
+    Sink local;
+    scanner.run(segment, [&](size_t b, size_t e) {
+      const char* q = p + b;
+      const size_t len = e - b;
+      if (len <= PieceCache::kMaxFrontKey) {
+        const PieceCache::FrontKey key =
+            n - b >= 16 ? PieceCache::front_key16(q, len) : PieceCache::front_key(std::string_view(q, len));
+        const PieceCache::FrontEntry& front = cache.front_slot(key);
+        if (__builtin_expect(PieceCache::front_hit(front, key), 1)) {
+          local.n += front.n;
+          return;
+        }
+      }
+      local.n += count_part_slow<Sink>(std::string_view(q, len), cache);
+    });
+    sink(nullptr, local.n);
+  } else {
+    scanner.run(segment, [&](size_t b, size_t e) { cached_piece(p + b, e - b, n - b, cache, sink); });
+  }
+}
+
+// The number of ids of a piece the front cache missed.
+template <typename Sink>
+__attribute__((noinline)) uint64_t HfTokenizer::count_part_slow(std::string_view part, PieceCache& cache) const {
+  Sink tally;
+  cached_part_slow(part, cache, tally);
+  return tally.n;
 }
 
 template <typename Sink>

@@ -73,6 +73,8 @@ class HfTokenizer final : public Tokenizer {
   template <typename Scanner, typename Sink>
   void scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const;
   template <typename Sink>
+  uint64_t count_part_slow(std::string_view part, PieceCache& cache) const;
+  template <typename Sink>
   void cached_part_slow(std::string_view part, PieceCache& cache, Sink& sink) const;
 
   TokenizerInfo info_;

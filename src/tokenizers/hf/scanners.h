@@ -15,6 +15,7 @@
 
 #include "core/ascii.h"
 #include "tokenizers/hf/regex.h"
+#include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf::detail {
@@ -87,10 +88,26 @@ class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
  public:
   // Calls emit(begin, end) for each piece of s in order. The pattern
   // matches at every position, so the pieces tile the text.
+  //
+  // The ASCII decisions come first from the tiktoken engine's fast path for
+  // cl100k_base (pretok/ascii_piece.h), whose pattern is Llama 3's: on the
+  // bytes it settles (ASCII, and general punctuation U+2010..U+203F, the
+  // same in every Unicode version) both regex engines agree. Qwen differs
+  // only in taking one \p{N} at a time, so its ASCII digits are settled
+  // before. What it leaves (0) goes to match_at, on this engine's own
+  // Unicode tables.
   template <typename Emit>
   void run(std::string_view s, Emit&& emit) const {
-    for (size_t i = 0; i < s.size();) {
-      const size_t end = match_at(s, i);
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+      size_t end;
+      if (max_digits_ == 1 && unsigned(p[i] - '0') < 10u) {
+        end = i + 1;  // \p{N}: no earlier alternative takes a digit
+      } else {
+        end = pretok::detail::ascii_piece_end<pretok::PatternFamily::kCl100k>(p, n, i);
+        if (end == 0) end = match_at(s, i);
+      }
       emit(i, end);
       i = end;
     }
