@@ -97,11 +97,12 @@ class UnicodeNormalizer final : public Normalizer {
     const size_t n = s.size();
     uint8_t last_ccc = 0;
     for (size_t i = 0; i < n;) {
-      // ASCII: quick check Yes, class 0, in all four forms.
-      const size_t next = first_non_ascii(s, i);
-      if (next >= n) return true;
-      if (next > i) {
-        i = next;
+      // ASCII: quick check Yes, class 0, in all four forms. Tested first
+      // byte-wise: in Cyrillic, Arabic or CJK text the next character is
+      // usually non-ASCII again, and the 16-byte scan would find nothing.
+      if (static_cast<unsigned char>(s[i]) < 0x80) {
+        i = first_non_ascii(s, i + 1);
+        if (i >= n) return true;
         last_ccc = 0;
       }
       size_t len;
