@@ -301,6 +301,8 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
       t->chain_.clear();
     }
     if (t->chain_.size() > 1 && (t->fused_ = make_fused_chain(t->chain_))) t->chain_ = {t->fused_.get()};
+    // The covering scanners: their pieces go straight from run() to the
+    // cache (scan_pieces); other chains stream through ChainFeed.
     if (t->chain_.size() == 1 && !t->model_splits_) {
       if (dynamic_cast<const detail::DeepSeekFusedScanner*>(t->chain_[0])) t->fast_scan_ = FastScan::kDeepSeek;
       if (dynamic_cast<const detail::Gpt4StyleScanner*>(t->chain_[0])) t->fast_scan_ = FastScan::kGpt4;
@@ -426,20 +428,29 @@ inline void HfTokenizer::cached_part(std::string_view part, PieceCache& cache, S
   cached_part_slow(part, cache, sink);
 }
 
-// cached_part for the piece [p, p + n) when `readable` bytes may be read
+// The front entry holding the piece [p, p + n), or null (a miss, or a
+// piece longer than the front's keys) when `readable` bytes may be read
 // from p: with 16 of them the key is two masked loads (front_key16), no
 // branch on the length.
+__attribute__((always_inline)) inline const PieceCache::FrontEntry* front_lookup(const char* p, size_t n,
+                                                                                 size_t readable, PieceCache& cache) {
+  if (n > PieceCache::kMaxFrontKey) return nullptr;
+  const PieceCache::FrontKey key =
+      readable >= 16 ? PieceCache::front_key16(p, n) : PieceCache::front_key(std::string_view(p, n));
+  const PieceCache::FrontEntry& front = cache.front_slot(key);
+  return __builtin_expect(PieceCache::front_hit(front, key), 1) ? &front : nullptr;
+}
+
+// cached_part for the piece [p, p + n) when `readable` bytes may be read
+// from p (see front_lookup).
 template <typename Sink>
 __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char* p, size_t n, size_t readable,
                                                                      PieceCache& cache, Sink& sink) const {
-  if (n <= PieceCache::kMaxFrontKey) {
-    const PieceCache::FrontKey key =
-        readable >= 16 ? PieceCache::front_key16(p, n) : PieceCache::front_key(std::string_view(p, n));
-    const PieceCache::FrontEntry& front = cache.front_slot(key);
-    if (PieceCache::front_hit(front, key) && (Sink::kCountOnly || front.n == 1)) {
-      sink(&front.id, front.n);
-      return;
-    }
+  const PieceCache::FrontEntry* front = front_lookup(p, n, readable, cache);
+  // Counting needs only the number of ids; encoding needs the id itself.
+  if (front && (Sink::kCountOnly || front->n == 1)) {
+    sink(&front->id, front->n);
+    return;
   }
   cached_part_slow(std::string_view(p, n), cache, sink);
 }
@@ -461,20 +472,15 @@ __attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& 
     // The total in a local the loop keeps in a register: the caller's sink
     // sits in memory, and a miss's out-of-line call forced a load and a
     // store around every piece.
+    // (A count-only sink keeps its total in a public member n.)
     Sink local;
     scanner.run(segment, [&](size_t b, size_t e) {
-      const char* q = p + b;
-      const size_t len = e - b;
-      if (len <= PieceCache::kMaxFrontKey) {
-        const PieceCache::FrontKey key =
-            n - b >= 16 ? PieceCache::front_key16(q, len) : PieceCache::front_key(std::string_view(q, len));
-        const PieceCache::FrontEntry& front = cache.front_slot(key);
-        if (__builtin_expect(PieceCache::front_hit(front, key), 1)) {
-          local.n += front.n;
-          return;
-        }
+      const PieceCache::FrontEntry* front = front_lookup(p + b, e - b, n - b, cache);
+      if (__builtin_expect(front != nullptr, 1)) {
+        local.n += front->n;
+      } else {
+        local.n += count_part_slow<Sink>(std::string_view(p + b, e - b), cache);
       }
-      local.n += count_part_slow<Sink>(std::string_view(q, len), cache);
     });
     sink(nullptr, local.n);
   } else {
@@ -585,17 +591,6 @@ void HfTokenizer::run_segment(std::string_view segment, bool at_start, Sink& sin
   }
   if (fast_scan_ == FastScan::kGpt4) {
     scan_pieces(static_cast<const detail::Gpt4StyleScanner&>(*chain_[0]), segment, sink);
-    return;
-  }
-  if (chain_.size() == 1 && chain_[0]->covers() && !model_splits_) {
-    // The scanner's matches are the pieces: collect them in one call, then
-    // run the cache over them with no virtual call per piece (measured: 9-12%
-    // fewer instructions than feeding pieces through SpanSink).
-    thread_local std::vector<Span> spans;
-    spans.clear();
-    chain_[0]->find_all(segment, spans);
-    PieceCache& cache = cache_for(serial_);
-    for (auto [b, e] : spans) cached_part(segment.substr(b, e - b), cache, sink);
     return;
   }
   if (!chain_.empty() && !model_splits_) {
@@ -765,9 +760,10 @@ std::vector<uint32_t> HfTokenizer::encode(std::string_view text) const {
 //    in the caller's sink; Qwen's single-digit rule is a template
 //    parameter, not a member tested per piece (-1 each for llama-3 and
 //    qwen-3).
-//  - Net, old/new pairs on an idle machine: llama-3 +48-51%, qwen-3
-//    +43-48%, deepseek-v3 +65-70% CPU MB/s for 25-30% fewer instructions:
-//    most of the gain is mispredicted branches (bench/RESULTS.md).
+//  - Net, old/new pairs at load 1.3: llama-3 +48-51%, qwen-3 +43-48%,
+//    deepseek-v3 +65-70% CPU MB/s, more than the 25-30% fewer instructions
+//    alone would give; cachegrind's branch simulation counts 25-30% fewer
+//    mispredicted branches too (bench/RESULTS.md, round 5).
 //  - The UTF-8 check and the NFC quick check test the next byte before
 //    their 16-byte ASCII scan, which finds nothing inside non-Latin words
 //    (qwen-3 27.1 -> 26.7). Left as they are: the UTF-8 check (~1.7
