@@ -501,11 +501,11 @@ inline bool deepseek_general_punct_at(const unsigned char* p, size_t n, size_t j
 
 // The end of the piece the fused DeepSeek scanner (below) cuts at `pos`
 // (pos < s.size(), a piece start) when the bytes around pos settle it from
-// their ASCII classes, else 0 (ask the general code). It settles: a letter run (optionally after ' '), ASCII
-// punctuation before ASCII letters (the first alternative), punctuation
-// runs (optionally after ' ') through general punctuation, a newline run
-// before text, a lone space before a digit or the end, and ASCII digit
-// runs. Where a letter or punctuation run meets any other non-ASCII
+// their ASCII classes, else 0 (ask the general code). It settles: a letter
+// run (optionally after ' '), ASCII punctuation before ASCII letters (the
+// first alternative), punctuation runs (optionally after ' ') through
+// general punctuation, a newline run before text, a lone space before a
+// digit or the end, and ASCII digit runs. Where a letter or punctuation run meets any other non-ASCII
 // character, the exact continuations (deepseek_letters_marks_from,
 // deepseek_punct_run) take over from there.
 //
@@ -513,7 +513,8 @@ inline bool deepseek_general_punct_at(const unsigned char* p, size_t n, size_t j
 // table lookup per byte pair with SSE2 letter runs (core/ascii.h) costs
 // fewer instructions and mispredicted branches than walking the pattern's
 // alternatives (measured: see the performance notes in hf_tokenizer.cc).
-// Exact: HfRegex.DeepSeekAsciiFastPath checks it against PCRE2's chain.
+// Exact: HfRegex.AsciiFastPathsMatchPcre2 (regex_test.cc) and the
+// hf_scanner_fuzz target check the scanner against PCRE2's chain.
 __attribute__((always_inline)) inline size_t deepseek_ascii_piece_end(std::string_view s, size_t pos) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
