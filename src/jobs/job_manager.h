@@ -70,7 +70,10 @@ struct JobManagerOptions {
   std::chrono::milliseconds progress_interval{100};
   // `queued` position updates are sent to the first this many queued jobs
   // only: each job start would otherwise write one event per queued job,
-  // which turns a deep queue into O(n²) writes. Default 20.
+  // which turns a deep queue into O(n²) writes. Default 20. Like progress
+  // events, they are sent at most once per progress_interval: when short
+  // jobs start hundreds of times a second, the positions as they are when
+  // the interval is up go out, not every step in between.
   size_t position_updates = 20;
   // Checks each book found by a job's scan (e.g. symlinks escaping the
   // library); a non-OK status turns the book into a failed row with that
@@ -169,6 +172,12 @@ class JobManager {
   explicit JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
   Status load();
   void run_loop();
+  // Takes `lock` (on mutex_) for the runner once the submit() calls
+  // waiting for it have had it, waiting at most a few milliseconds.
+  void lock_after_submissions(std::unique_lock<std::mutex>& lock);
+  // Publishes queue_.size() and the running job for the readers that do
+  // not take mutex_ (queue_full(), counts()). Call after changing either.
+  void publish_queue_state();
   void progress_loop();
   // The counting thread: lowered to count_priority once, then runs the
   // counting task of each job in turn (one long-lived thread, so the
@@ -228,6 +237,11 @@ class JobManager {
   std::condition_variable checkpoint_wake_;
   std::condition_variable progress_wake_;
   JobState* pending_progress_ = nullptr;  // the running job, when a progress event is held back
+  bool positions_pending_ = false;         // a position update is held back
+  int64_t last_positions_ms_ = 0;
+  std::atomic<size_t> submitters_{0};        // submit() calls waiting for or holding mutex_
+  std::atomic<size_t> queued_{0};            // queue_.size()
+  std::atomic<bool> has_running_{false};     // !running_.empty()
   std::vector<Sub> global_subs_;
   std::vector<std::pair<JobState*, std::shared_ptr<JobEvent>>> unsent_;  // emitted inside a transaction
   uint64_t next_token_ = 1;

@@ -289,6 +289,35 @@ TEST(JobManager, FifoOrderAndQueuePositions) {
   EXPECT_EQ(fake.calls[2][0], "/c.epub");
 }
 
+// Positions change at every job start; like progress, they go out at most
+// once per progress_interval, as they are when the interval is up.
+TEST(JobManager, QueuePositionUpdatesAreRateLimited) {
+  FakeEngine fake;
+  fake.allow(0);
+  auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) { o.progress_interval = 2000ms; });
+  auto a = m->submit(request_for({"/a.epub"}));
+  auto b = m->submit(request_for({"/b.epub"}));
+  auto c = m->submit(request_for({"/c.epub"}));
+  auto d = m->submit(request_for({"/d.epub"}));
+  ASSERT_TRUE(a && b && c && d);
+  m->start();
+  ASSERT_TRUE(fake.wait_started(1));  // the first update goes out at once: d is 3rd
+  ASSERT_TRUE(m->cancel(b->id));      // d would be 2nd, then 1st: held back
+  ASSERT_TRUE(m->cancel(c->id));
+  EXPECT_EQ(m->get(d->id)->position, 1u);  // the job itself is always current
+  auto positions_of_d = [&] {
+    std::vector<int64_t> positions;
+    for (const auto& e : replay(*m, d->id)) {
+      if (e.type == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
+    }
+    return positions;
+  };
+  for (int i = 0; i < 500 && positions_of_d().back() != 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(positions_of_d(), (std::vector<int64_t>{4, 3, 1}));
+  fake.allow(INT_MAX);
+  ASSERT_TRUE(wait_status(*m, d->id, JobStatus::kCompleted));
+}
+
 TEST(JobManager, CancelInEachState) {
   FakeEngine fake;
   fake.allow(0);
