@@ -22,29 +22,7 @@ namespace {
 
 using epubtok::tokenizers::hf::Matcher;
 using epubtok::tokenizers::hf::Span;
-
-// The pieces of `s` after isolating splits by each matcher in turn: the
-// matches and the gaps between them, each cut again by the next matcher.
-std::vector<Span> chain_pieces(std::string_view s, const std::vector<const Matcher*>& chain) {
-  std::vector<Span> pieces;
-  if (!s.empty()) pieces.emplace_back(0, s.size());
-  for (const Matcher* m : chain) {
-    std::vector<Span> next;
-    for (auto [b, e] : pieces) {
-      std::vector<Span> found;
-      m->find_all(s.substr(b, e - b), found);
-      size_t prev = 0;
-      for (auto [mb, me] : found) {
-        if (mb > prev) next.emplace_back(b + prev, b + mb);
-        next.emplace_back(b + mb, b + me);
-        prev = me;
-      }
-      if (b + prev < e) next.emplace_back(b + prev, e);
-    }
-    pieces.swap(next);
-  }
-  return pieces;
-}
+using epubtok::tokenizers::hf::isolated_chain_pieces;
 
 struct Matchers {
   std::vector<std::pair<std::unique_ptr<Matcher>, std::unique_ptr<Matcher>>> pairs;  // scanner, PCRE2
@@ -78,6 +56,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<Span> got;
   matchers.fused->find_all(text, got);
-  if (got != chain_pieces(text, {matchers.digits.get(), matchers.cjk.get(), matchers.main.get()})) std::abort();
+  if (got != isolated_chain_pieces(text, {matchers.digits.get(), matchers.cjk.get(), matchers.main.get()})) std::abort();
   return 0;
 }

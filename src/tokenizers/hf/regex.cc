@@ -279,6 +279,27 @@ std::unique_ptr<Matcher> make_run_scanner(InClass in_class, MayStart may_start, 
 
 }  // namespace
 
+std::vector<Span> isolated_chain_pieces(std::string_view s, const std::vector<const Matcher*>& chain) {
+  std::vector<Span> pieces;
+  if (!s.empty()) pieces.emplace_back(0, s.size());
+  for (const Matcher* m : chain) {
+    std::vector<Span> next;
+    for (auto [b, e] : pieces) {
+      std::vector<Span> found;
+      m->find_all(s.substr(b, e - b), found);
+      size_t prev = 0;
+      for (auto [mb, me] : found) {
+        if (mb > prev) next.emplace_back(b + prev, b + mb);
+        next.emplace_back(b + mb, b + me);
+        prev = me;
+      }
+      if (b + prev < e) next.emplace_back(b + prev, e);
+    }
+    pieces.swap(next);
+  }
+  return pieces;
+}
+
 std::unique_ptr<Matcher> make_fused_chain(const std::vector<const Matcher*>& chain) {
   if (chain.size() == 3 && chain[0]->describe() == "scanner:deepseek-digits" &&
       chain[1]->describe() == "scanner:deepseek-cjk" && chain[2]->describe() == "scanner:deepseek-main") {

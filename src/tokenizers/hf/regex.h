@@ -68,6 +68,12 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
 // does for DeepSeek V3's three scanners). Thread-safe.
 std::unique_ptr<Matcher> make_fused_chain(const std::vector<const Matcher*>& chain);
 
+// The pieces of `s` after `chain`'s isolating Splits, applied in turn and
+// one at a time: the matches and the gaps between them, each cut again by
+// the next matcher. The plain definition that fused scanners are checked
+// against (differential tests, fuzzing); the engine streams pieces instead.
+std::vector<Span> isolated_chain_pieces(std::string_view s, const std::vector<const Matcher*>& chain);
+
 // The matcher for a tokenizer.json pattern object {"String": s} or
 // {"Regex": r} at `path`. Throws LoadError when malformed.
 std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path,

@@ -83,44 +83,33 @@ TEST(HfRegex, ScannersMatchPcre2) {
   }
 }
 
-// The pieces of `s` after isolating splits by each matcher in turn.
-std::vector<Span> chain_pieces(std::string_view s, const std::vector<const Matcher*>& chain) {
-  std::vector<Span> pieces;
-  if (!s.empty()) pieces.emplace_back(0, s.size());
-  for (const Matcher* m : chain) {
-    std::vector<Span> next;
-    for (auto [b, e] : pieces) {
-      std::vector<Span> found;
-      m->find_all(s.substr(b, e - b), found);
-      size_t prev = 0;
-      for (auto [mb, me] : found) {
-        if (mb > prev) next.emplace_back(b + prev, b + mb);
-        next.emplace_back(b + mb, b + me);
-        prev = me;
-      }
-      if (b + prev < e) next.emplace_back(b + prev, e);
-    }
-    pieces.swap(next);
-  }
-  return pieces;
-}
-
-TEST(HfRegex, FusedDeepSeekChainMatchesPcre2Chain) {
-  auto d = make_regex_matcher(kDeepSeekDigitsPattern, "t", true);
-  auto c = make_regex_matcher(kDeepSeekCjkPattern, "t", true);
-  auto m = make_regex_matcher(kDeepSeekMainPattern, "t", true);
-  auto fused = make_fused_chain({d.get(), c.get(), m.get()});
-  ASSERT_TRUE(fused);
-  auto od = make_regex_matcher(kDeepSeekDigitsPattern, "t", false);
-  auto oc = make_regex_matcher(kDeepSeekCjkPattern, "t", false);
-  auto om = make_regex_matcher(kDeepSeekMainPattern, "t", false);
-  EXPECT_FALSE(make_fused_chain({od.get(), oc.get(), om.get()}));  // PCRE2 chains stay as they are
-  size_t checked = 0;
-  for (const std::string& s : corpus()) {
+// DeepSeek V3's three Splits: the engine's fused scanner, and the same
+// Splits run through PCRE2 one after the other (the oracle).
+struct DeepSeekChains {
+  std::unique_ptr<Matcher> digits = make_regex_matcher(kDeepSeekDigitsPattern, "t", true);
+  std::unique_ptr<Matcher> cjk = make_regex_matcher(kDeepSeekCjkPattern, "t", true);
+  std::unique_ptr<Matcher> main = make_regex_matcher(kDeepSeekMainPattern, "t", true);
+  std::unique_ptr<Matcher> fused = make_fused_chain({digits.get(), cjk.get(), main.get()});
+  std::unique_ptr<Matcher> pcre2_digits = make_regex_matcher(kDeepSeekDigitsPattern, "t", false);
+  std::unique_ptr<Matcher> pcre2_cjk = make_regex_matcher(kDeepSeekCjkPattern, "t", false);
+  std::unique_ptr<Matcher> pcre2_main = make_regex_matcher(kDeepSeekMainPattern, "t", false);
+  std::vector<const Matcher*> pcre2_chain() const { return {pcre2_digits.get(), pcre2_cjk.get(), pcre2_main.get()}; }
+  std::vector<Span> fused_pieces(std::string_view s) const {
     std::vector<Span> got;
     fused->find_all(s, got);
-    ASSERT_EQ(got, chain_pieces(s, {od.get(), oc.get(), om.get()})) << "on \"" << s.substr(0, 120) << "\"";
-    ASSERT_TRUE(fused->covers() && covers_all(s, got));
+    return got;
+  }
+};
+
+TEST(HfRegex, FusedDeepSeekChainMatchesPcre2Chain) {
+  const DeepSeekChains chains;
+  ASSERT_TRUE(chains.fused);
+  EXPECT_FALSE(make_fused_chain(chains.pcre2_chain()));  // PCRE2 chains stay as they are
+  size_t checked = 0;
+  for (const std::string& s : corpus()) {
+    const std::vector<Span> got = chains.fused_pieces(s);
+    ASSERT_EQ(got, isolated_chain_pieces(s, chains.pcre2_chain())) << "on \"" << s.substr(0, 120) << "\"";
+    ASSERT_TRUE(chains.fused->covers() && covers_all(s, got));
     ++checked;
   }
   EXPECT_GT(checked, 4000u);
@@ -179,18 +168,10 @@ TEST(HfRegex, AsciiFastPathsMatchPcre2) {
       ASSERT_EQ(a, b) << scanner->describe() << " on \"" << s << "\"";
     }
   }
-  auto d = make_regex_matcher(kDeepSeekDigitsPattern, "t", true);
-  auto c = make_regex_matcher(kDeepSeekCjkPattern, "t", true);
-  auto m = make_regex_matcher(kDeepSeekMainPattern, "t", true);
-  auto fused = make_fused_chain({d.get(), c.get(), m.get()});
-  ASSERT_TRUE(fused);
-  auto od = make_regex_matcher(kDeepSeekDigitsPattern, "t", false);
-  auto oc = make_regex_matcher(kDeepSeekCjkPattern, "t", false);
-  auto om = make_regex_matcher(kDeepSeekMainPattern, "t", false);
+  const DeepSeekChains chains;
+  ASSERT_TRUE(chains.fused);
   for (const std::string& s : strings) {
-    std::vector<Span> got;
-    fused->find_all(s, got);
-    ASSERT_EQ(got, chain_pieces(s, {od.get(), oc.get(), om.get()})) << "on \"" << s << "\"";
+    ASSERT_EQ(chains.fused_pieces(s), isolated_chain_pieces(s, chains.pcre2_chain())) << "on \"" << s << "\"";
   }
 }
 
