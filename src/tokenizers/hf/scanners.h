@@ -48,10 +48,6 @@ __attribute__((always_inline)) inline size_t ascii_letters_end(std::string_view 
   return j;
 }
 
-// Hand-written scanner for the Llama 3 / Qwen pattern (see kLlama3Pattern),
-// parameterised by the longest digit run. Written for speed: this is the
-// hot loop of every byte-level preset, and the generic PCRE2 path runs it
-// several times slower. Every alternative is tried in the pattern's order.
 // The hand-written scanners below each have one loop, a member template
 // `run(s, emit)` calling emit(begin, end) per match; find_all() and scan()
 // are that loop with two emits, inlined, so neither pays for the other.
@@ -66,6 +62,10 @@ class EmittingMatcher : public Matcher {
   }
 };
 
+// Hand-written scanner for the Llama 3 / Qwen pattern (see kLlama3Pattern),
+// parameterised by the longest digit run. Written for speed: this is the
+// hot loop of every byte-level preset, and the generic PCRE2 path runs it
+// several times slower. Every alternative is tried in the pattern's order.
 class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
  public:
   explicit Gpt4StyleScanner(int max_digits) : max_digits_(max_digits) {
