@@ -138,6 +138,12 @@ int main(int argc, char** argv) {
     }
     for (const std::string& name : names) {
       if (only_text && name != only_text) continue;
+      // A missing text would read as empty and print a row of 0 bytes.
+      if (!fs::exists(dir / (name + ".txt"))) {
+        std::cerr << (dir / (name + ".txt")).string() << " is missing: run `bench_tokenizers write "
+                  << dir.string() << "` first\n";
+        return 1;
+      }
       const std::string text = read_file(dir / (name + ".txt"));
       double best = 1e30, best_wall = 1e30;
       std::vector<double> cpu_times;
