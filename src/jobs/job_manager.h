@@ -172,8 +172,9 @@ class JobManager {
   explicit JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
   Status load();
   void run_loop();
-  // Takes `lock` (on mutex_) for the runner once the submit() calls
-  // waiting for it have had it, waiting at most a few milliseconds.
+  // Takes `lock` (on mutex_) for a background thread (the runner, the
+  // checkpointer) once the submit() calls waiting for it have had it,
+  // waiting at most a few milliseconds.
   void lock_after_submissions(std::unique_lock<std::mutex>& lock);
   // Publishes queue_.size() and the running job for the readers that do
   // not take mutex_ (queue_full(), counts()). Call after changing either.
