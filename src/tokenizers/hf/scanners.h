@@ -489,15 +489,12 @@ struct DeepSeekByteClasses {
 };
 inline constexpr DeepSeekByteClasses kDeepSeekBytes;
 
-// True when a character of U+2010..U+2027 or U+2030..U+203F starts at j
-// (j < n): dashes, curly quotes, ellipsis, daggers, per mille, primes.
-// Every one is \p{P} (Pd, Pi, Pf, Po, Pc), none a letter, mark, number or
-// CJK character, and books put one every ~160 bytes.
-inline bool deepseek_general_punct_at(const unsigned char* p, size_t n, size_t j) {
-  if (n - j < 3 || p[j] != 0xE2 || p[j + 1] != 0x80) return false;
-  const unsigned char b = p[j + 2];
-  return (b >= 0x90 && b <= 0xA7) || (b >= 0xB0 && b <= 0xBF);
-}
+// General punctuation (U+2010..U+2027, U+2030..U+203F: dashes, curly
+// quotes, ellipsis, daggers, per mille, primes), found as the tiktoken
+// fast path finds it (pretok::detail::general_punctuation_at). For
+// DeepSeek, every one is \p{P} (Pd, Pi, Pf, Po, Pc), none a letter, mark,
+// number or CJK character, and books put one every ~160 bytes.
+using pretok::detail::general_punctuation_at;
 
 // The end of the piece the fused DeepSeek scanner (below) cuts at `pos`
 // (pos < s.size(), a piece start) when the bytes around pos settle it from
@@ -546,7 +543,7 @@ __attribute__((always_inline)) inline size_t deepseek_ascii_piece_end(std::strin
       goto punct;
     }
     if ((c1 & kDsDigit) || pos + 1 == n) return pos + 1;
-    if ((c1 & kDsNonAscii) && deepseek_general_punct_at(p, n, pos + 1)) {
+    if ((c1 & kDsNonAscii) && general_punctuation_at(p, n, pos + 1)) {
       j = pos + 4;
       goto punct;
     }
@@ -568,20 +565,20 @@ __attribute__((always_inline)) inline size_t deepseek_ascii_piece_end(std::strin
     if (j < n && j < pos + 3 && (kDeepSeekBytes.c[p[j]] & kDsNonAscii)) return 0;
     return j;
   }
-  if ((c0 & kDsNonAscii) && deepseek_general_punct_at(p, n, pos)) {
+  if ((c0 & kDsNonAscii) && general_punctuation_at(p, n, pos)) {
     j = pos + 3;
     goto punct;
   }
   return 0;
 letters:
   // A non-ASCII character may be a letter or mark continuing the run.
-  if (j < n && p[j] >= 0x80 && !deepseek_general_punct_at(p, n, j)) return deepseek_letters_marks_from<true>(s, j);
+  if (j < n && p[j] >= 0x80 && !general_punctuation_at(p, n, j)) return deepseek_letters_marks_from<true>(s, j);
   return j;
 punct:
   for (;;) {
     while (j < n && (kDeepSeekBytes.c[p[j]] & kDsPunct)) ++j;
     if (j >= n || p[j] < 0x80) break;
-    if (!deepseek_general_punct_at(p, n, j)) return deepseek_punct_run<true>(s, j);  // also takes [\r\n]*
+    if (!general_punctuation_at(p, n, j)) return deepseek_punct_run<true>(s, j);  // also takes [\r\n]*
     j += 3;
   }
   while (j < n && (kDeepSeekBytes.c[p[j]] & kDsNewline)) ++j;  // [\r\n]*
