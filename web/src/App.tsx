@@ -20,7 +20,13 @@ function useTitle() {
   const [loc] = useLocation();
   useEffect(() => {
     const m = /^\/jobs\/([^/]+)/.exec(loc);
-    const page = m ? `Job ${decodeURIComponent(m[1])}` : loc.startsWith('/history') ? 'History' : loc.startsWith('/import') ? 'Open results' : 'New count';
+    const page = m
+      ? `Job ${decodeURIComponent(m[1])}`
+      : loc.startsWith('/history')
+        ? 'History'
+        : loc.startsWith('/import')
+          ? 'Open results'
+          : 'New count';
     document.title = `${page} · epubtok`;
   }, [loc]);
 }
@@ -29,10 +35,14 @@ export default function App() {
   useTitle();
   return (
     <>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <Link href="/" className="brand" aria-label="epubtok home">
-          <span className="brand-mark" aria-hidden="true">e</span>
+          <span className="brand-mark" aria-hidden="true">
+            e
+          </span>
           epubtok
         </Link>
         <nav aria-label="Main">

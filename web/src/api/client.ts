@@ -2,7 +2,17 @@
 // Every request has a 30 s timeout and every failure becomes an ApiError,
 // so screens have one thing to show and retry.
 import type {
-  CancelResult, ErrorBody, FsListing, Job, JobCreated, JobList, JobRequest, JobStatus, ModelList, ResultsDocument, Upload,
+  CancelResult,
+  ErrorBody,
+  FsListing,
+  Job,
+  JobCreated,
+  JobList,
+  JobRequest,
+  JobStatus,
+  ModelList,
+  ResultsDocument,
+  Upload,
 } from './types';
 
 export const REQUEST_TIMEOUT_MS = 30_000;

@@ -52,7 +52,11 @@ function harness(script: Scripted[]) {
         for (const c of step.chunks ?? []) ctrl.enqueue(enc.encode(c));
         if (!step.hang) ctrl.close();
         init.signal?.addEventListener('abort', () => {
-          try { ctrl.error(new DOMException('aborted', 'AbortError')); } catch { /* closed */ }
+          try {
+            ctrl.error(new DOMException('aborted', 'AbortError'));
+          } catch {
+            /* closed */
+          }
         });
       },
     });
@@ -63,7 +67,9 @@ function harness(script: Scripted[]) {
     timers.push(t);
     return t;
   };
-  const clearTimeout = (h: unknown) => { (h as { cleared: boolean }).cleared = true; };
+  const clearTimeout = (h: unknown) => {
+    (h as { cleared: boolean }).cleared = true;
+  };
   return { calls, timers, fetchFn, setTimeout, clearTimeout };
 }
 
@@ -79,8 +85,13 @@ describe('connectSse', () => {
     const got: string[] = [];
     const opens: boolean[] = [];
     connectSse({
-      url: '/api/jobs/j1/events', onMessage: (m) => got.push(`${m.id}:${m.event}`), onOpen: (o) => opens.push(o.fullReplay),
-      isTerminal: terminal, fetch: h.fetchFn, setTimeout: h.setTimeout, clearTimeout: h.clearTimeout,
+      url: '/api/jobs/j1/events',
+      onMessage: (m) => got.push(`${m.id}:${m.event}`),
+      onOpen: (o) => opens.push(o.fullReplay),
+      isTerminal: terminal,
+      fetch: h.fetchFn,
+      setTimeout: h.setTimeout,
+      clearTimeout: h.clearTimeout,
     });
     await flush();
     expect(h.calls[0].headers['Last-Event-ID']).toBeUndefined();
@@ -95,9 +106,20 @@ describe('connectSse', () => {
   });
 
   it('sends the stored id on the first connection and reports a full replay on "earliest"', async () => {
-    const h = harness([{ headers: { 'Last-Event-ID': 'earliest' }, chunks: ['id: 1\nevent: queued\ndata: {}\n\nid: 2\nevent: cancelled\ndata: {}\n\n'] }]);
+    const h = harness([
+      { headers: { 'Last-Event-ID': 'earliest' }, chunks: ['id: 1\nevent: queued\ndata: {}\n\nid: 2\nevent: cancelled\ndata: {}\n\n'] },
+    ]);
     const opens: boolean[] = [];
-    connectSse({ url: '/e', lastEventId: '40', onMessage: () => {}, onOpen: (o) => opens.push(o.fullReplay), isTerminal: terminal, fetch: h.fetchFn, setTimeout: h.setTimeout, clearTimeout: h.clearTimeout });
+    connectSse({
+      url: '/e',
+      lastEventId: '40',
+      onMessage: () => {},
+      onOpen: (o) => opens.push(o.fullReplay),
+      isTerminal: terminal,
+      fetch: h.fetchFn,
+      setTimeout: h.setTimeout,
+      clearTimeout: h.clearTimeout,
+    });
     await flush();
     expect(h.calls[0].headers['Last-Event-ID']).toBe('40');
     expect(opens).toEqual([true]);
@@ -105,8 +127,22 @@ describe('connectSse', () => {
   });
 
   it('backs off exponentially on network errors and resets after success', async () => {
-    const h = harness([{ error: true }, { error: true }, { status: 503 }, { chunks: ['id: 5\nevent: progress\ndata: {}\n\n'] }, { error: true }]);
-    connectSse({ url: '/e', retryMs: 1000, maxRetryMs: 3000, onMessage: () => {}, fetch: h.fetchFn, setTimeout: h.setTimeout, clearTimeout: h.clearTimeout });
+    const h = harness([
+      { error: true },
+      { error: true },
+      { status: 503 },
+      { chunks: ['id: 5\nevent: progress\ndata: {}\n\n'] },
+      { error: true },
+    ]);
+    connectSse({
+      url: '/e',
+      retryMs: 1000,
+      maxRetryMs: 3000,
+      onMessage: () => {},
+      fetch: h.fetchFn,
+      setTimeout: h.setTimeout,
+      clearTimeout: h.clearTimeout,
+    });
     for (let i = 0; i < 4; i++) {
       await flush();
       h.timers[i].fn();
@@ -120,7 +156,15 @@ describe('connectSse', () => {
     const h = harness([{ status: 404 }]);
     const fatal: number[] = [];
     const states: string[] = [];
-    connectSse({ url: '/e', onMessage: () => {}, onFatal: (e) => fatal.push(e.status), onState: (s) => states.push(s), fetch: h.fetchFn, setTimeout: h.setTimeout, clearTimeout: h.clearTimeout });
+    connectSse({
+      url: '/e',
+      onMessage: () => {},
+      onFatal: (e) => fatal.push(e.status),
+      onState: (s) => states.push(s),
+      fetch: h.fetchFn,
+      setTimeout: h.setTimeout,
+      clearTimeout: h.clearTimeout,
+    });
     await flush();
     expect(fatal).toEqual([404]);
     expect(h.timers).toHaveLength(0);
@@ -136,7 +180,13 @@ describe('connectSse', () => {
 
     const h2 = harness([{ hang: true, chunks: ['id: 1\nevent: started\ndata: {}\n\n'] }]);
     const got: string[] = [];
-    const conn2 = connectSse({ url: '/e', onMessage: (m) => got.push(m.event), fetch: h2.fetchFn, setTimeout: h2.setTimeout, clearTimeout: h2.clearTimeout });
+    const conn2 = connectSse({
+      url: '/e',
+      onMessage: (m) => got.push(m.event),
+      fetch: h2.fetchFn,
+      setTimeout: h2.setTimeout,
+      clearTimeout: h2.clearTimeout,
+    });
     await flush();
     expect(got).toEqual(['started']);
     conn2.close();

@@ -73,25 +73,41 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
         <h2 id="budget-h">Budget</h2>
         <div role="group" aria-label="Budget presets" className="row">
           {PRESETS.map((p) => (
-            <button key={p.value} type="button" aria-pressed={budget === p.value} className={budget === p.value ? 'primary' : undefined}
-              onClick={() => { setBudget(p.value); setBudgetText(String(p.value)); }}>
+            <button
+              key={p.value}
+              type="button"
+              aria-pressed={budget === p.value}
+              className={budget === p.value ? 'primary' : undefined}
+              onClick={() => {
+                setBudget(p.value);
+                setBudgetText(String(p.value));
+              }}
+            >
               {p.label}
             </button>
           ))}
         </div>
         <label className="field">
           Token budget
-          <input type="number" min={0} step={1000} inputMode="numeric" value={budgetText}
+          <input
+            type="number"
+            min={0}
+            step={1000}
+            inputMode="numeric"
+            value={budgetText}
             onChange={(e) => {
               setBudgetText(e.target.value);
               const v = Math.floor(Number(e.target.value));
               if (Number.isFinite(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER) setBudget(v);
-            }} />
+            }}
+          />
         </label>
         <label className="field">
           Tokenizer
           <select value={tok} onChange={(e) => setTok(e.target.value)}>
-            {tokenizers.map((t) => <option key={t}>{t}</option>)}
+            {tokenizers.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
           </select>
         </label>
         <fieldset>
@@ -101,7 +117,9 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
               <input type="radio" name="strategy" checked={strategy === s.id} onChange={() => setStrategy(s.id)} />
               <span>
                 <strong>{s.label}</strong>
-                <span className="small muted" style={{ display: 'block' }}>{s.hint}</span>
+                <span className="small muted" style={{ display: 'block' }}>
+                  {s.hint}
+                </span>
               </span>
             </label>
           ))}
@@ -109,7 +127,11 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
       </section>
       <section className="card stack" aria-labelledby="sel-h" aria-busy={busy}>
         <h2 id="sel-h">Selected books</h2>
-        {error && <p className="error-text" role="alert">{error}</p>}
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
         {result && chosen.length === 0 && !busy && (
           <p className="notice" role="status">
             No book fits in {fmtInt(budget)} tokens of {tok}.{' '}
@@ -119,10 +141,22 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
         {result && chosen.length > 0 && (
           <>
             <div className="stats" role="status" aria-live="polite">
-              <div className="stat"><div className="label">Books</div><div className="value">{fmtInt(chosen.length)}</div></div>
-              <div className="stat"><div className="label">Tokens used</div><div className="value">{fmtInt(used)}</div></div>
-              <div className="stat"><div className="label">Remaining</div><div className="value">{fmtInt(budget - used)}</div></div>
-              <div className="stat"><div className="label">Words</div><div className="value">{fmtInt(words)}</div></div>
+              <div className="stat">
+                <div className="label">Books</div>
+                <div className="value">{fmtInt(chosen.length)}</div>
+              </div>
+              <div className="stat">
+                <div className="label">Tokens used</div>
+                <div className="value">{fmtInt(used)}</div>
+              </div>
+              <div className="stat">
+                <div className="label">Remaining</div>
+                <div className="value">{fmtInt(budget - used)}</div>
+              </div>
+              <div className="stat">
+                <div className="label">Words</div>
+                <div className="value">{fmtInt(words)}</div>
+              </div>
             </div>
             <p className="small muted" style={{ margin: 0 }}>
               {strategy === 'optimal'
@@ -132,10 +166,28 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
                 : `Computed in ${result.ms.toFixed(0)} ms.`}
             </p>
             <div className="row">
-              <button type="button" onClick={() => navigator.clipboard?.writeText(list).then(() => setCopied(true), () => setCopied(false))}>
+              <button
+                type="button"
+                onClick={() =>
+                  navigator.clipboard?.writeText(list).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  )
+                }
+              >
                 {copied ? 'Copied' : 'Copy list'}
               </button>
-              <button type="button" onClick={() => downloadText(`${baseName}-budget.json`, JSON.stringify({ budget, tokenizer: tok, strategy, tokens_used: used, books: chosen.map((b) => b.row) }, null, 2) + '\n', 'application/json')}>
+              <button
+                type="button"
+                onClick={() =>
+                  downloadText(
+                    `${baseName}-budget.json`,
+                    JSON.stringify({ budget, tokenizer: tok, strategy, tokens_used: used, books: chosen.map((b) => b.row) }, null, 2) +
+                      '\n',
+                    'application/json',
+                  )
+                }
+              >
                 Download JSON
               </button>
               <button type="button" onClick={() => downloadText(`${baseName}-budget.csv`, booksToCsv(chosen, [tok]), 'text/csv')}>
@@ -152,7 +204,11 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
             </ol>
           </>
         )}
-        {busy && <p className="small muted" role="status">Calculating…</p>}
+        {busy && (
+          <p className="small muted" role="status">
+            Calculating…
+          </p>
+        )}
       </section>
     </div>
   );

@@ -10,7 +10,19 @@ import type { Chapter } from '../api/types';
 import type { FlatBook } from '../lib/books';
 import { fmtCompact, fmtInt } from '../lib/format';
 
-echarts.use([BarChart, HeatmapChart, LineChart, ScatterChart, AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  ScatterChart,
+  AriaComponent,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 const PALETTE = ['#2563eb', '#e11d48', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
 
@@ -46,7 +58,13 @@ export function EChart({ option, label, tall = false }: { option: echarts.EChart
   }, [dark]);
   useEffect(() => {
     chart.current?.setOption(
-      { backgroundColor: 'transparent', color: PALETTE, aria: { enabled: true, label: { description: label } }, animation: false, ...option },
+      {
+        backgroundColor: 'transparent',
+        color: PALETTE,
+        aria: { enabled: true, label: { description: label } },
+        animation: false,
+        ...option,
+      },
       { notMerge: true },
     );
   }, [option, label, dark]);
@@ -66,7 +84,11 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
   const option = useMemo(() => {
     const key = tokenizers[0];
     const sorted = [...ok].sort((a, b) =>
-      sort === 'title' ? b.title.localeCompare(a.title) : sort === 'tokens-desc' ? (a.tokens[key] ?? 0) - (b.tokens[key] ?? 0) : (b.tokens[key] ?? 0) - (a.tokens[key] ?? 0),
+      sort === 'title'
+        ? b.title.localeCompare(a.title)
+        : sort === 'tokens-desc'
+          ? (a.tokens[key] ?? 0) - (b.tokens[key] ?? 0)
+          : (b.tokens[key] ?? 0) - (a.tokens[key] ?? 0),
     );
     const many = sorted.length > 25;
     return {
@@ -83,7 +105,19 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
       grid: { left: 8, right: many ? 48 : 16, top: 32, bottom: 24, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
       yAxis: { type: 'category', data: sorted.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
-      dataZoom: many ? [{ type: 'slider', yAxisIndex: 0, right: 8, startValue: Math.max(0, sorted.length - 25), endValue: sorted.length - 1, width: 18 }, { type: 'inside', yAxisIndex: 0 }] : [],
+      dataZoom: many
+        ? [
+            {
+              type: 'slider',
+              yAxisIndex: 0,
+              right: 8,
+              startValue: Math.max(0, sorted.length - 25),
+              endValue: sorted.length - 1,
+              width: 18,
+            },
+            { type: 'inside', yAxisIndex: 0 },
+          ]
+        : [],
       series: tokenizers.map((t) => ({ type: 'bar', name: t, data: sorted.map((b) => b.tokens[t] ?? 0), large: sorted.length > 500 })),
     };
   }, [ok, tokenizers, sort]);
@@ -110,7 +144,8 @@ export function linearFit(xs: number[], ys: number[]): { a: number; b: number } 
   if (n === 0) return { a: 0, b: 0 };
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0, sxx = 0;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (xs[i] - mx) * (ys[i] - my);
     sxx += (xs[i] - mx) ** 2;
@@ -140,16 +175,46 @@ export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokeni
       },
       legend: { top: 0 },
       grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
-      xAxis: { type: 'value', name: 'words', min: 0, nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+      xAxis: {
+        type: 'value',
+        name: 'words',
+        min: 0,
+        nameLocation: 'middle',
+        nameGap: 26,
+        axisLabel: { formatter: (v: number) => fmtCompact(v) },
+      },
       yAxis: { type: 'value', name: 'tokens', min: 0, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 }],
+      dataZoom: [
+        { type: 'inside', xAxisIndex: 0 },
+        { type: 'inside', yAxisIndex: 0 },
+        { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 },
+      ],
       series: tokenizers.flatMap((t, i) => {
-        const fit = linearFit(ok.map((b) => b.words), ok.map((b) => b.tokens[t] ?? 0));
+        const fit = linearFit(
+          ok.map((b) => b.words),
+          ok.map((b) => b.tokens[t] ?? 0),
+        );
         return [
-          { type: 'scatter', name: t, symbolSize: ok.length > 500 ? 4 : 8, large: ok.length > 2000, data: ok.map((b, j) => [b.words, b.tokens[t] ?? 0, j]), color: PALETTE[i % PALETTE.length] },
           {
-            type: 'line', name: t, showSymbol: false, silent: true, tooltip: { show: false }, color: PALETTE[i % PALETTE.length], lineStyle: { type: 'dashed', width: 1.5 },
-            data: [[0, fit.a], [maxW, fit.a + fit.b * maxW]],
+            type: 'scatter',
+            name: t,
+            symbolSize: ok.length > 500 ? 4 : 8,
+            large: ok.length > 2000,
+            data: ok.map((b, j) => [b.words, b.tokens[t] ?? 0, j]),
+            color: PALETTE[i % PALETTE.length],
+          },
+          {
+            type: 'line',
+            name: t,
+            showSymbol: false,
+            silent: true,
+            tooltip: { show: false },
+            color: PALETTE[i % PALETTE.length],
+            lineStyle: { type: 'dashed', width: 1.5 },
+            data: [
+              [0, fit.a],
+              [maxW, fit.a + fit.b * maxW],
+            ],
           },
         ];
       }),
@@ -158,7 +223,8 @@ export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokeni
   return (
     <div>
       <p className="small muted" style={{ marginTop: 0 }}>
-        Tokens per word (whole library): {ratios.map((r) => `${r.t} ${r.ratio.toFixed(3)}`).join(' · ')}. Dashed lines are least-squares trends. Scroll or pinch to zoom, drag to pan.
+        Tokens per word (whole library): {ratios.map((r) => `${r.t} ${r.ratio.toFixed(3)}`).join(' · ')}. Dashed lines are least-squares
+        trends. Scroll or pinch to zoom, drag to pan.
       </p>
       <EChart option={option} label="Words versus tokens" />
     </div>
@@ -176,7 +242,13 @@ export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; 
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: tokenizers, axisLabel: { interval: 0, rotate: tokenizers.length > 4 ? 30 : 0 } },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      series: [{ type: 'bar', data: totals.map((v, i) => ({ value: v, itemStyle: { color: PALETTE[i % PALETTE.length] } })), label: { show: true, position: 'top', formatter: (p: { value: number }) => fmtCompact(p.value) } }],
+      series: [
+        {
+          type: 'bar',
+          data: totals.map((v, i) => ({ value: v, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+          label: { show: true, position: 'top', formatter: (p: { value: number }) => fmtCompact(p.value) },
+        },
+      ],
     }),
     [tokenizers, totals],
   );
@@ -202,9 +274,34 @@ export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; 
       grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
       xAxis: { type: 'category', data: tokenizers, splitArea: { show: true } },
       yAxis: { type: 'category', data: rows.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
-      visualMap: { min: -Math.ceil(maxAbs), max: Math.ceil(maxAbs), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] }, text: ['more tokens', 'fewer'] },
-      dataZoom: rows.length > 30 ? [{ type: 'slider', yAxisIndex: 0, right: 0, width: 14, startValue: 0, endValue: 29 }, { type: 'inside', yAxisIndex: 0 }] : [],
-      series: [{ type: 'heatmap', data, label: { show: rows.length <= 30 && tokenizers.length <= 6, formatter: (p: { data: [number, number, number] }) => `${p.data[2] > 0 ? '+' : ''}${p.data[2]}%`, fontSize: 10 } }],
+      visualMap: {
+        min: -Math.ceil(maxAbs),
+        max: Math.ceil(maxAbs),
+        calculable: true,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] },
+        text: ['more tokens', 'fewer'],
+      },
+      dataZoom:
+        rows.length > 30
+          ? [
+              { type: 'slider', yAxisIndex: 0, right: 0, width: 14, startValue: 0, endValue: 29 },
+              { type: 'inside', yAxisIndex: 0 },
+            ]
+          : [],
+      series: [
+        {
+          type: 'heatmap',
+          data,
+          label: {
+            show: rows.length <= 30 && tokenizers.length <= 6,
+            formatter: (p: { data: [number, number, number] }) => `${p.data[2] > 0 ? '+' : ''}${p.data[2]}%`,
+            fontSize: 10,
+          },
+        },
+      ],
     };
   }, [ok, tokenizers, baseline]);
   if (tokenizers.length < 2) return <p className="muted">Count with two or more tokenizers to compare them.</p>;
@@ -215,7 +312,9 @@ export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; 
         <label>
           Baseline tokenizer
           <select value={baseline} onChange={(e) => setBaseline(e.target.value)}>
-            {tokenizers.map((t) => <option key={t}>{t}</option>)}
+            {tokenizers.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
           </select>
         </label>
         {ok.length > 400 && <span className="small muted">Heatmap shows the first 400 books.</span>}
@@ -232,7 +331,11 @@ export function ChapterChart({ chapters, tokenizer }: { chapters: Chapter[]; tok
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: chapters.map((c, i) => c.title || `#${c.index ?? i + 1}`), axisLabel: { width: 90, overflow: 'truncate', rotate: chapters.length > 8 ? 35 : 0 } },
+      xAxis: {
+        type: 'category',
+        data: chapters.map((c, i) => c.title || `#${c.index ?? i + 1}`),
+        axisLabel: { width: 90, overflow: 'truncate', rotate: chapters.length > 8 ? 35 : 0 },
+      },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
       series: [
         { type: 'bar', name: `${tokenizer} tokens`, data: chapters.map((c) => (c.token_counts?.[tokenizer] as number | undefined) ?? 0) },

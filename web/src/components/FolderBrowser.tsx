@@ -9,11 +9,16 @@ export function FolderBrowser({ start, onPick, onClose }: { start: string | null
   return (
     <div className="folder-browser" role="group" aria-label="Folder browser">
       <div className="crumbs">
-        <button type="button" className="small" disabled={state.status !== 'ok' || (state.data.path === null)} onClick={() => state.status === 'ok' && setPath(state.data.parent)}>
+        <button
+          type="button"
+          className="small"
+          disabled={state.status !== 'ok' || state.data.path === null}
+          onClick={() => state.status === 'ok' && setPath(state.data.parent)}
+        >
           ↑ Up
         </button>
         <span className="small" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', flex: 1 }}>
-          {state.status === 'ok' ? state.data.path ?? 'Library roots' : '…'}
+          {state.status === 'ok' ? (state.data.path ?? 'Library roots') : '…'}
         </span>
         {state.status === 'ok' && state.data.path && (
           <button type="button" className="small primary" onClick={() => onPick(state.data.path!)}>
@@ -24,17 +29,31 @@ export function FolderBrowser({ start, onPick, onClose }: { start: string | null
           ✕
         </button>
       </div>
-      {state.status === 'loading' && <div style={{ padding: '.6rem' }}><Skeleton lines={3} /></div>}
-      {state.status === 'error' && <div style={{ padding: '.6rem' }}><ErrorView error={state.error} onRetry={retry} title="Could not list the folder" /></div>}
+      {state.status === 'loading' && (
+        <div style={{ padding: '.6rem' }}>
+          <Skeleton lines={3} />
+        </div>
+      )}
+      {state.status === 'error' && (
+        <div style={{ padding: '.6rem' }}>
+          <ErrorView error={state.error} onRetry={retry} title="Could not list the folder" />
+        </div>
+      )}
       {state.status === 'ok' && (
         <ul>
-          {state.data.entries.length === 0 && <li className="muted small" style={{ padding: '.6rem' }}>This folder is empty.</li>}
+          {state.data.entries.length === 0 && (
+            <li className="muted small" style={{ padding: '.6rem' }}>
+              This folder is empty.
+            </li>
+          )}
           {state.data.entries.map((e) =>
             e.kind === 'dir' ? (
               <li key={e.path}>
                 <button type="button" onClick={() => setPath(e.path)}>
                   <span>📁 {e.name}</span>
-                  <span className="badge">{e.epub_count ?? 0} EPUB{e.epub_count === 1 ? '' : 's'}</span>
+                  <span className="badge">
+                    {e.epub_count ?? 0} EPUB{e.epub_count === 1 ? '' : 's'}
+                  </span>
                 </button>
               </li>
             ) : (

@@ -1,5 +1,11 @@
 import {
-  createColumnHelper, flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type SortingState,
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
 } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { booksToCsv, downloadText, type FlatBook } from '../lib/books';
@@ -10,8 +16,16 @@ const col = createColumnHelper<FlatBook>();
 
 /** The results table: sortable, filterable by text and token range, exportable as shown. */
 export function ResultsTable({
-  books, tokenizers, baseName, onOpen,
-}: { books: FlatBook[]; tokenizers: string[]; baseName: string; onOpen: (b: FlatBook) => void }) {
+  books,
+  tokenizers,
+  baseName,
+  onOpen,
+}: {
+  books: FlatBook[];
+  tokenizers: string[];
+  baseName: string;
+  onOpen: (b: FlatBook) => void;
+}) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const [text, setText] = useState('');
   const [rangeTok, setRangeTok] = useState(tokenizers[0] ?? '');
@@ -24,11 +38,21 @@ export function ResultsTable({
         header: 'Title',
         cell: (c) => (
           <span>
-            <button type="button" className="link" style={{ textAlign: 'left' }} onClick={() => onOpen(c.row.original)} aria-label={`${c.getValue()}: chapter details`}>
+            <button
+              type="button"
+              className="link"
+              style={{ textAlign: 'left' }}
+              onClick={() => onOpen(c.row.original)}
+              aria-label={`${c.getValue()}: chapter details`}
+            >
               {c.getValue()}
             </button>
             {c.row.original.status !== 'ok' && (
-              <span className="badge danger" title={explainError(c.row.original.errorCode, c.row.original.errorMessage)} style={{ marginLeft: '.4rem' }}>
+              <span
+                className="badge danger"
+                title={explainError(c.row.original.errorCode, c.row.original.errorMessage)}
+                style={{ marginLeft: '.4rem' }}
+              >
                 {c.row.original.errorCode ?? c.row.original.status}
               </span>
             )}
@@ -38,7 +62,11 @@ export function ResultsTable({
       }),
       col.accessor('authors', { header: 'Authors' }),
       col.accessor('language', { header: 'Language' }),
-      col.accessor('words', { header: 'Words', cell: (c) => (c.row.original.status === 'ok' ? fmtInt(c.getValue()) : '–'), meta: { className: 'num' } }),
+      col.accessor('words', {
+        header: 'Words',
+        cell: (c) => (c.row.original.status === 'ok' ? fmtInt(c.getValue()) : '–'),
+        meta: { className: 'num' },
+      }),
       ...tokenizers.map((t) =>
         col.accessor((b) => b.tokens[t] ?? -1, {
           id: `tok:${t}`,
@@ -88,7 +116,9 @@ export function ResultsTable({
         <label>
           Token range of
           <select value={rangeTok} onChange={(e) => setRangeTok(e.target.value)}>
-            {tokenizers.map((t) => <option key={t}>{t}</option>)}
+            {tokenizers.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
           </select>
         </label>
         <label>
@@ -103,7 +133,20 @@ export function ResultsTable({
         <button type="button" onClick={() => downloadText(`${baseName}.csv`, booksToCsv(shown, tokenizers), 'text/csv')}>
           Export CSV
         </button>
-        <button type="button" onClick={() => downloadText(`${baseName}.json`, JSON.stringify(shown.map((b) => b.row), null, 2) + '\n', 'application/json')}>
+        <button
+          type="button"
+          onClick={() =>
+            downloadText(
+              `${baseName}.json`,
+              JSON.stringify(
+                shown.map((b) => b.row),
+                null,
+                2,
+              ) + '\n',
+              'application/json',
+            )
+          }
+        >
           Export JSON
         </button>
       </div>
@@ -119,7 +162,11 @@ export function ResultsTable({
                   const sorted = h.column.getIsSorted();
                   const cls = (h.column.columnDef.meta as { className?: string } | undefined)?.className;
                   return (
-                    <th key={h.id} className={cls === 'num' ? 'num' : undefined} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                    <th
+                      key={h.id}
+                      className={cls === 'num' ? 'num' : undefined}
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                    >
                       <button type="button" onClick={h.column.getToggleSortingHandler()}>
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ' ↕'}</span>
@@ -142,7 +189,11 @@ export function ResultsTable({
             ))}
           </tbody>
         </table>
-        {shown.length === 0 && <p className="muted" style={{ padding: '.75rem' }}>No book matches these filters.</p>}
+        {shown.length === 0 && (
+          <p className="muted" style={{ padding: '.75rem' }}>
+            No book matches these filters.
+          </p>
+        )}
       </div>
     </div>
   );

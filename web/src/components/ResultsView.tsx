@@ -27,15 +27,24 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
   return (
     <section className="card" aria-labelledby="book-h">
       <div className="row">
-        <h2 id="book-h" ref={heading} tabIndex={-1} style={{ margin: 0 }}>{book.title}</h2>
+        <h2 id="book-h" ref={heading} tabIndex={-1} style={{ margin: 0 }}>
+          {book.title}
+        </h2>
         <span className="spacer" />
-        <button type="button" onClick={onClose}>Close details</button>
+        <button type="button" onClick={onClose}>
+          Close details
+        </button>
       </div>
       <p className="muted small">
         {book.authors || 'Unknown author'} · {book.language || 'language unknown'} · {book.fileName} · {fmtInt(book.words)} words
       </p>
       {book.status !== 'ok' && (
-        <p className="notice danger">{explainError(book.errorCode, book.errorMessage)} <span className="small">({book.errorCode}: {book.errorMessage})</span></p>
+        <p className="notice danger">
+          {explainError(book.errorCode, book.errorMessage)}{' '}
+          <span className="small">
+            ({book.errorCode}: {book.errorMessage})
+          </span>
+        </p>
       )}
       {chapters.length === 0 ? (
         <p className="muted">No chapter breakdown in these results.</p>
@@ -52,17 +61,37 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
                   <th>Chapter</th>
                   <th>Kind</th>
                   <th className="num">Words</th>
-                  {tokenizers.map((t) => <th key={t} className="num">{t}</th>)}
+                  {tokenizers.map((t) => (
+                    <th key={t} className="num">
+                      {t}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
                 {chapters.map((c, i) => (
                   <tr key={i}>
                     <td className="num">{c.index ?? i + 1}</td>
-                    <td className="title">{c.title || c.href}{c.linear === false && <span className="badge" style={{ marginLeft: '.35rem' }}>non-linear</span>}{c.excluded && <span className="badge warn" style={{ marginLeft: '.35rem' }}>excluded</span>}</td>
+                    <td className="title">
+                      {c.title || c.href}
+                      {c.linear === false && (
+                        <span className="badge" style={{ marginLeft: '.35rem' }}>
+                          non-linear
+                        </span>
+                      )}
+                      {c.excluded && (
+                        <span className="badge warn" style={{ marginLeft: '.35rem' }}>
+                          excluded
+                        </span>
+                      )}
+                    </td>
                     <td>{c.kind}</td>
                     <td className="num">{fmtInt(c.word_count)}</td>
-                    {tokenizers.map((t) => <td key={t} className="num">{fmtInt(c.token_counts?.[t] as number | undefined)}</td>)}
+                    {tokenizers.map((t) => (
+                      <td key={t} className="num">
+                        {fmtInt(c.token_counts?.[t] as number | undefined)}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
@@ -85,15 +114,33 @@ export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; b
   return (
     <div>
       <div className="cards" role="list" aria-label="Summary">
-        <div className="card" role="listitem"><div className="muted small">Books</div><div className="value">{fmtInt(s.ok)}<span className="small muted"> / {fmtInt(s.total)}</span></div></div>
-        <div className="card" role="listitem"><div className="muted small">Words</div><div className="value" title={fmtInt(s.word_count)}>{fmtCompact(s.word_count)}</div></div>
+        <div className="card" role="listitem">
+          <div className="muted small">Books</div>
+          <div className="value">
+            {fmtInt(s.ok)}
+            <span className="small muted"> / {fmtInt(s.total)}</span>
+          </div>
+        </div>
+        <div className="card" role="listitem">
+          <div className="muted small">Words</div>
+          <div className="value" title={fmtInt(s.word_count)}>
+            {fmtCompact(s.word_count)}
+          </div>
+        </div>
         {tokenizers.map((t) => (
           <div className="card" role="listitem" key={t}>
             <div className="muted small">Tokens · {t}</div>
-            <div className="value" title={fmtInt(s.token_counts[t])}>{fmtCompact(s.token_counts[t] ?? 0)}</div>
+            <div className="value" title={fmtInt(s.token_counts[t])}>
+              {fmtCompact(s.token_counts[t] ?? 0)}
+            </div>
           </div>
         ))}
-        <div className="card" role="listitem"><div className="muted small">Failures</div><div className="value" style={{ color: s.failed ? 'var(--danger)' : undefined }}>{fmtInt(s.failed + s.skipped)}</div></div>
+        <div className="card" role="listitem">
+          <div className="muted small">Failures</div>
+          <div className="value" style={{ color: s.failed ? 'var(--danger)' : undefined }}>
+            {fmtInt(s.failed + s.skipped)}
+          </div>
+        </div>
       </div>
       {open && <BookDetails book={open} tokenizers={tokenizers} onClose={() => setOpen(null)} />}
       <Tabs.Root value={tab} onValueChange={setTab}>
@@ -109,13 +156,22 @@ export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; b
         </Tabs.Content>
         <Tabs.Content value="charts">
           <Suspense fallback={chartFallback}>
-            <div className="card"><h2>Tokens per book</h2><Charts books={books} tokenizers={tokenizers} /></div>
-            <div className="card"><h2>Words vs tokens</h2><Scatter books={books} tokenizers={tokenizers} /></div>
+            <div className="card">
+              <h2>Tokens per book</h2>
+              <Charts books={books} tokenizers={tokenizers} />
+            </div>
+            <div className="card">
+              <h2>Words vs tokens</h2>
+              <Scatter books={books} tokenizers={tokenizers} />
+            </div>
           </Suspense>
         </Tabs.Content>
         <Tabs.Content value="compare">
           <Suspense fallback={chartFallback}>
-            <div className="card"><h2>Tokenizer comparison</h2><Compare books={books} tokenizers={tokenizers} /></div>
+            <div className="card">
+              <h2>Tokenizer comparison</h2>
+              <Compare books={books} tokenizers={tokenizers} />
+            </div>
           </Suspense>
         </Tabs.Content>
         <Tabs.Content value="budget">

@@ -3,7 +3,13 @@ import type { Model } from '../api/types';
 import { fmtInt } from '../lib/format';
 
 const FAMILY_NAMES: Record<string, string> = {
-  openai: 'OpenAI', anthropic: 'Anthropic', google: 'Google', meta: 'Meta (Llama)', qwen: 'Qwen', deepseek: 'DeepSeek', mistral: 'Mistral',
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  google: 'Google',
+  meta: 'Meta (Llama)',
+  qwen: 'Qwen',
+  deepseek: 'DeepSeek',
+  mistral: 'Mistral',
 };
 export const familyName = (f: string) => FAMILY_NAMES[f] ?? (f ? f[0].toUpperCase() + f.slice(1) : 'Other');
 
@@ -12,8 +18,16 @@ export const familyName = (f: string) => FAMILY_NAMES[f] ?? (f ? f[0].toUpperCas
  * accessible names are exactly the tokenizer ids (details are descriptions).
  */
 export function TokenizerPicker({
-  models, selected, onChange, error,
-}: { models: Model[]; selected: string[]; onChange: (ids: string[]) => void; error?: string | null }) {
+  models,
+  selected,
+  onChange,
+  error,
+}: {
+  models: Model[];
+  selected: string[];
+  onChange: (ids: string[]) => void;
+  error?: string | null;
+}) {
   const [query, setQuery] = useState('');
   const uid = useId();
   const groups = useMemo(() => {
@@ -26,8 +40,7 @@ export function TokenizerPicker({
     return [...byFamily.entries()];
   }, [models]);
   const q = query.trim().toLowerCase();
-  const matches = (m: Model) =>
-    !q || [m.id, m.name, m.family, ...(m.aliases ?? [])].some((s) => s.toLowerCase().includes(q));
+  const matches = (m: Model) => !q || [m.id, m.name, m.family, ...(m.aliases ?? [])].some((s) => s.toLowerCase().includes(q));
   const set = new Set(selected);
   const toggle = (id: string, on: boolean) => {
     // Keep the list in the order the server lists models, so columns are stable.
@@ -38,7 +51,11 @@ export function TokenizerPicker({
   };
   const setFamily = (family: string, on: boolean) => {
     const next = new Set(selected);
-    for (const m of models) if (m.family === family) (on ? next.add(m.id) : next.delete(m.id));
+    for (const m of models) {
+      if (m.family !== family) continue;
+      if (on) next.add(m.id);
+      else next.delete(m.id);
+    }
     onChange(models.map((m) => m.id).filter((x) => next.has(x)));
   };
   let shown = 0;
@@ -81,7 +98,9 @@ export function TokenizerPicker({
                     aria-describedby={`${uid}-d-${m.id}`}
                   />
                   <span>
-                    <span className="tok-id" id={`${uid}-n-${m.id}`}>{m.id}</span>
+                    <span className="tok-id" id={`${uid}-n-${m.id}`}>
+                      {m.id}
+                    </span>
                     <span className="tok-meta" id={`${uid}-d-${m.id}`}>
                       {m.name} · vocab {fmtInt(m.vocab_size)} · {m.source}
                       {m.approximate && (

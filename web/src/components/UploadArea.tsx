@@ -33,7 +33,10 @@ export function UploadArea({ items, setItems }: { items: UploadItem[]; setItems:
         continue;
       }
       if (file.size > MAX_UPLOAD_BYTES) {
-        setItems((prev) => [...prev, { ...base, state: 'error', error: `Too large: ${fmtBytes(file.size)} is over the ${fmtBytes(MAX_UPLOAD_BYTES)} limit per file.` }]);
+        setItems((prev) => [
+          ...prev,
+          { ...base, state: 'error', error: `Too large: ${fmtBytes(file.size)} is over the ${fmtBytes(MAX_UPLOAD_BYTES)} limit per file.` },
+        ]);
         continue;
       }
       const job = uploadEpub(file, (f) => patch(key, { progress: f }));
@@ -42,7 +45,12 @@ export function UploadArea({ items, setItems }: { items: UploadItem[]; setItems:
         (upload) => patch(key, { state: 'done', progress: 1, upload, abort: undefined }),
         (err: unknown) => {
           const e = err instanceof ApiError ? err : null;
-          const msg = e?.status === 413 ? 'Too large for the server’s upload limit.' : e ? `${explainError(e.code, e.message)} ${e.message !== explainError(e.code, e.message) ? e.message : ''}` : String(err);
+          const msg =
+            e?.status === 413
+              ? 'Too large for the server’s upload limit.'
+              : e
+                ? `${explainError(e.code, e.message)} ${e.message !== explainError(e.code, e.message) ? e.message : ''}`
+                : String(err);
           patch(key, { state: 'error', error: msg.trim(), abort: undefined });
         },
       );
@@ -63,7 +71,9 @@ export function UploadArea({ items, setItems }: { items: UploadItem[]; setItems:
         addFiles(e.dataTransfer.files);
       }}
     >
-      <label htmlFor="epub-files" style={{ fontWeight: 600 }}>Add EPUB files</label>
+      <label htmlFor="epub-files" style={{ fontWeight: 600 }}>
+        Add EPUB files
+      </label>
       <p className="muted small" style={{ margin: '.25rem 0 .5rem' }}>
         Drop .epub files here or choose them (up to {fmtBytes(MAX_UPLOAD_BYTES)} each).
       </p>

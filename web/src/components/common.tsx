@@ -14,16 +14,32 @@ export function Skeleton({ lines = 3, height = '1rem' }: { lines?: number; heigh
 
 /** A friendly error with the server's code explained and a retry button. */
 export function ErrorView({
-  error, onRetry, title = 'Something went wrong', showServerMessage = true,
-}: { error: unknown; onRetry?: () => void; title?: string; showServerMessage?: boolean }) {
+  error,
+  onRetry,
+  title = 'Something went wrong',
+  showServerMessage = true,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+  showServerMessage?: boolean;
+}) {
   const e = error instanceof ApiError ? error : null;
   const message = e ? explainError(e.code, e.message) : error instanceof Error ? error.message : String(error);
   return (
     <div className="notice danger" role="alert">
       <strong>{title}</strong>
       <p style={{ margin: '.25rem 0' }}>{message}</p>
-      {showServerMessage && e && e.message && e.message !== message && <p className="small muted" style={{ margin: '.25rem 0' }}>{e.message}</p>}
-      {e && <p className="small muted" style={{ margin: 0 }}>Code: {e.code}</p>}
+      {showServerMessage && e && e.message && e.message !== message && (
+        <p className="small muted" style={{ margin: '.25rem 0' }}>
+          {e.message}
+        </p>
+      )}
+      {e && (
+        <p className="small muted" style={{ margin: 0 }}>
+          Code: {e.code}
+        </p>
+      )}
       {onRetry && (
         <button type="button" onClick={onRetry} style={{ marginTop: '.5rem' }}>
           Retry

@@ -19,7 +19,9 @@ describe('TokenizerPicker', () => {
     render(<TokenizerPicker models={models} selected={['claude']} onChange={() => {}} />);
     const group = screen.getByRole('group', { name: 'Tokenizers' });
     const boxes = within(group).getAllByRole('checkbox');
-    expect(boxes.map((b) => b.getAttribute('aria-labelledby') && document.getElementById(b.getAttribute('aria-labelledby')!)?.textContent)).toEqual(['o200k_base', 'cl100k_base', 'claude']);
+    expect(
+      boxes.map((b) => b.getAttribute('aria-labelledby') && document.getElementById(b.getAttribute('aria-labelledby')!)?.textContent),
+    ).toEqual(['o200k_base', 'cl100k_base', 'claude']);
     expect(within(group).getByRole('checkbox', { name: 'claude' })).toHaveProperty('checked', true);
     expect(within(group).getByText('approximate')).toBeTruthy();
   });
@@ -46,13 +48,38 @@ describe('ResultsTable', () => {
   const doc = {
     schema_version: '2.0' as const,
     results: [
-      { file_path: '/a', file_name: 'a.epub', status: 'ok' as const, metadata: { title: 'Beta', authors: [{ name: 'Zed' }] }, word_count: 10, token_counts: { o200k_base: 300 } },
-      { file_path: '/b', file_name: 'b.epub', status: 'ok' as const, metadata: { title: 'Alpha', authors: [{ name: 'Yan' }] }, word_count: 20, token_counts: { o200k_base: 100 } },
-      { file_path: '/c', file_name: 'c.epub', status: 'ok' as const, metadata: { title: 'Gamma', authors: [{ name: 'Xi' }] }, word_count: 30, token_counts: { o200k_base: 200 } },
+      {
+        file_path: '/a',
+        file_name: 'a.epub',
+        status: 'ok' as const,
+        metadata: { title: 'Beta', authors: [{ name: 'Zed' }] },
+        word_count: 10,
+        token_counts: { o200k_base: 300 },
+      },
+      {
+        file_path: '/b',
+        file_name: 'b.epub',
+        status: 'ok' as const,
+        metadata: { title: 'Alpha', authors: [{ name: 'Yan' }] },
+        word_count: 20,
+        token_counts: { o200k_base: 100 },
+      },
+      {
+        file_path: '/c',
+        file_name: 'c.epub',
+        status: 'ok' as const,
+        metadata: { title: 'Gamma', authors: [{ name: 'Xi' }] },
+        word_count: 30,
+        token_counts: { o200k_base: 200 },
+      },
     ],
     summary: { total: 3, ok: 3, failed: 0, skipped: 0, word_count: 60, char_count: 0, token_counts: { o200k_base: 600 } },
   };
-  const titles = () => within(screen.getByRole('table', { name: 'Results' })).getAllByRole('row').slice(1).map((r) => r.querySelector('td')!.textContent);
+  const titles = () =>
+    within(screen.getByRole('table', { name: 'Results' }))
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.querySelector('td')!.textContent);
 
   it('has one row per book, sorts by a token column and filters', () => {
     render(<ResultsTable books={flattenBooks(doc)} tokenizers={['o200k_base']} baseName="x" onOpen={() => {}} />);

@@ -5,8 +5,21 @@ describe('books', () => {
   const doc = {
     schema_version: '2.0' as const,
     results: [
-      { file_path: '/a.epub', file_name: 'a.epub', status: 'ok' as const, metadata: { title: 'Hello, "World"', authors: [{ name: 'Ann' }, { name: 'Bo' }], language: 'en' }, word_count: 5, token_counts: { cl100k_base: 7, o200k_base: 6 } },
-      { file_path: '/b.epub', file_name: 'b.epub', status: 'error' as const, error: { code: 'EPUB_DRM', message: 'x' }, metadata: { title: '=cmd()' } },
+      {
+        file_path: '/a.epub',
+        file_name: 'a.epub',
+        status: 'ok' as const,
+        metadata: { title: 'Hello, "World"', authors: [{ name: 'Ann' }, { name: 'Bo' }], language: 'en' },
+        word_count: 5,
+        token_counts: { cl100k_base: 7, o200k_base: 6 },
+      },
+      {
+        file_path: '/b.epub',
+        file_name: 'b.epub',
+        status: 'error' as const,
+        error: { code: 'EPUB_DRM', message: 'x' },
+        metadata: { title: '=cmd()' },
+      },
     ],
     summary: { total: 2, ok: 1, failed: 1, skipped: 0, word_count: 5, char_count: 0, token_counts: { cl100k_base: 7, o200k_base: 6 } },
   };

@@ -26,7 +26,10 @@ export function bookTitle(b: BookRow): string {
 export function bookAuthors(b: BookRow): string {
   const a = b.metadata?.authors;
   if (!Array.isArray(a)) return '';
-  return a.map((x) => (typeof x === 'string' ? x : x?.name ?? '')).filter(Boolean).join(', ');
+  return a
+    .map((x) => (typeof x === 'string' ? x : (x?.name ?? '')))
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function flattenBooks(doc: Pick<ResultsDocument, 'results'>): FlatBook[] {
@@ -34,7 +37,7 @@ export function flattenBooks(doc: Pick<ResultsDocument, 'results'>): FlatBook[] 
     index,
     title: bookTitle(b),
     authors: bookAuthors(b),
-    language: (b.metadata?.language as string | undefined) ?? (b.metadata?.languages?.[0] ?? ''),
+    language: (b.metadata?.language as string | undefined) ?? b.metadata?.languages?.[0] ?? '',
     words: b.word_count ?? 0,
     chars: b.char_count ?? 0,
     tokens: (b.token_counts ?? {}) as Record<string, number>,

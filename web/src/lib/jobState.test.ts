@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { initialJobView, parseJobEvent, percentDone, reduceJob, type JobEvent } from './jobState';
 
 const ev = (id: number, event: string, data: unknown) => ({ id, event, data }) as JobEvent;
-const book = (name: string, title?: string) => ({ file_path: `/l/${name}`, file_name: name, status: 'ok', metadata: title ? { title } : {}, word_count: 10, token_counts: { o200k_base: 13 } });
+const book = (name: string, title?: string) => ({
+  file_path: `/l/${name}`,
+  file_name: name,
+  status: 'ok',
+  metadata: title ? { title } : {},
+  word_count: 10,
+  token_counts: { o200k_base: 13 },
+});
 
 describe('reduceJob', () => {
   it('follows a normal run', () => {
@@ -14,7 +21,9 @@ describe('reduceJob', () => {
       ev(4, 'progress', { file_name: 'a.epub', current: 0, total: 2, percent: 40, bytes_done: 40, bytes_total: 100, eta_s: 3 }),
       ev(5, 'book', book('a.epub', 'Alpha')),
       ev(6, 'book', { ...book('b.epub'), status: 'error', error: { code: 'EPUB_DRM', message: 'drm' } }),
-      ev(7, 'completed', { summary: { total: 2, ok: 1, failed: 1, skipped: 0, word_count: 10, char_count: 50, token_counts: { o200k_base: 13 } } }),
+      ev(7, 'completed', {
+        summary: { total: 2, ok: 1, failed: 1, skipped: 0, word_count: 10, char_count: 50, token_counts: { o200k_base: 13 } },
+      }),
     ]) {
       if (e.id === 2) expect(s.position).toBe(2);
       s = reduceJob(s, e);

@@ -81,7 +81,13 @@ export function reduceJob(state: JobView, ev: JobEvent): JobView {
     }
     case 'progress': {
       const d = ev.data as SseEventMap['progress'];
-      return { ...s, status: isTerminal(s.status) ? s.status : 'running', position: null, progress: d, totalBooks: d.total || s.totalBooks };
+      return {
+        ...s,
+        status: isTerminal(s.status) ? s.status : 'running',
+        position: null,
+        progress: d,
+        totalBooks: d.total || s.totalBooks,
+      };
     }
     case 'book': {
       // A book is reported once per job; if the server reports it again (it

@@ -17,8 +17,13 @@ function rng(seed: number) {
 function bruteForce(items: KnapsackItem[], capacity: number): number {
   let best = 0;
   for (let mask = 0; mask < 1 << items.length; mask++) {
-    let w = 0, v = 0;
-    for (let i = 0; i < items.length; i++) if (mask & (1 << i)) { w += items[i].weight; v += items[i].value; }
+    let w = 0,
+      v = 0;
+    for (let i = 0; i < items.length; i++)
+      if (mask & (1 << i)) {
+        w += items[i].weight;
+        v += items[i].value;
+      }
     if (w <= capacity && v > best) best = v;
   }
   return best;
@@ -40,7 +45,7 @@ function check(items: KnapsackItem[], capacity: number) {
 // a ratio that varies by language (strongly correlated: the hard case).
 function books(n: number, r: () => number): KnapsackItem[] {
   return Array.from({ length: n }, () => {
-    const tokens = Math.round(3000 + Math.exp(9 + 2.2 * r()) );
+    const tokens = Math.round(3000 + Math.exp(9 + 2.2 * r()));
     const ratio = 1.15 + 0.5 * r();
     return { weight: tokens, value: Math.round(tokens / ratio) };
   });
@@ -72,7 +77,11 @@ describe('solveKnapsack', () => {
 
   it('beats greedy where greedy is wrong', () => {
     // Greedy by ratio takes the 6/5 item and can then fit nothing else; 4+4 = 8 is optimal.
-    const items = [{ weight: 5, value: 6 }, { weight: 4, value: 4 }, { weight: 4, value: 4 }];
+    const items = [
+      { weight: 5, value: 6 },
+      { weight: 4, value: 4 },
+      { weight: 4, value: 4 },
+    ];
     expect(selectGreedyWords(items, 8).value).toBe(6);
     const sel = solveKnapsack(items, 8);
     expect(sel.value).toBe(8);
@@ -82,7 +91,15 @@ describe('solveKnapsack', () => {
   it('handles empty input, zero capacity and nothing fitting', () => {
     expect(solveKnapsack([], 100)).toMatchObject({ indices: [], value: 0, weight: 0, optimal: true });
     expect(solveKnapsack([{ weight: 10, value: 5 }], 0).indices).toEqual([]);
-    expect(solveKnapsack([{ weight: 10, value: 5 }, { weight: 0, value: 3 }], 9).indices).toEqual([1]);
+    expect(
+      solveKnapsack(
+        [
+          { weight: 10, value: 5 },
+          { weight: 0, value: 3 },
+        ],
+        9,
+      ).indices,
+    ).toEqual([1]);
   });
 
   it('rejects invalid input', () => {

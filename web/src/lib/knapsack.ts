@@ -89,9 +89,11 @@ export function selectMostBooks(items: readonly KnapsackItem[], capacity: number
 /** Order by value per weight, descending; zero-weight items first. */
 function byEfficiency(items: readonly KnapsackItem[], idx: number[]): number[] {
   return idx.sort((a, b) => {
-    const A = items[a], B = items[b];
+    const A = items[a],
+      B = items[b];
     // Compare va/wa with vb/wb without dividing (exact for safe integers up to ~2^53 / 2^26 each).
-    const lhs = A.value * B.weight, rhs = B.value * A.weight;
+    const lhs = A.value * B.weight,
+      rhs = B.value * A.weight;
     if (lhs !== rhs) return rhs - lhs;
     return A.weight - B.weight || a - b;
   });
@@ -100,7 +102,10 @@ function byEfficiency(items: readonly KnapsackItem[], idx: number[]): number[] {
 /** Most words, greedy: by words per token, taking every book that still fits. */
 export function selectGreedyWords(items: readonly KnapsackItem[], capacity: number): Selection {
   assertItems(items, capacity);
-  const order = byEfficiency(items, items.map((_, i) => i));
+  const order = byEfficiency(
+    items,
+    items.map((_, i) => i),
+  );
   const chosen: number[] = [];
   let used = 0;
   for (const i of order) {
@@ -152,7 +157,8 @@ export function solveKnapsack(items: readonly KnapsackItem[], capacity: number, 
   // when items may be taken fractionally. Integer values, so floor it.
   const bound = (k: number, r: number): number => {
     // Largest j in [k, n] with W[j] - W[k] <= r.
-    let lo = k, hi = n;
+    let lo = k,
+      hi = n;
     const limit = W[k] + r;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
@@ -167,9 +173,10 @@ export function solveKnapsack(items: readonly KnapsackItem[], capacity: number, 
 
   // Incumbent: the greedy fill, or the single most valuable item if better.
   let bestValue = 0;
-  let bestChain: Chain | null = null;
+  let bestChain: Chain | null;
   {
-    let used = 0, val = 0;
+    let used = 0,
+      val = 0;
     let chain: Chain | null = null;
     for (let k = 0; k < n; k++) {
       if (used + w[k] <= capacity) {
@@ -202,7 +209,8 @@ export function solveKnapsack(items: readonly KnapsackItem[], capacity: number, 
     const nc: (Chain | null)[] = [];
     let a = 0; // index into "skip item k" list
     let b = 0; // index into "take item k" list
-    const wk = w[k], vk = v[k];
+    const wk = w[k],
+      vk = v[k];
     let lastValue = -1;
     const push = (wt: number, val: number, ch: Chain | null) => {
       if (val <= lastValue) return; // dominated by a lighter state

@@ -36,19 +36,25 @@ export default function HistoryScreen() {
     });
     return () => c.close();
   }, [cursor, retry]);
-  const jobs = (page.status === 'ok' ? [...more, ...page.data.jobs] : more).map((j) => (live[j.job_id] ? { ...j, status: live[j.job_id].status } : j));
+  const jobs = (page.status === 'ok' ? [...more, ...page.data.jobs] : more).map((j) =>
+    live[j.job_id] ? { ...j, status: live[j.job_id].status } : j,
+  );
   return (
     <section className="card">
       <h1>Past jobs</h1>
       {page.status === 'error' && <ErrorView error={page.error} onRetry={retry} title="Could not load the jobs" />}
       {jobs.length === 0 && page.status === 'ok' && (
-        <p className="muted">No jobs yet. <Link href="/">Start a count</Link>.</p>
+        <p className="muted">
+          No jobs yet. <Link href="/">Start a count</Link>.
+        </p>
       )}
       <ul className="history-list" aria-label="Jobs">
         {jobs.map((j) => (
           <li key={j.job_id}>
             <div>
-              <Link href={`/jobs/${encodeURIComponent(j.job_id)}`}>{j.request.paths.map((p) => p.split('/').filter(Boolean).pop() ?? p).join(', ')}</Link>
+              <Link href={`/jobs/${encodeURIComponent(j.job_id)}`}>
+                {j.request.paths.map((p) => p.split('/').filter(Boolean).pop() ?? p).join(', ')}
+              </Link>
               <div className="small muted">
                 {fmtDate(j.created_at)} · {j.request.tokenizers.join(', ')}
                 {j.summary && ` · ${fmtInt(j.summary.ok)} books, ${fmtInt(j.summary.word_count)} words`}
@@ -65,7 +71,14 @@ export default function HistoryScreen() {
       </ul>
       {page.status === 'loading' && <Skeleton lines={5} height="2rem" />}
       {page.status === 'ok' && page.data.next_cursor && (
-        <button type="button" style={{ marginTop: '.75rem' }} onClick={() => { setMore(jobs); setCursor(page.data.next_cursor); }}>
+        <button
+          type="button"
+          style={{ marginTop: '.75rem' }}
+          onClick={() => {
+            setMore(jobs);
+            setCursor(page.data.next_cursor);
+          }}
+        >
           Load older jobs
         </button>
       )}

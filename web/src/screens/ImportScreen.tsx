@@ -25,20 +25,30 @@ export default function ImportScreen() {
       setBusy(false);
     }
   };
-  const problems = error instanceof ApiError && error.details && Array.isArray((error.details as { problems?: unknown }).problems)
-    ? ((error.details as { problems: unknown[] }).problems.map(String))
-    : [];
+  const problems =
+    error instanceof ApiError && error.details && Array.isArray((error.details as { problems?: unknown }).problems)
+      ? (error.details as { problems: unknown[] }).problems.map(String)
+      : [];
 
   return (
     <div>
       <section className="card stack">
         <h1>Open a results file</h1>
         <p className="muted" style={{ margin: 0 }}>
-          A <code>results.json</code> written by epubtok (schema 2.0) or by the original tool (schema 1.0). The server checks and normalises it.
+          A <code>results.json</code> written by epubtok (schema 2.0) or by the original tool (schema 1.0). The server checks and normalises
+          it.
         </p>
         <label className="field">
           Results file (results.json)
-          <input type="file" accept=".json,application/json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void open(f); e.target.value = ''; }} />
+          <input
+            type="file"
+            accept=".json,application/json"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void open(f);
+              e.target.value = '';
+            }}
+          />
         </label>
         {busy && <Skeleton lines={2} />}
         {error != null && (
@@ -46,12 +56,20 @@ export default function ImportScreen() {
             <ErrorView error={error} title={`${name} is not a valid results file`} showServerMessage={problems.length === 0} />
             {problems.length > 0 && (
               <ul aria-label="Problems" className="small">
-                {problems.map((p, i) => <li key={i}><code>{p}</code></li>)}
+                {problems.map((p, i) => (
+                  <li key={i}>
+                    <code>{p}</code>
+                  </li>
+                ))}
               </ul>
             )}
           </div>
         )}
-        {doc && <p role="status" className="small muted" style={{ margin: 0 }}>Opened {name}: {doc.results.length} books.</p>}
+        {doc && (
+          <p role="status" className="small muted" style={{ margin: 0 }}>
+            Opened {name}: {doc.results.length} books.
+          </p>
+        )}
       </section>
       {doc && (
         <Suspense fallback={<Skeleton lines={6} />}>

@@ -102,7 +102,8 @@ export default function JobScreen({ id }: { id: string }) {
           const d = ev.data as { bytes_done: number };
           const now = performance.now();
           if (!rate.current) rate.current = { t0: now, b0: d.bytes_done, mbps: null };
-          else if (now - rate.current.t0 > 800) rate.current.mbps = (d.bytes_done - rate.current.b0) / 1048576 / ((now - rate.current.t0) / 1000);
+          else if (now - rate.current.t0 > 800)
+            rate.current.mbps = (d.bytes_done - rate.current.b0) / 1048576 / ((now - rate.current.t0) / 1000);
         }
         dispatch({ type: 'event', ev });
       },
@@ -127,7 +128,10 @@ export default function JobScreen({ id }: { id: string }) {
     const ctrl = new AbortController();
     setJobError(null);
     // Ignore a stale answer (e.g. a running snapshot arriving after the job ended).
-    api.job(id, ctrl.signal).then((j) => !ctrl.signal.aborted && setJob(j), (e) => !ctrl.signal.aborted && setJobError(e));
+    api.job(id, ctrl.signal).then(
+      (j) => !ctrl.signal.aborted && setJob(j),
+      (e) => !ctrl.signal.aborted && setJobError(e),
+    );
     return () => ctrl.abort();
   }, [id, terminal, reloadTick, jobTick]);
 
@@ -158,8 +162,17 @@ export default function JobScreen({ id }: { id: string }) {
     return (
       <div className="card">
         <h1>Job {id}</h1>
-        <ErrorView error={fatal} title="This job cannot be shown" onRetry={() => { setFatal(null); setReloadTick((t) => t + 1); }} />
-        <p><Link href="/history">See all jobs</Link></p>
+        <ErrorView
+          error={fatal}
+          title="This job cannot be shown"
+          onRetry={() => {
+            setFatal(null);
+            setReloadTick((t) => t + 1);
+          }}
+        />
+        <p>
+          <Link href="/history">See all jobs</Link>
+        </p>
       </div>
     );
   }
@@ -173,8 +186,12 @@ export default function JobScreen({ id }: { id: string }) {
   return (
     <div>
       <div className="row" style={{ marginBottom: '.75rem' }}>
-        <h1 style={{ margin: 0 }}>Job <code style={{ fontSize: '1rem' }}>{id}</code></h1>
-        <span className={`badge status-${view.status}`} role="status" aria-live="polite">{STATUS_TEXT[view.status]}</span>
+        <h1 style={{ margin: 0 }}>
+          Job <code style={{ fontSize: '1rem' }}>{id}</code>
+        </h1>
+        <span className={`badge status-${view.status}`} role="status" aria-live="polite">
+          {STATUS_TEXT[view.status]}
+        </span>
         {conn === 'reconnecting' && <span className="badge warn">reconnecting…</span>}
         <span className="spacer" />
         {active && (
@@ -183,7 +200,9 @@ export default function JobScreen({ id }: { id: string }) {
           </button>
         )}
         {terminal && (
-          <a className="button small" href={`/api/jobs/${encodeURIComponent(id)}/results.json`} download>results.json</a>
+          <a className="button small" href={`/api/jobs/${encodeURIComponent(id)}/results.json`} download>
+            results.json
+          </a>
         )}
       </div>
 
@@ -231,7 +250,10 @@ export default function JobScreen({ id }: { id: string }) {
         </div>
         {view.status === 'failed' && view.error && (
           <div className="notice danger" role="alert" style={{ marginTop: '.75rem' }}>
-            <strong>The job failed.</strong> {explainError(view.error.code, view.error.message)} <span className="small muted">({view.error.code}: {view.error.message})</span>
+            <strong>The job failed.</strong> {explainError(view.error.code, view.error.message)}{' '}
+            <span className="small muted">
+              ({view.error.code}: {view.error.message})
+            </span>
           </div>
         )}
       </section>
@@ -242,7 +264,9 @@ export default function JobScreen({ id }: { id: string }) {
           <ul className="live-list">
             {failedBooks.map((b, i) => (
               <li key={i}>
-                <span className="t" title={b.file_name}>{b.title}</span>
+                <span className="t" title={b.file_name}>
+                  {b.title}
+                </span>
                 <span className="small">
                   <span className="badge danger">{b.error?.code ?? b.status}</span> {explainError(b.error?.code, b.error?.message)}
                 </span>
@@ -256,25 +280,34 @@ export default function JobScreen({ id }: { id: string }) {
         <section className="card" aria-labelledby="live-h">
           <h2 id="live-h">Finished books</h2>
           {view.books.length === 0 ? (
-            <p className="muted">{view.status === 'queued' ? 'Nothing yet: the job is queued.' : 'Books appear here as they are counted.'}</p>
+            <p className="muted">
+              {view.status === 'queued' ? 'Nothing yet: the job is queued.' : 'Books appear here as they are counted.'}
+            </p>
           ) : (
             <ol className="live-list" aria-label="Finished books" reversed>
-              {[...view.books].reverse().slice(0, 200).map((b, i) => (
-                <li key={view.books.length - i}>
-                  <span className="t" title={b.file_name}>{b.title}</span>
-                  <span className="small muted">
-                    {b.status === 'ok'
-                      ? `${fmtInt(b.word_count)} words · ${tokenizers.map((t) => `${t} ${fmtInt(b.token_counts[t])}`).join(' · ')}`
-                      : b.error?.code}
-                  </span>
-                </li>
-              ))}
+              {[...view.books]
+                .reverse()
+                .slice(0, 200)
+                .map((b, i) => (
+                  <li key={view.books.length - i}>
+                    <span className="t" title={b.file_name}>
+                      {b.title}
+                    </span>
+                    <span className="small muted">
+                      {b.status === 'ok'
+                        ? `${fmtInt(b.word_count)} words · ${tokenizers.map((t) => `${t} ${fmtInt(b.token_counts[t])}`).join(' · ')}`
+                        : b.error?.code}
+                    </span>
+                  </li>
+                ))}
             </ol>
           )}
           {terminal && !jobError && <Skeleton lines={3} />}
         </section>
       )}
-      {jobError != null && terminal && <ErrorView error={jobError} title="Could not load the results" onRetry={() => setReloadTick((t) => t + 1)} />}
+      {jobError != null && terminal && (
+        <ErrorView error={jobError} title="Could not load the results" onRetry={() => setReloadTick((t) => t + 1)} />
+      )}
 
       {doc && (
         <Suspense fallback={<Skeleton lines={6} />}>

@@ -101,7 +101,9 @@ export default function SetupScreen() {
         <div>
           <section className="card stack" aria-label="What to count">
             <div className="field">
-              <label htmlFor="library-folder" style={{ fontWeight: 600 }}>Library folder</label>
+              <label htmlFor="library-folder" style={{ fontWeight: 600 }}>
+                Library folder
+              </label>
               <div className="field-row">
                 <input
                   id="library-folder"
@@ -117,7 +119,9 @@ export default function SetupScreen() {
                   Browse…
                 </button>
               </div>
-              <span id="library-folder-hint" className="hint muted small">Leave empty to count only the files you add below.</span>
+              <span id="library-folder-hint" className="hint muted small">
+                Leave empty to count only the files you add below.
+              </span>
             </div>
             {browsing && (
               <FolderBrowser
@@ -142,7 +146,11 @@ export default function SetupScreen() {
                 Count tokens
               </button>
               {uploading && <span className="muted small">Waiting for uploads to finish…</span>}
-              {submitting && <span className="muted small" role="status">Starting…</span>}
+              {submitting && (
+                <span className="muted small" role="status">
+                  Starting…
+                </span>
+              )}
             </div>
           </section>
         </div>
