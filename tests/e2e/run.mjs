@@ -32,7 +32,16 @@ const only = args.only ? new Set(args.only.split(',')) : null;
 fs.mkdirSync(artifacts, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'epubtok-e2e-'));
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const TIMEOUT = 60_000;
 
 let server = null;
@@ -64,7 +73,13 @@ function listEpubs(dir) {
 
 function makeLibraries() {
   const lib = path.join(tmp, 'library');
-  if (args.library) return { lib: path.resolve(args.library), small: path.resolve(args.library), big: path.resolve(args.library) };
+  if (args.library)
+    return {
+      lib: path.resolve(args.library),
+      small: path.resolve(args.library),
+      big: path.resolve(args.library),
+      many: path.resolve(args.library),
+    };
   const small = path.join(lib, 'sample');
   const r = spawnSync(args['make-library'], [small], { encoding: 'utf8' });
   check(r.status === 0, `make-sample-library failed: ${r.stderr}`);
@@ -79,7 +94,15 @@ function makeLibraries() {
     fs.mkdirSync(d, { recursive: true });
     for (const b of books) fs.copyFileSync(b, path.join(d, path.basename(b)));
   }
-  return { lib, small, big };
+  // 48 books for the many-tokenizer views: the generated ones again and
+  // again, in folders, so titles repeat as two editions of a book would.
+  const many = path.join(lib, 'many');
+  for (let i = 0; i < 48; i++) {
+    const d = path.join(many, `shelf-${Math.floor(i / books.length) + 1}`);
+    fs.mkdirSync(d, { recursive: true });
+    fs.copyFileSync(books[i % books.length], path.join(d, path.basename(books[i % books.length])));
+  }
+  return { lib, small, big, many };
 }
 
 let serverArgs = null;
@@ -88,13 +111,17 @@ async function startServer(lib, port = '0') {
   if (args.url) return args.url.replace(/\/$/, '');
   if (serverArgs) return spawnServer(serverArgs.map((a, i) => (serverArgs[i - 1] === '--port' ? port : a)));
   const webOut = path.resolve(args['web-out'] ?? path.join(path.dirname(path.resolve(args.epubtok)), 'web'));
-  const b = spawnSync(path.join(root, 'scripts/build-web'), [webOut], { encoding: 'utf8' });
+  const b = spawnSync(path.join(root, 'scripts/build-web'), [webOut], {
+    encoding: 'utf8',
+  });
   check(b.status === 0, `build-web failed: ${b.stdout}${b.stderr}`);
   const dataDir = path.join(tmp, 'data');
   const serveArgs = ['serve', '--port', '0', '--library', lib, '--data-dir', dataDir];
   // Point the server at the fresh UI build if it has an option for that;
   // otherwise it serves its default (build/web beside the binary).
-  const help = spawnSync(args.epubtok, ['serve', '--help'], { encoding: 'utf8' });
+  const help = spawnSync(args.epubtok, ['serve', '--help'], {
+    encoding: 'utf8',
+  });
   const webFlag = /(--(?:web|static|ui)[-_a-z]*)\b/.exec(`${help.stdout}${help.stderr}`)?.[1];
   if (webFlag) serveArgs.push(webFlag, webOut);
   serverArgs = serveArgs;
@@ -102,14 +129,22 @@ async function startServer(lib, port = '0') {
 }
 
 async function spawnServer(serveArgs) {
-  server = spawn(args.epubtok, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(args.epubtok, serveArgs, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   server.stderr.on('data', (d) => (stderr += d));
   const first = await new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: server.stdout });
     const t = setTimeout(() => reject(new Error(`server did not start in 20 s: ${stderr}`)), 20_000);
-    rl.once('line', (l) => { clearTimeout(t); resolve(l); });
-    server.once('exit', (code) => { clearTimeout(t); reject(new Error(`server exited (${code}): ${stderr}`)); });
+    rl.once('line', (l) => {
+      clearTimeout(t);
+      resolve(l);
+    });
+    server.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`server exited (${code}): ${stderr}`));
+    });
   });
   const m = /^listening on (http:\/\/[^\s]+)$/.exec(first);
   check(m, `unexpected first line from serve: ${JSON.stringify(first)}`);
@@ -125,7 +160,8 @@ async function newPage(ctx, width, errors, label) {
     const text = m.text();
     const expected =
       (page.allowFailedLoads && /Failed to load resource: the server responded with a status of 4\d\d/.test(text)) ||
-      (page.allowNetErrors && /Failed to load resource: net::ERR_|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE/.test(text));
+      (page.allowNetErrors &&
+        /Failed to load resource: net::ERR_|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE/.test(text));
     if (m.type() === 'error' && !expected) {
       errors.push(`[${label}] console.error: ${m.text()}`);
     }
@@ -143,8 +179,17 @@ async function checkLabels(page, where) {
       const by = el.getAttribute('aria-labelledby');
       const named =
         (el.getAttribute('aria-label') ?? '').trim() ||
-        (by && by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join('').trim()) ||
-        (el.labels && [...el.labels].map((l) => l.textContent).join('').trim()) ||
+        (by &&
+          by
+            .split(/\s+/)
+            .map((id) => document.getElementById(id)?.textContent ?? '')
+            .join('')
+            .trim()) ||
+        (el.labels &&
+          [...el.labels]
+            .map((l) => l.textContent)
+            .join('')
+            .trim()) ||
         (['BUTTON', 'A'].includes(el.tagName) || el.getAttribute('role') ? el.textContent.trim() : '') ||
         (el.getAttribute('title') ?? '').trim();
       if (!named) out.push(el.outerHTML.slice(0, 120));
@@ -155,7 +200,10 @@ async function checkLabels(page, where) {
 }
 
 async function shot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(artifacts, `${name}.png`),
+    fullPage: true,
+  });
 }
 
 async function api(base, p, init) {
@@ -195,7 +243,11 @@ async function expectRowsMatch(page, base, jobId) {
   const rows = await resultRows(page);
   await waitUntil(async () => (await rows.count()) === titles.length, `table rows to equal ${titles.length}`);
   const shown = await rows.locator('td:first-child').allInnerTexts();
-  for (const t of titles) check(shown.some((s) => s.includes(t)), `title ${JSON.stringify(t)} missing from the Results table`);
+  for (const t of titles)
+    check(
+      shown.some((s) => s.includes(t)),
+      `title ${JSON.stringify(t)} missing from the Results table`,
+    );
   return job;
 }
 
@@ -247,12 +299,23 @@ const flows = {
     const first = job.results.results.find((b) => b.status === 'ok');
     check(csv.includes(String(first.token_counts[tokenizers[0]])), 'CSV lacks the token count of the first book');
 
+    // Export JSON writes a results document that "Open results" reads back (the import flow opens it).
+    const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const exported = path.join(tmp, 'exported.json');
+    fs.copyFileSync(await jsonDl.path(), exported);
+
     // Per-book drill-down: chapters as a chart and a table.
     const okTitle = titleOf(first);
     await page.getByRole('button', { name: `${okTitle}: chapter details` }).click();
     await page.getByRole('table', { name: `Chapters of ${okTitle}` }).waitFor();
     await page.getByRole('img', { name: 'Tokens and words per chapter' }).locator('canvas').first().waitFor();
-    check((await page.getByRole('table', { name: `Chapters of ${okTitle}` }).locator('tbody tr').count()) === first.chapters.length, 'chapter table rows differ from the book\'s chapters');
+    check(
+      (await page
+        .getByRole('table', { name: `Chapters of ${okTitle}` })
+        .locator('tbody tr')
+        .count()) === first.chapters.length,
+      "chapter table rows differ from the book's chapters",
+    );
     await shot(page, 'book-1440');
     await page.getByRole('button', { name: 'Close details' }).click();
 
@@ -266,7 +329,11 @@ const flows = {
     await shot(page, 'charts-1440-dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByRole('tab', { name: 'Compare tokenizers' }).click();
-    await page.getByRole('img', { name: /Difference in tokens per book/ }).locator('canvas').first().waitFor();
+    await page
+      .getByRole('img', { name: /Difference in tokens per book/ })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await shot(page, 'compare-1440');
 
     // Budget: 1M fits the small library; 1 token fits nothing.
@@ -286,6 +353,17 @@ const flows = {
     await phone.goto(`${base}/jobs/${encodeURIComponent(jobId)}`);
     await expectRowsMatch(phone, base, jobId);
     await shot(phone, 'results-390');
+    // At 390 px every number of a book is on screen (cards), not cut off to the right.
+    const firstRow = (await resultRows(phone)).first();
+    for (const label of ['Words', ...tokenizers]) {
+      const cell = firstRow.locator(`td[data-label="${label}"]`);
+      const box = await cell.boundingBox();
+      check(
+        box && box.width > 0 && box.x >= 0 && box.x + box.width <= 390,
+        `at 390 px the ${label} cell is not on screen: ${JSON.stringify(box)}`,
+      );
+      check(/\d/.test(await cell.innerText()), `at 390 px the ${label} cell shows no number`);
+    }
     await phone.getByRole('tab', { name: 'Charts' }).click();
     await phone.getByRole('img', { name: 'Tokens per book' }).locator('canvas').first().waitFor();
     await shot(phone, 'charts-390');
@@ -293,11 +371,69 @@ const flows = {
     await phone.getByRole('group', { name: 'Tokenizers' }).getByRole('checkbox').first().waitFor();
     await shot(phone, 'setup-390');
     await phone.goto(base + '/history');
-    await phone.getByRole('link', { name: path.basename(libs.small) }).first().waitFor();
+    await phone
+      .getByRole('link', { name: path.basename(libs.small) })
+      .first()
+      .waitFor();
     await shot(phone, 'history-390');
     await phone.close();
     await page.close();
-    return { jobId };
+    return { jobId, exported };
+  },
+
+  // Moving between jobs inside the app: a finished job is loaded once
+  // without its event stream, a running job's stream closes on its terminal
+  // event and is never reopened, and no two job streams are open at once.
+  async finished({ ctx, base, libs, errors, tokenizers, state }) {
+    const page = await newPage(ctx, 1440, errors, 'finished');
+    const events = [];
+    let open = 0;
+    let maxOpen = 0;
+    const isJobStream = (r) => /\/api\/jobs\/[^/]+\/events/.test(r.url());
+    page.on('request', (r) => {
+      if (!isJobStream(r)) return;
+      events.push({ url: r.url(), t: Date.now() });
+      maxOpen = Math.max(maxOpen, ++open);
+    });
+    const closed = (r) => isJobStream(r) && open--;
+    page.on('requestfinished', closed);
+    page.on('requestfailed', closed);
+    const streamsOf = (id) => events.filter((e) => e.url.includes(`/api/jobs/${encodeURIComponent(id)}/events`)).length;
+
+    // A new job, watched to the end.
+    await page.goto(base + '/');
+    await pickTokenizers(page, tokenizers);
+    await page.getByLabel('Library folder', { exact: true }).fill(libs.small);
+    await page.getByRole('button', { name: 'Count tokens' }).click();
+    await page.waitForURL(/\/jobs\//);
+    const running = jobIdFromUrl(page.url());
+    await expectRowsMatch(page, base, running);
+    const afterEnd = streamsOf(running);
+    check(afterEnd <= 1, `the job's stream was opened ${afterEnd} times for one uninterrupted run`);
+    await page.waitForTimeout(7000); // over twice the 3 s reconnection delay
+    check(streamsOf(running) === afterEnd, `events requested again after the terminal event (${streamsOf(running)} requests)`);
+
+    // In-app navigation: History → the earlier finished job → History → this one again.
+    for (const id of [state.full.jobId, running]) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+      await page
+        .locator(`a[href="/jobs/${encodeURIComponent(id)}"]`)
+        .first()
+        .click();
+      await expectRowsMatch(page, base, id);
+      const before = streamsOf(id);
+      await page.waitForTimeout(7000);
+      check(page.url().includes(id), 'left the job page');
+      check(streamsOf(id) === before, `a finished job requested /events ${streamsOf(id) - before} times while shown`);
+      check((await page.getByText('reconnecting…').count()) === 0, 'a finished job shows "reconnecting…"');
+    }
+    check(
+      streamsOf(state.full.jobId) === 0,
+      `the finished job ${state.full.jobId} opened its event stream ${streamsOf(state.full.jobId)} times`,
+    );
+    check(streamsOf(running) === afterEnd, `the finished job ${running} reopened its event stream`);
+    check(maxOpen <= 1, `${maxOpen} job event streams were open at once`);
+    await page.close();
   },
 
   async cancel({ ctx, base, libs, errors, tokenizers }) {
@@ -341,7 +477,10 @@ const flows = {
     await page.getByRole('progressbar').waitFor();
     await waitUntil(() => eventRequests.length > before, 'the events stream to reopen');
     const resumedWith = eventRequests[before]['last-event-id'];
-    check(resumedWith && Number(resumedWith) > 0, `reload reconnected without Last-Event-ID (headers: ${JSON.stringify(eventRequests[before])})`);
+    check(
+      resumedWith && Number(resumedWith) > 0,
+      `reload reconnected without Last-Event-ID (headers: ${JSON.stringify(eventRequests[before])})`,
+    );
     // A second tab on the same URL shows the same job.
     const other = await newPage(ctx, 390, errors, 'reload-tab2');
     await other.goto(page.url());
@@ -385,12 +524,39 @@ const flows = {
     let rows = await resultRows(page);
     await waitUntil(async () => (await rows.count()) === ours.results.length, 'rows of the 2.0 document');
 
+    // The app's own "Export JSON" opens again, every row intact.
+    await input.setInputFiles(state.full.exported);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Opened exported.json: ${ours.results.length} books` })
+      .waitFor();
+    rows = await resultRows(page);
+    await waitUntil(async () => (await rows.count()) === ours.results.length, 'rows of the exported document');
+
     // The original tool's schema 1.0 (fields as its writer produced them).
     const legacy = {
       schema_version: '1.0',
       results: [
-        { file_path: 'books/first.epub', word_count: 1200, token_counts: { gpt4: 1500, claude: 1450 }, epub_metadata: { title: 'Legacy One', author: 'Jo Writer', language: 'fr' }, processed_at: '2026-01-21T00:00:00.000Z' },
-        { file_path: 'books/second.epub', word_count: 300, token_counts: [{ name: 'gpt4', count: 410 }, { name: 'claude', count: 400 }], epub_metadata: { title: 'Legacy Two' } },
+        {
+          file_path: 'books/first.epub',
+          word_count: 1200,
+          token_counts: { gpt4: 1500, claude: 1450 },
+          epub_metadata: {
+            title: 'Legacy One',
+            author: 'Jo Writer',
+            language: 'fr',
+          },
+          processed_at: '2026-01-21T00:00:00.000Z',
+        },
+        {
+          file_path: 'books/second.epub',
+          word_count: 300,
+          token_counts: [
+            { name: 'gpt4', count: 410 },
+            { name: 'claude', count: 400 },
+          ],
+          epub_metadata: { title: 'Legacy Two' },
+        },
       ],
     };
     const legacyFile = path.join(tmp, 'results-1.0.json');
@@ -404,7 +570,13 @@ const flows = {
 
     // An invalid document shows its problems.
     const badFile = path.join(tmp, 'bad.json');
-    fs.writeFileSync(badFile, JSON.stringify({ schema_version: '2.0', results: [{ status: 'ok', word_count: -3 }] }));
+    fs.writeFileSync(
+      badFile,
+      JSON.stringify({
+        schema_version: '2.0',
+        results: [{ status: 'ok', word_count: -3 }],
+      }),
+    );
     await input.setInputFiles(badFile);
     await page.getByRole('alert').filter({ hasText: 'not a valid results file' }).waitFor();
     const problems = page.getByRole('list', { name: 'Problems' });
@@ -420,6 +592,104 @@ const flows = {
     await phone.getByRole('list', { name: 'Problems' }).waitFor();
     await shot(phone, 'import-invalid-390');
     await phone.close();
+    await page.close();
+  },
+
+  // Twelve tokenizers (or all the server has) over 48 books, copies of the
+  // generated ones, so titles repeat: the wide table keeps its first column
+  // and shows that it scrolls, twins are told apart, charts stay readable,
+  // and every screen is photographed at 390, 768 and 1440 px, light and dark.
+  async many({ ctx, base, libs, errors, models }) {
+    const ids = models.slice(0, 12);
+    const page = await newPage(ctx, 1366, errors, 'many');
+    await page.goto(base + '/');
+    await pickTokenizers(page, ids);
+    await page.getByLabel('Library folder', { exact: true }).fill(libs.many);
+    await page.getByRole('button', { name: 'Count tokens' }).click();
+    await page.waitForURL(/\/jobs\//);
+    const jobId = jobIdFromUrl(page.url());
+    const job = await expectRowsMatch(page, base, jobId);
+    check(job.results.results.length === 48, `the 48-book library gave ${job.results.results.length} rows`);
+
+    // At 1366 px the table is wider than its box: it says so, scrolls, and keeps the title column.
+    const wrap = page.locator('.table-wrap.sticky-first');
+    const dims = await wrap.evaluate((el) => ({
+      sw: el.scrollWidth,
+      cw: el.clientWidth,
+      ox: getComputedStyle(el).overflowX,
+    }));
+    check(dims.sw > dims.cw && dims.ox === 'auto', `the 12-tokenizer table does not scroll sideways: ${JSON.stringify(dims)}`);
+    await page.getByText('Scroll the table sideways for more columns').waitFor();
+    const firstCell = (await resultRows(page)).first().locator('td').first();
+    const x0 = (await firstCell.boundingBox()).x;
+    await wrap.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const x1 = (await firstCell.boundingBox()).x;
+    check(Math.abs(x1 - x0) < 1, `the title column moved from x=${x0} to x=${x1} when the table scrolled`);
+    const lastHeader = page.getByRole('columnheader', { name: /Context fit/ });
+    const lb = await lastHeader.boundingBox();
+    check(lb && lb.x + lb.width <= 1366, 'the last column is not reachable by scrolling');
+    await wrap.evaluate((el) => (el.scrollLeft = 0));
+
+    // Twins: the same title twice, each with the path that tells it apart.
+    const twins = job.results.results.filter((b) => titleOf(b) === titleOf(job.results.results[0]));
+    check(twins.length > 1, 'the 48-book library has no repeated title');
+    for (const b of twins.slice(0, 2)) {
+      const tail = b.file_path.split('/').slice(-2).join('/');
+      await page
+        .getByRole('button', {
+          name: `${titleOf(b)} (${tail}): chapter details`,
+        })
+        .waitFor();
+    }
+
+    const views = [
+      ['table', null],
+      ['charts', 'Tokens per book'],
+      ['compare', /Difference in tokens per book/],
+      ['budget', null],
+      ['cost', null],
+    ];
+    for (const [width, height] of [
+      [1440, 900],
+      [768, 1024],
+      [390, 844],
+    ]) {
+      await page.setViewportSize({ width, height });
+      for (const [tab, chart] of views) {
+        const url = new URL(page.url());
+        url.searchParams.set('tab', tab);
+        await page.goto(url.href);
+        await page
+          .getByRole('tab', {
+            name: {
+              table: 'Table',
+              charts: 'Charts',
+              compare: 'Compare tokenizers',
+              budget: 'Budget',
+              cost: 'Cost',
+            }[tab],
+            exact: true,
+            selected: true,
+          })
+          .waitFor();
+        if (chart) await page.getByRole('img', { name: chart }).locator('canvas').first().waitFor();
+        if (tab === 'charts') {
+          const picker = page.getByRole('group', { name: /Series shown/ }).first();
+          await picker.waitFor();
+          check(
+            (await picker.getByRole('checkbox', { checked: true }).count()) === 4,
+            'the bar chart does not start with four of twelve series',
+          );
+        }
+        for (const scheme of ['light', 'dark']) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.waitForTimeout(150);
+          await shot(page, `many-${tab}-${width}-${scheme}`);
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
+    }
+    await checkLabels(page, 'the 12-tokenizer results at 390 px');
     await page.close();
   },
 
@@ -444,13 +714,19 @@ const flows = {
     await exited;
     const again = await startServer(null, port);
     check(again === base, `restarted server is at ${again}, not ${base}`);
-    await page.getByText(/interrupted/).first().waitFor({ timeout: 120_000 });
+    await page
+      .getByText(/interrupted/)
+      .first()
+      .waitFor({ timeout: 120_000 });
     const job = await expectRowsMatch(page, base, jobId);
     check(job.status === 'completed', `resumed job ended ${job.status}`);
     const names = job.results.results.map((b) => b.file_path);
     check(new Set(names).size === names.length, 'a book was counted twice after the restart');
     check(names.length === listEpubs(libs.big).length, `resumed job has ${names.length} books, expected ${listEpubs(libs.big).length}`);
-    await page.getByText(/resumed with/).first().waitFor();
+    await page
+      .getByText(/resumed with/)
+      .first()
+      .waitFor();
     await shot(page, 'restarted-1440');
     await page.close();
   },
@@ -478,14 +754,27 @@ try {
     const errors = [];
     const t0 = Date.now();
     try {
-      state[name] = await flow({ ctx, base, libs, errors, tokenizers, state });
+      state[name] = await flow({
+        ctx,
+        base,
+        libs,
+        errors,
+        tokenizers,
+        state,
+        models,
+      });
       if (errors.length) fail(errors.join('\n'));
       results.passed++;
       console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (e) {
       results.failed++;
       console.log(`FAIL ${name}: ${e.stack ?? e}`);
-      for (const p of ctx.pages()) await p.screenshot({ path: path.join(artifacts, `FAILED-${name}-${ctx.pages().indexOf(p)}.png`) }).catch(() => {});
+      for (const p of ctx.pages())
+        await p
+          .screenshot({
+            path: path.join(artifacts, `FAILED-${name}-${ctx.pages().indexOf(p)}.png`),
+          })
+          .catch(() => {});
       for (const p of ctx.pages()) await p.close().catch(() => {});
     }
   }

@@ -12,8 +12,9 @@ const spec = path.resolve(here, '../../docs/openapi.yaml');
 const out = path.resolve(here, '../src/api/openapi.gen.ts');
 
 export async function generate() {
-  // Fields with a default stay optional: the server fills them in.
-  const ast = await openapiTS(pathToFileURL(spec), { defaultNonNullable: false });
+  // Fields with a default stay optional: the server fills them in. enumValues
+  // exports each enum as a runtime array too, so the UI never re-types one.
+  const ast = await openapiTS(pathToFileURL(spec), { defaultNonNullable: false, enumValues: true });
   return '// Generated from docs/openapi.yaml by web/scripts/gen-api-types.mjs. Do not edit.\n' + astToString(ast);
 }
 

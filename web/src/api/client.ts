@@ -1,19 +1,10 @@
 // The typed HTTP client for the job server API (docs/openapi.yaml).
 // Every request has a 30 s timeout and every failure becomes an ApiError,
-// so screens have one thing to show and retry.
-import type {
-  CancelResult,
-  ErrorBody,
-  FsListing,
-  Job,
-  JobCreated,
-  JobList,
-  JobRequest,
-  JobStatus,
-  ModelList,
-  ResultsDocument,
-  Upload,
-} from './types';
+// so screens have one thing to show and retry. URLs are built from the
+// generated `paths` type, so a path the contract does not list, or a
+// missing path parameter, is a type error.
+import type { paths } from './openapi.gen';
+import type { CancelResult, FsListing, Job, JobCreated, JobList, JobRequest, JobStatus, ModelList, ResultsDocument, Upload } from './types';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -29,25 +20,49 @@ export class ApiError extends Error {
   }
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
-  const text = await res.text().catch(() => '');
+/**
+ * The one parser of error answers: an ErrorBody `{"error":{code,message,details}}`
+ * becomes its code and message; anything else becomes `HTTP_<status>` with
+ * the start of the text.
+ */
+export function apiErrorFrom(status: number, text: string, statusText = ''): ApiError {
   try {
-    const body = JSON.parse(text) as ErrorBody;
-    if (body?.error?.code) return new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? null);
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null;
+    const e = body?.error;
+    if (e && typeof e.code === 'string') {
+      return new ApiError(status, e.code, typeof e.message === 'string' ? e.message : e.code, e.details ?? null);
+    }
   } catch {
     /* not JSON */
   }
-  return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText || `HTTP ${res.status}`);
+  return new ApiError(status, `HTTP_${status}`, text.slice(0, 200) || statusText || `HTTP ${status}`);
 }
 
-export async function request<T>(path: string, init: RequestInit = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+type ApiPath = keyof paths;
+/** `{job_id}` in a path template → `{ job_id: string }`. */
+type PathParams<P extends string> = P extends `${string}{${infer K}}${infer Rest}` ? { [k in K]: string } & PathParams<Rest> : unknown;
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * The URL of an API path from docs/openapi.yaml with its parameters filled
+ * in (encoded) and the query's set values appended.
+ */
+export function apiUrl<P extends ApiPath>(path: P, params: PathParams<P>, query: Query = {}): string {
+  const filled = path.replace(/\{([^}]+)\}/g, (_, k: string) => encodeURIComponent(String((params as Record<string, string>)[k])));
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+export async function request<T>(url: string, init: RequestInit = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(new DOMException('timeout', 'TimeoutError')), timeoutMs);
   const outer = init.signal;
   outer?.addEventListener('abort', () => ctrl.abort(outer.reason));
   let res: Response;
   try {
-    res = await fetch(path, { ...init, signal: ctrl.signal });
+    res = await fetch(url, { ...init, signal: ctrl.signal });
   } catch (e) {
     if (ctrl.signal.aborted && (ctrl.signal.reason as DOMException)?.name === 'TimeoutError') {
       throw new ApiError(0, 'TIMEOUT', `The server did not answer within ${Math.round(timeoutMs / 1000)} s.`);
@@ -57,7 +72,7 @@ export async function request<T>(path: string, init: RequestInit = {}, timeoutMs
   } finally {
     clearTimeout(timer);
   }
-  if (!res.ok) throw await toApiError(res);
+  if (!res.ok) throw apiErrorFrom(res.status, await res.text().catch(() => ''), res.statusText);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
@@ -69,24 +84,23 @@ const json = (body: unknown): RequestInit => ({
 });
 
 export const api = {
-  models: (signal?: AbortSignal) => request<ModelList>('/api/models', { signal }),
-  createJob: (body: JobRequest) => request<JobCreated>('/api/jobs', json(body)),
-  listJobs: (params: { limit?: number; cursor?: string | null; status?: JobStatus } = {}, signal?: AbortSignal) => {
-    const q = new URLSearchParams();
-    if (params.limit) q.set('limit', String(params.limit));
-    if (params.cursor) q.set('cursor', params.cursor);
-    if (params.status) q.set('status', params.status);
-    const qs = q.toString();
-    return request<JobList>(`/api/jobs${qs ? `?${qs}` : ''}`, { signal });
-  },
-  job: (id: string, signal?: AbortSignal) => request<Job>(`/api/jobs/${encodeURIComponent(id)}`, { signal }),
-  cancelJob: (id: string) => request<CancelResult>(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
-  deleteJob: (id: string) => request<void>(`/api/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  eventsUrl: (id: string) => `/api/jobs/${encodeURIComponent(id)}/events`,
-  fs: (path: string | null, signal?: AbortSignal) =>
-    request<FsListing>(`/api/fs${path ? `?path=${encodeURIComponent(path)}` : ''}`, { signal }),
+  models: (signal?: AbortSignal) => request<ModelList>(apiUrl('/api/models', {}), { signal }),
+  createJob: (body: JobRequest) => request<JobCreated>(apiUrl('/api/jobs', {}), json(body)),
+  listJobs: (params: { limit?: number; cursor?: string | null; status?: JobStatus } = {}, signal?: AbortSignal) =>
+    request<JobList>(apiUrl('/api/jobs', {}, params), { signal }),
+  job: (id: string, signal?: AbortSignal) => request<Job>(apiUrl('/api/jobs/{job_id}', { job_id: id }), { signal }),
+  cancelJob: (id: string) => request<CancelResult>(apiUrl('/api/jobs/{job_id}/cancel', { job_id: id }), { method: 'POST' }),
+  deleteJob: (id: string) => request<void>(apiUrl('/api/jobs/{job_id}', { job_id: id }), { method: 'DELETE' }),
+  eventsUrl: (id: string) => apiUrl('/api/jobs/{job_id}/events', { job_id: id }),
+  globalEventsUrl: () => apiUrl('/api/events', {}),
+  resultsJsonUrl: (id: string) => apiUrl('/api/jobs/{job_id}/results.json', { job_id: id }),
+  fs: (path: string | null, signal?: AbortSignal) => request<FsListing>(apiUrl('/api/fs', {}, { path }), { signal }),
   validateResults: (text: string) =>
-    request<ResultsDocument>('/api/results/validate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text }),
+    request<ResultsDocument>(apiUrl('/api/results/validate', {}), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: text,
+    }),
 };
 
 /**
@@ -96,7 +110,7 @@ export const api = {
 export function uploadEpub(file: File, onProgress: (fraction: number) => void): { promise: Promise<Upload>; abort: () => void } {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<Upload>((resolve, reject) => {
-    xhr.open('POST', `/api/uploads?name=${encodeURIComponent(file.name)}`);
+    xhr.open('POST', apiUrl('/api/uploads', {}, { name: file.name }));
     xhr.setRequestHeader('Content-Type', 'application/epub+zip');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
@@ -107,14 +121,7 @@ export function uploadEpub(file: File, onProgress: (fraction: number) => void): 
         resolve(JSON.parse(xhr.responseText) as Upload);
         return;
       }
-      let err = new ApiError(xhr.status, `HTTP_${xhr.status}`, xhr.statusText || 'Upload failed');
-      try {
-        const body = JSON.parse(xhr.responseText) as ErrorBody;
-        err = new ApiError(xhr.status, body.error.code, body.error.message, body.error.details ?? null);
-      } catch {
-        /* keep the generic error */
-      }
-      reject(err);
+      reject(apiErrorFrom(xhr.status, xhr.responseText, xhr.statusText || 'Upload failed'));
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted.'));
     xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'The upload was cancelled.'));

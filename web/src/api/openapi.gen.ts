@@ -634,6 +634,12 @@ export interface components {
             books_remaining: number;
         };
         /**
+         * @description The events that end a job's stream: exactly one of them is the last
+         *     event of a finished job, and the server closes the stream after it.
+         * @enum {string}
+         */
+        TerminalEvent: "completed" | "failed" | "cancelled";
+        /**
          * @description Event name → data payload of GET /api/jobs/{job_id}/events. Order of
          *     a normal run: queued*, started, (progress | book)*, then one terminal
          *     event: completed, failed or cancelled. After a restart: interrupted,
@@ -1178,3 +1184,18 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const chapterKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChapterKind"]> = ["front", "body", "back"];
+export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "completed", "failed", "cancelled", "interrupted"];
+export const cancelResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CancelResult"]["status"]> = ["cancelled", "cancel_requested"];
+export const fsEntryKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FsEntry"]["kind"]> = ["dir", "epub"];
+export const bookRowStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BookRow"]["status"]> = ["ok", "error", "skipped"];
+export const interruptedEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["InterruptedEvent"]["reason"]> = ["shutdown", "crash"];
+export const terminalEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TerminalEvent"]> = ["completed", "failed", "cancelled"];

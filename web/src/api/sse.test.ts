@@ -195,3 +195,26 @@ describe('connectSse', () => {
     expect(conn2.lastEventId()).toBe('1');
   });
 });
+
+describe('connectSse on streams that end at once', () => {
+  it('backs off when the server accepts and closes without an event (a finished job asked for what follows its end)', async () => {
+    const h = harness([{ chunks: [] }, { chunks: [] }, { chunks: [] }]);
+    connectSse({
+      url: '/e',
+      lastEventId: '900',
+      retryMs: 1000,
+      maxRetryMs: 30_000,
+      onMessage: () => {},
+      isTerminal: terminal,
+      fetch: h.fetchFn,
+      setTimeout: h.setTimeout,
+      clearTimeout: h.clearTimeout,
+    });
+    for (let i = 0; i < 3; i++) {
+      await flush();
+      h.timers[i].fn();
+    }
+    await flush();
+    expect(h.timers.map((t) => t.ms)).toEqual([1000, 2000, 4000, 8000]);
+  });
+});

@@ -183,7 +183,6 @@ export function connectSse(opts: SseClientOptions): SseConnection {
       return;
     }
     const fullReplay = lastId === null || res.headers.get('Last-Event-ID') === 'earliest';
-    failures = 0;
     setState('open');
     opts.onOpen?.({ fullReplay });
     // On a full replay the ids start again from the beginning.
@@ -196,6 +195,10 @@ export function connectSse(opts: SseClientOptions): SseConnection {
         if (closed) return;
         const msgs = parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
         if (parser.retry !== null) retryMs = parser.retry;
+        // The back-off resets only once the stream delivers an event: a
+        // server that accepts and at once closes (a finished job asked for
+        // what follows its last event) must not be polled at the base rate.
+        if (msgs.length) failures = 0;
         for (const msg of msgs) {
           lastId = msg.id;
           opts.onMessage(msg);

@@ -1,7 +1,7 @@
-// Names for the API's types. Every type comes from openapi.gen.ts, which is
-// generated from docs/openapi.yaml (the server's contract): never edit the
-// shapes here, only name them.
-import type { components } from './openapi.gen';
+// Names for the API's types and enums. Every type and every enum value comes
+// from openapi.gen.ts, which is generated from docs/openapi.yaml (the
+// server's contract): never edit the shapes here, only name them.
+import { terminalEventValues, type components } from './openapi.gen';
 
 type S = components['schemas'];
 
@@ -28,5 +28,12 @@ export type ResultsDocument = S['ResultsDocument'];
 /** Event name → data payload of a job's SSE stream. */
 export type SseEventMap = Required<S['SseEventMap']>;
 export type SseEventName = keyof SseEventMap;
+export type TerminalEvent = S['TerminalEvent'];
 
-export const TERMINAL_EVENTS: readonly SseEventName[] = ['completed', 'failed', 'cancelled'];
+/** The events that end a job's stream; also the job statuses of a finished job. */
+export const TERMINAL_EVENTS: readonly TerminalEvent[] = terminalEventValues;
+
+/** True for `completed`, `failed` and `cancelled`, as events or as job statuses. */
+export function isTerminalName(name: string): name is TerminalEvent {
+  return (TERMINAL_EVENTS as readonly string[]).includes(name);
+}

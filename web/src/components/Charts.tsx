@@ -24,7 +24,7 @@ echarts.use([
   CanvasRenderer,
 ]);
 
-const PALETTE = ['#2563eb', '#e11d48', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
+import { seriesColor, SeriesPicker, useSeries } from './series';
 
 function useDark(): boolean {
   const [dark, setDark] = useState(() => window.matchMedia('(prefers-color-scheme: dark)').matches);
@@ -36,6 +36,9 @@ function useDark(): boolean {
   }, []);
   return dark;
 }
+
+/** A book's axis label: its title, and for twins the path that tells them apart. */
+const bookLabel = (b: FlatBook) => (b.subtitle ? `${b.title} (${b.subtitle})` : b.title);
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -60,7 +63,6 @@ export function EChart({ option, label, tall = false }: { option: echarts.EChart
     chart.current?.setOption(
       {
         backgroundColor: 'transparent',
-        color: PALETTE,
         aria: { enabled: true, label: { description: label } },
         animation: false,
         ...option,
@@ -80,9 +82,10 @@ type SortKey = 'tokens-desc' | 'tokens-asc' | 'title';
 /** Tokens per book: horizontal bars, one series per tokenizer. */
 export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
   const [sort, setSort] = useState<SortKey>('tokens-desc');
+  const [shown, setShown] = useSeries(tokenizers);
   const ok = useMemo(() => books.filter((b) => b.status === 'ok'), [books]);
   const option = useMemo(() => {
-    const key = tokenizers[0];
+    const key = shown[0] ?? tokenizers[0];
     const sorted = [...ok].sort((a, b) =>
       sort === 'title'
         ? b.title.localeCompare(a.title)
@@ -104,7 +107,7 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
       legend: { top: 0 },
       grid: { left: 8, right: many ? 48 : 16, top: 32, bottom: 24, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      yAxis: { type: 'category', data: sorted.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
+      yAxis: { type: 'category', data: sorted.map(bookLabel), axisLabel: { width: 160, overflow: 'truncate' } },
       dataZoom: many
         ? [
             {
@@ -118,21 +121,28 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
             { type: 'inside', yAxisIndex: 0 },
           ]
         : [],
-      series: tokenizers.map((t) => ({ type: 'bar', name: t, data: sorted.map((b) => b.tokens[t] ?? 0), large: sorted.length > 500 })),
+      series: shown.map((t) => ({
+        type: 'bar',
+        name: t,
+        color: seriesColor(tokenizers.indexOf(t)),
+        data: sorted.map((b) => b.tokens[t] ?? 0),
+        large: sorted.length > 500,
+      })),
     };
-  }, [ok, tokenizers, sort]);
+  }, [ok, tokenizers, shown, sort]);
   return (
     <div>
       <div className="toolbar">
         <label>
           Sort bars
           <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
-            <option value="tokens-desc">Most tokens first ({tokenizers[0]})</option>
+            <option value="tokens-desc">Most tokens first ({shown[0] ?? tokenizers[0]})</option>
             <option value="tokens-asc">Fewest tokens first</option>
             <option value="title">Title</option>
           </select>
         </label>
       </div>
+      <SeriesPicker tokenizers={tokenizers} shown={shown} onChange={setShown} />
       <EChart option={option} label="Tokens per book" tall />
     </div>
   );
@@ -154,81 +164,160 @@ export function linearFit(xs: number[], ys: number[]): { a: number; b: number } 
   return { a: my - b * mx, b };
 }
 
+/**
+ * The dashed trend of a fit from x = 0 to `maxX`, clipped to y ≥ 0 (the
+ * axes start at 0, and a point below an axis would be filtered out by the
+ * zoom, leaving a one-point line that ECharts does not draw).
+ */
+export function trendSegment(fit: { a: number; b: number }, maxX: number): [number, number][] {
+  let x0 = 0;
+  if (fit.a < 0 && fit.b > 0) x0 = Math.min(maxX, -fit.a / fit.b);
+  const y = (x: number) => Math.max(0, fit.a + fit.b * x);
+  return [
+    [x0, y(x0)],
+    [maxX, y(maxX)],
+  ];
+}
+
+/** The scatter's option: one point series and one dashed trend per shown tokenizer. */
+export function scatterOption(ok: FlatBook[], shown: readonly string[], tokenizers: readonly string[]) {
+  const maxW = Math.max(1, ...ok.map((b) => b.words));
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { seriesName: string; data: [number, number, number]; marker: string }) => {
+        if (!Array.isArray(p.data) || p.data.length < 3) return '';
+        const b = ok[p.data[2]];
+        return `<b>${esc(bookLabel(b))}</b><br/>${esc(b.authors || '')}<br/>${fmtInt(b.words)} words<br/>${p.marker}${esc(p.seriesName)}: <b>${fmtInt(p.data[1])}</b> tokens (${(p.data[1] / b.words).toFixed(3)} per word)`;
+      },
+    },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
+    xAxis: {
+      type: 'value',
+      name: 'words',
+      min: 0,
+      nameLocation: 'middle',
+      nameGap: 26,
+      axisLabel: { formatter: (v: number) => fmtCompact(v) },
+    },
+    yAxis: { type: 'value', name: 'tokens', min: 0, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
+    // filterMode 'none': zooming must not drop a trend's end point outside the window.
+    dataZoom: [
+      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+      { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
+      { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18, filterMode: 'none' },
+    ],
+    series: shown.flatMap((t) => {
+      const color = seriesColor(tokenizers.indexOf(t));
+      const fit = linearFit(
+        ok.map((b) => b.words),
+        ok.map((b) => b.tokens[t] ?? 0),
+      );
+      return [
+        {
+          type: 'scatter',
+          name: t,
+          symbolSize: ok.length > 500 ? 4 : 8,
+          large: ok.length > 2000,
+          data: ok.map((b, j) => [b.words, b.tokens[t] ?? 0, j]),
+          color,
+        },
+        {
+          type: 'line',
+          name: t,
+          showSymbol: false,
+          silent: true,
+          tooltip: { show: false },
+          color,
+          lineStyle: { type: 'dashed', width: 2 },
+          z: 3,
+          data: trendSegment(fit, maxW),
+        },
+      ];
+    }),
+  };
+}
+
 /** Words vs tokens, one scatter series per tokenizer with its trend line, zoomable. */
 export function WordsVsTokens({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
   const ok = useMemo(() => books.filter((b) => b.status === 'ok' && b.words > 0), [books]);
+  const [shown, setShown] = useSeries(tokenizers);
   const ratios = tokenizers.map((t) => {
     const tok = ok.reduce((s, b) => s + (b.tokens[t] ?? 0), 0);
     const w = ok.reduce((s, b) => s + b.words, 0);
     return { t, ratio: w ? tok / w : 0 };
   });
-  const option = useMemo(() => {
-    const maxW = Math.max(1, ...ok.map((b) => b.words));
-    return {
-      tooltip: {
-        trigger: 'item',
-        formatter: (p: { seriesName: string; data: [number, number, number]; marker: string }) => {
-          if (!Array.isArray(p.data) || p.data.length < 3) return '';
-          const b = ok[p.data[2]];
-          return `<b>${esc(b.title)}</b><br/>${esc(b.authors || '')}<br/>${fmtInt(b.words)} words<br/>${p.marker}${esc(p.seriesName)}: <b>${fmtInt(p.data[1])}</b> tokens (${(p.data[1] / b.words).toFixed(3)} per word)`;
-        },
-      },
-      legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
-      xAxis: {
-        type: 'value',
-        name: 'words',
-        min: 0,
-        nameLocation: 'middle',
-        nameGap: 26,
-        axisLabel: { formatter: (v: number) => fmtCompact(v) },
-      },
-      yAxis: { type: 'value', name: 'tokens', min: 0, axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      dataZoom: [
-        { type: 'inside', xAxisIndex: 0 },
-        { type: 'inside', yAxisIndex: 0 },
-        { type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 },
-      ],
-      series: tokenizers.flatMap((t, i) => {
-        const fit = linearFit(
-          ok.map((b) => b.words),
-          ok.map((b) => b.tokens[t] ?? 0),
-        );
-        return [
-          {
-            type: 'scatter',
-            name: t,
-            symbolSize: ok.length > 500 ? 4 : 8,
-            large: ok.length > 2000,
-            data: ok.map((b, j) => [b.words, b.tokens[t] ?? 0, j]),
-            color: PALETTE[i % PALETTE.length],
-          },
-          {
-            type: 'line',
-            name: t,
-            showSymbol: false,
-            silent: true,
-            tooltip: { show: false },
-            color: PALETTE[i % PALETTE.length],
-            lineStyle: { type: 'dashed', width: 1.5 },
-            data: [
-              [0, fit.a],
-              [maxW, fit.a + fit.b * maxW],
-            ],
-          },
-        ];
-      }),
-    };
-  }, [ok, tokenizers]);
+  const option = useMemo(() => scatterOption(ok, shown, tokenizers), [ok, shown, tokenizers]);
   return (
     <div>
       <p className="small muted" style={{ marginTop: 0 }}>
         Tokens per word (whole library): {ratios.map((r) => `${r.t} ${r.ratio.toFixed(3)}`).join(' · ')}. Dashed lines are least-squares
         trends. Scroll or pinch to zoom, drag to pan.
       </p>
+      <SeriesPicker tokenizers={tokenizers} shown={shown} onChange={setShown} />
       <EChart option={option} label="Words versus tokens" />
     </div>
   );
+}
+
+/**
+ * The heatmap of each book's % difference against `baseline`: every column
+ * labelled (rotated when there are many), the first 400 books.
+ */
+export function heatmapOption(ok: FlatBook[], tokenizers: readonly string[], baseline: string) {
+  const rows = ok.slice(0, 400);
+  const data: [number, number, number][] = [];
+  let maxAbs = 1;
+  rows.forEach((b, y) =>
+    tokenizers.forEach((t, x) => {
+      const pct = (100 * ((b.tokens[t] ?? 0) - b.tokens[baseline])) / b.tokens[baseline];
+      maxAbs = Math.max(maxAbs, Math.abs(pct));
+      data.push([x, y, Math.round(pct * 10) / 10]);
+    }),
+  );
+  const rotate = tokenizers.length > 5 ? 40 : 0;
+  return {
+    tooltip: {
+      formatter: (p: { data: [number, number, number] }) => {
+        const b = rows[p.data[1]];
+        const t = tokenizers[p.data[0]];
+        return `<b>${esc(bookLabel(b))}</b><br/>${esc(t)}: ${fmtInt(b.tokens[t])} tokens<br/>${esc(baseline)}: ${fmtInt(b.tokens[baseline])}<br/><b>${p.data[2] > 0 ? '+' : ''}${p.data[2]}%</b>`;
+      },
+    },
+    grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
+    // interval 0: ECharts otherwise skips labels it thinks would collide.
+    xAxis: { type: 'category', data: [...tokenizers], splitArea: { show: true }, axisLabel: { interval: 0, rotate, hideOverlap: false } },
+    yAxis: { type: 'category', data: rows.map(bookLabel), axisLabel: { width: 160, overflow: 'truncate' } },
+    visualMap: {
+      min: -Math.ceil(maxAbs),
+      max: Math.ceil(maxAbs),
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] },
+      text: ['more tokens', 'fewer'],
+    },
+    dataZoom:
+      rows.length > 30
+        ? [
+            { type: 'slider', yAxisIndex: 0, right: 0, width: 14, startValue: 0, endValue: 29 },
+            { type: 'inside', yAxisIndex: 0 },
+          ]
+        : [],
+    series: [
+      {
+        type: 'heatmap',
+        data,
+        label: {
+          show: rows.length <= 30 && tokenizers.length <= 6,
+          formatter: (p: { data: [number, number, number] }) => `${p.data[2] > 0 ? '+' : ''}${p.data[2]}%`,
+          fontSize: 10,
+        },
+      },
+    ],
+  };
 }
 
 /** Side-by-side totals per tokenizer, and a per-book heatmap of % difference against a baseline. */
@@ -245,65 +334,14 @@ export function TokenizerComparison({ books, tokenizers }: { books: FlatBook[]; 
       series: [
         {
           type: 'bar',
-          data: totals.map((v, i) => ({ value: v, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+          data: totals.map((v, i) => ({ value: v, itemStyle: { color: seriesColor(i) } })),
           label: { show: true, position: 'top', formatter: (p: { value: number }) => fmtCompact(p.value) },
         },
       ],
     }),
     [tokenizers, totals],
   );
-  const heat = useMemo(() => {
-    const rows = ok.slice(0, 400);
-    const data: [number, number, number][] = [];
-    let maxAbs = 1;
-    rows.forEach((b, y) =>
-      tokenizers.forEach((t, x) => {
-        const pct = (100 * ((b.tokens[t] ?? 0) - b.tokens[baseline])) / b.tokens[baseline];
-        maxAbs = Math.max(maxAbs, Math.abs(pct));
-        data.push([x, y, Math.round(pct * 10) / 10]);
-      }),
-    );
-    return {
-      tooltip: {
-        formatter: (p: { data: [number, number, number] }) => {
-          const b = rows[p.data[1]];
-          const t = tokenizers[p.data[0]];
-          return `<b>${esc(b.title)}</b><br/>${esc(t)}: ${fmtInt(b.tokens[t])} tokens<br/>${esc(baseline)}: ${fmtInt(b.tokens[baseline])}<br/><b>${p.data[2] > 0 ? '+' : ''}${p.data[2]}%</b>`;
-        },
-      },
-      grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
-      xAxis: { type: 'category', data: tokenizers, splitArea: { show: true } },
-      yAxis: { type: 'category', data: rows.map((b) => b.title), axisLabel: { width: 140, overflow: 'truncate' } },
-      visualMap: {
-        min: -Math.ceil(maxAbs),
-        max: Math.ceil(maxAbs),
-        calculable: true,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
-        inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] },
-        text: ['more tokens', 'fewer'],
-      },
-      dataZoom:
-        rows.length > 30
-          ? [
-              { type: 'slider', yAxisIndex: 0, right: 0, width: 14, startValue: 0, endValue: 29 },
-              { type: 'inside', yAxisIndex: 0 },
-            ]
-          : [],
-      series: [
-        {
-          type: 'heatmap',
-          data,
-          label: {
-            show: rows.length <= 30 && tokenizers.length <= 6,
-            formatter: (p: { data: [number, number, number] }) => `${p.data[2] > 0 ? '+' : ''}${p.data[2]}%`,
-            fontSize: 10,
-          },
-        },
-      ],
-    };
-  }, [ok, tokenizers, baseline]);
+  const heat = useMemo(() => heatmapOption(ok, tokenizers, baseline), [ok, tokenizers, baseline]);
   if (tokenizers.length < 2) return <p className="muted">Count with two or more tokenizers to compare them.</p>;
   return (
     <div className="stack">

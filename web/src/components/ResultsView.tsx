@@ -1,5 +1,6 @@
 import * as Tabs from '@radix-ui/react-tabs';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef } from 'react';
+import { useUrlParam } from '../lib/urlState';
 import type { ResultsDocument } from '../api/types';
 import { flattenBooks, tokenizerIds, type FlatBook } from '../lib/books';
 import { explainError } from '../lib/errors';
@@ -24,6 +25,14 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
     heading.current?.scrollIntoView?.({ block: 'start' });
     heading.current?.focus({ preventScroll: true });
   }, [book]);
+  useEffect(() => {
+    // Esc closes the details, as it would a dialog.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <section className="card" aria-labelledby="book-h">
       <div className="row">
@@ -36,7 +45,8 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
         </button>
       </div>
       <p className="muted small">
-        {book.authors || 'Unknown author'} · {book.language || 'language unknown'} · {book.fileName} · {fmtInt(book.words)} words
+        {book.authors || 'Unknown author'} · {book.language || 'language unknown'} ·{' '}
+        <span title={book.filePath}>{book.subtitle ?? book.fileName}</span> · {fmtInt(book.words)} words
       </p>
       {book.status !== 'ok' && (
         <p className="notice danger">
@@ -53,7 +63,7 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
           <Suspense fallback={chartFallback}>
             <ChapterChart chapters={chapters} tokenizer={tokenizers[0]} />
           </Suspense>
-          <div className="table-wrap" style={{ marginTop: '.75rem' }}>
+          <div className="table-wrap cardable" style={{ marginTop: '.75rem' }}>
             <table aria-label={`Chapters of ${book.title}`}>
               <thead>
                 <tr>
@@ -71,8 +81,10 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
               <tbody>
                 {chapters.map((c, i) => (
                   <tr key={i}>
-                    <td className="num">{c.index ?? i + 1}</td>
-                    <td className="title">
+                    <td className="num" data-label="#">
+                      {c.index ?? i + 1}
+                    </td>
+                    <td className="title" data-label="Chapter">
                       {c.title || c.href}
                       {c.linear === false && (
                         <span className="badge" style={{ marginLeft: '.35rem' }}>
@@ -85,10 +97,12 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
                         </span>
                       )}
                     </td>
-                    <td>{c.kind}</td>
-                    <td className="num">{fmtInt(c.word_count)}</td>
+                    <td data-label="Kind">{c.kind}</td>
+                    <td className="num" data-label="Words">
+                      {fmtInt(c.word_count)}
+                    </td>
                     {tokenizers.map((t) => (
-                      <td key={t} className="num">
+                      <td key={t} className="num" data-label={t}>
                         {fmtInt(c.token_counts?.[t] as number | undefined)}
                       </td>
                     ))}
@@ -107,9 +121,11 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
 export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; baseName: string }) {
   const books = useMemo(() => flattenBooks(doc), [doc]);
   const tokenizers = useMemo(() => tokenizerIds(doc), [doc]);
-  const [open, setOpen] = useState<FlatBook | null>(null);
-  const [tab, setTab] = useState('table');
-  const onOpen = useCallback((b: FlatBook) => setOpen(b), []);
+  const [openIndex, setOpenIndex] = useUrlParam('book', '');
+  const open = openIndex === '' ? null : (books[Number(openIndex)] ?? null);
+  const [tab, setTab] = useUrlParam('tab', 'table');
+  const onOpen = useCallback((b: FlatBook) => setOpenIndex(String(b.index)), [setOpenIndex]);
+  const onClose = useCallback(() => setOpenIndex(''), [setOpenIndex]);
   const s = doc.summary;
   return (
     <div>
@@ -142,7 +158,7 @@ export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; b
           </div>
         </div>
       </div>
-      {open && <BookDetails book={open} tokenizers={tokenizers} onClose={() => setOpen(null)} />}
+      {open && <BookDetails book={open} tokenizers={tokenizers} onClose={onClose} />}
       <Tabs.Root value={tab} onValueChange={setTab}>
         <Tabs.List className="tabs-list" aria-label="Result views">
           <Tabs.Trigger value="table">Table</Tabs.Trigger>
@@ -152,7 +168,7 @@ export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; b
           <Tabs.Trigger value="cost">Cost</Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content value="table">
-          <ResultsTable books={books} tokenizers={tokenizers} baseName={baseName} onOpen={onOpen} />
+          <ResultsTable doc={doc} books={books} tokenizers={tokenizers} baseName={baseName} onOpen={onOpen} />
         </Tabs.Content>
         <Tabs.Content value="charts">
           <Suspense fallback={chartFallback}>

@@ -1,12 +1,31 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Model } from '../api/types';
 import { flattenBooks } from '../lib/books';
 import { ResultsTable } from './ResultsTable';
 import { TokenizerPicker } from './TokenizerPicker';
 
-afterEach(cleanup);
+const downloads: { name: string; text: string }[] = [];
+vi.mock('../lib/books', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../lib/books')>()),
+  downloadText: (name: string, text: string) => downloads.push({ name, text }),
+}));
+
+beforeAll(() => {
+  // jsdom has no layout: nothing overflows, but the table observes its size.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+afterEach(() => {
+  cleanup();
+  window.history.replaceState(null, '', '/');
+  localStorage.clear();
+  downloads.length = 0;
+});
 
 const models: Model[] = [
   { id: 'o200k_base', name: 'OpenAI o200k_base', family: 'openai', vocab_size: 200019, approximate: false, source: 'tiktoken' },
@@ -82,17 +101,99 @@ describe('ResultsTable', () => {
       .map((r) => r.querySelector('td')!.textContent);
 
   it('has one row per book, sorts by a token column and filters', () => {
-    render(<ResultsTable books={flattenBooks(doc)} tokenizers={['o200k_base']} baseName="x" onOpen={() => {}} />);
+    render(<ResultsTable doc={doc} books={flattenBooks(doc)} tokenizers={['o200k_base']} baseName="x" onOpen={() => {}} />);
     expect(titles()).toEqual(['Beta', 'Alpha', 'Gamma']);
     fireEvent.click(screen.getByRole('button', { name: /o200k_base/ }));
     const sorted = titles();
     expect([sorted, [...sorted].reverse()]).toContainEqual(['Alpha', 'Gamma', 'Beta']);
-    fireEvent.change(screen.getByLabelText('Filter by title or author'), { target: { value: 'yan' } });
+    fireEvent.change(screen.getByLabelText('Filter by title, author or file'), { target: { value: 'yan' } });
     expect(titles()).toEqual(['Alpha']);
-    fireEvent.change(screen.getByLabelText('Filter by title or author'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Filter by title, author or file'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('Min tokens'), { target: { value: '150' } });
     fireEvent.change(screen.getByLabelText('Max tokens'), { target: { value: '250' } });
     expect(titles()).toEqual(['Gamma']);
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeTruthy();
+  });
+
+  const table = () =>
+    render(<ResultsTable doc={doc} books={flattenBooks(doc)} tokenizers={['o200k_base']} baseName="x" onOpen={() => {}} />);
+
+  it('exports the CSV in the order shown, under a name that says when it is filtered', () => {
+    table();
+    fireEvent.click(screen.getByRole('button', { name: /^Words/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    const order = (csv: string) =>
+      csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]);
+    expect(order(downloads[0].text)).toEqual(titles());
+    expect(downloads[0].name).toBe('x.csv');
+    fireEvent.change(screen.getByLabelText('Min tokens'), { target: { value: '150' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(order(downloads[1].text)).toEqual(titles());
+    expect(titles()).toHaveLength(2);
+    expect(downloads[1].name).not.toBe('x.csv');
+  });
+
+  it('exports JSON as a results document whose summary adds up (so Open results reads it back)', () => {
+    table();
+    fireEvent.change(screen.getByLabelText('Max tokens'), { target: { value: '250' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    const out = JSON.parse(downloads[0].text);
+    expect(out.schema_version).toBe('2.0');
+    expect(out.results.map((r: { file_name: string }) => r.file_name).sort()).toEqual(['b.epub', 'c.epub']);
+    expect(out.summary).toMatchObject({ total: 2, ok: 2, failed: 0, skipped: 0, word_count: 50, token_counts: { o200k_base: 300 } });
+  });
+
+  it('says so when min is more than max', () => {
+    table();
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Min tokens'), { target: { value: '300' } });
+    fireEvent.change(screen.getByLabelText('Max tokens'), { target: { value: '100' } });
+    expect(screen.getByRole('alert').textContent).toMatch(/Min tokens \(300\) is more than max tokens \(100\)/);
+  });
+
+  it('keeps sort and filters in the address, and reads them back', () => {
+    table();
+    fireEvent.change(screen.getByLabelText('Filter by title, author or file'), { target: { value: 'a' } });
+    fireEvent.click(screen.getByRole('button', { name: /o200k_base/ }));
+    const search = new URLSearchParams(window.location.search);
+    expect(search.get('q')).toBe('a');
+    expect(search.get('sort')).toMatch(/^tok:o200k_base:(asc|desc)$/);
+    const shown = titles();
+    cleanup();
+    table();
+    expect(titles()).toEqual(shown);
+    expect(screen.getByLabelText<HTMLInputElement>('Filter by title, author or file').value).toBe('a');
+  });
+
+  it('explains how words are counted beside the Words column', () => {
+    table();
+    const words = screen.getByRole('button', { name: /^Words/ });
+    const note = document.getElementById(words.getAttribute('aria-describedby')!);
+    expect(note?.textContent).toMatch(/Chinese, Japanese and Thai/);
+  });
+
+  it('has a Context fit column: one request, or how many at that window', () => {
+    const big = {
+      ...doc,
+      results: [
+        { ...doc.results[0], token_counts: { o200k_base: 300_000 } },
+        { ...doc.results[1], token_counts: { o200k_base: 1000 } },
+      ],
+    };
+    render(<ResultsTable doc={big} books={flattenBooks(big)} tokenizers={['o200k_base']} baseName="x" onOpen={() => {}} />);
+    expect(screen.getByRole('columnheader', { name: /Context fit/ })).toBeTruthy();
+    const rows = within(screen.getByRole('table', { name: 'Results' }))
+      .getAllByRole('row')
+      .slice(1);
+    const fit = (r: HTMLElement) => r.querySelector('td.fit')!.textContent;
+    expect(fit(rows[0])).toMatch(/Needs 3 requests at 128K/);
+    expect(fit(rows[0])).toMatch(/Fits 1\.05M/);
+    expect(fit(rows[1])).toMatch(/Fits 128K.*Fits 200K.*Fits 1\.05M/);
+    fireEvent.change(screen.getByLabelText('Context fit'), { target: { value: 'split' } });
+    expect(within(screen.getByRole('table', { name: 'Results' })).getAllByRole('row')).toHaveLength(2);
   });
 });

@@ -39,3 +39,26 @@ describe('books', () => {
     expect(lines[3]).toBe('');
   });
 });
+
+describe('books with the same title', () => {
+  const row = (file_path: string, title: string) => ({
+    file_path,
+    file_name: file_path.split('/').pop()!,
+    status: 'ok' as const,
+    metadata: { title },
+    word_count: 1,
+    token_counts: { o200k_base: 1 },
+  });
+  it('get the file name, or enough of the path to tell them apart', () => {
+    const books = flattenBooks({
+      results: [
+        row('/lib/a/Dune.epub', 'Dune'),
+        row('/lib/b/Dune (2nd ed).epub', 'Dune'),
+        row('/lib/x/shelf-1/Emma.epub', 'Emma'),
+        row('/lib/x/shelf-2/Emma.epub', 'emma '),
+        row('/lib/Solo.epub', 'Solo'),
+      ],
+    });
+    expect(books.map((b) => b.subtitle)).toEqual(['Dune.epub', 'Dune (2nd ed).epub', 'shelf-1/Emma.epub', 'shelf-2/Emma.epub', undefined]);
+  });
+});

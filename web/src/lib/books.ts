@@ -1,5 +1,5 @@
 // Flattening book rows for tables, charts and exports.
-import type { BookRow, ResultsDocument } from '../api/types';
+import type { BookRow, ResultsDocument, Summary } from '../api/types';
 
 export interface FlatBook {
   index: number;
@@ -15,6 +15,11 @@ export interface FlatBook {
   fileName: string;
   filePath: string;
   fileSize: number;
+  /**
+   * Set when another book has the same title: the shortest end of the file
+   * path that tells them apart ("a/book.epub"), so twins can be told apart.
+   */
+  subtitle?: string;
   row: BookRow;
 }
 
@@ -32,8 +37,36 @@ export function bookAuthors(b: BookRow): string {
     .join(', ');
 }
 
+/** The last `n` components of a path. */
+const pathTail = (p: string, n: number) => p.split(/[\\/]/).filter(Boolean).slice(-n).join('/');
+
+/**
+ * Gives every book whose title another book shares a subtitle: the file name,
+ * or as many trailing path components as it takes to make it unique.
+ */
+export function disambiguate(books: FlatBook[]): void {
+  const byTitle = new Map<string, FlatBook[]>();
+  for (const b of books) {
+    const key = b.title.trim().toLowerCase();
+    const list = byTitle.get(key);
+    if (list) list.push(b);
+    else byTitle.set(key, [b]);
+  }
+  for (const group of byTitle.values()) {
+    if (group.length < 2) continue;
+    const depth = Math.max(...group.map((b) => b.filePath.split(/[\\/]/).filter(Boolean).length), 1);
+    for (let n = 1; n <= depth; n++) {
+      const tails = group.map((b) => pathTail(b.filePath || b.fileName, n));
+      if (new Set(tails).size === group.length || n === depth) {
+        group.forEach((b, i) => (b.subtitle = tails[i]));
+        break;
+      }
+    }
+  }
+}
+
 export function flattenBooks(doc: Pick<ResultsDocument, 'results'>): FlatBook[] {
-  return doc.results.map((b, index) => ({
+  const books: FlatBook[] = doc.results.map((b, index) => ({
     index,
     title: bookTitle(b),
     authors: bookAuthors(b),
@@ -49,6 +82,8 @@ export function flattenBooks(doc: Pick<ResultsDocument, 'results'>): FlatBook[] 
     fileSize: b.file_size ?? 0,
     row: b,
   }));
+  disambiguate(books);
+  return books;
 }
 
 /** Tokenizer columns: the document's options order, else every id seen. */
@@ -93,4 +128,45 @@ export function downloadText(fileName: string, text: string, type: string): void
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The totals of a results document over `rows`, as the server's validator adds them up. */
+export function summarize(rows: readonly BookRow[], tokenizers: readonly string[]): Summary {
+  const token_counts: Record<string, number> = {};
+  for (const t of tokenizers) token_counts[t] = 0;
+  const s: Summary = { total: 0, ok: 0, failed: 0, skipped: 0, word_count: 0, char_count: 0, token_counts };
+  for (const b of rows) {
+    s.total++;
+    if (b.status === 'ok') {
+      s.ok++;
+      s.word_count += b.word_count ?? 0;
+      s.char_count += b.char_count ?? 0;
+      for (const [t, n] of Object.entries(b.token_counts ?? {})) token_counts[t] = (token_counts[t] ?? 0) + (n as number);
+    } else if (b.status === 'error') s.failed++;
+    else s.skipped++;
+  }
+  return s;
+}
+
+/**
+ * A results document (schema 2.0) of some of `doc`'s rows: what every JSON
+ * export of the app writes, so "Open results" can read it back. `extra`
+ * fields (the budget's choice, say) ride along at the top level, which the
+ * schema allows.
+ */
+export function subsetDocument(
+  doc: ResultsDocument,
+  rows: readonly BookRow[],
+  tokenizers: readonly string[],
+  extra: Record<string, unknown> = {},
+): ResultsDocument {
+  return {
+    ...extra,
+    schema_version: '2.0',
+    generated_at: new Date().toISOString(),
+    tool: doc.tool,
+    options: { ...doc.options, tokenizers: [...tokenizers] },
+    results: [...rows],
+    summary: summarize(rows, tokenizers),
+  };
 }

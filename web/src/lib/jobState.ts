@@ -1,7 +1,16 @@
 // The live view of one job, rebuilt from its SSE events. The reducer is
 // idempotent by event id, so a replay that overlaps what we already applied
 // (after a reconnect) never duplicates a book.
-import type { BookRow, JobError, Progress, SseEventMap, SseEventName, Summary } from '../api/types';
+import {
+  isTerminalName,
+  type BookRow,
+  type Job,
+  type JobError,
+  type Progress,
+  type SseEventMap,
+  type SseEventName,
+  type Summary,
+} from '../api/types';
 
 export type LiveStatus = 'connecting' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -51,7 +60,25 @@ export interface JobEvent<K extends SseEventName = SseEventName> {
 }
 
 export function isTerminal(status: LiveStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
+  return isTerminalName(status);
+}
+
+/**
+ * The view of a job that has finished, from the job resource alone: a
+ * finished job is shown without opening its event stream.
+ */
+export function viewFromJob(job: Job): JobView {
+  const rows = job.results?.results ?? [];
+  return {
+    ...initialJobView(),
+    status: job.status,
+    totalBooks: job.progress?.total ?? rows.length,
+    totalBytes: job.progress?.bytes_total ?? null,
+    progress: job.progress ?? null,
+    books: rows.map(liveBook),
+    summary: job.summary ?? null,
+    error: job.error ?? null,
+  };
 }
 
 function liveBook(row: BookRow): LiveBook {

@@ -15,7 +15,7 @@ export default function HistoryScreen() {
   const [live, setLive] = useState<Record<string, { status: JobStatus; percent?: number }>>({});
   useEffect(() => {
     const c = connectSse({
-      url: '/api/events',
+      url: api.globalEventsUrl(),
       onMessage: (m) => {
         let d: { job_id?: string; status?: JobStatus; percent?: number };
         try {

@@ -1,19 +1,31 @@
 import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import { api, ApiError } from '../api/client';
-import { connectSse, type SseState } from '../api/sse';
-import type { Job } from '../api/types';
+import { api, ApiError, apiErrorFrom } from '../api/client';
+import { connectSse, type SseConnection, type SseState } from '../api/sse';
+import { isTerminalName, type Job } from '../api/types';
 import { ErrorView, Skeleton, Stat } from '../components/common';
 import { explainError } from '../lib/errors';
 import { fmtBytes, fmtDuration, fmtInt } from '../lib/format';
-import { initialJobView, isTerminal, parseJobEvent, percentDone, reduceJob, type JobEvent, type JobView } from '../lib/jobState';
+import { etaSeconds, observeRate, type RateState } from '../lib/eta';
+import {
+  initialJobView,
+  isTerminal,
+  parseJobEvent,
+  percentDone,
+  reduceJob,
+  viewFromJob,
+  type JobEvent,
+  type JobView,
+} from '../lib/jobState';
 
 const ResultsView = lazy(() => import('../components/ResultsView'));
 
-type Action = { type: 'event'; ev: JobEvent } | { type: 'reset' };
+type Action = { type: 'event'; ev: JobEvent } | { type: 'reset' } | { type: 'final'; job: Job };
 
 function reducer(state: JobView, action: Action): JobView {
-  return action.type === 'reset' ? initialJobView() : reduceJob(state, action.ev);
+  if (action.type === 'reset') return initialJobView();
+  if (action.type === 'final') return viewFromJob(action.job);
+  return reduceJob(state, action.ev);
 }
 
 const storageKey = (id: string) => `epubtok.job.${id}`;
@@ -48,8 +60,7 @@ export default function JobScreen({ id }: { id: string }) {
   const [cancelState, setCancelState] = useState<'idle' | 'requested' | 'error'>('idle');
   const [cancelError, setCancelError] = useState<unknown>(null);
   const [reloadTick, setReloadTick] = useState(0);
-  const [jobTick, setJobTick] = useState(0);
-  const rate = useRef<{ t0: number; b0: number; mbps: number | null } | null>(null);
+  const rate = useRef<RateState | null>(null);
   const terminal = isTerminal(view.status);
 
   // Persist so a reload resumes from lastEventId. Throttled to once a second
@@ -85,55 +96,72 @@ export default function JobScreen({ id }: { id: string }) {
     }
   }, [id, terminal]);
 
-  // The SSE stream. Reconnects with Last-Event-ID; a full replay resets the state.
-  useEffect(() => {
-    const stored = loadStored(id);
-    const c = connectSse({
-      url: api.eventsUrl(id),
-      lastEventId: stored.lastEventId > 0 ? String(stored.lastEventId) : null,
-      onOpen: ({ fullReplay }) => {
-        if (fullReplay) dispatch({ type: 'reset' });
-        rate.current = null;
-      },
-      onMessage: (msg) => {
-        const ev = parseJobEvent(msg);
-        if (!ev) return;
-        if (ev.event === 'progress') {
-          const d = ev.data as { bytes_done: number };
-          const now = performance.now();
-          if (!rate.current) rate.current = { t0: now, b0: d.bytes_done, mbps: null };
-          else if (now - rate.current.t0 > 800)
-            rate.current.mbps = (d.bytes_done - rate.current.b0) / 1048576 / ((now - rate.current.t0) / 1000);
-        }
-        dispatch({ type: 'event', ev });
-      },
-      onFatal: ({ status, body }) => {
-        let err: unknown = new ApiError(status, `HTTP_${status}`, body);
-        try {
-          const b = JSON.parse(body);
-          err = new ApiError(status, b.error.code, b.error.message);
-        } catch {
-          /* keep */
-        }
-        setFatal(err);
-      },
-      onState: setConn,
-      isTerminal: (m) => m.event === 'completed' || m.event === 'failed' || m.event === 'cancelled',
-    });
-    return () => c.close();
-  }, [id, reloadTick]);
-
-  // The job itself: its request (tokenizer columns) and, once finished, its full results.
+  // A finished job is loaded once from the job resource, without its event
+  // stream. A job still queued or running gets one stream (resuming after
+  // the stored id), closed by this effect on the terminal event; the job
+  // resource is then loaded again for the final results. Changing jobs or
+  // retrying closes the old stream before anything new is opened.
   useEffect(() => {
     const ctrl = new AbortController();
+    let conn: SseConnection | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     setJobError(null);
-    // Ignore a stale answer (e.g. a running snapshot arriving after the job ended).
-    api.job(id, ctrl.signal).then(
-      (j) => !ctrl.signal.aborted && setJob(j),
-      (e) => !ctrl.signal.aborted && setJobError(e),
-    );
-    return () => ctrl.abort();
-  }, [id, terminal, reloadTick, jobTick]);
+    const failed = (e: unknown) => {
+      if (ctrl.signal.aborted) return;
+      if (e instanceof ApiError && e.status === 404) setFatal(e);
+      else setJobError(e);
+    };
+    // The stream may announce the end a moment before the job resource shows it.
+    const loadFinal = (attempt: number) => {
+      api.job(id, ctrl.signal).then((j) => {
+        if (ctrl.signal.aborted) return;
+        if (!isTerminalName(j.status) && attempt < 40) {
+          timer = setTimeout(() => loadFinal(attempt + 1), 250);
+          return;
+        }
+        setJob(j);
+      }, failed);
+    };
+    api.job(id, ctrl.signal).then((j) => {
+      if (ctrl.signal.aborted) return;
+      setJob(j);
+      if (isTerminalName(j.status)) {
+        dispatch({ type: 'final', job: j });
+        setConn('closed');
+        return;
+      }
+      const stored = loadStored(id);
+      conn = connectSse({
+        url: api.eventsUrl(id),
+        lastEventId: stored.lastEventId > 0 ? String(stored.lastEventId) : null,
+        onOpen: ({ fullReplay }) => {
+          if (fullReplay) dispatch({ type: 'reset' });
+          rate.current = null;
+        },
+        onMessage: (msg) => {
+          const ev = parseJobEvent(msg);
+          if (!ev) return;
+          if (ev.event === 'progress') {
+            const d = ev.data as { bytes_done: number };
+            rate.current = observeRate(rate.current, d.bytes_done, performance.now());
+          }
+          dispatch({ type: 'event', ev });
+          if (isTerminalName(ev.event)) {
+            conn?.close();
+            loadFinal(0);
+          }
+        },
+        onFatal: ({ status, body }) => setFatal(apiErrorFrom(status, body)),
+        onState: setConn,
+        isTerminal: (m) => isTerminalName(m.event),
+      });
+    }, failed);
+    return () => {
+      ctrl.abort();
+      clearTimeout(timer);
+      conn?.close();
+    };
+  }, [id, reloadTick]);
 
   const cancel = async () => {
     setCancelState('requested');
@@ -149,14 +177,8 @@ export default function JobScreen({ id }: { id: string }) {
 
   // Results are shown once both the stream and the job resource say it ended,
   // so a snapshot fetched mid-job never passes for the final results.
-  const jobEnded = job != null && (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled');
+  const jobEnded = job != null && isTerminalName(job.status);
   const doc = terminal && jobEnded && job?.results ? job.results : null;
-  // The stream may announce the end a moment before the job resource shows it.
-  useEffect(() => {
-    if (!terminal || !job || jobEnded) return;
-    const t = setTimeout(() => setJobTick((n) => n + 1), 500);
-    return () => clearTimeout(t);
-  }, [terminal, job, jobEnded]);
 
   if (fatal) {
     return (
@@ -200,7 +222,7 @@ export default function JobScreen({ id }: { id: string }) {
           </button>
         )}
         {terminal && (
-          <a className="button small" href={`/api/jobs/${encodeURIComponent(id)}/results.json`} download>
+          <a className="button small" href={api.resultsJsonUrl(id)} download>
             results.json
           </a>
         )}
@@ -244,8 +266,8 @@ export default function JobScreen({ id }: { id: string }) {
         <div className="stats">
           <Stat label="Books done" value={`${fmtInt(view.books.length)} / ${view.totalBooks == null ? '–' : fmtInt(view.totalBooks)}`} />
           <Stat label="Current book" value={<span className="small">{active && p?.file_name ? p.file_name : '–'}</span>} />
-          <Stat label="Speed" value={active && rate.current?.mbps != null ? `${rate.current.mbps.toFixed(1)} MB/s` : '–'} />
-          <Stat label="Time left" value={active ? fmtDuration(p?.eta_s) : '–'} />
+          <Stat label="Speed" value={active && rate.current?.bps != null ? `${(rate.current.bps / 1048576).toFixed(1)} MB/s` : '–'} />
+          <Stat label="Time left" value={active && p ? fmtDuration(etaSeconds(rate.current, p.bytes_done, p.bytes_total)) : '–'} />
           <Stat label="Read" value={p ? `${fmtBytes(p.bytes_done)} / ${fmtBytes(p.bytes_total)}` : '–'} />
         </div>
         {view.status === 'failed' && view.error && (
