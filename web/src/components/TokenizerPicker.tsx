@@ -1,6 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import type { Model } from '../api/types';
 import { fmtInt } from '../lib/format';
+import { searchModels } from '../lib/modelSearch';
+import { priceTable } from '../lib/prices';
 
 const FAMILY_NAMES: Record<string, string> = {
   openai: 'OpenAI',
@@ -39,8 +41,8 @@ export function TokenizerPicker({
     }
     return [...byFamily.entries()];
   }, [models]);
-  const q = query.trim().toLowerCase();
-  const matches = (m: Model) => !q || [m.id, m.name, m.family, ...(m.aliases ?? [])].some((s) => s.toLowerCase().includes(q));
+  const found = useMemo(() => searchModels(models, query, priceTable, familyName), [models, query]);
+  const matches = (m: Model) => found.has(m.id);
   const set = new Set(selected);
   const toggle = (id: string, on: boolean) => {
     // Keep the list in the order the server lists models, so columns are stable.
@@ -95,12 +97,17 @@ export function TokenizerPicker({
                     checked={set.has(m.id)}
                     onChange={(e) => toggle(m.id, e.target.checked)}
                     aria-labelledby={`${uid}-n-${m.id}`}
-                    aria-describedby={`${uid}-d-${m.id}`}
+                    aria-describedby={found.get(m.id)?.via ? `${uid}-a-${m.id} ${uid}-d-${m.id}` : `${uid}-d-${m.id}`}
                   />
                   <span>
                     <span className="tok-id" id={`${uid}-n-${m.id}`}>
                       {m.id}
                     </span>
+                    {found.get(m.id)?.via && (
+                      <span className="tok-alias" id={`${uid}-a-${m.id}`}>
+                        {found.get(m.id)!.via} → {m.id}
+                      </span>
+                    )}
                     <span className="tok-meta" id={`${uid}-d-${m.id}`}>
                       {m.name} · vocab {fmtInt(m.vocab_size)} · {m.source}
                       {m.approximate && (

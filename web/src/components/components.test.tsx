@@ -28,19 +28,64 @@ afterEach(() => {
 });
 
 const models: Model[] = [
-  { id: 'o200k_base', name: 'OpenAI o200k_base', family: 'openai', vocab_size: 200019, approximate: false, source: 'tiktoken' },
-  { id: 'cl100k_base', name: 'OpenAI cl100k_base', family: 'openai', vocab_size: 100277, approximate: false, source: 'tiktoken' },
+  {
+    id: 'o200k_base',
+    name: 'OpenAI o200k_base',
+    family: 'openai',
+    vocab_size: 200019,
+    approximate: false,
+    source: 'tiktoken',
+    aliases: ['gpt-4o', 'gpt-4o-mini', 'gpt-5', 'chatgpt-4o-latest'],
+  },
+  {
+    id: 'cl100k_base',
+    name: 'OpenAI cl100k_base',
+    family: 'openai',
+    vocab_size: 100277,
+    approximate: false,
+    source: 'tiktoken',
+    aliases: ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo'],
+  },
+  { id: 'p50k_base', name: 'OpenAI p50k_base', family: 'openai', vocab_size: 50281, approximate: false, source: 'tiktoken', aliases: ['text-davinci-003'] },
   { id: 'claude', name: 'Claude (legacy)', family: 'anthropic', vocab_size: 65000, approximate: true, source: 'npm', note: 'legacy' },
 ];
 
 describe('TokenizerPicker', () => {
+  const visible = () =>
+    within(screen.getByRole('group', { name: 'Tokenizers' }))
+      .queryAllByRole('checkbox')
+      .filter((b) => !b.closest('[hidden]'))
+      .map((b) => document.getElementById(b.getAttribute('aria-labelledby')!)!.textContent);
+  const search = (q: string) => fireEvent.change(screen.getByRole('searchbox', { name: 'Search tokenizers' }), { target: { value: q } });
+
+  it('finds a tokenizer by a model name and shows the alias that matched', () => {
+    render(<TokenizerPicker models={models} selected={[]} onChange={() => {}} />);
+    search('gpt-4o');
+    expect(visible()).toEqual(['o200k_base']);
+    expect(screen.getByText('gpt-4o → o200k_base')).toBeTruthy();
+    expect(screen.getByRole('checkbox', { name: 'o200k_base' }).getAttribute('aria-describedby')).toContain('-a-');
+  });
+
+  it('finds the tokenizer of a priced model family ("sonnet" → claude)', () => {
+    render(<TokenizerPicker models={models} selected={[]} onChange={() => {}} />);
+    search('sonnet');
+    expect(visible()).toEqual(['claude']);
+    expect(screen.getByText(/Claude Sonnet .* → claude/)).toBeTruthy();
+  });
+
+  it('falls back to the family name when nothing else matches', () => {
+    render(<TokenizerPicker models={models} selected={[]} onChange={() => {}} />);
+    search('openai');
+    expect(visible()).toEqual(['o200k_base', 'cl100k_base', 'p50k_base']);
+  });
+
   it('is a group "Tokenizers" of checkboxes named exactly by id', () => {
     render(<TokenizerPicker models={models} selected={['claude']} onChange={() => {}} />);
     const group = screen.getByRole('group', { name: 'Tokenizers' });
     const boxes = within(group).getAllByRole('checkbox');
     expect(
       boxes.map((b) => b.getAttribute('aria-labelledby') && document.getElementById(b.getAttribute('aria-labelledby')!)?.textContent),
-    ).toEqual(['o200k_base', 'cl100k_base', 'claude']);
+    ).toEqual(['o200k_base', 'cl100k_base', 'p50k_base', 'claude']);
     expect(within(group).getByRole('checkbox', { name: 'claude' })).toHaveProperty('checked', true);
     expect(within(group).getByText('approximate')).toBeTruthy();
   });
@@ -51,7 +96,7 @@ describe('TokenizerPicker', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'o200k_base' }));
     expect(onChange).toHaveBeenLastCalledWith(['o200k_base', 'claude']);
     fireEvent.click(screen.getAllByRole('button', { name: 'Select family' })[0]);
-    expect(onChange).toHaveBeenLastCalledWith(['o200k_base', 'cl100k_base', 'claude']);
+    expect(onChange).toHaveBeenLastCalledWith(['o200k_base', 'cl100k_base', 'p50k_base', 'claude']);
   });
 
   it('filters by search and shows a validation error', () => {
