@@ -288,7 +288,7 @@ export function heatmapOption(ok: FlatBook[], tokenizers: readonly string[], bas
     grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
     // interval 0: ECharts otherwise skips labels it thinks would collide.
     xAxis: { type: 'category', data: [...tokenizers], splitArea: { show: true }, axisLabel: { interval: 0, rotate, hideOverlap: false } },
-    yAxis: { type: 'category', data: rows.map(bookLabel), axisLabel: { width: 160, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: rows.map(bookLabel), axisLabel: { width: 160, overflow: 'truncate', interval: 0 } },
     visualMap: {
       min: -Math.ceil(maxAbs),
       max: Math.ceil(maxAbs),

@@ -317,9 +317,10 @@ export function ResultsTable({
           Min tokens ({fmtInt(lo)}) is more than max tokens ({fmtInt(hi)}): no book can match. Swap them or clear one.
         </p>
       )}
-      <p id={`${uid}-words-note`} className="small muted words-note">
-        <strong>How words are counted:</strong> {WORDS_NOTE}
-      </p>
+      <details className="small muted words-note">
+        <summary>How words are counted</summary>
+        <p id={`${uid}-words-note`}>{WORDS_NOTE}</p>
+      </details>
       <p className="small muted" role="status" aria-live="polite">
         Showing {fmtInt(shown.length)} of {fmtInt(books.length)} books.
         {overflow && <span className="scroll-hint"> Scroll the table sideways for more columns →</span>}

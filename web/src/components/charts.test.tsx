@@ -121,6 +121,7 @@ describe('heatmap', () => {
     const opt = heatmapOption(many, TWELVE, 'o200k_base');
     expect(opt.xAxis.data).toEqual(TWELVE);
     expect(opt.xAxis.axisLabel.interval).toBe(0);
+    expect(opt.yAxis.axisLabel.interval).toBe(0);
     expect(opt.series[0].data).toHaveLength(12);
   });
 });

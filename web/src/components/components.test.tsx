@@ -46,7 +46,15 @@ const models: Model[] = [
     source: 'tiktoken',
     aliases: ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo'],
   },
-  { id: 'p50k_base', name: 'OpenAI p50k_base', family: 'openai', vocab_size: 50281, approximate: false, source: 'tiktoken', aliases: ['text-davinci-003'] },
+  {
+    id: 'p50k_base',
+    name: 'OpenAI p50k_base',
+    family: 'openai',
+    vocab_size: 50281,
+    approximate: false,
+    source: 'tiktoken',
+    aliases: ['text-davinci-003'],
+  },
   { id: 'claude', name: 'Claude (legacy)', family: 'anthropic', vocab_size: 65000, approximate: true, source: 'npm', note: 'legacy' },
 ];
 

@@ -24,7 +24,12 @@ const score = (text: string, q: string): number | null => {
  * model, family-only matches are left out, so "gpt-4o" is o200k_base alone
  * and not every OpenAI encoding.
  */
-export function searchModels(models: readonly Model[], query: string, prices: PriceTable, familyName: (f: string) => string): Map<string, ModelMatch> {
+export function searchModels(
+  models: readonly Model[],
+  query: string,
+  prices: PriceTable,
+  familyName: (f: string) => string,
+): Map<string, ModelMatch> {
   const q = query.trim().toLowerCase();
   const out = new Map<string, ModelMatch>();
   if (!q) {
