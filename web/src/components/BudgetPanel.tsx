@@ -1,6 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { booksToCsv, downloadText, type FlatBook } from '../lib/books';
+import type { ResultsDocument } from '../api/types';
+import { booksToCsv, downloadText, subsetDocument, type FlatBook } from '../lib/books';
 import { fmtInt } from '../lib/format';
+import { formatCost } from '../lib/prices';
+import { usePrices } from '../lib/priceStore';
+import { libraryCost } from './CostPanel';
 import type { Selection, Strategy } from '../lib/knapsack';
 import type { BudgetRequest, BudgetResponse } from '../lib/knapsack.worker';
 
@@ -18,7 +22,17 @@ const STRATEGIES: { id: Strategy; label: string; hint: string }[] = [
 ];
 
 /** Which books fit into a token budget, by three strategies. */
-export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]; tokenizers: string[]; baseName: string }) {
+export function BudgetPanel({
+  doc,
+  books,
+  tokenizers,
+  baseName,
+}: {
+  doc: ResultsDocument;
+  books: FlatBook[];
+  tokenizers: string[];
+  baseName: string;
+}) {
   const [budget, setBudget] = useState(128_000);
   const [budgetText, setBudgetText] = useState('128000');
   const [tok, setTok] = useState(tokenizers[0]);
@@ -65,6 +79,21 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
   const used = chosen.reduce((s, b) => s + b.tokens[tok], 0);
   const words = chosen.reduce((s, b) => s + b.words, 0);
   const smallest = candidates.length ? Math.min(...candidates.map((b) => b.tokens[tok])) : 0;
+  const { table: prices, assumptions } = usePrices();
+  const costs = prices.providers.flatMap((p) =>
+    p.models
+      .filter((m) => m.tokenizer === tok)
+      .map((m) => ({
+        id: m.id,
+        name: `${p.name} ${m.name}`,
+        cost: libraryCost(
+          p,
+          m,
+          chosen.map((b) => b.tokens[tok]),
+          assumptions,
+        ).cost,
+      })),
+  );
   const list = chosen.map((b) => `${b.title}${b.authors ? ` — ${b.authors}` : ''} (${fmtInt(b.tokens[tok])} tokens)`).join('\n');
 
   return (
@@ -158,6 +187,24 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
                 <div className="value">{fmtInt(words)}</div>
               </div>
             </div>
+            {costs.length > 0 && (
+              <table aria-label="Cost of the selected books" className="compact">
+                <thead>
+                  <tr>
+                    <th>Model ({tok})</th>
+                    <th className="num">Cost of these books</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {costs.map((c) => (
+                    <tr key={c.id}>
+                      <td>{c.name}</td>
+                      <td className="num">{Number.isFinite(c.cost) ? formatCost(c.cost) : '–'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
             <p className="small muted" style={{ margin: 0 }}>
               {strategy === 'optimal'
                 ? result.selection.optimal
@@ -182,8 +229,16 @@ export function BudgetPanel({ books, tokenizers, baseName }: { books: FlatBook[]
                 onClick={() =>
                   downloadText(
                     `${baseName}-budget.json`,
-                    JSON.stringify({ budget, tokenizer: tok, strategy, tokens_used: used, books: chosen.map((b) => b.row) }, null, 2) +
-                      '\n',
+                    JSON.stringify(
+                      subsetDocument(
+                        doc,
+                        chosen.map((b) => b.row),
+                        tokenizers,
+                        { budget: { tokens: budget, tokenizer: tok, strategy, tokens_used: used } },
+                      ),
+                      null,
+                      2,
+                    ) + '\n',
                     'application/json',
                   )
                 }

@@ -191,7 +191,7 @@ export default function ResultsView({ doc, baseName }: { doc: ResultsDocument; b
           </Suspense>
         </Tabs.Content>
         <Tabs.Content value="budget">
-          <BudgetPanel books={books} tokenizers={tokenizers} baseName={baseName} />
+          <BudgetPanel doc={doc} books={books} tokenizers={tokenizers} baseName={baseName} />
         </Tabs.Content>
         <Tabs.Content value="cost">
           <CostPanel books={books} tokenizers={tokenizers} />

@@ -3,6 +3,8 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Model } from '../api/types';
 import { flattenBooks } from '../lib/books';
+import { resetPrices } from '../lib/priceStore';
+import { CostPanel } from './CostPanel';
 import { ResultsTable } from './ResultsTable';
 import { TokenizerPicker } from './TokenizerPicker';
 
@@ -248,5 +250,40 @@ describe('ResultsTable', () => {
     expect(fit(rows[1])).toMatch(/Fits 128K.*Fits 200K.*Fits 1\.05M/);
     fireEvent.change(screen.getByLabelText('Context fit'), { target: { value: 'split' } });
     expect(within(screen.getByRole('table', { name: 'Results' })).getAllByRole('row')).toHaveLength(2);
+  });
+});
+
+describe('CostPanel', () => {
+  afterEach(resetPrices);
+  const books = flattenBooks({
+    results: [
+      { file_path: '/big', file_name: 'big.epub', status: 'ok', metadata: { title: 'Big' }, word_count: 1, token_counts: { o200k_base: 300_000 } },
+      { file_path: '/small', file_name: 'small.epub', status: 'ok', metadata: { title: 'Small' }, word_count: 1, token_counts: { o200k_base: 10_000 } },
+    ],
+  });
+  const row = (name: string) => screen.getAllByRole('row').find((r) => r.querySelector('td')?.textContent === name)!;
+  const cell = (name: string, label: string) => row(name).querySelector(`td[data-label="${label}"]`)!.textContent;
+
+  it('splits a book larger than the context window into requests, never one', () => {
+    render(<CostPanel books={books} tokenizers={['o200k_base']} />);
+    // GPT-4o, 128K: 300K → 3 requests (+1 for the small book), $0.75 + $0.025.
+    expect(cell('GPT-4o', 'Requests')).toMatch(/^4\s*1 split$/);
+    expect(cell('GPT-4o', 'Library cost')).toBe('$0.775');
+    expect(cell('GPT-4o', 'Largest book')).toBe('$0.750 in 3 requests');
+    expect(cell('GPT-4.1', 'Requests')).toBe('2');
+    expect(document.body.textContent).not.toMatch(/prices\.json/);
+  });
+
+  it('saves edited prices and windows, and resets them to the dated table', () => {
+    render(<CostPanel books={books} tokenizers={['o200k_base']} />);
+    fireEvent.change(screen.getByLabelText('GPT-4o input price per 1M tokens'), { target: { value: '5' } });
+    fireEvent.change(screen.getByLabelText('GPT-4o context window, tokens'), { target: { value: '400000' } });
+    expect(cell('GPT-4o', 'Library cost')).toBe('$1.55');
+    expect(JSON.parse(localStorage.getItem('epubtok.prices.overrides')!)).toEqual({ 'gpt-4o': { input_per_mtok: 5, context_window: 400000 } });
+    fireEvent.change(screen.getByLabelText('Output tokens per request'), { target: { value: '1000' } });
+    expect(JSON.parse(localStorage.getItem('epubtok.prices.assumptions')!).outputTokens).toBe(1000);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset to the dated table' }));
+    expect(cell('GPT-4o', 'Library cost')).toBe('$0.775');
+    expect(localStorage.getItem('epubtok.prices.overrides')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, perBookCost, priceTable, ratePerMTok, requestCost, type ModelPrice } from './prices';
+import { applyOverrides, bookCost, formatCost, perBookCost, priceTable, ratePerMTok, requestCost, requestsNeeded, type ModelPrice } from './prices';
 
 const flat: ModelPrice = { id: 'm', name: 'M', tokenizer: 'o200k_base', input_per_mtok: 2.5 };
 const tiered: ModelPrice = {
@@ -60,5 +60,45 @@ describe('price table', () => {
     for (const name of ['OpenAI', 'Anthropic', 'Google']) {
       expect(priceTable.providers.some((p) => p.name === name)).toBe(true);
     }
+  });
+});
+
+describe('context windows and assumptions', () => {
+  const provider = { id: 'p', name: 'P', pricing_url: 'https://x', batch_discount: 0.5, cached_input_discount: 0.9, models: [] };
+  const gpt: ModelPrice = { id: 'g', name: 'G', tokenizer: 'o200k_base', input_per_mtok: 2.5, output_per_mtok: 10, context_window: 128_000 };
+
+  it('never prices a book larger than the window as one request', () => {
+    expect(requestsNeeded(gpt, 128_000)).toBe(1);
+    expect(requestsNeeded(gpt, 128_001)).toBe(2);
+    expect(requestsNeeded(gpt, 300_000)).toBe(3);
+    // 300K tokens in 3 requests of 100K at $2.50/M = $0.75, as three requests.
+    expect(bookCost(provider, gpt, 300_000)).toEqual({ requests: 3, cost: expect.closeTo(0.75, 10) });
+  });
+
+  it('keeps room for the answer, bills it, and applies the cache and batch discounts', () => {
+    const a = { outputTokens: 28_000, batch: false, cachedShare: 0 };
+    expect(requestsNeeded(gpt, 100_000, a.outputTokens)).toBe(1);
+    expect(requestsNeeded(gpt, 100_001, a.outputTokens)).toBe(2);
+    // 1 request: 100K in at $2.50/M + 28K out at $10/M = 0.25 + 0.28.
+    expect(bookCost(provider, gpt, 100_000, a).cost).toBeCloseTo(0.53, 10);
+    expect(bookCost(provider, gpt, 100_000, { ...a, batch: true }).cost).toBeCloseTo(0.265, 10);
+    // Half the input cached at 90% off: 0.25 × (1 − 0.45) + 0.28.
+    expect(bookCost(provider, gpt, 100_000, { ...a, cachedShare: 0.5 }).cost).toBeCloseTo(0.1375 + 0.28, 10);
+    expect(requestsNeeded(gpt, 10, 200_000)).toBe(Infinity);
+  });
+
+  it('gives every priced model a context window and an output price', () => {
+    for (const p of priceTable.providers)
+      for (const m of p.models) {
+        expect(m.context_window).toBeGreaterThan(1000);
+        expect(m.output_per_mtok).toBeGreaterThan(0);
+      }
+  });
+
+  it('lays the user edits over the table without changing it', () => {
+    const t = applyOverrides(priceTable, { 'gpt-4o': { input_per_mtok: 9, context_window: 1000 } });
+    const m = t.providers.flatMap((p) => p.models).find((x) => x.id === 'gpt-4o')!;
+    expect([m.input_per_mtok, m.context_window, m.output_per_mtok]).toEqual([9, 1000, 10]);
+    expect(priceTable.providers.flatMap((p) => p.models).find((x) => x.id === 'gpt-4o')!.input_per_mtok).toBe(2.5);
   });
 });
