@@ -22,8 +22,12 @@ struct ReadOptions {
 };
 
 // Reads the book at `path`. On failure returns one of the EPUB_* / FILE_*
-// codes with a message naming the entry or document at fault; a DRM-protected
-// book returns EPUB_DRM. Non-fatal problems go to Book::warnings.
+// codes with a message naming the entry or document at fault (not `path`
+// itself: callers show the path beside the message); a DRM-protected book
+// returns EPUB_DRM. A book without text whose spine shows images (a comic, a
+// picture book) is a Book with empty chapters and a "no text: …" warning;
+// EPUB_EMPTY is for a spine that is empty, unreadable or only blank pages.
+// Non-fatal problems go to Book::warnings.
 Result<Book> read_book(const std::string& path, const ReadOptions& options = {});
 
 // What book_text() puts between two chapters: one blank line.

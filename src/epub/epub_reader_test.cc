@@ -446,10 +446,279 @@ TEST(ReadBook, MathMlInChapter) {
   EXPECT_EQ(r->chapters[1].text, "Euler: e=2.718");
 }
 
+// ---- conformance: what reading systems do ------------------------------------
+
+bool has_warning(const Book& b, std::string_view needle) {
+  for (const std::string& w : b.warnings)
+    if (w.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+std::string all_warnings(const Book& b) {
+  std::string out;
+  for (const std::string& w : b.warnings) out += w + "\n";
+  return out;
+}
+
+std::string xhtml(std::string_view body_text) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title>"
+         "</head><body><p>" + std::string(body_text) + "</p></body></html>";
+}
+
+TEST(Conformance, IdsAreComparedWithoutSurroundingWhiteSpace) {
+  EpubSpec s = two_chapter_book();
+  s.chapters[0].manifest_id = " content_001";
+  s.chapters[0].spine_idref = "content_001";
+  s.chapters[1].manifest_id = "content_002\t\n";
+  s.chapters[1].spine_idref = "  content_002 ";
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->chapters.size(), 2u) << all_warnings(*r);
+  EXPECT_EQ(book_text(*r), "Chapter One\nAlpha beta.\nGamma delta.\n\nChapter Two\nEpsilon zeta.");
+}
+
+TEST(Conformance, PercentEncodedDecomposedHrefFindsPrecomposedEntry) {
+  // The entry is stored precomposed (NFC, U+00FC); the OPF spells it
+  // decomposed (u + U+0308) and percent-encoded.
+  EpubSpec s = two_chapter_book();
+  s.chapters[1].file_name = "content_\xC3\xBC_001.xhtml";
+  s.chapters[1].manifest_href = "content_u%CC%88_001.xhtml";
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->chapters.size(), 2u);
+  EXPECT_EQ(r->chapters[1].href, "OEBPS/content_\xC3\xBC_001.xhtml");
+  EXPECT_EQ(r->chapters[1].text, "Chapter Two\nEpsilon zeta.");
+  EXPECT_FALSE(has_warning(*r, "normalization")) << all_warnings(*r);
+}
+
+TEST(Conformance, PrecomposedHrefFindsDecomposedEntry) {
+  EpubSpec s = two_chapter_book();
+  s.chapters[0].file_name = "cafe\xCC\x81.xhtml";           // stored NFD
+  s.chapters[0].manifest_href = "caf\xC3\xA9.xhtml";         // written NFC, not encoded
+  s.chapters[1].file_name = "Zwo\xCC\x88lf.xhtml";           // stored NFD
+  s.chapters[1].manifest_href = "Zw%C3%B6lf.xhtml";          // written NFC, percent-encoded
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(0).text, "Chapter One\nAlpha beta.\nGamma delta.");
+  EXPECT_EQ(r->chapters.at(1).text, "Chapter Two\nEpsilon zeta.");
+}
+
+TEST(Conformance, ExactNameBeatsPercentDecoding) {
+  // An entry literally named "a%20b.xhtml" is what href "a%20b.xhtml" names
+  // first, even though "a b.xhtml" also exists.
+  EpubSpec s = two_chapter_book();
+  s.chapters[1].file_name = "a%20b.xhtml";
+  s.chapters[1].manifest_href = "a%20b.xhtml";
+  s.chapters[1].raw_document = xhtml("literal name");
+  s.extra_files.push_back(entry("OEBPS/a b.xhtml", xhtml("decoded name")));
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(1).text, "literal name");
+  // Without the literal entry, the decoded one is found.
+  s.chapters[1].in_archive = false;
+  r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(1).text, "decoded name");
+}
+
+TEST(Conformance, NormalizationCollisionIsAWarning) {
+  // Two entries, one name in two normalization forms.
+  EpubSpec s = two_chapter_book();
+  s.chapters[1].file_name = "u\xCC\x88.xhtml";  // NFD, first in the archive
+  s.chapters[1].manifest_href = "%C3%BC.xhtml";   // NFC
+  s.chapters[1].raw_document = xhtml("decomposed");
+  s.extra_files.push_back(entry("OEBPS/\xC3\xBC.xhtml", xhtml("precomposed")));
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  // The href's own (decoded) spelling exists, so it is the one read; the
+  // twin is still reported.
+  EXPECT_EQ(r->chapters.at(1).text, "precomposed");
+  EXPECT_TRUE(has_warning(*r, "same name after Unicode normalization")) << all_warnings(*r);
+
+  // An href in a third spelling of "ệ" (ê + combining dot below) matches
+  // neither entry exactly, both after NFC: the first in the archive is read.
+  s = two_chapter_book();
+  s.chapters[1].file_name = "e\xCC\xA3\xCC\x82.xhtml";  // NFD
+  s.chapters[1].manifest_href = "%C3%AA%CC%A3.xhtml";
+  s.chapters[1].raw_document = xhtml("decomposed");
+  s.extra_files.push_back(entry("OEBPS/\xE1\xBB\x87.xhtml", xhtml("precomposed")));  // NFC
+  r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(1).text, "decomposed");
+  EXPECT_TRUE(has_warning(*r, "OEBPS/e\xCC\xA3\xCC\x82.xhtml and OEBPS/\xE1\xBB\x87.xhtml have the same name"))
+      << all_warnings(*r);
+}
+
+TEST(Conformance, ForeignSpineItemsAreReadThroughTheirFallbackChain) {
+  EpubSpec s = two_chapter_book();
+  ChapterSpec json;
+  json.file_name = "data.json";
+  json.media_type = "application/json";
+  json.raw_document = "{\"note\": \"json words are not text\"}";
+  json.fallback = "json-fallback";
+  s.chapters.push_back(json);
+  ChapterSpec xml;
+  xml.file_name = "record.xml";
+  xml.media_type = "application/xml";
+  xml.raw_document = "<?xml version=\"1.0\"?><record><field>xml words are not text</field></record>";
+  xml.fallback = "xml-step";  // a chain: xml → another foreign item → XHTML
+  s.chapters.push_back(xml);
+  s.extra_items.push_back({"json-fallback", "data.xhtml", "application/xhtml+xml", "", xhtml("The JSON, as prose.")});
+  s.extra_items.push_back({"xml-step", "record.json", "application/json", "xml-fallback", std::string("{}")});
+  s.extra_items.push_back({"xml-fallback", "record.xhtml", "application/xhtml+xml", "", xhtml("The record, as prose.")});
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->chapters.size(), 4u);
+  EXPECT_EQ(r->chapters[2].text, "The JSON, as prose.");
+  EXPECT_EQ(r->chapters[2].href, "OEBPS/data.xhtml");
+  EXPECT_EQ(r->chapters[3].text, "The record, as prose.");
+  EXPECT_TRUE(has_warning(*r, "read through its fallback OEBPS/record.xhtml")) << all_warnings(*r);
+}
+
+TEST(Conformance, BrokenFallbackChainsAreWarnings) {
+  EpubSpec s = two_chapter_book();
+  ChapterSpec loop;
+  loop.file_name = "a.json";
+  loop.media_type = "application/json";
+  loop.raw_document = "{}";
+  loop.fallback = "b";
+  s.chapters.push_back(loop);
+  s.extra_items.push_back({"b", "b.json", "application/json", "item3", std::string("{}")});  // back to the spine item
+  ChapterSpec dangling = loop;
+  dangling.file_name = "c.json";
+  dangling.fallback = "nowhere";
+  s.chapters.push_back(dangling);
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->chapters.size(), 4u);
+  EXPECT_EQ(r->chapters[2].text, "");
+  EXPECT_TRUE(has_warning(*r, "loops back")) << all_warnings(*r);
+  EXPECT_TRUE(has_warning(*r, "\"nowhere\" is not in the manifest")) << all_warnings(*r);
+}
+
+std::string encryption_xml(const std::vector<std::pair<std::string, std::string>>& uri_algorithm) {
+  std::string x =
+      "<encryption xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\" "
+      "xmlns:enc=\"http://www.w3.org/2001/04/xmlenc#\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">";
+  for (const auto& [uri, alg] : uri_algorithm) {
+    x += "<enc:EncryptedData>";
+    if (!alg.empty()) x += "<enc:EncryptionMethod Algorithm=\"" + alg + "\"/>";
+    x += "<enc:CipherData><enc:CipherReference URI=\"" + uri + "\"/></enc:CipherData>";
+    if (alg.empty())
+      x += "<enc:EncryptionProperties><enc:EncryptionProperty>"
+           "<Compression xmlns=\"http://www.idpf.org/2016/encryption#compression\" Method=\"8\" OriginalLength=\"1234\"/>"
+           "</enc:EncryptionProperty></enc:EncryptionProperties>";
+    x += "</enc:EncryptedData>";
+  }
+  return x + "</encryption>";
+}
+
+constexpr const char* kAes = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
+
+TEST(Conformance, CompressionOnlyEntryIsNotEncryption) {
+  EpubSpec s = two_chapter_book();
+  s.encryption_xml = encryption_xml({{"OEBPS/ch1.xhtml", ""}, {"OEBPS/ch2.xhtml", ""}});
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.at(0).text, "Chapter One\nAlpha beta.\nGamma delta.");
+  EXPECT_FALSE(has_warning(*r, "encrypted")) << all_warnings(*r);
+}
+
+TEST(Conformance, EncryptedMediaIsAWarningAndTheTextIsCounted) {
+  EpubSpec s = two_chapter_book();
+  s.extra_items.push_back({"video", "media/clip.mp4", "video/mp4", "", std::string(4096, '\x42')});
+  s.extra_items.push_back({"song", "media/song.mp3", "audio/mpeg", "", std::string(2048, '\x17')});
+  s.extra_items.push_back({"font", "fonts/a.otf", "font/otf", "", std::string(512, '\x01')});
+  s.encryption_xml = encryption_xml({{"OEBPS/media/clip.mp4", kAes},
+                                     {"OEBPS/media/song.mp3", kAes},
+                                     {"OEBPS/fonts/a.otf", "http://www.idpf.org/2008/embedding"}});
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(book_text(*r), "Chapter One\nAlpha beta.\nGamma delta.\n\nChapter Two\nEpsilon zeta.");
+  EXPECT_TRUE(has_warning(*r, "2 encrypted resources are not read: OEBPS/media/clip.mp4, OEBPS/media/song.mp3"))
+      << all_warnings(*r);
+}
+
+TEST(Conformance, EncryptedSpineDocumentIsDrmWhateverTheCipher) {
+  EpubSpec s = two_chapter_book();
+  s.encryption_xml = encryption_xml({{"OEBPS/ch2.xhtml", kAes}});
+  expect_error(read_spec(s), ErrorCode::kDrm, "spine item OEBPS/ch2.xhtml is encrypted with " + std::string(kAes));
+  // Font obfuscation on a content document makes it just as unreadable.
+  s.encryption_xml = encryption_xml({{"OEBPS/ch1.xhtml", "http://www.idpf.org/2008/embedding"}});
+  expect_error(read_spec(s), ErrorCode::kDrm, "OEBPS/ch1.xhtml");
+}
+
+TEST(Conformance, EncryptedFallbackOfAForeignSpineItemIsDrm) {
+  EpubSpec s = two_chapter_book();
+  ChapterSpec json;
+  json.file_name = "data.json";
+  json.media_type = "application/json";
+  json.raw_document = "{}";
+  json.fallback = "fb";
+  s.chapters.push_back(json);
+  s.extra_items.push_back({"fb", "data.xhtml", "application/xhtml+xml", "", xhtml("Secret.")});
+  s.encryption_xml = encryption_xml({{"OEBPS/data.xhtml", kAes}});
+  expect_error(read_spec(s), ErrorCode::kDrm, "OEBPS/data.xhtml");
+}
+
+TEST(Conformance, ImageOnlyBookIsOkWithAWarning) {
+  // A comic: thirteen fixed-layout pages, each one image.
+  EpubSpec s;
+  for (int i = 1; i <= 13; ++i) {
+    ChapterSpec page;
+    page.file_name = "page" + std::to_string(i) + ".xhtml";
+    page.body = "<div class=\"page\"><img src=\"images/p" + std::to_string(i) + ".jpg\" alt=\"\"/></div>";
+    s.chapters.push_back(page);
+  }
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->chapters.size(), 13u);
+  EXPECT_EQ(book_text(*r), "");
+  EXPECT_TRUE(has_warning(*r, "no text: 13 spine items are images")) << all_warnings(*r);
+}
+
+TEST(Conformance, ImageSpineItemsAndSvgPagesAreImages) {
+  // Raster images straight in the spine (seen in scans) and SVG pages that
+  // only draw an <image>; one blank page among them.
+  EpubSpec s;
+  for (int i = 1; i <= 2; ++i) {
+    ChapterSpec page;
+    page.file_name = "p" + std::to_string(i) + ".jpg";
+    page.media_type = "image/jpeg";
+    page.raw_document = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(64, '\x11');
+    s.chapters.push_back(page);
+  }
+  ChapterSpec svg;
+  svg.file_name = "p3.xhtml";
+  svg.body =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 10 10\">"
+      "<image width=\"10\" height=\"10\" xlink:href=\"p3.png\"/></svg>";
+  s.chapters.push_back(svg);
+  ChapterSpec blank;
+  blank.file_name = "blank.xhtml";
+  s.chapters.push_back(blank);
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_TRUE(has_warning(*r, "no text: 3 spine items are images, 1 blank or unreadable")) << all_warnings(*r);
+  EXPECT_FALSE(has_warning(*r, "image/jpeg")) << all_warnings(*r);  // no warning per page
+}
+
+TEST(Conformance, HiddenImagesDoNotMakeAPicturePage) {
+  EpubSpec s;
+  ChapterSpec page;
+  page.file_name = "a.xhtml";
+  page.body = "<div hidden=\"\"><img src=\"a.png\"/></div>";
+  s.chapters.push_back(page);
+  expect_error(read_spec(s), ErrorCode::kEmptyBook);
+}
+
 // ---- bad input ----------------------------------------------------------------
 
 TEST(ReadBookErrors, FileNotFound) {
-  expect_error(read_book(temp_path("does-not-exist.epub")), ErrorCode::kFileNotFound, "does-not-exist.epub");
+  Result<Book> r = read_book(temp_path("does-not-exist.epub"));
+  expect_error(r, ErrorCode::kFileNotFound, "no such file");
+  // Callers show the path beside the message; the message does not repeat it.
+  EXPECT_EQ(r.status().message().find("does-not-exist.epub"), std::string::npos) << r.status().message();
 }
 
 TEST(ReadBookErrors, DirectoryIsUnreadable) {
@@ -539,6 +808,31 @@ TEST(ReadBookErrors, ZipBombRatio) {
   ReadOptions o;
   o.max_ratio = 100;
   expect_error(read_spec(s, o), ErrorCode::kZipBomb, "ratio");
+}
+
+TEST(ReadBookErrors, HonestEntryOverTheLimitIsTooLarge) {
+  // 3 MiB of varied text: a plausible ratio, just more than the limit.
+  EpubSpec s = two_chapter_book();
+  std::string words;
+  for (uint64_t i = 0; words.size() < (3u << 20); ++i) words += "word" + std::to_string(i * 7919 % 100003) + " ";
+  s.chapters[1] = testing::make_chapter("ch2.xhtml", "Long", {words});
+  ReadOptions o;
+  o.max_entry_bytes = 2ull << 20;
+  expect_error(read_spec(s, o), ErrorCode::kTooLarge, "ch2.xhtml");
+}
+
+TEST(ReadBookErrors, LargeEntryThatIsNotReadDoesNotMatter) {
+  EpubSpec s = two_chapter_book();
+  std::string noise;
+  for (uint32_t x = 1; noise.size() < (3u << 20);) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    noise.push_back(static_cast<char>(x));
+  }
+  s.extra_items.push_back({"video", "clip.mp4", "video/mp4", "", noise});
+  ReadOptions o;
+  o.max_entry_bytes = 2ull << 20;
+  Result<Book> r = read_spec(s, o);
+  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
 }
 
 TEST(ReadBookErrors, HighRatioSmallEntryIsFine) {
@@ -633,15 +927,28 @@ TEST(ReadBookErrors, DrmAdobeRightsWithEncryptedSpine) {
 }
 
 TEST(ReadBookErrors, EmptyBook) {
+  // Blank pages only: nothing to count and nothing shown.
   EpubSpec s;
   ChapterSpec a;
   a.file_name = "a.xhtml";
-  a.body = "<div><img src=\"a.jpg\"/></div>";
+  a.body = "<div> </div>";
   ChapterSpec b;
   b.file_name = "b.xhtml";
   b.body = "  <p>  </p>\n";
   s.chapters = {a, b};
-  expect_error(read_spec(s), ErrorCode::kEmptyBook);
+  expect_error(read_spec(s), ErrorCode::kEmptyBook, "2 spine item");
+}
+
+TEST(ReadBookErrors, EmptySpine) {
+  EpubSpec s;
+  expect_error(read_spec(s), ErrorCode::kEmptyBook, "spine lists no items");
+}
+
+TEST(ReadBookErrors, SpineOfUnknownIdrefs) {
+  EpubSpec s = two_chapter_book();
+  for (ChapterSpec& c : s.chapters) c.spine_idref = "nowhere";
+  Result<Book> r = read_spec(s);
+  expect_error(r, ErrorCode::kEmptyBook, "manifest");
 }
 
 TEST(ReadBookErrors, TooMuchText) {

@@ -23,6 +23,7 @@ enum TagFlags : uint8_t {
   kSvgText = 16,     // text-bearing SVG element
   kForeign = 32,     // <foreignObject>: XHTML inside SVG
   kKnown = 64,       // no behaviour of its own; listed so `hidden` can be tracked
+  kImage = 128,      // an image (counted in HtmlText::images); no text, no line
 };
 
 struct TagInfo {
@@ -46,6 +47,7 @@ constexpr TagInfo kTags[] = {
     {"h3", kBlock},           {"h4", kBlock},           {"h5", kBlock},
     {"h6", kBlock},           {"head", kSkip},          {"header", kBlock},
     {"hgroup", kBlock},       {"hr", kBlock},           {"html", kBlock},
+    {"image", kImage},        {"img", kImage},
     {"legend", kBlock},       {"li", kBlock},           {"listing", kBlock | kPre},
     {"main", kBlock},         {"menu", kBlock},         {"nav", kBlock},
     {"ol", kBlock},           {"optgroup", kBlock},     {"option", kBlock},
@@ -132,6 +134,11 @@ class TextBuilder {
     }
     uint8_t f = tag_flags(name);
     if (f == 0) return;
+    if (f & kImage) {
+      // Void in HTML, empty in SVG: never stacked, whether self-closed or not.
+      if (skip_.empty()) ++images_;
+      return;
+    }
     // The HTML `hidden` attribute means display:none (landmarks and
     // page-list navs use it). Only tracked for listed elements, so that a
     // matching end tag is recognised; the substring test keeps the common
@@ -179,7 +186,7 @@ class TextBuilder {
       return;
     }
     uint8_t f = tag_flags(name);
-    if (f == 0) return;
+    if (f == 0 || (f & kImage)) return;
     if (!(f & kSkip) && !skip_.empty()) {
       // Closing a hidden element?
       auto it = std::find(skip_.rbegin(), skip_.rend(), name);
@@ -229,6 +236,7 @@ class TextBuilder {
     r.text = std::move(out_);
     r.body_epub_type = std::move(body_type_);
     r.first_section_epub_type = std::move(section_type_);
+    r.images = images_;
     return r;
   }
 
@@ -374,6 +382,7 @@ class TextBuilder {
   bool skip_leading_newline_ = false;
   bool seen_body_ = false;
   bool seen_section_ = false;
+  size_t images_ = 0;
   std::string body_type_;
   std::string section_type_;
 };

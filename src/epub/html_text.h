@@ -16,6 +16,9 @@ struct HtmlText {
   // written (space-separated tokens); empty when absent.
   std::string body_epub_type;
   std::string first_section_epub_type;
+  // Images shown (<img>, SVG <image>) outside hidden or skipped elements: a
+  // page with images and no text is a picture page, not an empty one.
+  size_t images = 0;
 };
 
 // Extracts the text of a content document given as UTF-8 (callers convert

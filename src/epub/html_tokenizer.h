@@ -156,8 +156,10 @@ void tokenize(std::string_view s, Visitor& v) {
         size_t e = s.find('>', i + 2);
         // An XHTML doctype may carry an internal subset with entity
         // declarations: <!DOCTYPE html [ <!ENTITY x "y"> ]>.
-        size_t bracket = s.find('[', i + 2);
-        if (bracket != std::string_view::npos && e != std::string_view::npos && bracket < e &&
+        // The '[' is looked for only before that first '>': searching the
+        // whole rest of the document for each "<!x>" would be quadratic.
+        size_t bracket = e == std::string_view::npos ? e : s.substr(0, e).find('[', i + 2);
+        if (bracket != std::string_view::npos &&
             html::iequals(s.substr(i + 2, std::min<size_t>(7, n - i - 2)), "doctype")) {
           size_t close = s.find(']', bracket);
           e = close == std::string_view::npos ? std::string_view::npos : s.find('>', close);

@@ -49,10 +49,21 @@ std::string collapse(std::string_view s) {
   return out;
 }
 
-void gather_text(const pugi::xml_node& n, std::string& out) {
-  for (pugi::xml_node c : n.children()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-    else if (c.type() == pugi::node_element) gather_text(c, out);
+// The text of every descendant of `root`, in document order. A loop, not
+// recursion: a hostile OPF can nest elements a million deep.
+void gather_text(const pugi::xml_node& root, std::string& out) {
+  pugi::xml_node n = root.first_child();
+  while (n) {
+    if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) out += n.value();
+    if (n.type() == pugi::node_element && n.first_child()) {
+      n = n.first_child();
+      continue;
+    }
+    while (!n.next_sibling()) {
+      n = n.parent();
+      if (!n || n == root) return;
+    }
+    n = n.next_sibling();
   }
 }
 
@@ -105,7 +116,14 @@ std::string dir_of(std::string_view path) {
   return s == std::string_view::npos ? std::string() : std::string(path.substr(0, s + 1));
 }
 
-std::string resolve_href(std::string_view base_dir, std::string_view href) {
+std::string_view trim_xml_space(std::string_view id) {
+  auto xml_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!id.empty() && xml_space(id.front())) id.remove_prefix(1);
+  while (!id.empty() && xml_space(id.back())) id.remove_suffix(1);
+  return id;
+}
+
+std::string resolve_href(std::string_view base_dir, std::string_view href, bool percent_decode) {
   size_t cut = href.find_first_of("#?");
   if (cut != std::string_view::npos) href = href.substr(0, cut);
   while (!href.empty() && is_space(href.front())) href.remove_prefix(1);
@@ -117,7 +135,7 @@ std::string resolve_href(std::string_view base_dir, std::string_view href) {
   std::string decoded;
   decoded.reserve(href.size());
   for (size_t i = 0; i < href.size(); ++i) {
-    if (href[i] == '%' && i + 2 < href.size() + 0 && hex_value(href[i + 1]) >= 0 && hex_value(href[i + 2]) >= 0) {
+    if (percent_decode && href[i] == '%' && i + 2 < href.size() && hex_value(href[i + 1]) >= 0 && hex_value(href[i + 2]) >= 0) {
       decoded.push_back(static_cast<char>(hex_value(href[i + 1]) * 16 + hex_value(href[i + 2])));
       i += 2;
     } else {
@@ -369,15 +387,17 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
   for (pugi::xml_node n : manifest.children()) {
     if (!is(n, "item")) continue;
     ManifestItem it;
-    it.id = attr(n, "id");
+    it.id = trim_xml_space(attr(n, "id"));
     it.href = resolve_href(base, attr(n, "href"));
-    it.media_type = lower(attr(n, "media-type"));
+    it.literal_href = resolve_href(base, attr(n, "href"), false);
+    it.media_type = lower(trim_xml_space(attr(n, "media-type")));
     it.properties = attr(n, "properties");
+    it.fallback = trim_xml_space(attr(n, "fallback"));
     if (p.nav_path.empty() && (" " + it.properties + " ").find(" nav ") != std::string::npos) p.nav_path = it.href;
     p.manifest_by_id.emplace(it.id, p.manifest.size());
     p.manifest.push_back(std::move(it));
   }
-  std::string toc_id = attr(spine, "toc");
+  std::string toc_id(trim_xml_space(attr(spine, "toc")));
   if (!toc_id.empty()) {
     if (auto it = p.manifest_by_id.find(toc_id); it != p.manifest_by_id.end())
       p.ncx_path = p.manifest[it->second].href;
@@ -392,7 +412,7 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
   for (pugi::xml_node n : spine.children()) {
     if (!is(n, "itemref")) continue;
     SpineRef s;
-    s.idref = attr(n, "idref");
+    s.idref = trim_xml_space(attr(n, "idref"));
     s.linear = lower(attr(n, "linear")) != "no";
     p.spine.push_back(std::move(s));
   }
@@ -474,24 +494,40 @@ class NavVisitor {
   std::string label_, href_, type_;
 };
 
-void collect_nav_points(const pugi::xml_node& parent, const std::string& base, std::vector<NavEntry>& out) {
-  for (pugi::xml_node n : parent.children()) {
-    if (!is(n, "navPoint")) continue;
-    std::string label, src;
-    for (pugi::xml_node c : n.children()) {
-      if (is(c, "navLabel") && label.empty()) {
-        for (pugi::xml_node t : c.children())
-          if (is(t, "text")) {
-            label = text_of(t);
-            break;
-          }
-      } else if (is(c, "content") && src.empty()) {
-        src = attr(c, "src");
+void add_nav_point(const pugi::xml_node& n, const std::string& base, std::vector<NavEntry>& out) {
+  std::string label, src;
+  for (pugi::xml_node c : n.children()) {
+    if (is(c, "navLabel") && label.empty()) {
+      for (pugi::xml_node t : c.children())
+        if (is(t, "text")) {
+          label = text_of(t);
+          break;
+        }
+    } else if (is(c, "content") && src.empty()) {
+      src = attr(c, "src");
+    }
+  }
+  std::string path = resolve_href(base, src);
+  if (!path.empty()) out.push_back({path, label});
+}
+
+// Every navPoint under `nav_map` (navPoints nest in navPoints), in document
+// order. A loop, not recursion: a hostile NCX can nest them a million deep.
+void collect_nav_points(const pugi::xml_node& nav_map, const std::string& base, std::vector<NavEntry>& out) {
+  pugi::xml_node n = nav_map.first_child();
+  while (n) {
+    if (is(n, "navPoint")) {
+      add_nav_point(n, base, out);
+      if (n.first_child()) {
+        n = n.first_child();
+        continue;
       }
     }
-    std::string path = resolve_href(base, src);
-    if (!path.empty()) out.push_back({path, label});
-    collect_nav_points(n, base, out);
+    while (!n.next_sibling()) {
+      n = n.parent();
+      if (!n || n == nav_map) return;
+    }
+    n = n.next_sibling();
   }
 }
 

@@ -15,9 +15,14 @@ namespace epubtok::epub {
 
 // Resolves `href` (as written in an OPF, NCX or nav) against the directory
 // `base_dir` of the document it appears in ("" or "OEBPS/"): strips any
-// "#fragment" and "?query", percent-decodes, and normalises "." and ".."
-// segments. Returns the archive path; "" for an absolute URL (scheme:).
-std::string resolve_href(std::string_view base_dir, std::string_view href);
+// "#fragment" and "?query", percent-decodes (unless `percent_decode` is
+// false), and normalises "." and ".." segments. Returns the archive path; ""
+// for an absolute URL (scheme:).
+std::string resolve_href(std::string_view base_dir, std::string_view href, bool percent_decode = true);
+
+// An XML ID or IDREF value as compared: without leading and trailing XML
+// white space (space, tab, CR, LF), as an ID-typed attribute is normalised.
+std::string_view trim_xml_space(std::string_view id);
 
 // The directory part of an archive path, with trailing '/', or "".
 std::string dir_of(std::string_view path);
@@ -28,14 +33,16 @@ std::string dir_of(std::string_view path);
 Result<std::string> parse_container(std::string_view xml);
 
 struct ManifestItem {
-  std::string id;
-  std::string href;  // resolved archive path
+  std::string id;            // white space trimmed
+  std::string href;          // resolved archive path, percent-decoded
+  std::string literal_href;  // resolved archive path as written (no percent-decoding)
   std::string media_type;
   std::string properties;
+  std::string fallback;      // id of the manifest fallback item, or ""
 };
 
 struct SpineRef {
-  std::string idref;
+  std::string idref;  // white space trimmed
   bool linear = true;
 };
 

@@ -7,6 +7,9 @@
 #include <libdeflate.h>
 #endif
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -15,11 +18,31 @@
 namespace epubtok::epub {
 namespace {
 
+// The lookup key of the last-resort match: ASCII case folded, and a
+// backslash read as '/' (careless Windows tools write them as separators).
 std::string fold(std::string_view s) {
   std::string r(s);
-  for (char& c : r)
+  for (char& c : r) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    else if (c == '\\') c = '/';
+  }
   return r;
+}
+
+// The NFC form of a UTF-8 name; ASCII names (nearly all) are returned as
+// they are without touching ICU. A name ICU cannot normalise is its own form.
+std::string nfc(std::string_view name) {
+  bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return std::string(name);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(name);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  icu::UnicodeString normalized = n->normalize(u, status);
+  if (U_FAILURE(status)) return std::string(name);
+  std::string out;
+  normalized.toUTF8String(out);
+  return out;
 }
 
 std::string zip_error_text(int code) {
@@ -43,21 +66,21 @@ ZipArchive::~ZipArchive() = default;
 Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& limits) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Result<ZipArchive>(ErrorCode::kFileNotFound, "no such file: " + path);
-    return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + std::strerror(errno));
+    if (errno == ENOENT || errno == ENOTDIR) return Result<ZipArchive>(ErrorCode::kFileNotFound, "no such file");
+    return Result<ZipArchive>(ErrorCode::kFileUnreadable, std::strerror(errno));
   }
-  if (S_ISDIR(st.st_mode)) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + " is a directory");
+  if (S_ISDIR(st.st_mode)) return Result<ZipArchive>(ErrorCode::kFileUnreadable, "is a directory");
   // Read the signature ourselves: it both proves readability and lets us
   // tell "not a ZIP" from "a ZIP that lost its end".
   unsigned char sig[4] = {0, 0, 0, 0};
   size_t got = 0;
   {
     FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + std::strerror(errno));
+    if (!f) return Result<ZipArchive>(ErrorCode::kFileUnreadable, std::strerror(errno));
     got = std::fread(sig, 1, 4, f);
     bool read_error = std::ferror(f);
     std::fclose(f);
-    if (read_error) return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": read error");
+    if (read_error) return Result<ZipArchive>(ErrorCode::kFileUnreadable, "read error");
   }
   bool local_header = got == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
 
@@ -70,18 +93,18 @@ Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& li
         // starts with a local file header, it is a ZIP whose tail is gone.
         if (local_header)
           return Result<ZipArchive>(ErrorCode::kZipTruncated,
-                                    path + ": starts as a ZIP but its central directory is missing (file cut short?)");
-        return Result<ZipArchive>(ErrorCode::kNotZip, path + ": not a ZIP archive" +
-                                                          std::string(st.st_size == 0 ? " (empty file)" : ""));
+                                    "starts as a ZIP but its central directory is missing (file cut short?)");
+        return Result<ZipArchive>(ErrorCode::kNotZip, std::string("not a ZIP archive") +
+                                                          (st.st_size == 0 ? " (empty file)" : ""));
       case ZIP_ER_INCONS:
-        return Result<ZipArchive>(ErrorCode::kZipCorrupt, path + ": inconsistent ZIP central directory");
+        return Result<ZipArchive>(ErrorCode::kZipCorrupt, "inconsistent ZIP central directory");
       case ZIP_ER_OPEN:
       case ZIP_ER_READ:
-        return Result<ZipArchive>(ErrorCode::kFileUnreadable, path + ": " + zip_error_text(err));
+        return Result<ZipArchive>(ErrorCode::kFileUnreadable, zip_error_text(err));
       case ZIP_ER_MEMORY:
-        return Result<ZipArchive>(ErrorCode::kInternal, path + ": out of memory opening ZIP");
+        return Result<ZipArchive>(ErrorCode::kInternal, "out of memory opening ZIP");
       default:
-        return Result<ZipArchive>(ErrorCode::kZipCorrupt, path + ": " + zip_error_text(err));
+        return Result<ZipArchive>(ErrorCode::kZipCorrupt, zip_error_text(err));
     }
   }
   ZipArchive a;
@@ -92,17 +115,40 @@ Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& li
   for (zip_int64_t i = 0; i < n; ++i) {
     const char* name = zip_get_name(z, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
     std::string s = name ? name : "";
-    a.exact_.emplace(s, static_cast<size_t>(i));  // first wins on duplicates
+    if (!a.exact_.emplace(s, static_cast<size_t>(i)).second) a.duplicates_.push_back(s);  // first wins
     a.folded_.emplace(fold(s), static_cast<size_t>(i));
     a.names_.push_back(std::move(s));
   }
   return a;
 }
 
-std::optional<size_t> ZipArchive::find(std::string_view name) const {
+std::optional<size_t> ZipArchive::find_exact(std::string_view name) const {
   if (auto it = exact_.find(std::string(name)); it != exact_.end()) return it->second;
+  return std::nullopt;
+}
+
+const std::unordered_map<std::string, std::vector<size_t>>& ZipArchive::nfc_index() const {
+  if (!nfc_) {
+    nfc_.emplace();
+    for (size_t i = 0; i < names_.size(); ++i) (*nfc_)[nfc(names_[i])].push_back(i);
+  }
+  return *nfc_;
+}
+
+std::optional<size_t> ZipArchive::find(std::string_view name) const {
+  if (auto exact = find_exact(name)) return exact;
+  if (auto it = nfc_index().find(nfc(name)); it != nfc_index().end()) return it->second.front();
   if (auto it = folded_.find(fold(name)); it != folded_.end()) return it->second;
   return std::nullopt;
+}
+
+std::vector<size_t> ZipArchive::nfc_twins(size_t index) const {
+  std::vector<size_t> twins;
+  auto it = nfc_index().find(nfc(names_.at(index)));
+  if (it == nfc_index().end()) return twins;
+  for (size_t i : it->second)
+    if (i != index) twins.push_back(i);
+  return twins;
 }
 
 #ifdef EPUBTOK_HAVE_LIBDEFLATE
@@ -160,12 +206,10 @@ bool ZipArchive::is_stored(size_t index) const {
 
 namespace {
 
-std::optional<Status> over_limits(const ZipLimits& limits, const std::string& name, uint64_t size, uint64_t comp,
-                                  const char* what) {
-  if (size > limits.max_entry_bytes)
-    return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) +
-                                           " bytes uncompressed, over the limit of " +
-                                           std::to_string(limits.max_entry_bytes));
+// The ratio test: an entry larger than kRatioFloor that inflates more than
+// max_ratio times its compressed size is a bomb.
+std::optional<Status> over_ratio(const ZipLimits& limits, const std::string& name, uint64_t size, uint64_t comp,
+                                 const char* what) {
   if (size > ZipLimits::kRatioFloor && comp > 0 &&
       static_cast<double>(size) / static_cast<double>(comp) > limits.max_ratio)
     return Status(ErrorCode::kZipBomb, "entry " + name + " " + what + " " + std::to_string(size) + " bytes from " +
@@ -183,7 +227,7 @@ Status ZipArchive::check_declared(size_t index) const {
     return Status(ErrorCode::kZipCorrupt, "cannot stat entry " + names_.at(index));
   uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
   uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-  if (auto s = over_limits(limits_, names_.at(index), declared, comp, "declares")) return *s;
+  if (auto s = over_ratio(limits_, names_.at(index), declared, comp, "declares")) return *s;
   return Status::ok();
 }
 
@@ -201,9 +245,13 @@ Status ZipArchive::read_into(size_t index, std::string& out) const {
   if (zip_stat_index(zip_.get(), index, 0, &st) != 0)
     return Status(ErrorCode::kZipCorrupt, "cannot stat entry " + name);
   uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-  auto too_big = [&](uint64_t size, const char* what) { return over_limits(limits_, name, size, comp, what); };
   uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-  if (auto s = too_big(declared, "declares")) return *s;
+  if (auto s = over_ratio(limits_, name, declared, comp, "declares")) return *s;
+  // An honest header over the size limit: a big entry, not a hostile one.
+  if (declared > limits_.max_entry_bytes)
+    return Status(ErrorCode::kTooLarge, "entry " + name + " is " + std::to_string(declared) +
+                                            " bytes uncompressed, over the limit of " +
+                                            std::to_string(limits_.max_entry_bytes));
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
     return Status(ErrorCode::kDrm, "entry " + name + " is encrypted at the ZIP level");
 
@@ -250,7 +298,13 @@ Status ZipArchive::read_into(size_t index, std::string& out) const {
     if (r < 0) return fail(f);
     if (r == 0) break;
     out.append(buf, static_cast<size_t>(r));
-    if (auto s = too_big(out.size(), "inflates to at least")) {
+    // Past the declared size here means the header lied: a bomb either way.
+    std::optional<Status> s = over_ratio(limits_, name, out.size(), comp, "inflates to at least");
+    if (!s && out.size() > limits_.max_entry_bytes)
+      s = Status(ErrorCode::kZipBomb, "entry " + name + " inflates to at least " + std::to_string(out.size()) +
+                                          " bytes, over the limit of " + std::to_string(limits_.max_entry_bytes) +
+                                          " (its header declares " + std::to_string(declared) + ")");
+    if (s) {
       zip_fclose(f);
       return *s;
     }

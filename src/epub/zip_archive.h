@@ -17,8 +17,9 @@ struct zip;
 namespace epubtok::epub {
 
 struct ZipLimits {
-  // An entry whose declared or actual uncompressed size exceeds this is a
-  // zip bomb (EPUB_ZIP_BOMB). Default 512 MiB.
+  // Reading an entry that declares more uncompressed bytes than this fails
+  // with EPUB_TOO_LARGE; one that inflates past it while declaring less lied
+  // about its size and fails with EPUB_ZIP_BOMB. Default 512 MiB.
   uint64_t max_entry_bytes = 512ull << 20;
   // An entry whose uncompressed/compressed ratio exceeds this is a zip bomb,
   // but only once it is larger than kRatioFloor: small, highly repetitive
@@ -34,7 +35,8 @@ class ZipArchive {
   // directory, I/O error), EPUB_NOT_ZIP (no ZIP signature at all),
   // EPUB_ZIP_TRUNCATED (starts like a ZIP but the central directory is
   // missing — the usual result of an interrupted download or copy),
-  // EPUB_ZIP_CORRUPT (central directory present but inconsistent).
+  // EPUB_ZIP_CORRUPT (central directory present but inconsistent). Messages
+  // do not repeat `path`: callers show it beside them.
   static Result<ZipArchive> open(const std::string& path, const ZipLimits& limits);
 
   ZipArchive(ZipArchive&&) noexcept;
@@ -46,14 +48,33 @@ class ZipArchive {
   const std::vector<std::string>& names() const { return names_; }
 
   // Index of the entry named `name`: exact (case-sensitive) match first,
-  // then a case-insensitive (ASCII) match as a fallback for books whose
-  // hrefs disagree with the archive in case. nullopt when absent.
+  // then equality after Unicode normalization (NFC: an href may spell "ü"
+  // decomposed while the entry name is precomposed, or the reverse), then a
+  // case-insensitive (ASCII) match, with a backslash read as '/', as a fallback
+  // for books whose hrefs disagree with the archive in case or whose tool
+  // wrote Windows separators. Among several entries that match at the same
+  // step, the first in the central directory wins (see nfc_twins()).
+  // nullopt when absent.
   std::optional<size_t> find(std::string_view name) const;
+
+  // Names that occur more than once in the central directory (each repeat
+  // listed once per extra occurrence). find() returns the first.
+  const std::vector<std::string>& duplicate_names() const { return duplicates_; }
+
+  // Index of the entry named exactly `name` (byte for byte), or nullopt.
+  std::optional<size_t> find_exact(std::string_view name) const;
+
+  // The other entries whose names equal entry `index`'s after NFC
+  // normalization (two spellings of one name: an ambiguous archive). Empty
+  // for nearly every entry. Not thread-safe: the first call builds an
+  // index of the names (like every other member, one thread per archive).
+  std::vector<size_t> nfc_twins(size_t index) const;
 
   // The uncompressed bytes of entry `index`. Never trusts declared sizes:
   // reads in chunks and stops with EPUB_ZIP_BOMB as soon as the limits are
-  // exceeded. EPUB_ZIP_CORRUPT on CRC or inflate errors, EPUB_DRM for
-  // ZIP-level encryption.
+  // exceeded (EPUB_TOO_LARGE when the header honestly declares a size over
+  // max_entry_bytes). EPUB_ZIP_CORRUPT on CRC or inflate errors, EPUB_DRM
+  // for ZIP-level encryption.
   Result<std::string> read(size_t index) const;
 
   // The same, into `out` (replacing its contents, reusing its capacity: a
@@ -62,9 +83,10 @@ class ZipArchive {
   // error.
   Status read_into(size_t index, std::string& out) const;
 
-  // Checks the sizes entry `index` declares in the central directory against
-  // the limits (EPUB_ZIP_BOMB), without inflating anything. Cheap; read()
-  // applies the same test plus the actual-size checks.
+  // Checks the ratio entry `index` declares in the central directory
+  // (EPUB_ZIP_BOMB), without inflating anything. Cheap; read() applies the
+  // same test plus the size checks. A large entry with a plausible ratio
+  // passes: it matters only if it is read.
   Status check_declared(size_t index) const;
 
   // True when the entry is stored (not compressed).
@@ -82,8 +104,13 @@ class ZipArchive {
   std::unique_ptr<zip, Closer> zip_;
   ZipLimits limits_;
   std::vector<std::string> names_;
+  std::vector<std::string> duplicates_;
   std::unordered_map<std::string, size_t> exact_;
   std::unordered_map<std::string, size_t> folded_;
+  // NFC form → entries, in central-directory order; built on first use by
+  // nfc_index() (most books never need it).
+  const std::unordered_map<std::string, std::vector<size_t>>& nfc_index() const;
+  mutable std::optional<std::unordered_map<std::string, std::vector<size_t>>> nfc_;
 };
 
 }  // namespace epubtok::epub

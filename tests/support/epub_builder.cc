@@ -63,41 +63,55 @@ std::string to_cp437(std::string_view utf8) {
   return out;
 }
 
-struct Compressed {
-  std::string bytes;
-  uint32_t crc = 0;
-  uint64_t size = 0;  // uncompressed
+using Compressed = DeflatedData;
+
+// Feeds an entry's uncompressed bytes in chunks: zero fills from one small
+// zero buffer (a multi-gigabyte bomb costs nothing to hold), sources from
+// a 1 MiB buffer, data from the string itself.
+class EntryBytes {
+ public:
+  explicit EntryBytes(const ZipEntry& e) : e_(e), remaining_(e.zero_fill > 0 ? e.zero_fill : e.data.size()) {
+    if (e.zero_fill == 0 && e.source) chunk_.resize(1 << 20);
+  }
+  // The next chunk; empty at the end.
+  std::string_view next() {
+    static const std::string kZeros(1 << 20, '\0');
+    if (e_.zero_fill > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, kZeros.size()));
+      remaining_ -= n;
+      return std::string_view(kZeros.data(), n);
+    }
+    if (e_.source) return std::string_view(chunk_.data(), e_.source(chunk_.data(), chunk_.size()));
+    size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, 1 << 20));
+    std::string_view v(e_.data.data() + pos_, n);
+    pos_ += n;
+    remaining_ -= n;
+    return v;
+  }
+
+ private:
+  const ZipEntry& e_;
+  uint64_t remaining_;
+  size_t pos_ = 0;
+  std::string chunk_;
 };
 
-// Raw deflate (no zlib header), as ZIP method 8 wants. For zero fills the
-// input is fed from one small zero buffer, so a multi-gigabyte bomb costs
-// only its compressed size in memory.
+// Raw deflate (no zlib header), as ZIP method 8 wants, streamed chunk by
+// chunk so only the compressed bytes are held.
 Compressed deflate_entry(const ZipEntry& e) {
   Compressed c;
   z_stream zs{};
   if (deflateInit2(&zs, e.deflate_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
-  static const std::string kZeros(1 << 20, '\0');
-  uint64_t remaining = e.zero_fill > 0 ? e.zero_fill : e.data.size();
-  size_t pos = 0;
+  EntryBytes bytes(e);
   char out[1 << 16];
   c.crc = static_cast<uint32_t>(crc32(0, nullptr, 0));
   while (true) {
-    const char* in;
-    size_t n;
-    if (e.zero_fill > 0) {
-      n = static_cast<size_t>(std::min<uint64_t>(remaining, kZeros.size()));
-      in = kZeros.data();
-    } else {
-      n = static_cast<size_t>(std::min<uint64_t>(remaining, 1 << 20));
-      in = e.data.data() + pos;
-    }
-    remaining -= n;
-    pos += n;
-    c.crc = static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in), static_cast<uInt>(n)));
-    c.size += n;
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in));
-    zs.avail_in = static_cast<uInt>(n);
-    int flush = remaining == 0 ? Z_FINISH : Z_NO_FLUSH;
+    std::string_view in = bytes.next();
+    c.crc = static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
+    c.size += in.size();
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    int flush = in.empty() ? Z_FINISH : Z_NO_FLUSH;
     int rc;
     do {
       zs.next_out = reinterpret_cast<Bytef*>(out);
@@ -105,7 +119,7 @@ Compressed deflate_entry(const ZipEntry& e) {
       rc = deflate(&zs, flush);
       c.bytes.append(out, sizeof(out) - zs.avail_out);
     } while (zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-    if (remaining == 0) break;
+    if (in.empty()) break;
   }
   deflateEnd(&zs);
   return c;
@@ -113,10 +127,13 @@ Compressed deflate_entry(const ZipEntry& e) {
 
 Compressed store_entry(const ZipEntry& e) {
   Compressed c;
-  if (e.zero_fill > 0) c.bytes.assign(static_cast<size_t>(e.zero_fill), '\0');
-  else c.bytes = e.data;
+  EntryBytes bytes(e);
+  c.crc = static_cast<uint32_t>(crc32(0, nullptr, 0));
+  for (std::string_view in = bytes.next(); !in.empty(); in = bytes.next()) {
+    c.crc = static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
+    c.bytes.append(in);
+  }
   c.size = c.bytes.size();
-  c.crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(c.bytes.data()), static_cast<uInt>(c.bytes.size())));
   return c;
 }
 
@@ -131,20 +148,31 @@ struct CentralRecord {
   uint32_t flags, method, crc;
   uint64_t comp, size, offset;
   bool zip64;
+  std::string extra;
 };
 
 }  // namespace
+
+std::shared_ptr<const DeflatedData> deflate_zeros(uint64_t n, int level) {
+  ZipEntry e;
+  e.zero_fill = n;
+  e.deflate_level = level;
+  return std::make_shared<const DeflatedData>(deflate_entry(e));
+}
 
 std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
   std::string out;
   std::vector<CentralRecord> central;
   for (const ZipEntry& e : entries) {
-    Compressed c = e.method == ZipMethod::kDeflate ? deflate_entry(e) : store_entry(e);
+    Compressed c = e.deflated                                               ? *e.deflated
+                   : e.method == ZipMethod::kDeflate && !e.method_override ? deflate_entry(e)
+                                                                            : store_entry(e);
     CentralRecord r;
     r.name_bytes = e.cp437_name ? to_cp437(e.name) : e.name;
     r.flags = (e.data_descriptor ? 0x0008u : 0u) | (!e.cp437_name && non_ascii(e.name) ? 0x0800u : 0u) |
               (e.encrypted_flag ? 0x0001u : 0u);
-    r.method = e.method == ZipMethod::kDeflate ? 8 : 0;
+    r.method = e.method_override ? *e.method_override : (e.deflated || e.method == ZipMethod::kDeflate) ? 8 : 0;
+    r.extra = e.extra_field;
     r.crc = e.corrupt_crc ? (c.crc ^ 0x5A5A5A5Au) : c.crc;
     r.comp = c.bytes.size();
     r.size = e.declared_size.value_or(c.size);
@@ -169,7 +197,7 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
       put32(out, dd ? 0 : static_cast<uint32_t>(r.size));
     }
     put16(out, static_cast<uint32_t>(r.name_bytes.size()));
-    put16(out, r.zip64 ? 20 : 0);
+    put16(out, (r.zip64 ? 20 : 0) + static_cast<uint32_t>(r.extra.size()));
     out += r.name_bytes;
     if (r.zip64) {
       put16(out, 0x0001);
@@ -177,6 +205,7 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
       put64(out, dd ? 0 : r.size);
       put64(out, dd ? 0 : r.comp);
     }
+    out += r.extra;
     out += c.bytes;
     if (dd) {
       put32(out, 0x08074b50);
@@ -205,7 +234,7 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
     put32(out, r.zip64 ? kMax32 : static_cast<uint32_t>(r.comp));
     put32(out, r.zip64 ? kMax32 : static_cast<uint32_t>(r.size));
     put16(out, static_cast<uint32_t>(r.name_bytes.size()));
-    put16(out, r.zip64 ? 28 : 0);
+    put16(out, (r.zip64 ? 28 : 0) + static_cast<uint32_t>(r.extra.size()));
     put16(out, 0);       // comment
     put16(out, 0);       // disk
     put16(out, 0);       // internal attributes
@@ -219,9 +248,12 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
       put64(out, r.comp);
       put64(out, r.offset);
     }
+    out += r.extra;
   }
   uint64_t cd_size = out.size() - cd_offset;
   uint64_t count = central.size();
+  // The end record's entry counts are 16 bits, its offsets 32.
+  zip64_end = zip64_end || count >= 0xFFFF || cd_size >= kMax32 || cd_offset >= kMax32;
   if (zip64_end) {
     uint64_t z64_offset = out.size();
     put32(out, 0x06064b50);
@@ -418,14 +450,26 @@ std::string opf_document(const EpubSpec& spec) {
   d += "<item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n";
   for (size_t i = 0; i < spec.chapters.size(); ++i) {
     const ChapterSpec& ch = spec.chapters[i];
-    d += "<item id=\"" + chapter_id(i) + "\" href=\"" + xml_escape(href_encode(ch.file_name)) + "\" media-type=\"" +
-         xml_escape(ch.media_type) + "\"/>\n";
+    std::string id = ch.manifest_id.empty() ? chapter_id(i) : ch.manifest_id;
+    std::string href = ch.manifest_href.empty() ? href_encode(ch.file_name) : ch.manifest_href;
+    d += "<item id=\"" + xml_escape(id) + "\" href=\"" + xml_escape(href) + "\" media-type=\"" +
+         xml_escape(ch.media_type) + "\"";
+    if (!ch.fallback.empty()) d += " fallback=\"" + xml_escape(ch.fallback) + "\"";
+    d += "/>\n";
+  }
+  for (const ManifestItemSpec& it : spec.extra_items) {
+    d += "<item id=\"" + xml_escape(it.id) + "\" href=\"" + xml_escape(it.href) + "\" media-type=\"" +
+         xml_escape(it.media_type) + "\"";
+    if (!it.fallback.empty()) d += " fallback=\"" + xml_escape(it.fallback) + "\"";
+    d += "/>\n";
   }
   d += "</manifest>\n<spine";
   if (ncx) d += " toc=\"ncx\"";
   d += ">\n";
   for (size_t i = 0; i < spec.chapters.size(); ++i) {
-    d += "<itemref idref=\"" + chapter_id(i) + "\"";
+    const ChapterSpec& ch = spec.chapters[i];
+    std::string idref = !ch.spine_idref.empty() ? ch.spine_idref : !ch.manifest_id.empty() ? ch.manifest_id : chapter_id(i);
+    d += "<itemref idref=\"" + xml_escape(idref) + "\"";
     if (!spec.chapters[i].linear) d += " linear=\"no\"";
     d += "/>\n";
   }
@@ -477,12 +521,14 @@ std::string build_epub(const EpubSpec& spec) {
   if (!spec.omit_opf) add(spec.opf_path, spec.opf_xml.value_or(opf_document(spec)));
   std::string opf_dir = dir_of(spec.opf_path);
   if (spec.version >= 3 && spec.nav) add(opf_dir + "nav.xhtml", nav_document(spec));
-  if (spec.ncx || spec.version < 3) add(opf_dir + "toc.ncx", ncx_document(spec));
+  if (spec.ncx || spec.version < 3) add(opf_dir + "toc.ncx", spec.ncx_xml.value_or(ncx_document(spec)));
   add(opf_dir + "style.css", "body { font-family: serif; }\np { text-indent: 1em; margin: 0; }\n");
   for (const ChapterSpec& ch : spec.chapters) {
     if (!ch.in_archive) continue;
     add(opf_dir + ch.file_name, ch.raw_document ? *ch.raw_document : chapter_document(spec, ch), spec.cp437_names);
   }
+  for (const ManifestItemSpec& it : spec.extra_items)
+    if (it.data) add(opf_dir + it.href, *it.data);
   for (const ZipEntry& e : spec.extra_files) entries.push_back(e);
   return build_zip(entries, spec.zip64);
 }

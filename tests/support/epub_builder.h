@@ -16,6 +16,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +26,14 @@
 namespace epubtok::testing {
 
 enum class ZipMethod { kStored, kDeflate };
+
+// Raw deflate bytes with what the headers say about them: built once, shared
+// by many entries (a many-entries bomb costs one kernel, not one per entry).
+struct DeflatedData {
+  std::string bytes;
+  uint32_t crc = 0;
+  uint64_t size = 0;  // uncompressed
+};
 
 struct ZipEntry {
   std::string name;  // UTF-8; see cp437_name
@@ -50,7 +60,22 @@ struct ZipEntry {
   // Set the "encrypted" flag (bit 0, traditional PKWARE encryption) without
   // encrypting: readers must refuse the entry, not misread it.
   bool encrypted_flag = false;
+  // When set (and zero_fill is 0), the entry's bytes come from this source
+  // instead of `data`: each call fills up to `capacity` bytes of `buffer`
+  // and returns how many; 0 ends the entry. Lets a 200 MB chapter be
+  // deflated without ever holding it.
+  std::function<size_t(char* buffer, size_t capacity)> source;
+  // When set, written as this entry's deflated data as is (method 8).
+  std::shared_ptr<const DeflatedData> deflated;
+  // Write this compression method number instead of 0/8 (e.g. 99, WinZip
+  // AES) with the data stored as is.
+  std::optional<uint16_t> method_override;
+  // Write these bytes as the central-directory and local extra field.
+  std::string extra_field;
 };
+
+// `n` zero bytes, deflated at `level`, for ZipEntry::deflated.
+std::shared_ptr<const DeflatedData> deflate_zeros(uint64_t n, int level = 6);
 
 // The ZIP bytes of `entries` in order, with a central directory and end
 // record; `zip64_end` adds the zip64 end-of-central-directory record and
@@ -97,6 +122,22 @@ struct ChapterSpec {
   std::string lang;        // xml:lang of the document; "" = the book's first language
   bool linear = true;
   bool in_archive = true;  // false: listed in manifest and spine, absent from the ZIP
+  // The manifest item exactly as written, for conformance fixtures; "" =
+  // the defaults ("item<N>", the same id as idref, href_encode(file_name)).
+  std::string manifest_id;   // e.g. " content_001" (white space is legal around an ID)
+  std::string spine_idref;   // e.g. "content_001"
+  std::string manifest_href; // e.g. "content_u%CC%88.xhtml" while file_name is precomposed
+  std::string fallback;      // manifest fallback="…" (an id in EpubSpec::extra_items)
+};
+
+// A manifest item outside the spine (fallback targets, images, fonts…),
+// written at the OPF directory + href unless `data` is nullopt.
+struct ManifestItemSpec {
+  std::string id;
+  std::string href;  // as written in the OPF and, relative to the OPF, the archive name
+  std::string media_type;
+  std::string fallback;
+  std::optional<std::string> data;
 };
 
 enum class MimetypeMode { kNormal, kWrong, kMissing, kCompressed };
@@ -117,10 +158,12 @@ struct EpubSpec {
   std::optional<std::string> container_xml;  // replaces the generated one
   bool omit_container = false;
   std::optional<std::string> opf_xml;  // replaces the generated OPF
+  std::optional<std::string> ncx_xml;  // replaces the generated NCX (when one is written)
   bool omit_opf = false;
   std::optional<std::string> encryption_xml;  // META-INF/encryption.xml
   std::optional<std::string> rights_xml;      // META-INF/rights.xml
   std::vector<ZipEntry> extra_files;          // appended as given
+  std::vector<ManifestItemSpec> extra_items;  // more manifest items (not in the spine)
 };
 
 // A simple chapter: `<h1>title</h1>` followed by one <p> per paragraph
