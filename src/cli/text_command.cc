@@ -24,7 +24,7 @@ void run(const TextArgs& args) {
   options.max_entry_bytes = args.max_mb << 20;
   Result<epub::Book> book = epub::read_book(args.file, options);
   if (!book) {
-    std::cerr << "epubtok: " << book.status().to_string() << "\n";
+    std::cerr << "epubtok: " << book.status().code_name() << " " << args.file << ": " << book.status().message() << "\n";
     throw CLI::RuntimeError(kExitFailures);
   }
   if (args.chapter >= 0) {

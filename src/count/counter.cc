@@ -71,7 +71,7 @@ ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
     if (!fs::exists(st)) {
-      scan.failures.push_back(failure(path, ErrorCode::kFileNotFound, "no such file or folder: " + path));
+      scan.failures.push_back(failure(path, ErrorCode::kFileNotFound, "no such file or folder"));
       continue;
     }
     if (!fs::is_directory(st)) {
@@ -79,7 +79,7 @@ ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
       continue;
     }
     if (::access(path.c_str(), R_OK | X_OK) != 0) {
-      scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot read folder " + path));
+      scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot read this folder"));
       continue;
     }
     auto consider = [&](const fs::directory_entry& entry) {
@@ -103,7 +103,7 @@ ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
         consider(*it);
       }
     }
-    if (ec) scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot list " + path + ": " + ec.message()));
+    if (ec) scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot list this folder: " + ec.message()));
   }
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),

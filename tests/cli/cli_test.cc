@@ -241,6 +241,67 @@ TEST_F(CliTest, AnEmptyFolderAndAMissingPathAreReportedClearly) {
   EXPECT_EQ(doc->results[0].error->code, "FILE_NOT_FOUND");
 }
 
+// How often `needle` occurs in `hay`.
+size_t occurrences(std::string_view hay, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + needle.size())) ++n;
+  return n;
+}
+
+TEST_F(CliTest, FailureMessagesNameThePathOnceAndErrorsLogEndsItsLines) {
+  put("broken.epub", "not a zip at all");
+  Outcome count = epubtok({"count", "-j", "1", "epubs/broken.epub", "nowhere.epub"}, dir_);
+  EXPECT_EQ(count.exit_code, 1);
+  EXPECT_THAT(count.err, HasSubstr("EPUB_NOT_ZIP epubs/broken.epub: not a ZIP archive"));
+  std::istringstream lines(count.err);
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_LE(occurrences(line, "broken.epub"), 1u) << line;
+  std::string log = slurp(dir_ / "results" / "errors.log");
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back(), '\n');
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2) << log;
+  EXPECT_EQ(occurrences(log, "broken.epub"), 1u) << log;
+  EXPECT_EQ(occurrences(log, "nowhere.epub"), 1u) << log;
+  EXPECT_THAT(log, HasSubstr("EPUB_NOT_ZIP epubs/broken.epub: not a ZIP archive\n"));
+  Result<results::ResultsDocument> doc = results::parse_results(slurp(dir_ / "results" / "results.json"));
+  ASSERT_TRUE(doc) << doc.status().message();
+  for (const auto& b : doc->results) {
+    ASSERT_TRUE(b.error);
+    EXPECT_THAT(b.error->message, Not(HasSubstr(b.file_name))) << "the row's file_path already says it";
+  }
+
+  Outcome text = epubtok({"text", "epubs/broken.epub"}, dir_);
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_EQ(text.err, "epubtok: EPUB_NOT_ZIP epubs/broken.epub: not a ZIP archive\n");
+}
+
+TEST_F(CliTest, AnImageOnlyBookIsCountedNotFailed) {
+  testing::EpubSpec comic;
+  comic.metadata.title = "Picture Book";
+  for (int i = 1; i <= 13; ++i) {
+    testing::ChapterSpec page;
+    page.file_name = "page" + std::to_string(i) + ".xhtml";
+    page.body = "<div><img src=\"p" + std::to_string(i) + ".jpg\" alt=\"\"/></div>";
+    comic.chapters.push_back(page);
+  }
+  put("comic.epub", testing::build_epub(comic));
+  put("good.epub", testing::build_epub(good_book("Good Book")));
+  Outcome r = epubtok({"count", "-t", "o200k_base,claude"}, dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  boost::json::value doc = boost::json::parse(slurp(dir_ / "results" / "results.json"));
+  const boost::json::object* row = nullptr;
+  for (const auto& b : doc.at("results").as_array())
+    if (b.at("file_name") == "comic.epub") row = &b.as_object();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->at("status"), "ok");
+  EXPECT_FALSE(row->contains("error"));
+  EXPECT_EQ(row->at("word_count").as_int64(), 0);
+  EXPECT_EQ(row->at("chapters").as_array().size(), 13u);
+  for (const auto& tc : row->at("token_counts").as_object()) EXPECT_EQ(tc.value().as_int64(), 0) << tc.key();
+  EXPECT_THAT(boost::json::serialize(row->at("warnings")), HasSubstr("no text: 13 spine items are images"));
+  EXPECT_EQ(slurp(dir_ / "results" / "errors.log"), "");
+}
+
 TEST_F(CliTest, ModelsListsIdsAliasesAndTheApproximateFlag) {
   Outcome models = epubtok({"models", "--json"}, dir_);
   ASSERT_EQ(models.exit_code, 0) << models.err;
