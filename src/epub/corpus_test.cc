@@ -1,21 +1,21 @@
-// Reads every EPUB in /work/shared/corpus (real books from the W3C EPUB 3
-// samples) when that folder exists. The one allowed skip: machines without
-// the corpus skip this test, everything else is generated fixtures.
+// Reads every EPUB in the shared corpus (real books from the W3C EPUB 3
+// samples; see support/corpus_dir.h for where it is looked for). The one
+// allowed skip: machines without the corpus skip these tests, saying where
+// they looked; everything else is generated fixtures.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "epub/epub_reader.h"
+#include "support/corpus_dir.h"
 
 namespace epubtok::epub {
 namespace {
 
-constexpr const char* kCorpus = "/work/shared/corpus";
-
 TEST(Corpus, EveryBookReads) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << kCorpus << " is absent";
+  EPUBTOK_REQUIRE_CORPUS(corpus);
   int books = 0;
-  for (const auto& e : std::filesystem::directory_iterator(kCorpus)) {
+  for (const auto& e : std::filesystem::directory_iterator(corpus.path)) {
     if (e.path().extension() != ".epub") continue;
     ++books;
     Result<Book> r = read_book(e.path().string());
@@ -28,8 +28,9 @@ TEST(Corpus, EveryBookReads) {
 }
 
 TEST(Corpus, JapaneseRubyReadingsAreNotInTheText) {
-  std::filesystem::path p = std::filesystem::path(kCorpus) / "kusamakura-japanese-vertical-writing.epub";
-  if (!std::filesystem::exists(p)) GTEST_SKIP() << p << " is absent";
+  EPUBTOK_REQUIRE_CORPUS(corpus);
+  std::filesystem::path p = corpus.path / "kusamakura-japanese-vertical-writing.epub";
+  if (!std::filesystem::exists(p)) GTEST_SKIP() << p << " is not in the corpus";
   Result<Book> r = read_book(p.string());
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   std::string text = book_text(*r);

@@ -1,24 +1,24 @@
 // The hybrid word counter against ICU alone on real books, when the shared
-// sample corpus is present (it is not part of the repository; machines
-// without it skip this one test, everything else runs on generated text).
+// sample corpus is present (it is not part of the repository; see
+// support/corpus_dir.h: machines without it skip this one test visibly,
+// everything else runs on generated text).
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "epub/epub_reader.h"
+#include "support/corpus_dir.h"
 #include "text/text_stats.h"
 #include "text/word_count.h"
 
 namespace epubtok::text {
 namespace {
 
-constexpr const char* kCorpus = "/work/shared/corpus";
-
 TEST(CorpusWordCountTest, HybridEqualsIcuOnEveryBookAndChapter) {
-  if (!std::filesystem::is_directory(kCorpus)) GTEST_SKIP() << kCorpus << " is absent";
+  EPUBTOK_REQUIRE_CORPUS(corpus);
   int books = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kCorpus)) {
+  for (const auto& entry : std::filesystem::directory_iterator(corpus.path)) {
     if (entry.path().extension() != ".epub") continue;
     Result<epub::Book> book = epub::read_book(entry.path().string());
     ASSERT_TRUE(book.is_ok()) << entry.path() << ": " << book.status().to_string();
