@@ -1,13 +1,12 @@
 #include "cli/common.h"
 
 #include <algorithm>
-#include <future>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <unistd.h>
 
-#include "tokenizers/registry.h"
+#include "count/counter.h"
 
 namespace epubtok::cli {
 
@@ -30,38 +29,23 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
 
 std::optional<std::vector<std::shared_ptr<const tokenizers::Tokenizer>>> load_tokenizers(
     const std::vector<std::string>& names) {
-  // Vocabularies load in parallel (each takes 0.05-1 s); errors are
-  // reported in the order the user named the tokenizers.
-  std::vector<std::future<Result<std::shared_ptr<const tokenizers::Tokenizer>>>> loads;
-  for (const std::string& name : names) {
-    loads.push_back(std::async(std::launch::async, [&name] { return tokenizers::Registry::global().get(name); }));
+  auto loaded = count::load_tokenizers(names);
+  if (!loaded) {
+    std::cerr << "epubtok: " << loaded.status().to_string() << "\n";
+    return std::nullopt;
   }
-  std::vector<std::shared_ptr<const tokenizers::Tokenizer>> loaded;
-  for (auto& load : loads) {
-    auto tokenizer = load.get();
-    if (!tokenizer) {
-      std::cerr << "epubtok: " << tokenizer.status().to_string() << "\n";
-      return std::nullopt;
-    }
-    bool duplicate = std::any_of(loaded.begin(), loaded.end(), [&](const auto& t) { return t == *tokenizer; });
-    if (!duplicate) loaded.push_back(*tokenizer);
-  }
-  return loaded;
+  return std::move(*loaded);
 }
 
-std::optional<std::set<epub::ChapterKind>> parse_exclude(const std::vector<std::string>& names) {
-  std::set<epub::ChapterKind> kinds;
+std::optional<std::vector<epub::ChapterKind>> parse_exclude(const std::vector<std::string>& names) {
+  std::vector<epub::ChapterKind> kinds;
   for (const std::string& name : names) {
-    if (name == "front") {
-      kinds.insert(epub::ChapterKind::kFront);
-    } else if (name == "back") {
-      kinds.insert(epub::ChapterKind::kBack);
-    } else if (name == "body") {
-      kinds.insert(epub::ChapterKind::kBody);
-    } else {
+    auto kind = epub::parse_chapter_kind(name);
+    if (!kind) {
       std::cerr << "epubtok: INVALID_ARGUMENT: --exclude takes front, body or back, not '" << name << "'\n";
       return std::nullopt;
     }
+    kinds.push_back(*kind);
   }
   return kinds;
 }

@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -24,8 +23,9 @@ std::vector<std::string> split_list(const std::vector<std::string>& values);
 std::optional<std::vector<std::shared_ptr<const tokenizers::Tokenizer>>> load_tokenizers(
     const std::vector<std::string>& names);
 
-// "front,back" → kinds; prints an error and returns nullopt for an unknown kind.
-std::optional<std::set<epub::ChapterKind>> parse_exclude(const std::vector<std::string>& names);
+// "front,back" → kinds in the order given; prints an error and returns
+// nullopt for an unknown kind.
+std::optional<std::vector<epub::ChapterKind>> parse_exclude(const std::vector<std::string>& names);
 
 // True when stderr is a terminal and NO_COLOR is unset: the only case in
 // which anything is animated or coloured.

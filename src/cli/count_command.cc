@@ -76,24 +76,24 @@ void run(const CountArgs& args) {
     std::cerr << "epubtok: INVALID_ARGUMENT: -t needs at least one tokenizer (see `epubtok models`)\n";
     throw CLI::RuntimeError(kExitUsage);
   }
-  auto tokenizers = load_tokenizers(names);
   auto exclude = parse_exclude(split_list(args.exclude));
-  if (!tokenizers || !exclude) throw CLI::RuntimeError(kExitUsage);
+  if (!exclude) throw CLI::RuntimeError(kExitUsage);
 
-  count::CountOptions options;
-  options.tokenizers = *tokenizers;
-  options.exclude = *exclude;
-  options.max_bytes = args.max_mb << 20;
-  options.with_special = args.with_special;
-
-  results::RunOptions run_options;
-  for (const auto& t : options.tokenizers) run_options.tokenizers.push_back(t->info().id);
-  run_options.exclude = split_list(args.exclude);
+  model::RunRequest run_options;
+  run_options.tokenizers = names;
+  run_options.exclude = *exclude;
   run_options.paths = args.paths.empty() ? std::vector<std::string>{"epubs"} : args.paths;
   run_options.recursive = args.recursive;
   run_options.max_mb = args.max_mb;
   run_options.with_special = args.with_special;
   run_options.jobs = jobs;
+  auto options = count::make_count_options(run_options);
+  if (!options) {
+    std::cerr << "epubtok: " << options.status().to_string() << "\n";
+    throw CLI::RuntimeError(kExitUsage);
+  }
+  run_options.tokenizers.clear();  // the document records canonical ids
+  for (const auto& t : options->tokenizers) run_options.tokenizers.push_back(t->info().id);
 
   count::ScanResult scan = count::find_epubs(run_options.paths, args.recursive);
   if (scan.books.empty() && scan.failures.empty()) {
@@ -106,13 +106,13 @@ void run(const CountArgs& args) {
   ProgressLine progress(interactive && !scan.books.empty());
   count::LibraryCallbacks callbacks;
   callbacks.on_start = [&](const count::LibraryProgress& p) { progress.update(p); };
-  callbacks.on_book = [&](const count::BookResult& book, const count::LibraryProgress& p) {
+  callbacks.on_book = [&](const model::BookResult& book, const count::LibraryProgress& p) {
     progress.update(p, p.done == p.total);
     if (!interactive && book.error) {
       std::cerr << "epubtok: " << book.error->code << " " << book.file_path << ": " << book.error->message << "\n";
     }
   };
-  std::vector<count::BookResult> rows = count::count_library(scan.books, options, jobs, callbacks);
+  std::vector<model::BookResult> rows = count::count_library(scan.books, *options, jobs, callbacks);
   progress.finish();
   for (auto& failure : scan.failures) rows.push_back(std::move(failure));
 

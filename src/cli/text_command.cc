@@ -1,6 +1,7 @@
 // `epubtok text FILE.epub`: print exactly the text that is counted.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/command.h"
@@ -36,7 +37,7 @@ void run(const TextArgs& args) {
     std::cout << book->chapters[args.chapter].text;
   } else {
     // The same selection `count --exclude` makes, so what is printed is what is counted.
-    std::erase_if(book->chapters, [&](const epub::Chapter& c) { return exclude->count(c.kind) > 0; });
+    std::erase_if(book->chapters, [&](const epub::Chapter& c) { return std::find(exclude->begin(), exclude->end(), c.kind) != exclude->end(); });
     std::cout << epub::book_text(*book);
   }
   std::cout.flush();

@@ -8,13 +8,20 @@
 #include <system_error>
 #include <thread>
 #include <unistd.h>
+#include <future>
 
 #include "count/joined_count.h"
 #include "epub/epub_reader.h"
 #include "text/text_stats.h"
+#include "tokenizers/registry.h"
 
 namespace epubtok::count {
 namespace fs = std::filesystem;
+using model::BookResult;
+using model::BookStatus;
+using model::ChapterResult;
+using model::TokenCounts;
+using model::BookError;
 
 namespace {
 
@@ -229,6 +236,38 @@ std::vector<BookResult> count_library(const std::vector<std::string>& books, con
     if (slot) results.push_back(std::move(*slot));
   }
   return results;
+}
+
+Result<std::vector<std::shared_ptr<const tokenizers::Tokenizer>>> load_tokenizers(
+    const std::vector<std::string>& names) {
+  using Loaded = Result<std::shared_ptr<const tokenizers::Tokenizer>>;
+  std::vector<std::future<Loaded>> loads;
+  for (const std::string& name : names) {
+    loads.push_back(std::async(std::launch::async, [&name] { return tokenizers::Registry::global().get(name); }));
+  }
+  std::vector<std::shared_ptr<const tokenizers::Tokenizer>> loaded;
+  Status first_error;
+  for (auto& load : loads) {
+    Loaded tokenizer = load.get();  // wait for every load, even after a failure
+    if (!tokenizer) {
+      if (first_error.is_ok()) first_error = tokenizer.status();
+      continue;
+    }
+    if (std::find(loaded.begin(), loaded.end(), *tokenizer) == loaded.end()) loaded.push_back(*tokenizer);
+  }
+  if (!first_error.is_ok()) return first_error;
+  return loaded;
+}
+
+Result<CountOptions> make_count_options(const model::RunRequest& request) {
+  auto tokenizers = load_tokenizers(request.tokenizers);
+  if (!tokenizers) return tokenizers.status();
+  CountOptions options;
+  options.tokenizers = std::move(*tokenizers);
+  options.exclude.insert(request.exclude.begin(), request.exclude.end());
+  options.max_bytes = request.max_mb << 20;
+  options.with_special = request.with_special;
+  return options;
 }
 
 }  // namespace epubtok::count

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "count/book_result.h"
+#include "core/status.h"
+#include "model/book_result.h"
+#include "model/run_request.h"
 #include "epub/book.h"
 #include "tokenizers/tokenizer.h"
 
@@ -34,18 +36,30 @@ struct CountOptions {
   bool with_special = false;
 };
 
+// Loads tokenizers by id or alias from the global registry, in parallel
+// (each vocabulary takes 0.05-1 s), dropping repeats of one tokenizer named
+// twice (by two aliases, say). The first failure in the order named is
+// returned (UNKNOWN_TOKENIZER, VOCAB_MISSING, …).
+Result<std::vector<std::shared_ptr<const tokenizers::Tokenizer>>> load_tokenizers(
+    const std::vector<std::string>& names);
+
+// The one conversion from what the user asked for to the engine's options:
+// loads request.tokenizers (load_tokenizers) and carries over the exclusions,
+// the size limit and with_special.
+Result<CountOptions> make_count_options(const model::RunRequest& request);
+
 // A file or folder the user named, expanded. Problems (a path that does not
 // exist, an unreadable folder) become failed BookResults in `failures` rather
 // than aborting the scan, so they are reported like any other failed book.
 struct ScanResult {
   std::vector<std::string> books;       // .epub files, sorted, duplicates removed
-  std::vector<BookResult> failures;     // status kError, code FILE_NOT_FOUND / FILE_UNREADABLE
+  std::vector<model::BookResult> failures;     // status kError, code FILE_NOT_FOUND / FILE_UNREADABLE
 };
 ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
 
-// Counts one book. Never throws; every problem becomes a BookResult with
+// Counts one book. Never throws; every problem becomes a model::BookResult with
 // status kError or kSkipped (DRM) and a stable error code. Thread-safe.
-BookResult count_book(const std::string& path, const CountOptions& options);
+model::BookResult count_book(const std::string& path, const CountOptions& options);
 
 struct LibraryProgress {
   size_t done = 0;           // books finished (ok or not)
@@ -60,14 +74,14 @@ struct LibraryCallbacks {
   // starts. May be empty.
   std::function<void(const LibraryProgress&)> on_start;
   // Called serialised, with the finished book's row and the progress after it.
-  std::function<void(const BookResult&, const LibraryProgress&)> on_book;
+  std::function<void(const model::BookResult&, const LibraryProgress&)> on_book;
 };
 
 // Counts `books` with `jobs` worker threads (>= 1). Returns the rows in the
 // order of `books`. Books start largest file first, so the last to finish
 // are small ones and the workers run out of work together. When `cancel` becomes true no further book is started;
 // books in flight finish and are returned, books never started are absent.
-std::vector<BookResult> count_library(const std::vector<std::string>& books,
+std::vector<model::BookResult> count_library(const std::vector<std::string>& books,
                                       const CountOptions& options, int jobs,
                                       const LibraryCallbacks& callbacks = {},
                                       const std::atomic<bool>* cancel = nullptr);

@@ -15,6 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using model::BookResult;
+using model::BookStatus;
 
 // A stand-in tokenizer: one token per byte, plus 2 "post-processor" tokens.
 // The pipeline's contract (which text is counted, how totals add up) does

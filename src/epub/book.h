@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,9 @@ namespace epubtok::epub {
 // EPUB 2 guide. kBody when nothing says otherwise.
 enum class ChapterKind { kFront, kBody, kBack };
 std::string_view chapter_kind_name(ChapterKind kind);  // "front" | "body" | "back"
+// Inverse of chapter_kind_name(); nullopt for any other string. The only
+// place a chapter kind is read from text (CLI flags, API bodies, documents).
+std::optional<ChapterKind> parse_chapter_kind(std::string_view name);
 
 struct Author {
   std::string name;

@@ -23,6 +23,13 @@ std::string_view chapter_kind_name(ChapterKind kind) {
   return "body";
 }
 
+std::optional<ChapterKind> parse_chapter_kind(std::string_view name) {
+  for (ChapterKind kind : {ChapterKind::kFront, ChapterKind::kBody, ChapterKind::kBack}) {
+    if (chapter_kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // Encryption algorithms that only obfuscate embedded fonts. Applied to a

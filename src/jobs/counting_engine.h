@@ -23,10 +23,10 @@ struct CountingEngine {
   std::function<count::ScanResult(const std::vector<std::string>& paths, bool recursive)> scan;
   // Loads the request's tokenizers and builds the counting options. An
   // error (VOCAB_MISSING, UNKNOWN_TOKENIZER, …) fails the whole job.
-  std::function<Result<count::CountOptions>(const JobRequest& request)> prepare;
+  std::function<Result<count::CountOptions>(const model::RunRequest& request)> prepare;
   // Counts `books` (count::count_library semantics: rows in input order,
   // callbacks serialised, no new book started once *cancel is true).
-  std::function<std::vector<count::BookResult>(const std::vector<std::string>& books,
+  std::function<std::vector<model::BookResult>(const std::vector<std::string>& books,
                                                const count::CountOptions& options, int workers,
                                                const count::LibraryCallbacks& callbacks,
                                                const std::atomic<bool>* cancel)>

@@ -34,6 +34,12 @@ json::array to_array(const std::vector<std::string>& items) {
   return out;
 }
 
+json::array kinds_to_array(const std::vector<epub::ChapterKind>& kinds) {
+  json::array out;
+  for (epub::ChapterKind kind : kinds) out.emplace_back(epub::chapter_kind_name(kind));
+  return out;
+}
+
 }  // namespace
 
 std::string_view job_status_name(JobStatus status) { return kStatusNames[static_cast<int>(status)]; }
@@ -49,16 +55,18 @@ bool is_terminal(JobStatus status) {
   return status == JobStatus::kCompleted || status == JobStatus::kFailed || status == JobStatus::kCancelled;
 }
 
-json::object request_to_json(const JobRequest& r) {
+json::object request_to_json(const model::RunRequest& r) {
   return json::object{{"paths", to_array(r.paths)},   {"tokenizers", to_array(r.tokenizers)},
-                      {"recursive", r.recursive},     {"exclude", to_array(r.exclude)},
+                      {"recursive", r.recursive},     {"exclude", kinds_to_array(r.exclude)},
                       {"max_mb", r.max_mb},           {"with_special", r.with_special}};
 }
 
-Result<JobRequest> request_from_json(const json::value& body) {
-  if (!body.is_object()) return Result<JobRequest>(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+Result<model::RunRequest> request_from_json(const json::value& body) {
+  using model::RunRequest;
+  if (!body.is_object()) return Result<RunRequest>(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   const json::object& o = body.as_object();
-  JobRequest r;
+  RunRequest r;
+  r.recursive = true;
   auto strings = [&](std::string_view key, std::vector<std::string>& out, bool required) -> Status {
     const json::value* v = o.if_contains(key);
     if (!v || v->is_null()) {
@@ -72,13 +80,15 @@ Result<JobRequest> request_from_json(const json::value& body) {
   };
   if (Status s = strings("paths", r.paths, true); !s) return s;
   if (Status s = strings("tokenizers", r.tokenizers, true); !s) return s;
-  if (Status s = strings("exclude", r.exclude, false); !s) return s;
-  for (size_t i = 0; i < r.exclude.size(); ++i) {
-    const auto& kind = r.exclude[i];
-    if (kind != "front" && kind != "body" && kind != "back") {
-      return Result<JobRequest>(ErrorCode::kInvalidArgument,
+  std::vector<std::string> exclude;
+  if (Status s = strings("exclude", exclude, false); !s) return s;
+  for (size_t i = 0; i < exclude.size(); ++i) {
+    auto kind = epub::parse_chapter_kind(exclude[i]);
+    if (!kind) {
+      return Result<RunRequest>(ErrorCode::kInvalidArgument,
                                 "exclude[" + std::to_string(i) + "] must be \"front\", \"body\" or \"back\"");
     }
+    r.exclude.push_back(*kind);
   }
   auto boolean = [&](std::string_view key, bool& out) -> Status {
     const json::value* v = o.if_contains(key);
@@ -99,7 +109,7 @@ Result<JobRequest> request_from_json(const json::value& body) {
       ok = true;
     }
     if (!ok || n < 1 || n > 4096) {
-      return Result<JobRequest>(ErrorCode::kInvalidArgument, "max_mb must be an integer from 1 to 4096");
+      return Result<RunRequest>(ErrorCode::kInvalidArgument, "max_mb must be an integer from 1 to 4096");
     }
     r.max_mb = static_cast<uint64_t>(n);
   }

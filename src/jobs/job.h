@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/status.h"
+#include "model/run_request.h"
 
 namespace epubtok::jobs {
 
@@ -28,22 +29,15 @@ std::optional<JobStatus> parse_job_status(std::string_view name);
 // completed, failed and cancelled: nothing will ever happen to the job again.
 bool is_terminal(JobStatus status);
 
-// What the user asked to count. Paths are already resolved by the caller
-// (the server's path policy) into absolute files or folders.
-struct JobRequest {
-  std::vector<std::string> paths;       // files or folders; at least one
-  std::vector<std::string> tokenizers;  // canonical ids; at least one
-  bool recursive = true;                // descend into sub-folders
-  std::vector<std::string> exclude;     // chapter kinds: "front", "body", "back"
-  uint64_t max_mb = 512;                // per-book text limit, 1..4096
-  bool with_special = false;            // add special-token overhead
-};
-
-boost::json::object request_to_json(const JobRequest& request);
-// Parses the POST /api/jobs body shape. Unknown fields are ignored; a wrong
+// The API shape of a job request (POST /api/jobs, GET /api/jobs/{id}
+// "request"). Paths are already resolved by the caller (the server's path
+// policy) into absolute files or folders.
+boost::json::object request_to_json(const model::RunRequest& request);
+// Parses the POST /api/jobs body shape; "recursive" defaults to true here.
+// Unknown fields are ignored; a wrong
 // type or an out-of-range value is INVALID_ARGUMENT naming the field.
 // Does not check paths or tokenizer ids (the caller does).
-Result<JobRequest> request_from_json(const boost::json::value& body);
+Result<model::RunRequest> request_from_json(const boost::json::value& body);
 
 struct Progress {
   uint64_t current = 0;      // books finished
@@ -90,7 +84,7 @@ struct JobInfo {
   int64_t created_ms = 0;
   std::optional<int64_t> started_ms;
   std::optional<int64_t> finished_ms;
-  JobRequest request;
+  model::RunRequest request;
   Progress progress;
   std::optional<JobError> error;
   uint64_t last_event_id = 0;

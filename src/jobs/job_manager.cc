@@ -37,17 +37,17 @@ constexpr size_t kMaxGlobalReplay = 10000;
 
 // The smallest BookResult that results::summarize() needs, read back from a
 // stored row, so the summary logic stays the results module's.
-count::BookResult summary_fields(const json::value& row) {
-  count::BookResult book;
+model::BookResult summary_fields(const json::value& row) {
+  model::BookResult book;
   if (!row.is_object()) {
-    book.status = count::BookStatus::kError;
+    book.status = model::BookStatus::kError;
     return book;
   }
   const json::object& o = row.as_object();
   std::string_view status = o.contains("status") && o.at("status").is_string() ? std::string_view(o.at("status").as_string()) : "error";
-  book.status = status == "ok" ? count::BookStatus::kOk
-                : status == "skipped" ? count::BookStatus::kSkipped
-                                      : count::BookStatus::kError;
+  book.status = status == "ok" ? model::BookStatus::kOk
+                : status == "skipped" ? model::BookStatus::kSkipped
+                                      : model::BookStatus::kError;
   auto number = [&](std::string_view key) -> uint64_t {
     const json::value* v = o.if_contains(key);
     if (!v) return 0;
@@ -67,28 +67,23 @@ count::BookResult summary_fields(const json::value& row) {
   return book;
 }
 
-count::BookResult failed_book(const std::string& path, const Status& status) {
-  count::BookResult book;
+model::BookResult failed_book(const std::string& path, const Status& status) {
+  model::BookResult book;
   book.file_path = path;
   book.file_name = std::filesystem::path(path).filename().string();
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   book.file_size = ec ? 0 : size;
-  book.status = count::BookStatus::kError;
-  book.error = count::BookError{std::string(status.code_name()), status.message()};
+  book.status = model::BookStatus::kError;
+  book.error = model::BookError{std::string(status.code_name()), status.message()};
   return book;
 }
 
-results::RunOptions run_options(const JobRequest& r, int workers) {
-  results::RunOptions o;
-  o.tokenizers = r.tokenizers;
-  o.exclude = r.exclude;
-  o.paths = r.paths;
-  o.recursive = r.recursive;
-  o.max_mb = r.max_mb;
-  o.with_special = r.with_special;
-  o.jobs = workers;
-  return o;
+// The results document's options: the request as submitted, with the
+// server's worker count as "jobs".
+model::RunRequest run_options(model::RunRequest r, int workers) {
+  r.jobs = workers;
+  return r;
 }
 
 }  // namespace
@@ -293,7 +288,7 @@ JobInfo JobManager::snapshot(const JobState& job) const {
   return info;
 }
 
-Result<JobInfo> JobManager::submit(JobRequest request) {
+Result<JobInfo> JobManager::submit(model::RunRequest request) {
   submitters_.fetch_add(1, std::memory_order_relaxed);
   std::unique_lock lock(mutex_);
   submitters_.fetch_sub(1, std::memory_order_relaxed);
@@ -741,7 +736,7 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
            json::object{{"error", json::object{{"code", info.error->code}, {"message", info.error->message}}}});
   };
 
-  const JobRequest& request = info.request;  // immutable once submitted
+  const model::RunRequest& request = info.request;  // immutable once submitted
   lock.unlock();
   auto prepared = options_.engine.prepare(request);
   lock_after_submissions(lock);
@@ -757,7 +752,7 @@ void JobManager::run_job(std::unique_lock<std::mutex>& lock, const std::string& 
       return fail(Status(ErrorCode::kInternal, std::string("scan failed: ") + e.what()));
     }
     std::vector<std::string> books;
-    std::vector<count::BookResult> failures = std::move(scan.failures);
+    std::vector<model::BookResult> failures = std::move(scan.failures);
     uint64_t bytes_total = 0;
     for (auto& book : scan.books) {
       if (options_.book_check) {
@@ -855,7 +850,7 @@ struct JobManager::CountHandoff {
   struct Item {
     bool finished = false;    // false: a book started
     std::string file_name;    // of the book started
-    count::BookResult book;   // the finished book
+    model::BookResult book;   // the finished book
     uint64_t done = 0;        // LibraryProgress after this book
     uint64_t bytes_done = 0;
   };
@@ -886,7 +881,7 @@ std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock
     item.file_name = std::filesystem::path(p.current_file).filename().string();
     push(std::move(item));
   };
-  callbacks.on_book = [&push](const count::BookResult& book, const count::LibraryProgress& p) {
+  callbacks.on_book = [&push](const model::BookResult& book, const count::LibraryProgress& p) {
     push(CountHandoff::Item{true, {}, book, p.done, p.bytes_done});
   };
   auto count = [&] {
@@ -929,7 +924,7 @@ std::optional<Status> JobManager::count_books(std::unique_lock<std::mutex>& lock
         info.progress.file_name = std::move(item.file_name);
         continue;
       }
-      const count::BookResult& book = item.book;
+      const model::BookResult& book = item.book;
       int64_t index;
       if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
         index = it->second;

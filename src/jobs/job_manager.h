@@ -121,7 +121,7 @@ class JobManager {
   // Queues a job for `request` (paths already checked by the caller) and
   // logs its `queued` event. INVALID_ARGUMENT when the queue is full
   // (see queue_full()), IO_ERROR when the store fails.
-  Result<JobInfo> submit(JobRequest request);
+  Result<JobInfo> submit(model::RunRequest request);
   bool queue_full() const;
 
   // JOB_NOT_FOUND for an unknown id.

@@ -32,11 +32,11 @@ class FakeEngine {
       count::ScanResult scan;
       for (const auto& p : paths) {
         if (p.find("missing") != std::string::npos) {
-          count::BookResult failed;
+          model::BookResult failed;
           failed.file_path = p;
           failed.file_name = p;
-          failed.status = count::BookStatus::kError;
-          failed.error = count::BookError{"FILE_NOT_FOUND", "no such file"};
+          failed.status = model::BookStatus::kError;
+          failed.error = model::BookError{"FILE_NOT_FOUND", "no such file"};
           scan.failures.push_back(failed);
         } else {
           scan.books.push_back(p);
@@ -44,7 +44,7 @@ class FakeEngine {
       }
       return scan;
     };
-    e.prepare = [this](const JobRequest&) -> Result<count::CountOptions> {
+    e.prepare = [this](const model::RunRequest&) -> Result<count::CountOptions> {
       if (fail_prepare) return Result<count::CountOptions>(ErrorCode::kVocabMissing, "no vocab here");
       return count::CountOptions{};
     };
@@ -54,7 +54,7 @@ class FakeEngine {
         std::lock_guard lock(mu_);
         calls.push_back(books);
       }
-      std::vector<count::BookResult> out;
+      std::vector<model::BookResult> out;
       count::LibraryProgress progress;
       progress.total = books.size();
       for (const auto& path : books) {
@@ -67,7 +67,7 @@ class FakeEngine {
           changed_.notify_all();
           changed_.wait(lock, [&] { return finished_ < allowed_; });
         }
-        count::BookResult book = book_for(path);
+        model::BookResult book = book_for(path);
         ++progress.done;
         progress.bytes_done += book.file_size;
         if (cb.on_book) cb.on_book(book, progress);
@@ -81,8 +81,8 @@ class FakeEngine {
     return e;
   }
 
-  static count::BookResult book_for(const std::string& path) {
-    count::BookResult book;
+  static model::BookResult book_for(const std::string& path) {
+    model::BookResult book;
     book.file_path = path;
     book.file_name = path.substr(path.rfind('/') + 1);
     book.file_size = 100 + path.size();
@@ -154,8 +154,8 @@ class RecordingSink : public EventSink {
   size_t capacity_;
 };
 
-JobRequest request_for(std::vector<std::string> paths) {
-  JobRequest r;
+model::RunRequest request_for(std::vector<std::string> paths) {
+  model::RunRequest r;
   r.paths = std::move(paths);
   r.tokenizers = {"fake"};
   return r;

@@ -5,8 +5,8 @@
 #include "results/results_document.h"
 
 namespace epubtok::results {
-using count::BookResult;
-using count::BookStatus;
+using model::BookResult;
+using model::BookStatus;
 
 namespace {
 
@@ -19,7 +19,7 @@ std::string authors_line(const epub::Metadata& m) {
   return out;
 }
 
-uint64_t count_for(const count::TokenCounts& counts, const std::string& id) {
+uint64_t count_for(const model::TokenCounts& counts, const std::string& id) {
   for (const auto& [key, n] : counts) {
     if (key == id) return n;
   }
@@ -97,7 +97,7 @@ std::string to_markdown(const ResultsDocument& doc) {
     out += ok ? grouped(b.word_count) : "–";
     out += " |";
     for (const auto& id : ids) out += " " + (ok ? grouped(count_for(b.token_counts, id)) : std::string("–")) + " |";
-    std::string status(count::book_status_name(b.status));
+    std::string status(model::book_status_name(b.status));
     if (b.error) status += " `" + b.error->code + "`";
     out += " " + status + " |\n";
   }
@@ -124,7 +124,7 @@ std::string to_csv(const ResultsDocument& doc) {
     const epub::Metadata& m = b.metadata;
     std::string lang = m.languages.empty() ? "" : m.languages.front();
     out += csv_text(b.file_path) + "," + csv_text(b.file_name) + "," + std::to_string(b.file_size) + "," +
-           std::string(count::book_status_name(b.status)) + "," + csv_text(b.error ? b.error->code : "") + "," +
+           std::string(model::book_status_name(b.status)) + "," + csv_text(b.error ? b.error->code : "") + "," +
            csv_text(b.error ? b.error->message : "") + "," + csv_text(m.title) + "," + csv_text(authors_line(m)) +
            "," + csv_text(lang) + "," + csv_text(m.publisher) + "," + csv_text(m.date) + "," + csv_text(m.isbn) +
            "," + csv_text(m.series) + "," + csv_text(m.series_index) + "," + std::to_string(b.word_count) + "," +

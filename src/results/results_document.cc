@@ -16,12 +16,12 @@
 
 namespace epubtok::results {
 namespace json = boost::json;
-using count::BookResult;
-using count::BookStatus;
+using model::BookResult;
+using model::BookStatus;
 
 namespace {
 
-json::object token_counts_to_json(const count::TokenCounts& counts) {
+json::object token_counts_to_json(const model::TokenCounts& counts) {
   json::object out;
   for (const auto& [id, n] : counts) out[id] = n;
   return out;
@@ -30,6 +30,12 @@ json::object token_counts_to_json(const count::TokenCounts& counts) {
 json::array strings_to_json(const std::vector<std::string>& items) {
   json::array out;
   for (const auto& s : items) out.emplace_back(s);
+  return out;
+}
+
+json::array kinds_to_json(const std::vector<epub::ChapterKind>& kinds) {
+  json::array out;
+  for (epub::ChapterKind kind : kinds) out.emplace_back(epub::chapter_kind_name(kind));
   return out;
 }
 
@@ -69,7 +75,7 @@ std::string utc_now_rfc3339() {
 }
 
 // Add `counts` into `total`, keeping `total`'s order and appending new ids.
-void add_counts(count::TokenCounts& total, const count::TokenCounts& counts) {
+void add_counts(model::TokenCounts& total, const model::TokenCounts& counts) {
   for (const auto& [id, n] : counts) {
     auto it = std::find_if(total.begin(), total.end(), [&](const auto& p) { return p.first == id; });
     if (it == total.end()) {
@@ -101,7 +107,7 @@ Summary summarize(const ResultsDocument& doc) {
   return s;
 }
 
-ResultsDocument make_document(RunOptions options, std::vector<BookResult> results) {
+ResultsDocument make_document(model::RunRequest options, std::vector<BookResult> results) {
   ResultsDocument doc;
   doc.generated_at = utc_now_rfc3339();
   doc.tool_version = EPUBTOK_VERSION;
@@ -115,7 +121,7 @@ json::object book_to_json(const BookResult& book) {
   out["file_path"] = book.file_path;
   out["file_name"] = book.file_name;
   out["file_size"] = book.file_size;
-  out["status"] = count::book_status_name(book.status);
+  out["status"] = model::book_status_name(book.status);
   if (book.error) out["error"] = json::object{{"code", book.error->code}, {"message", book.error->message}};
   out["metadata"] = metadata_to_json(book.metadata);
   out["word_count"] = book.word_count;
@@ -150,21 +156,24 @@ json::object summary_to_json(const Summary& s) {
   };
 }
 
-json::object to_json(const ResultsDocument& doc) {
-  json::object out;
-  out["schema_version"] = kSchemaVersion;
-  out["generated_at"] = doc.generated_at;
-  out["tool"] = json::object{{"name", "epubtok"}, {"version", doc.tool_version}};
-  const RunOptions& o = doc.options;
-  out["options"] = json::object{
+json::object options_to_json(const model::RunRequest& o) {
+  return json::object{
       {"tokenizers", strings_to_json(o.tokenizers)},
-      {"exclude", strings_to_json(o.exclude)},
+      {"exclude", kinds_to_json(o.exclude)},
       {"paths", strings_to_json(o.paths)},
       {"recursive", o.recursive},
       {"max_mb", o.max_mb},
       {"with_special", o.with_special},
       {"jobs", o.jobs},
   };
+}
+
+json::object to_json(const ResultsDocument& doc) {
+  json::object out;
+  out["schema_version"] = kSchemaVersion;
+  out["generated_at"] = doc.generated_at;
+  out["tool"] = json::object{{"name", "epubtok"}, {"version", doc.tool_version}};
+  out["options"] = options_to_json(doc.options);
   json::array rows;
   for (const BookResult& book : doc.results) rows.push_back(book_to_json(book));
   out["results"] = std::move(rows);

@@ -13,43 +13,36 @@
 #include <boost/json/value.hpp>
 
 #include "core/status.h"
-#include "count/book_result.h"
+#include "model/book_result.h"
+#include "model/run_request.h"
 
 namespace epubtok::results {
 
 inline constexpr std::string_view kSchemaVersion = "2.0";
 
-struct RunOptions {
-  std::vector<std::string> tokenizers;  // canonical ids, in column order
-  std::vector<std::string> exclude;     // chapter kinds: "front", "back", "body"
-  std::vector<std::string> paths;       // what the user asked to count
-  bool recursive = false;
-  uint64_t max_mb = 512;
-  bool with_special = false;
-  int jobs = 1;
-};
-
 struct Summary {
   uint64_t total = 0, ok = 0, failed = 0, skipped = 0;
   uint64_t word_count = 0, char_count = 0;  // over ok books
-  count::TokenCounts token_counts;          // over ok books, one per tokenizer
+  model::TokenCounts token_counts;          // over ok books, one per tokenizer
 };
 
 struct ResultsDocument {
   std::string generated_at;  // RFC 3339 UTC, e.g. "2026-11-29T06:00:00Z"
   std::string tool_version;  // EPUBTOK_VERSION
-  RunOptions options;
-  std::vector<count::BookResult> results;
+  model::RunRequest options;  // recorded as the document's "options"
+  std::vector<model::BookResult> results;
 };
 
 // Totals over `doc.results` (computed, never stored, so it cannot disagree).
 Summary summarize(const ResultsDocument& doc);
 
 // A new document stamped with the current time and this build's version.
-ResultsDocument make_document(RunOptions options, std::vector<count::BookResult> results);
+ResultsDocument make_document(model::RunRequest options, std::vector<model::BookResult> results);
 
-boost::json::object book_to_json(const count::BookResult& book);
+boost::json::object book_to_json(const model::BookResult& book);
 boost::json::object summary_to_json(const Summary& summary);
+// The document's "options" object: what the run was asked to count.
+boost::json::object options_to_json(const model::RunRequest& options);
 boost::json::object to_json(const ResultsDocument& doc);
 std::string to_json_text(const ResultsDocument& doc);  // pretty, 2-space indent, trailing newline
 std::string to_markdown(const ResultsDocument& doc);

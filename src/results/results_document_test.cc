@@ -9,8 +9,8 @@
 
 namespace epubtok::results {
 namespace {
-using count::BookResult;
-using count::BookStatus;
+using model::BookResult;
+using model::BookStatus;
 using ::testing::HasSubstr;
 
 BookResult ok_book(std::string name, uint64_t words, uint64_t a, uint64_t b) {
@@ -24,7 +24,7 @@ BookResult ok_book(std::string name, uint64_t words, uint64_t a, uint64_t b) {
   r.word_count = words;
   r.char_count = words * 5;
   r.token_counts = {{"o200k_base", a}, {"claude", b}};
-  count::ChapterResult ch;
+  model::ChapterResult ch;
   ch.index = 0;
   ch.title = "One";
   ch.href = "OEBPS/one.xhtml";
@@ -40,12 +40,12 @@ BookResult failed_book(std::string name, BookStatus status, std::string code) {
   r.file_path = "/lib/" + name;
   r.file_name = name;
   r.status = status;
-  r.error = count::BookError{code, "something about " + name + "\nsecond line"};
+  r.error = model::BookError{code, "something about " + name + "\nsecond line"};
   return r;
 }
 
 ResultsDocument sample() {
-  RunOptions o;
+  model::RunRequest o;
   o.tokenizers = {"o200k_base", "claude"};
   o.paths = {"/lib"};
   return make_document(o, {ok_book("a.epub", 100, 130, 140), ok_book("b.epub", 50, 60, 70),

@@ -12,8 +12,8 @@
 
 namespace epubtok::results {
 namespace json = boost::json;
-using count::BookResult;
-using count::BookStatus;
+using model::BookResult;
+using model::BookStatus;
 
 namespace {
 
@@ -84,8 +84,8 @@ class Reader {
   }
 
   // {"id": n, …} (ours and 1.0) or [{"name"|"tokenizer"|"id": …, "count"|"tokens": n}, …] (1.0 variants).
-  count::TokenCounts token_counts(const json::value* v, const std::string& path) {
-    count::TokenCounts out;
+  model::TokenCounts token_counts(const json::value* v, const std::string& path) {
+    model::TokenCounts out;
     if (!v || v->is_null()) return out;
     if (v->is_object()) {
       for (const auto& [key, n] : v->get_object()) {
@@ -180,13 +180,6 @@ class Reader {
     return m;
   }
 
-  std::optional<epub::ChapterKind> kind(const std::string& name) {
-    if (name == "front") return epub::ChapterKind::kFront;
-    if (name == "body" || name.empty()) return epub::ChapterKind::kBody;
-    if (name == "back") return epub::ChapterKind::kBack;
-    return std::nullopt;
-  }
-
   BookResult book(const json::value& v, const std::string& path, bool legacy) {
     BookResult b;
     if (!v.is_object()) {
@@ -203,20 +196,16 @@ class Reader {
     if (const json::value* err = o.if_contains("error"); err && !err->is_null()) {
       if (legacy) status = "error";
       if (err->is_string()) {  // 1.0 wrote plain messages
-        b.error = count::BookError{"UNKNOWN", std::string(err->get_string())};
+        b.error = model::BookError{"UNKNOWN", std::string(err->get_string())};
       } else if (err->is_object()) {
-        b.error = count::BookError{string_at(err->get_object(), "code", path + ".error", true),
+        b.error = model::BookError{string_at(err->get_object(), "code", path + ".error", true),
                                    string_at(err->get_object(), "message", path + ".error", true)};
       } else {
         problem(path + ".error", "must be an object with code and message");
       }
     }
-    if (status == "ok") {
-      b.status = BookStatus::kOk;
-    } else if (status == "error") {
-      b.status = BookStatus::kError;
-    } else if (status == "skipped") {
-      b.status = BookStatus::kSkipped;
+    if (auto parsed = model::parse_book_status(status)) {
+      b.status = *parsed;
     } else if (!status.empty()) {
       problem(path + ".status", "must be \"ok\", \"error\" or \"skipped\", not \"" + status + "\"");
     }
@@ -243,12 +232,13 @@ class Reader {
             continue;
           }
           const auto& co = c.get_object();
-          count::ChapterResult ch;
+          model::ChapterResult ch;
           ch.index = static_cast<int>(co.contains("index") ? count_at(co, "index", at, false) : i);
           ch.title = string_at(co, "title", at);
           ch.href = string_at(co, "href", at);
           std::string kind_name = string_at(co, "kind", at);
-          if (auto k = kind(kind_name)) {
+          // An absent kind is a body chapter (1.0 documents have none).
+          if (auto k = kind_name.empty() ? epub::ChapterKind::kBody : epub::parse_chapter_kind(kind_name)) {
             ch.kind = *k;
           } else {
             problem(at + ".kind", "must be \"front\", \"body\" or \"back\", not \"" + kind_name + "\"");
@@ -308,7 +298,15 @@ Result<ResultsDocument> parse_results(std::string_view json_text) {
   if (const json::value* opts = o.if_contains("options"); opts && opts->is_object()) {
     const auto& oo = opts->get_object();
     doc.options.tokenizers = r.strings_at(oo, "tokenizers", "$.options");
-    doc.options.exclude = r.strings_at(oo, "exclude", "$.options");
+    std::vector<std::string> exclude = r.strings_at(oo, "exclude", "$.options");
+    for (size_t i = 0; i < exclude.size(); ++i) {
+      if (auto kind = epub::parse_chapter_kind(exclude[i])) {
+        doc.options.exclude.push_back(*kind);
+      } else {
+        r.problem("$.options.exclude[" + std::to_string(i) + "]",
+                  "must be \"front\", \"body\" or \"back\", not \"" + exclude[i] + "\"");
+      }
+    }
     doc.options.paths = r.strings_at(oo, "paths", "$.options");
     if (const json::value* rec = oo.if_contains("recursive"); rec && rec->is_bool()) doc.options.recursive = rec->get_bool();
     if (oo.contains("max_mb")) doc.options.max_mb = r.count_at(oo, "max_mb", "$.options", false);

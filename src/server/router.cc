@@ -106,7 +106,7 @@ std::optional<uint64_t> parse_u64(std::string_view s) {
 
 // Shared by POST /api/jobs and /api/process: checks paths and tokenizers,
 // then queues.
-Response submit_job(const Request& req, const ApiContext& ctx, jobs::JobRequest request) {
+Response submit_job(const Request& req, const ApiContext& ctx, model::RunRequest request) {
   if (request.paths.size() > ctx.options->max_paths) {
     return error_response(req, ErrorCode::kInvalidArgument,
                           "too many paths (" + std::to_string(request.paths.size()) + "); the limit is " +

@@ -33,13 +33,13 @@ jobs::CountingEngine instant_engine() {
     std::sort(s.books.begin(), s.books.end());
     return s;
   };
-  e.prepare = [](const jobs::JobRequest&) -> Result<count::CountOptions> { return count::CountOptions{}; };
+  e.prepare = [](const model::RunRequest&) -> Result<count::CountOptions> { return count::CountOptions{}; };
   e.count = [](const std::vector<std::string>& books, const count::CountOptions&, int,
                const count::LibraryCallbacks& cb, const std::atomic<bool>*) {
-    std::vector<count::BookResult> out;
+    std::vector<model::BookResult> out;
     count::LibraryProgress p;
     for (const auto& b : books) {
-      count::BookResult r;
+      model::BookResult r;
       r.file_path = b;
       r.file_name = fs::path(b).filename().string();
       r.file_size = fs::file_size(b);
@@ -353,12 +353,12 @@ TEST_F(RouterTest, ResultsValidation) {
   EXPECT_EQ(code_of(bad_schema), "INVALID_SCHEMA");
   EXPECT_FALSE(body_of(bad_schema).at("error").at("details").at("problems").as_array().empty());
 
-  count::BookResult book;
+  model::BookResult book;
   book.file_path = "/x/a.epub";
   book.file_name = "a.epub";
   book.word_count = 5;
   book.token_counts = {{"alpha", 9}};
-  results::RunOptions ro;
+  model::RunRequest ro;
   ro.tokenizers = {"alpha"};
   auto doc = results::make_document(ro, {book});
   auto ok = call(http::verb::post, "/api/results/validate", results::to_json_text(doc));

@@ -1,5 +1,7 @@
 // BookResult: what counting one EPUB produced — the row of the results
-// document. Plain data; results/ serialises it, cli/ and jobs/ pass it on.
+// document. Plain data: count/ produces it, results/ serialises it, cli/ and
+// jobs/ pass it on. It lives here, below both count/ and results/, so that
+// neither has to include the other.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,7 @@
 
 #include "epub/book.h"
 
-namespace epubtok::count {
+namespace epubtok::model {
 
 // Token counts keyed by canonical tokenizer id, in the order the user listed
 // the tokenizers (a vector, not a map, so output columns keep that order).
@@ -23,7 +25,7 @@ struct ChapterResult {
   std::string href;
   epub::ChapterKind kind = epub::ChapterKind::kBody;
   bool linear = true;
-  bool excluded = false;  // its kind is in CountOptions::exclude: not in the book totals
+  bool excluded = false;  // its kind is in RunRequest::exclude: not in the book totals
   uint64_t word_count = 0;
   uint64_t char_count = 0;
   TokenCounts token_counts;
@@ -38,6 +40,13 @@ constexpr std::string_view book_status_name(BookStatus status) {
     case BookStatus::kSkipped: return "skipped";
   }
   return "error";
+}
+// Inverse of book_status_name(); nullopt for any other string.
+constexpr std::optional<BookStatus> parse_book_status(std::string_view name) {
+  for (BookStatus status : {BookStatus::kOk, BookStatus::kError, BookStatus::kSkipped}) {
+    if (book_status_name(status) == name) return status;
+  }
+  return std::nullopt;
 }
 
 struct BookError {
@@ -60,4 +69,4 @@ struct BookResult {
   uint64_t processing_ms = 0;
 };
 
-}  // namespace epubtok::count
+}  // namespace epubtok::model
