@@ -4,11 +4,15 @@
 
 #include <cstdio>
 #include <iostream>
-#include <thread>
+#include <algorithm>
+#include <memory>
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/jsonl_run.h"
 #include "cli/progress.h"
+#include "core/cpu_budget.h"
+#include "count/book_source.h"
 #include "count/counter.h"
 #include "results/results_document.h"
 
@@ -25,11 +29,19 @@ struct CountArgs {
   std::vector<std::string> exclude;
   uint64_t max_mb = 512;
   bool with_special = false;
+  // Scale-out (docs/scale-out.md).
+  std::string jsonl;       // --jsonl FILE|-
+  std::string files_from;  // --files-from FILE|-
+  bool null_separated = false;
+  std::string shard;       // --shard K/N|slurm
+  bool resume = false;
+  bool no_chapters = false;
+  bool output_given = false;
 };
 
+// -j: a positive number, or "all"/"0" for every CPU this process may use.
 int parse_jobs(const std::string& value) {
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (value == "all" || value == "0") return static_cast<int>(cores);
+  if (value == "all" || value == "0") return available_cpus();
   try {
     size_t used = 0;
     int n = std::stoi(value, &used);
@@ -37,6 +49,11 @@ int parse_jobs(const std::string& value) {
   } catch (const std::exception&) {
   }
   return -1;
+}
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "epubtok: INVALID_ARGUMENT: " << message << "\n";
+  throw CLI::RuntimeError(kExitUsage);
 }
 
 void print_summary(const results::ResultsDocument& doc) {
@@ -63,47 +80,89 @@ void print_summary(const results::ResultsDocument& doc) {
 
 void run(const CountArgs& args) {
   int jobs = parse_jobs(args.jobs);
-  if (jobs < 1) {
-    std::cerr << "epubtok: INVALID_ARGUMENT: -j takes a positive number or 'all', not '" << args.jobs << "'\n";
-    throw CLI::RuntimeError(kExitUsage);
-  }
-  if (args.max_mb == 0) {
-    std::cerr << "epubtok: INVALID_ARGUMENT: --max-mb must be at least 1\n";
-    throw CLI::RuntimeError(kExitUsage);
-  }
+  if (jobs < 1) usage_error("-j takes a positive number or 'all', not '" + args.jobs + "'");
+  if (args.max_mb == 0) usage_error("--max-mb must be at least 1");
   std::vector<std::string> names = split_list(args.tokenizers);
-  if (names.empty()) {
-    std::cerr << "epubtok: INVALID_ARGUMENT: -t needs at least one tokenizer (see `epubtok models`)\n";
-    throw CLI::RuntimeError(kExitUsage);
+  if (names.empty()) usage_error("-t needs at least one tokenizer (see `epubtok models`)");
+  if (args.resume && (args.jsonl.empty() || args.jsonl == "-")) usage_error("--resume needs --jsonl FILE (a file, not -)");
+  if (!args.jsonl.empty() && (args.json || args.output_given)) {
+    usage_error("--jsonl writes the rows as a stream; use `epubtok merge PART.jsonl… -o DIR` for the results files");
   }
+  if (args.null_separated && args.files_from.empty()) usage_error("-0 goes with --files-from");
+  if (!args.files_from.empty() && !args.paths.empty()) usage_error("give paths or --files-from, not both");
   auto exclude = parse_exclude(split_list(args.exclude));
   if (!exclude) throw CLI::RuntimeError(kExitUsage);
 
-  model::RunRequest run_options;
-  run_options.tokenizers = names;
-  run_options.exclude = *exclude;
-  run_options.paths = args.paths.empty() ? std::vector<std::string>{"epubs"} : args.paths;
-  run_options.recursive = args.recursive;
-  run_options.max_mb = args.max_mb;
-  run_options.with_special = args.with_special;
-  run_options.jobs = jobs;
-  auto options = count::make_count_options(run_options);
+  model::RunRequest request;
+  request.tokenizers = names;
+  request.exclude = *exclude;
+  if (!args.files_from.empty()) {
+    request.paths = {"@" + args.files_from};
+  } else {
+    request.paths = args.paths.empty() ? std::vector<std::string>{"epubs"} : args.paths;
+  }
+  request.recursive = args.recursive;
+  request.max_mb = args.max_mb;
+  request.with_special = args.with_special;
+  request.jobs = jobs;
+  request.no_chapters = args.no_chapters;
+  if (!args.shard.empty()) {
+    auto shard = count::parse_shard(args.shard);
+    if (!shard) usage_error(shard.status().message());
+    request.shard = *shard;
+  }
+  auto options = count::make_count_options(request);
   if (!options) {
     std::cerr << "epubtok: " << options.status().to_string() << "\n";
     throw CLI::RuntimeError(kExitUsage);
   }
-  run_options.tokenizers.clear();  // the document records canonical ids
-  for (const auto& t : options->tokenizers) run_options.tokenizers.push_back(t->info().id);
+  request.tokenizers.clear();  // the outputs record canonical ids
+  for (const auto& t : options->tokenizers) request.tokenizers.push_back(t->info().id);
 
-  count::ScanResult scan = count::find_epubs(run_options.paths, args.recursive);
-  if (scan.books.empty() && scan.failures.empty()) {
-    std::cerr << "epubtok: no EPUB files found in " << run_options.paths.front()
-              << (run_options.paths.size() > 1 ? " (and the other paths)" : "")
-              << (args.recursive ? "" : "; use -r to search subfolders") << "\n";
+  std::unique_ptr<count::BookSource> source;
+  if (!args.files_from.empty()) {
+    auto listed = count::BookSource::from_list(args.files_from, args.null_separated, args.recursive);
+    if (!listed) {
+      std::cerr << "epubtok: " << listed.status().to_string() << "\n";
+      throw CLI::RuntimeError(kExitUsage);
+    }
+    source = std::move(*listed);
+  } else {
+    source = count::BookSource::from_paths(request.paths, args.recursive);
+  }
+  source->set_shard(request.shard);
+
+  if (!args.jsonl.empty()) {
+    JsonlRun run{args.jsonl, args.resume, request, std::move(*options), jobs};
+    int code = run_jsonl(run, std::move(source));
+    if (code != kExitOk) throw CLI::RuntimeError(code);
+    return;
+  }
+
+  // A results folder: the rows are collected, counted largest book first,
+  // and written sorted by path (the order `merge` reproduces).
+  std::vector<std::string> books;
+  std::vector<model::BookResult> rows;
+  while (auto item = source->next()) {
+    if (item->failure) {
+      rows.push_back(std::move(*item->failure));
+    } else {
+      books.push_back(std::move(item->path));
+    }
+  }
+  if (!source->error().is_ok()) {
+    std::cerr << "epubtok: " << source->error().to_string() << "\n";
+    throw CLI::RuntimeError(kExitUsage);
+  }
+  if (books.empty() && rows.empty()) {
+    std::cerr << "epubtok: no EPUB files found in " << request.paths.front()
+              << (request.paths.size() > 1 ? " (and the other paths)" : "")
+              << (args.recursive || !args.files_from.empty() ? "" : "; use -r to search subfolders")
+              << (request.shard.count > 1 ? " for this shard" : "") << "\n";
   }
 
   bool interactive = stderr_is_interactive();
-  ProgressLine progress(interactive && !scan.books.empty());
+  ProgressLine progress(interactive && !books.empty());
   count::LibraryCallbacks callbacks;
   callbacks.on_start = [&](const count::LibraryProgress& p) { progress.update(p); };
   callbacks.on_book = [&](const model::BookResult& book, const count::LibraryProgress& p) {
@@ -112,11 +171,16 @@ void run(const CountArgs& args) {
       std::cerr << "epubtok: " << book.error->code << " " << book.file_path << ": " << book.error->message << "\n";
     }
   };
-  std::vector<model::BookResult> rows = count::count_library(scan.books, *options, jobs, callbacks);
+  std::vector<model::BookResult> counted = count::count_library(books, *options, jobs, callbacks);
   progress.finish();
-  for (auto& failure : scan.failures) rows.push_back(std::move(failure));
+  rows.insert(rows.end(), std::make_move_iterator(counted.begin()), std::make_move_iterator(counted.end()));
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const model::BookResult& a, const model::BookResult& b) { return a.file_path < b.file_path; });
+  if (request.no_chapters) {
+    for (auto& row : rows) row.chapters.clear();
+  }
 
-  results::ResultsDocument doc = results::make_document(run_options, std::move(rows));
+  results::ResultsDocument doc = results::make_document(request, std::move(rows));
   if (args.json) {
     std::cout << results::to_json_text(doc);
     std::cout.flush();
@@ -144,14 +208,28 @@ void add_count_command(CLI::App& app) {
                   "Tokenizers, comma-separated ids or aliases (see `epubtok models`)")
       ->default_str("o200k_base")
       ->allow_extra_args(false);  // one value per -t, so `-t x book.epub` keeps book.epub a path
-  cmd->add_option("-j,--jobs", args->jobs, "Books counted in parallel: a number or 'all' (default: all cores)");
-  cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")->default_str("results");
+  cmd->add_option("-j,--jobs", args->jobs,
+                  "Books counted in parallel: a number or 'all' (default: the CPUs this process may use, "
+                  "after affinity and cgroup quotas)");
+  cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")
+      ->default_str("results")
+      ->each([args](const std::string&) { args->output_given = true; });
   cmd->add_flag("--json", args->json, "Print the results document to stdout instead of writing files");
   cmd->add_option("--exclude", args->exclude, "Chapter kinds left out of the totals: front, back (comma-separated)")
       ->allow_extra_args(false);
   cmd->add_option("--max-mb", args->max_mb, "Limit on uncompressed text per book, in MiB")->default_str("512");
   cmd->add_flag("--with-special", args->with_special,
                 "Include the special tokens a model's post-processor adds (BOS, CLS/SEP)");
+  cmd->add_option("--jsonl", args->jsonl,
+                  "Stream one JSON line per book to FILE (or - for stdout) as books finish, instead of the "
+                  "results files; merge parts with `epubtok merge`");
+  cmd->add_option("--files-from", args->files_from, "Read the paths to count from FILE (or - for stdin), one a line");
+  cmd->add_flag("-0,--null", args->null_separated, "--files-from paths are NUL-separated (find -print0)");
+  cmd->add_option("--shard", args->shard,
+                  "Count only shard K of N (K/N, K from 0), or the Slurm array task's shard ('slurm')");
+  cmd->add_flag("--resume", args->resume,
+                "With --jsonl FILE: keep FILE's rows and count only the books it has no current row for");
+  cmd->add_flag("--no-chapters", args->no_chapters, "Leave the per-chapter rows out (totals are unchanged)");
   cmd->footer(
       "Exit status: 0 all books counted, 1 some books failed or were skipped (the rest is still written), 2 usage "
       "error.");

@@ -33,8 +33,14 @@ void ProgressLine::update(const count::LibraryProgress& p, bool force) {
   bar.append(kBarWidth - filled, '-');
 
   char line[512];
-  int n = std::snprintf(line, sizeof line, "[%s] %zu/%zu books  %.1f MB/s  ETA %s  %s", bar.c_str(), p.done, p.total,
-                        mb_per_s, eta.c_str(), p.current_file.c_str());
+  int n = 0;
+  if (p.total == 0) {
+    // A stream (count --jsonl): its length is unknown, so no bar and no ETA.
+    n = std::snprintf(line, sizeof line, "%zu books  %.1f MB/s  %s", p.done, mb_per_s, p.current_file.c_str());
+  } else {
+    n = std::snprintf(line, sizeof line, "[%s] %zu/%zu books  %.1f MB/s  ETA %s  %s", bar.c_str(), p.done, p.total,
+                      mb_per_s, eta.c_str(), p.current_file.c_str());
+  }
   // Never wrap: a wrapped line cannot be redrawn with \r.
   winsize ws{};
   int width = (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) ? ws.ws_col : 80;

@@ -194,7 +194,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-queued", flags->max_queued, "Most jobs waiting (default 1000)");
   cmd->add_option("--keep-jobs", flags->keep_jobs, "Finished jobs kept (default 500)");
   cmd->add_option("--keep-days", flags->keep_days, "Days finished jobs are kept (default 30)");
-  cmd->add_option("-j,--jobs", flags->workers, "Books counted in parallel within a job (default: cores)");
+  cmd->add_option("-j,--jobs", flags->workers, "Books counted in parallel within a job (default: the CPUs this process may use)");
   cmd->add_option("--count-priority", flags->count_priority,
                   "Scheduling priority of the counting threads: idle, low or normal (default idle)")
       ->check(CLI::IsMember({"idle", "low", "normal"}));

@@ -40,6 +40,8 @@ namespace epubtok {
   X(kIoError, "IO_ERROR", "reading or writing a file failed")                        \
   X(kInvalidJson, "INVALID_JSON", "the body is not valid JSON")                      \
   X(kInvalidSchema, "INVALID_SCHEMA", "the document does not match the schema")      \
+  X(kResultsIncomplete, "RESULTS_INCOMPLETE", "a JSONL part has no end line: its run did not finish") \
+  X(kResultsDuplicate, "RESULTS_DUPLICATE", "a book appears in two JSONL parts")     \
   X(kInvalidPath, "INVALID_PATH", "the path is not acceptable")                      \
   X(kPathOutsideLibrary, "PATH_OUTSIDE_LIBRARY", "the path is outside the library roots") \
   X(kJobNotFound, "JOB_NOT_FOUND", "no job has that id")                             \

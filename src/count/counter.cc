@@ -9,6 +9,7 @@
 #include <thread>
 #include <unistd.h>
 #include <future>
+#include <optional>
 
 #include "count/joined_count.h"
 #include "epub/epub_reader.h"
@@ -24,28 +25,6 @@ using model::TokenCounts;
 using model::BookError;
 
 namespace {
-
-BookResult failure(std::string path, ErrorCode code, std::string message) {
-  BookResult r;
-  r.file_name = fs::path(path).filename().string();
-  r.file_path = std::move(path);
-  r.status = code == ErrorCode::kDrm ? BookStatus::kSkipped : BookStatus::kError;
-  r.error = BookError{std::string(error_code_name(code)), std::move(message)};
-  return r;
-}
-
-bool has_epub_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".epub";
-}
-
-// Hidden files and macOS AppleDouble companions ("._book.epub") are not
-// books; a folder scan skips them. A file named explicitly is always counted.
-bool is_hidden(const fs::path& p) {
-  std::string name = p.filename().string();
-  return !name.empty() && name[0] == '.';
-}
 
 // Tokens of `text` under each of the options' tokenizers, without the
 // post-processor's special tokens.
@@ -71,52 +50,26 @@ TokenCounts label_counts(const std::vector<uint64_t>& counts, const CountOptions
 
 }  // namespace
 
+BookResult failed_book(std::string path, ErrorCode code, std::string message) {
+  BookResult r;
+  r.file_name = fs::path(path).filename().string();
+  r.file_path = std::move(path);
+  r.status = code == ErrorCode::kDrm ? BookStatus::kSkipped : BookStatus::kError;
+  r.error = BookError{std::string(error_code_name(code)), std::move(message)};
+  return r;
+}
+
 ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
   ScanResult scan;
-  std::vector<std::pair<std::string, std::string>> found;  // (canonical, as reported)
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    fs::file_status st = fs::status(path, ec);
-    if (!fs::exists(st)) {
-      scan.failures.push_back(failure(path, ErrorCode::kFileNotFound, "no such file or folder"));
-      continue;
-    }
-    if (!fs::is_directory(st)) {
-      found.emplace_back(fs::weakly_canonical(path, ec).string(), path);
-      continue;
-    }
-    if (::access(path.c_str(), R_OK | X_OK) != 0) {
-      scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot read this folder"));
-      continue;
-    }
-    auto consider = [&](const fs::directory_entry& entry) {
-      std::error_code e;
-      if (entry.is_regular_file(e) && has_epub_extension(entry.path()) && !is_hidden(entry.path())) {
-        found.emplace_back(fs::weakly_canonical(entry.path(), e).string(), entry.path().string());
-      }
-    };
-    auto opts = fs::directory_options::skip_permission_denied;
-    if (recursive) {
-      for (auto it = fs::recursive_directory_iterator(path, opts, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (it->is_directory() && is_hidden(it->path())) {
-          it.disable_recursion_pending();
-          continue;
-        }
-        consider(*it);
-      }
+  auto source = BookSource::from_paths(paths, recursive);
+  while (auto item = source->next()) {
+    if (item->failure) {
+      scan.failures.push_back(std::move(*item->failure));
     } else {
-      for (auto it = fs::directory_iterator(path, opts, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        consider(*it);
-      }
+      scan.books.push_back(std::move(item->path));
     }
-    if (ec) scan.failures.push_back(failure(path, ErrorCode::kFileUnreadable, "cannot list this folder: " + ec.message()));
   }
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-              found.end());
   // Report in the order a person reads a folder listing: by the path as found.
-  for (auto& [canonical, shown] : found) scan.books.push_back(std::move(shown));
   std::sort(scan.books.begin(), scan.books.end());
   return scan;
 }
@@ -135,7 +88,7 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
   BookResult r;
   std::error_code ec;
   if (!book) {
-    r = failure(path, book.status().code(), book.status().message());
+    r = failed_book(path, book.status().code(), book.status().message());
   } else {
     r.file_path = path;
     r.file_name = fs::path(path).filename().string();
@@ -185,6 +138,64 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
   return r;
 }
 
+namespace {
+
+// Runs min(jobs, limit) workers over a queue of work items. `take` yields
+// the next item (or nullopt when there is none) and `done` receives each
+// item's row; both are called under one lock, so they are serialised.
+// count_book() runs outside the lock. A null item path means the item is
+// already a row (a failure) and is handed to `done` as it is.
+template <typename Item>
+void run_workers(int jobs, size_t limit, const std::function<std::optional<Item>()>& take,
+                 const std::function<const std::string&(const Item&)>& path_of,
+                 const std::function<std::optional<BookResult>(Item&)>& ready_row,
+                 const std::function<void(Item&, BookResult)>& done, const CountOptions& options,
+                 const std::atomic<bool>* cancel) {
+  std::mutex mutex;
+  auto worker = [&] {
+    for (;;) {
+      std::optional<Item> item;
+      {
+        std::lock_guard lock(mutex);
+        if (cancel && cancel->load()) return;
+        item = take();
+        if (!item) return;
+        if (auto row = ready_row(*item)) {
+          done(*item, std::move(*row));
+          continue;
+        }
+      }
+      BookResult result = count_book(path_of(*item), options);
+      std::lock_guard lock(mutex);
+      done(*item, std::move(result));
+    }
+  };
+  int threads = std::clamp<int>(jobs, 1, static_cast<int>(std::max<size_t>(1, std::min<size_t>(limit, 1 << 16))));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+Status count_stream(BookSource& source, const CountOptions& options, int jobs,
+                    const std::function<void(const BookResult&, const LibraryProgress&)>& on_book,
+                    const std::atomic<bool>* cancel) {
+  LibraryProgress progress;
+  run_workers<SourceItem>(
+      jobs, SIZE_MAX, [&] { return source.next(); }, [](const SourceItem& item) -> const std::string& { return item.path; },
+      [](SourceItem& item) { return std::move(item.failure); },
+      [&](SourceItem&, BookResult row) {
+        ++progress.done;
+        progress.bytes_done += row.file_size;
+        progress.current_file = row.file_name;
+        on_book(row, progress);
+      },
+      options, cancel);
+  return source.error();
+}
+
 std::vector<BookResult> count_library(const std::vector<std::string>& books, const CountOptions& options, int jobs,
                                       const LibraryCallbacks& callbacks, const std::atomic<bool>* cancel) {
   std::vector<std::optional<BookResult>> slots(books.size());
@@ -202,33 +213,27 @@ std::vector<BookResult> count_library(const std::vector<std::string>& books, con
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
 
-  std::mutex mutex;  // guards progress and serialises callbacks
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (;;) {
-      if (cancel && cancel->load()) return;
-      const size_t n = next.fetch_add(1);
-      if (n >= books.size()) return;
-      const size_t i = order[n];
-      if (callbacks.on_start) {
-        std::lock_guard lock(mutex);
-        progress.current_file = fs::path(books[i]).filename().string();
-        callbacks.on_start(progress);
-      }
-      BookResult result = count_book(books[i], options);
-      std::lock_guard lock(mutex);
-      ++progress.done;
-      progress.bytes_done += sizes[i];
-      if (callbacks.on_book) callbacks.on_book(result, progress);
-      slots[i] = std::move(result);
-    }
-  };
-
-  int threads = std::clamp<int>(jobs, 1, std::max<int>(1, static_cast<int>(books.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  size_t next = 0;
+  run_workers<size_t>(
+      jobs, books.size(),
+      [&]() -> std::optional<size_t> {
+        if (next >= books.size()) return std::nullopt;
+        const size_t i = order[next++];
+        if (callbacks.on_start) {
+          progress.current_file = fs::path(books[i]).filename().string();
+          callbacks.on_start(progress);
+        }
+        return i;
+      },
+      [&](const size_t& i) -> const std::string& { return books[i]; },
+      [](size_t&) { return std::optional<BookResult>(); },
+      [&](size_t& i, BookResult result) {
+        ++progress.done;
+        progress.bytes_done += sizes[i];
+        if (callbacks.on_book) callbacks.on_book(result, progress);
+        slots[i] = std::move(result);
+      },
+      options, cancel);
 
   std::vector<BookResult> results;
   results.reserve(books.size());

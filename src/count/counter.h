@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "count/book_source.h"
 #include "model/book_result.h"
 #include "model/run_request.h"
 #include "epub/book.h"
@@ -47,6 +48,10 @@ Result<std::vector<std::shared_ptr<const tokenizers::Tokenizer>>> load_tokenizer
 // loads request.tokenizers (load_tokenizers) and carries over the exclusions,
 // the size limit and with_special.
 Result<CountOptions> make_count_options(const model::RunRequest& request);
+
+// A row for a book that could not be counted: status kError (kSkipped for
+// EPUB_DRM), the code's name and `message`, the path and its file name.
+model::BookResult failed_book(std::string path, ErrorCode code, std::string message);
 
 // A file or folder the user named, expanded. Problems (a path that does not
 // exist, an unreadable folder) become failed BookResults in `failures` rather
@@ -81,6 +86,17 @@ struct LibraryCallbacks {
 // order of `books`. Books start largest file first, so the last to finish
 // are small ones and the workers run out of work together. When `cancel` becomes true no further book is started;
 // books in flight finish and are returned, books never started are absent.
+// Counts every book `source` yields as workers free up, with `jobs` worker
+// threads, and hands each row to `on_book` (serialised, in completion
+// order; rows of the source's failures pass straight through). Holds
+// nothing per book once its row is handed over. progress.total and
+// bytes_total stay 0: a stream's length is not known in advance. When
+// `cancel` becomes true no further book is taken from the source. An
+// IO_ERROR reading a --files-from list (source.error()) is returned.
+Status count_stream(BookSource& source, const CountOptions& options, int jobs,
+                    const std::function<void(const model::BookResult&, const LibraryProgress&)>& on_book,
+                    const std::atomic<bool>* cancel = nullptr);
+
 std::vector<model::BookResult> count_library(const std::vector<std::string>& books,
                                       const CountOptions& options, int jobs,
                                       const LibraryCallbacks& callbacks = {},

@@ -37,6 +37,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/cpu_budget.h"
 #include "core/status.h"
 #include "jobs/counting_engine.h"
 #include "jobs/event_sink.h"
@@ -52,7 +53,7 @@ struct JobManagerOptions {
   // The counting pipeline. Default: default_counting_engine().
   CountingEngine engine = default_counting_engine();
   // Worker threads for the books of one job. Default: the number of cores.
-  int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = available_cpus();  // affinity and cgroup quota, like `count -j`
   // Scheduling priority of the counting threads (ThreadPriority). Default
   // kNormal; `epubtok serve` uses kIdle so that counting never delays HTTP
   // requests or SSE deliveries.

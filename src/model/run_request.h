@@ -14,6 +14,14 @@
 
 namespace epubtok::model {
 
+// Shard K of N of a library (0 <= index < count); {0, 1} is all of it.
+// count/book_source.h decides which books a shard holds.
+struct Shard {
+  uint32_t index = 0;
+  uint32_t count = 1;
+  bool operator==(const Shard&) const = default;
+};
+
 struct RunRequest {
   // Files and/or folders to count, as the user gave them (the job server
   // resolves them into absolute paths inside its library roots first).
@@ -34,6 +42,8 @@ struct RunRequest {
   int jobs = 1;
   // Leave the per-chapter rows out of the output (the totals are the same).
   bool no_chapters = false;
+  // The share of the library this run counts (`count --shard`).
+  Shard shard;
 };
 
 // The fields that decide what a count means: two runs agree on these or

@@ -51,9 +51,9 @@ void write(const boost::json::value& v, std::string& out, int depth) {
 
 }  // namespace
 
-std::string pretty_json(const boost::json::value& value) {
+std::string pretty_json(const boost::json::value& value, int depth) {
   std::string out;
-  write(value, out, 0);
+  write(value, out, depth);
   return out;
 }
 

@@ -88,22 +88,39 @@ void add_counts(model::TokenCounts& total, const model::TokenCounts& counts) {
 
 }  // namespace
 
-Summary summarize(const ResultsDocument& doc) {
+Summary Summary::for_tokenizers(const std::vector<std::string>& ids) {
   Summary s;
-  for (const auto& id : doc.options.tokenizers) s.token_counts.emplace_back(id, 0);
-  for (const BookResult& book : doc.results) {
-    ++s.total;
-    switch (book.status) {
-      case BookStatus::kOk:
-        ++s.ok;
-        s.word_count += book.word_count;
-        s.char_count += book.char_count;
-        add_counts(s.token_counts, book.token_counts);
-        break;
-      case BookStatus::kError: ++s.failed; break;
-      case BookStatus::kSkipped: ++s.skipped; break;
-    }
+  for (const auto& id : ids) s.token_counts.emplace_back(id, 0);
+  return s;
+}
+
+void Summary::add(const BookResult& book) {
+  ++total;
+  switch (book.status) {
+    case BookStatus::kOk:
+      ++ok;
+      word_count += book.word_count;
+      char_count += book.char_count;
+      add_counts(token_counts, book.token_counts);
+      break;
+    case BookStatus::kError: ++failed; break;
+    case BookStatus::kSkipped: ++skipped; break;
   }
+}
+
+void Summary::add(const Summary& other) {
+  total += other.total;
+  ok += other.ok;
+  failed += other.failed;
+  skipped += other.skipped;
+  word_count += other.word_count;
+  char_count += other.char_count;
+  add_counts(token_counts, other.token_counts);
+}
+
+Summary summarize(const ResultsDocument& doc) {
+  Summary s = Summary::for_tokenizers(doc.options.tokenizers);
+  for (const BookResult& book : doc.results) s.add(book);
   return s;
 }
 
@@ -157,7 +174,7 @@ json::object summary_to_json(const Summary& s) {
 }
 
 json::object options_to_json(const model::RunRequest& o) {
-  return json::object{
+  json::object out{
       {"tokenizers", strings_to_json(o.tokenizers)},
       {"exclude", kinds_to_json(o.exclude)},
       {"paths", strings_to_json(o.paths)},
@@ -166,6 +183,9 @@ json::object options_to_json(const model::RunRequest& o) {
       {"with_special", o.with_special},
       {"jobs", o.jobs},
   };
+  // Only when set, so documents with chapters keep the shape they always had.
+  if (o.no_chapters) out["no_chapters"] = true;
+  return out;
 }
 
 json::object to_json(const ResultsDocument& doc) {
@@ -181,41 +201,90 @@ json::object to_json(const ResultsDocument& doc) {
   return out;
 }
 
-std::string to_json_text(const ResultsDocument& doc) { return pretty_json(to_json(doc)) + "\n"; }
+Status write_json_document(const ResultsDocument& doc, const RowJson& row_json,
+                           const std::function<Status(std::string_view)>& sink) {
+  // The envelope is rendered whole with an empty "results" array, and the
+  // rows are spliced in where it stands, each pretty-printed at its depth.
+  ResultsDocument envelope;
+  envelope.generated_at = doc.generated_at;
+  envelope.tool_version = doc.tool_version;
+  envelope.options = doc.options;
+  json::object object = to_json(envelope);
+  object["summary"] = summary_to_json(summarize(doc));
+  std::string text = pretty_json(object) + "\n";
+  if (doc.results.empty()) return sink(text);
+  constexpr std::string_view kEmptyRows = "\n  \"results\": []";
+  size_t at = text.find(kEmptyRows);
+  if (Status s = sink(std::string_view(text).substr(0, at + kEmptyRows.size() - 1)); !s) return s;
+  std::string piece;
+  for (size_t i = 0; i < doc.results.size(); ++i) {
+    Result<json::object> row = row_json ? row_json(i) : Result<json::object>(book_to_json(doc.results[i]));
+    if (!row) return row.status();
+    piece.assign(i == 0 ? "\n    " : ",\n    ");
+    piece += pretty_json(*row, 2);
+    if (Status s = sink(piece); !s) return s;
+  }
+  return sink("\n  ]" + text.substr(at + kEmptyRows.size()));
+}
 
-Status write_results(const ResultsDocument& doc, const std::filesystem::path& dir) {
+std::string to_json_text(const ResultsDocument& doc) {
+  std::string out;
+  write_json_document(doc, {}, [&](std::string_view piece) {
+    out += piece;
+    return Status::ok();
+  });
+  return out;
+}
+
+Status write_results(const ResultsDocument& doc, const std::filesystem::path& dir, const RowJson& row_json) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return {ErrorCode::kIoError, "cannot create " + dir.string() + ": " + ec.message()};
-  const std::pair<const char*, std::string> files[] = {
-      {"results.json", to_json_text(doc)},
-      {"results.md", to_markdown(doc)},
-      {"results.csv", to_csv(doc)},
-      {"errors.log", to_errors_log(doc)},
-  };
-  for (const auto& [name, content] : files) {
-    // Temp file in the same directory, flushed to disk, then renamed over the
-    // target: readers see the old file or the new one, never a torn one.
+  // Each file goes to a temporary name in the same folder, is flushed to
+  // disk, then renamed over the target: readers see the old file or the
+  // new one, never a torn one.
+  auto write_file = [&](const char* name, const std::function<Status(std::FILE*)>& fill) -> Status {
     std::filesystem::path target = dir / name;
     std::filesystem::path tmp = dir / ("." + std::string(name) + ".tmp" + std::to_string(::getpid()));
-    {
-      std::FILE* f = std::fopen(tmp.c_str(), "wb");
-      if (!f) return {ErrorCode::kIoError, "cannot write " + tmp.string() + ": " + std::strerror(errno)};
-      bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-      ok = std::fflush(f) == 0 && ok;
-      ok = ::fsync(::fileno(f)) == 0 && ok;
-      ok = std::fclose(f) == 0 && ok;
-      if (!ok) {
-        std::filesystem::remove(tmp, ec);
-        return {ErrorCode::kIoError, "cannot write " + target.string() + ": " + std::strerror(errno)};
-      }
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return {ErrorCode::kIoError, "cannot write " + tmp.string() + ": " + std::strerror(errno)};
+    Status filled = fill(f);
+    bool ok = filled.is_ok() && std::fflush(f) == 0 && !std::ferror(f);
+    ok = ::fsync(::fileno(f)) == 0 && ok;
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) {
+      std::string why = filled.is_ok() ? std::strerror(errno) : filled.message();
+      std::filesystem::remove(tmp, ec);
+      return filled.is_ok() || filled.code() == ErrorCode::kIoError
+                 ? Status(ErrorCode::kIoError, "cannot write " + target.string() + ": " + why)
+                 : filled;
     }
     std::filesystem::rename(tmp, target, ec);
     if (ec) {
       std::filesystem::remove(tmp, ec);
       return {ErrorCode::kIoError, "cannot rename into " + target.string() + ": " + ec.message()};
     }
-  }
+    return Status::ok();
+  };
+  auto text = [](const std::string& content) {
+    return [&content](std::FILE* f) {
+      return std::fwrite(content.data(), 1, content.size(), f) == content.size()
+                 ? Status::ok()
+                 : Status(ErrorCode::kIoError, std::strerror(errno));
+    };
+  };
+  Status json_written = write_file("results.json", [&](std::FILE* f) {
+    return write_json_document(doc, row_json, [f](std::string_view piece) {
+      return std::fwrite(piece.data(), 1, piece.size(), f) == piece.size()
+                 ? Status::ok()
+                 : Status(ErrorCode::kIoError, std::strerror(errno));
+    });
+  });
+  if (!json_written) return json_written;
+  const std::string markdown = to_markdown(doc), csv = to_csv(doc), errors = to_errors_log(doc);
+  if (Status s = write_file("results.md", text(markdown)); !s) return s;
+  if (Status s = write_file("results.csv", text(csv)); !s) return s;
+  if (Status s = write_file("errors.log", text(errors)); !s) return s;
   return Status::ok();
 }
 

@@ -180,7 +180,37 @@ class Reader {
     return m;
   }
 
-  BookResult book(const json::value& v, const std::string& path, bool legacy) {
+  model::RunRequest options(const json::object& oo, const std::string& path) {
+    model::RunRequest options;
+    options.tokenizers = strings_at(oo, "tokenizers", path);
+    std::vector<std::string> exclude = strings_at(oo, "exclude", path);
+    for (size_t i = 0; i < exclude.size(); ++i) {
+      if (auto kind = epub::parse_chapter_kind(exclude[i])) {
+        options.exclude.push_back(*kind);
+      } else {
+        problem(path + ".exclude[" + std::to_string(i) + "]",
+                "must be \"front\", \"body\" or \"back\", not \"" + exclude[i] + "\"");
+      }
+    }
+    options.paths = strings_at(oo, "paths", path);
+    if (const json::value* rec = oo.if_contains("recursive"); rec && rec->is_bool()) options.recursive = rec->get_bool();
+    if (oo.contains("max_mb")) options.max_mb = count_at(oo, "max_mb", path, false);
+    if (const json::value* ws = oo.if_contains("with_special"); ws && ws->is_bool()) options.with_special = ws->get_bool();
+    if (oo.contains("jobs")) options.jobs = static_cast<int>(count_at(oo, "jobs", path, false));
+    if (const json::value* nc = oo.if_contains("no_chapters"); nc && nc->is_bool()) options.no_chapters = nc->get_bool();
+    return options;
+  }
+
+  // All problems as one INVALID_SCHEMA status, one per line.
+  Status status() const {
+    if (problems.empty()) return Status::ok();
+    std::string message;
+    for (const auto& p : problems) message += p + "\n";
+    message.pop_back();
+    return Status(ErrorCode::kInvalidSchema, message);
+  }
+
+  BookResult book(const json::value& v, const std::string& path, bool legacy, bool with_chapters = true) {
     BookResult b;
     if (!v.is_object()) {
       problem(path, "must be an object");
@@ -219,7 +249,7 @@ class Reader {
     b.processing_ms = count_at(o, "processing_ms", path, false);
     b.warnings = strings_at(o, "warnings", path);
 
-    if (const json::value* chapters = o.if_contains("chapters"); chapters && !chapters->is_null()) {
+    if (const json::value* chapters = o.if_contains("chapters"); with_chapters && chapters && !chapters->is_null()) {
       if (!chapters->is_array()) {
         problem(path + ".chapters", "must be an array");
       } else {
@@ -296,21 +326,7 @@ Result<ResultsDocument> parse_results(std::string_view json_text) {
   }
 
   if (const json::value* opts = o.if_contains("options"); opts && opts->is_object()) {
-    const auto& oo = opts->get_object();
-    doc.options.tokenizers = r.strings_at(oo, "tokenizers", "$.options");
-    std::vector<std::string> exclude = r.strings_at(oo, "exclude", "$.options");
-    for (size_t i = 0; i < exclude.size(); ++i) {
-      if (auto kind = epub::parse_chapter_kind(exclude[i])) {
-        doc.options.exclude.push_back(*kind);
-      } else {
-        r.problem("$.options.exclude[" + std::to_string(i) + "]",
-                  "must be \"front\", \"body\" or \"back\", not \"" + exclude[i] + "\"");
-      }
-    }
-    doc.options.paths = r.strings_at(oo, "paths", "$.options");
-    if (const json::value* rec = oo.if_contains("recursive"); rec && rec->is_bool()) doc.options.recursive = rec->get_bool();
-    if (oo.contains("max_mb")) doc.options.max_mb = r.count_at(oo, "max_mb", "$.options", false);
-    if (const json::value* ws = oo.if_contains("with_special"); ws && ws->is_bool()) doc.options.with_special = ws->get_bool();
+    doc.options = r.options(opts->get_object(), "$.options");
   }
   // Columns: the declared tokenizers, then any id that only rows mention.
   for (const BookResult& b : doc.results) {
@@ -340,13 +356,23 @@ Result<ResultsDocument> parse_results(std::string_view json_text) {
     check("word_count", s.word_count);
   }
 
-  if (!r.problems.empty()) {
-    std::string message;
-    for (const auto& p : r.problems) message += p + "\n";
-    message.pop_back();
-    return Status(ErrorCode::kInvalidSchema, message);
-  }
+  if (Status s = r.status(); !s) return s;
   return doc;
+}
+
+Result<BookResult> parse_book_row(const json::value& row, bool with_chapters, const std::string& where) {
+  Reader r;
+  BookResult book = r.book(row, where, /*legacy=*/false, with_chapters);
+  if (Status s = r.status(); !s) return s;
+  return book;
+}
+
+Result<model::RunRequest> parse_run_options(const json::value& options, const std::string& where) {
+  Reader r;
+  if (!options.is_object()) return Status(ErrorCode::kInvalidSchema, where + ": must be an object");
+  model::RunRequest request = r.options(options.get_object(), where);
+  if (Status s = r.status(); !s) return s;
+  return request;
 }
 
 }  // namespace epubtok::results
