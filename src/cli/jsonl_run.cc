@@ -166,11 +166,12 @@ int run_jsonl(const JsonlRun& run, std::unique_ptr<count::BookSource> source) {
     if (!resume) return kExitUsage;
   }
   bool continuing = resume && old_part && old_part->has_header;
-  if (run.file != "-") {
+  struct stat st;
+  if (::stat(run.file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     // Keep the complete rows of a resumed part; drop its torn tail and end
     // line (a new one is written when this run finishes). Start over otherwise.
     uint64_t keep = continuing ? old_part->good_bytes : 0;
-    if (::truncate(run.file.c_str(), static_cast<off_t>(keep)) != 0 && errno != ENOENT) {
+    if (::truncate(run.file.c_str(), static_cast<off_t>(keep)) != 0) {
       std::cerr << "epubtok: IO_ERROR: cannot truncate " << run.file << ": " << std::strerror(errno) << "\n";
       return kExitFailures;
     }

@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cli_harness.h"
 #include "results/results_document.h"
 #include "support/epub_builder.h"
 #include "support/sample_library.h"
@@ -21,42 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs epubtok with `args`, stdin from `input`, capturing stdout and stderr
-// through files (no pipes to deadlock on).
-Outcome epubtok(const std::vector<std::string>& args, const fs::path& workdir, const std::string& input = "") {
-  fs::path out = workdir / ".stdout", err = workdir / ".stderr", in = workdir / ".stdin";
-  std::ofstream(in, std::ios::binary) << input;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    if (!freopen(in.c_str(), "rb", stdin) || !freopen(out.c_str(), "wb", stdout) || !freopen(err.c_str(), "wb", stderr)) _exit(127);
-    if (::chdir(workdir.c_str()) != 0) _exit(127);
-    std::vector<char*> argv{const_cast<char*>(EPUBTOK_BINARY)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(EPUBTOK_BINARY, argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  Outcome r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
 
 class CliTest : public ::testing::Test {
  protected:
