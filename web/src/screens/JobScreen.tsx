@@ -6,6 +6,7 @@ import { isTerminalName, type Job } from '../api/types';
 import { ErrorView, Skeleton, Stat } from '../components/common';
 import { explainError } from '../lib/errors';
 import { fmtBytes, fmtDuration, fmtInt } from '../lib/format';
+import { saveJobTotals } from '../lib/library';
 import { etaSeconds, observeRate, type RateState } from '../lib/eta';
 import {
   initialJobView,
@@ -120,6 +121,7 @@ export default function JobScreen({ id }: { id: string }) {
           return;
         }
         setJob(j);
+        if (j.summary) saveJobTotals(id, j.summary);
       }, failed);
     };
     api.job(id, ctrl.signal).then((j) => {
@@ -127,6 +129,7 @@ export default function JobScreen({ id }: { id: string }) {
       setJob(j);
       if (isTerminalName(j.status)) {
         dispatch({ type: 'final', job: j });
+        if (j.summary) saveJobTotals(id, j.summary);
         setConn('closed');
         return;
       }
