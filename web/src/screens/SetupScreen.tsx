@@ -74,7 +74,8 @@ export default function SetupScreen() {
     setSubmitting(true);
     try {
       const job = await api.createJob({ paths, tokenizers: selected, recursive });
-      saveJson(FOLDER_KEY, folder?.trim() ?? '');
+      // An uploads-only count leaves the folder empty: keep the last real one.
+      if (folder?.trim()) saveJson(FOLDER_KEY, folder.trim());
       navigate(`/jobs/${encodeURIComponent(job.job_id)}`);
     } catch (err) {
       setSubmitError(err);
