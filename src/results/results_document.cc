@@ -85,20 +85,22 @@ void add_counts(count::TokenCounts& total, const count::TokenCounts& counts) {
 Summary summarize(const ResultsDocument& doc) {
   Summary s;
   for (const auto& id : doc.options.tokenizers) s.token_counts.emplace_back(id, 0);
-  for (const BookResult& book : doc.results) {
-    ++s.total;
-    switch (book.status) {
-      case BookStatus::kOk:
-        ++s.ok;
-        s.word_count += book.word_count;
-        s.char_count += book.char_count;
-        add_counts(s.token_counts, book.token_counts);
-        break;
-      case BookStatus::kError: ++s.failed; break;
-      case BookStatus::kSkipped: ++s.skipped; break;
-    }
-  }
+  for (const BookResult& book : doc.results) add_to_summary(s, book);
   return s;
+}
+
+void add_to_summary(Summary& s, const BookResult& book) {
+  ++s.total;
+  switch (book.status) {
+    case BookStatus::kOk:
+      ++s.ok;
+      s.word_count += book.word_count;
+      s.char_count += book.char_count;
+      add_counts(s.token_counts, book.token_counts);
+      break;
+    case BookStatus::kError: ++s.failed; break;
+    case BookStatus::kSkipped: ++s.skipped; break;
+  }
 }
 
 ResultsDocument make_document(RunOptions options, std::vector<BookResult> results) {

@@ -44,6 +44,9 @@ struct ResultsDocument {
 
 // Totals over `doc.results` (computed, never stored, so it cannot disagree).
 Summary summarize(const ResultsDocument& doc);
+// Adds one book to `summary` as summarize() does for each row: a
+// tokenizer id the summary does not have yet is appended.
+void add_to_summary(Summary& summary, const count::BookResult& book);
 
 // A new document stamped with the current time and this build's version.
 ResultsDocument make_document(RunOptions options, std::vector<count::BookResult> results);

@@ -70,7 +70,7 @@ json::object links_for(const std::string& id) {
 json::object job_json(const JobInfo& j) {
   json::object o;
   o["job_id"] = j.id;
-  o["status"] = jobs::job_status_name(j.status);
+  o["status"] = jobs::to_string(j.status);
   o["cancel_requested"] = j.cancel_requested;
   o["position"] = j.position ? json::value(*j.position) : json::value(nullptr);
   o["created_at"] = jobs::format_time_ms(j.created_ms);
