@@ -266,13 +266,20 @@ export default function JobScreen({ id }: { id: string }) {
         >
           <div style={{ width: `${pct}%` }} />
         </div>
-        <div className="stats">
-          <Stat label="Books done" value={`${fmtInt(view.books.length)} / ${view.totalBooks == null ? '–' : fmtInt(view.totalBooks)}`} />
-          <Stat label="Current book" value={<span className="small">{active && p?.file_name ? p.file_name : '–'}</span>} />
-          <Stat label="Speed" value={active && rate.current?.bps != null ? `${(rate.current.bps / 1048576).toFixed(1)} MB/s` : '–'} />
-          <Stat label="Time left" value={active && p ? fmtDuration(etaSeconds(rate.current, p.bytes_done, p.bytes_total)) : '–'} />
-          <Stat label="Read" value={p ? `${fmtBytes(p.bytes_done)} / ${fmtBytes(p.bytes_total)}` : '–'} />
-        </div>
+        {terminal ? (
+          <p className="small muted" style={{ margin: '.5rem 0 0' }}>
+            {fmtInt(view.books.length)} of {view.totalBooks == null ? '–' : fmtInt(view.totalBooks)} books
+            {p ? ` · ${fmtBytes(p.bytes_done)} read` : ''}
+          </p>
+        ) : (
+          <div className="stats">
+            <Stat label="Books done" value={`${fmtInt(view.books.length)} / ${view.totalBooks == null ? '–' : fmtInt(view.totalBooks)}`} />
+            <Stat label="Current book" value={<span className="small">{active && p?.file_name ? p.file_name : '–'}</span>} />
+            <Stat label="Speed" value={active && rate.current?.bps != null ? `${(rate.current.bps / 1048576).toFixed(1)} MB/s` : '–'} />
+            <Stat label="Time left" value={active && p ? fmtDuration(etaSeconds(rate.current, p.bytes_done, p.bytes_total)) : '–'} />
+            <Stat label="Read" value={p ? `${fmtBytes(p.bytes_done)} / ${fmtBytes(p.bytes_total)}` : '–'} />
+          </div>
+        )}
         {view.status === 'failed' && view.error && (
           <div className="notice danger" role="alert" style={{ marginTop: '.75rem' }}>
             <strong>The job failed.</strong> {explainError(view.error.code, view.error.message)}{' '}
