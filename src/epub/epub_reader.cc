@@ -32,6 +32,26 @@ std::optional<ChapterKind> parse_chapter_kind(std::string_view name) {
 
 namespace {
 
+// Non-fatal problems of one book, at most kMax kept: a hostile book can make
+// one per TOC entry or spine item, a million of them.
+class Warnings {
+ public:
+  static constexpr size_t kMax = 200;
+  void add(std::string w) {
+    if (list_.size() < kMax) list_.push_back(std::move(w));
+    else ++dropped_;
+  }
+  std::vector<std::string> take() {
+    if (dropped_ > 0) list_.push_back("and " + std::to_string(dropped_) + " more warnings");
+    dropped_ = 0;
+    return std::move(list_);
+  }
+
+ private:
+  std::vector<std::string> list_;
+  size_t dropped_ = 0;
+};
+
 // Encryption algorithms that only obfuscate embedded fonts. Applied to a
 // font they hide nothing we count; applied to a content document they make
 // it unreadable like any other cipher.
@@ -97,26 +117,26 @@ bool is_raster_image_type(std::string_view mt) { return mt.substr(0, 6) == "imag
 // which is followed to its first XHTML or SVG content document. Problems
 // with the chain (a dangling id, a cycle, no content document in it) are
 // warnings, and the item itself is read.
-const ManifestItem& content_item(const Package& pkg, const ManifestItem& item, std::vector<std::string>& warnings) {
+const ManifestItem& content_item(const Package& pkg, const ManifestItem& item, Warnings& warnings) {
   if (is_content_document_type(item.media_type) || item.fallback.empty()) return item;
   std::vector<const ManifestItem*> chain{&item};
   const ManifestItem* cur = &item;
   while (!cur->fallback.empty()) {
     auto it = pkg.manifest_by_id.find(cur->fallback);
     if (it == pkg.manifest_by_id.end()) {
-      warnings.push_back("spine item " + item.href + ": fallback \"" + cur->fallback + "\" is not in the manifest");
+      warnings.add("spine item " + item.href + ": fallback \"" + cur->fallback + "\" is not in the manifest");
       return item;
     }
     const ManifestItem* next = &pkg.manifest[it->second];
     if (std::find(chain.begin(), chain.end(), next) != chain.end()) {
-      warnings.push_back("spine item " + item.href + ": the fallback chain loops back to \"" + next->id + "\"");
+      warnings.add("spine item " + item.href + ": the fallback chain loops back to \"" + next->id + "\"");
       return item;
     }
     if (is_content_document_type(next->media_type)) return *next;
     chain.push_back(next);
     cur = next;
   }
-  warnings.push_back("spine item " + item.href + " (" + item.media_type +
+  warnings.add("spine item " + item.href + " (" + item.media_type +
                      "): no XHTML or SVG document in its fallback chain");
   return item;
 }
@@ -182,7 +202,7 @@ namespace {
 // first entry in the central directory is the one read.
 class EntryLocator {
  public:
-  EntryLocator(const ZipArchive& zip, std::vector<std::string>& warnings) : zip_(zip), warnings_(warnings) {}
+  EntryLocator(const ZipArchive& zip, Warnings& warnings) : zip_(zip), warnings_(warnings) {}
 
   std::optional<size_t> find(const std::string& decoded, const std::string& literal = {}) {
     std::optional<size_t> idx;
@@ -193,7 +213,7 @@ class EntryLocator {
       if (!twins.empty()) {
         std::string names;
         for (size_t t : twins) names += (names.empty() ? "" : ", ") + zip_.names()[t];
-        warnings_.push_back("archive entries " + zip_.names()[*idx] + " and " + names +
+        warnings_.add("archive entries " + zip_.names()[*idx] + " and " + names +
                             " have the same name after Unicode normalization; " + decoded + " reads " +
                             zip_.names()[*idx]);
       }
@@ -209,7 +229,7 @@ class EntryLocator {
 
  private:
   const ZipArchive& zip_;
-  std::vector<std::string>& warnings_;
+  Warnings& warnings_;
   std::unordered_set<size_t> warned_;
 };
 
@@ -231,7 +251,8 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   if (!opened) return opened.status();
   const ZipArchive& zip = *opened;
   Book book;
-  EntryLocator locate(zip, book.warnings);
+  Warnings warnings;
+  EntryLocator locate(zip, warnings);
 
   // A bomb anywhere in the archive rejects the book, even in an entry we
   // would never inflate: the file is hostile or broken either way, and the
@@ -240,19 +261,19 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (Status s = zip.check_declared(i); !s) return s;
 
   if (!zip.duplicate_names().empty())
-    book.warnings.push_back("the archive holds " + std::to_string(zip.duplicate_names().size()) +
+    warnings.add("the archive holds " + std::to_string(zip.duplicate_names().size()) +
                             " duplicate entry name(s), the first of each is read: " +
                             list_names(zip.duplicate_names()));
 
   // mimetype: required first and stored, but readers cope without it.
   if (auto idx = zip.find("mimetype"); !idx) {
-    book.warnings.push_back("no mimetype entry");
+    warnings.add("no mimetype entry");
   } else {
     Result<std::string> mt = zip.read(*idx);
     if (!mt) return mt.status();
-    if (*mt != "application/epub+zip") book.warnings.push_back("mimetype entry is \"" + mt->substr(0, 64) + "\"");
-    if (*idx != 0) book.warnings.push_back("mimetype is not the first entry");
-    if (!zip.is_stored(*idx)) book.warnings.push_back("mimetype entry is compressed");
+    if (*mt != "application/epub+zip") warnings.add("mimetype entry is \"" + mt->substr(0, 64) + "\"");
+    if (*idx != 0) warnings.add("mimetype is not the first entry");
+    if (!zip.is_stored(*idx)) warnings.add("mimetype entry is compressed");
   }
 
   // Encrypted resources by archive name → algorithm. Whether they make the
@@ -316,18 +337,18 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       continue;
     }
     const ManifestItem& item = pkg.manifest[mit->second];
-    const ManifestItem& content = content_item(pkg, item, book.warnings);
+    const ManifestItem& content = content_item(pkg, item, warnings);
     auto idx = locate.find(content.href, content.literal_href);
     if (!idx)
       return Result<Book>(ErrorCode::kMissingSpineItem, "spine item " + content.href + " (id \"" + content.id +
                                                             "\") is not in the archive");
     if (&content != &item)
-      book.warnings.push_back("spine item " + item.href + " (" + item.media_type + ") is read through its fallback " +
+      warnings.add("spine item " + item.href + " (" + item.media_type + ") is read through its fallback " +
                               zip.names()[*idx]);
     spine.push_back({&ref, &item, &content, *idx});
   }
   if (unknown_idrefs > 0)
-    book.warnings.push_back("spine itemref \"" + first_unknown_idref + "\"" +
+    warnings.add("spine itemref \"" + first_unknown_idref + "\"" +
                             (unknown_idrefs > 1 ? " and " + std::to_string(unknown_idrefs - 1) + " more are"
                                                 : std::string(" is")) +
                             " not in the manifest");
@@ -343,7 +364,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (!is_font_obfuscation(alg)) unreadable.push_back(name);
   std::sort(unreadable.begin(), unreadable.end());
   if (!unreadable.empty())
-    book.warnings.push_back(std::to_string(unreadable.size()) + " encrypted resource" +
+    warnings.add(std::to_string(unreadable.size()) + " encrypted resource" +
                             (unreadable.size() == 1 ? " is" : "s are") + " not read: " + list_names(unreadable));
 
   // Navigation: EPUB 3 nav first, NCX as the fallback (or for EPUB 2).
@@ -351,7 +372,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   auto readable_nav = [&](const std::string& nav_path, const char* what) -> std::optional<size_t> {
     auto idx = locate.find(nav_path);
     if (!idx) {
-      book.warnings.push_back(std::string(what) + " " + nav_path + " is not in the archive");
+      warnings.add(std::string(what) + " " + nav_path + " is not in the archive");
       return std::nullopt;
     }
     if (encryption_of(zip.names()[*idx])) return std::nullopt;  // listed in the warning above
@@ -364,7 +385,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       if (!raw) return raw.status();
       Result<std::string> utf8 = decode_to_utf8(std::move(*raw), pkg.nav_path);
       if (utf8) nav = parse_nav(*utf8, pkg.nav_path);
-      else book.warnings.push_back(utf8.status().message());
+      else warnings.add(utf8.status().message());
     }
   }
   if (nav.toc.empty() && !pkg.ncx_path.empty()) {
@@ -375,9 +396,9 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       if (utf8) {
         Result<std::vector<NavEntry>> toc = parse_ncx(*utf8, pkg.ncx_path);
         if (toc) nav.toc = std::move(*toc);
-        else book.warnings.push_back("NCX ignored: " + toc.status().message());
+        else warnings.add("NCX ignored: " + toc.status().message());
       } else {
-        book.warnings.push_back(utf8.status().message());
+        warnings.add(utf8.status().message());
       }
     }
   }
@@ -387,7 +408,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   for (const NavEntry& e : nav.toc) {
     auto idx = locate.find(e.href);
     if (!idx) {
-      book.warnings.push_back("TOC entry \"" + e.label + "\" points at " + e.href + ", which is not in the archive");
+      warnings.add("TOC entry \"" + e.label + "\" points at " + e.href + ", which is not in the archive");
       continue;
     }
     titles.emplace(zip.names()[*idx], e.label);
@@ -438,7 +459,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     } else if (is_raster_image_type(content.media_type)) {
       ++picture_pages;  // no per-item warning: the book-level one below says it
     } else {
-      book.warnings.push_back("spine item " + ch.href + " has media type " + content.media_type +
+      warnings.add("spine item " + ch.href + " has media type " + content.media_type +
                               "; no text extracted");
     }
     if (!mark) {
@@ -466,8 +487,9 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
                     (picture_pages == 1 ? " spine item is an image" : " spine items are images");
     if (picture_pages < book.chapters.size())
       w += ", " + std::to_string(book.chapters.size() - picture_pages) + " blank or unreadable";
-    book.warnings.push_back(std::move(w));
+    warnings.add(std::move(w));
   }
+  book.warnings = warnings.take();
   return book;
 }
 

@@ -712,6 +712,19 @@ TEST(Conformance, HiddenImagesDoNotMakeAPicturePage) {
   expect_error(read_spec(s), ErrorCode::kEmptyBook);
 }
 
+TEST(ReadBook, WarningsAreCappedAndTocEntriesWithoutTargetsIgnored) {
+  EpubSpec s = two_chapter_book(2);
+  std::string points;
+  for (int i = 0; i < 300; ++i) points += "<navPoint><content src=\"gone" + std::to_string(i) + ".xhtml\"/></navPoint>";
+  for (int i = 0; i < 50; ++i) points += "<navPoint><navLabel><text>no target</text></navLabel></navPoint>";
+  s.ncx_xml = "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\"><navMap>" + points + "</navMap></ncx>";
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  ASSERT_EQ(r->warnings.size(), 201u);
+  EXPECT_EQ(r->warnings.back(), "and 100 more warnings");
+  for (const std::string& w : r->warnings) EXPECT_EQ(w.find("no target"), std::string::npos) << w;
+}
+
 // ---- bad input ----------------------------------------------------------------
 
 TEST(ReadBookErrors, FileNotFound) {

@@ -475,6 +475,8 @@ class NavVisitor {
     } else if (name == "a" && in_a_) {
       in_a_ = false;
       skip_ = 0;
+      // An empty href names the nav document itself, not a chapter.
+      if (trim_xml_space(href_).empty()) return;
       std::string path = resolve_href(base_, href_);
       if (path.empty()) return;
       if (mode_ == kToc) nav_.toc.push_back({path, collapse(label_)});
@@ -507,6 +509,7 @@ void add_nav_point(const pugi::xml_node& n, const std::string& base, std::vector
       src = attr(c, "src");
     }
   }
+  if (trim_xml_space(src).empty()) return;  // no target: nothing to title
   std::string path = resolve_href(base, src);
   if (!path.empty()) out.push_back({path, label});
 }

@@ -10,8 +10,11 @@ namespace json = boost::json;
 
 namespace {
 
+// Indexed by the enums' values.
 constexpr std::string_view kStatusNames[] = {"queued",    "running",   "completed",
                                               "failed",    "cancelled", "interrupted"};
+constexpr std::string_view kEventTypeNames[] = {"queued",    "started",   "resumed",     "progress", "book",
+                                                "completed", "failed",    "cancelled",   "interrupted", "deleted"};
 
 Result<std::vector<std::string>> string_array(const json::value& v, std::string_view field) {
   if (!v.is_array()) return Result<std::vector<std::string>>(ErrorCode::kInvalidArgument, std::string(field) + " must be an array of strings");
@@ -42,13 +45,26 @@ json::array kinds_to_array(const std::vector<epub::ChapterKind>& kinds) {
 
 }  // namespace
 
-std::string_view job_status_name(JobStatus status) { return kStatusNames[static_cast<int>(status)]; }
+std::string_view to_string(JobStatus status) { return kStatusNames[static_cast<int>(status)]; }
 
 std::optional<JobStatus> parse_job_status(std::string_view name) {
   for (size_t i = 0; i < std::size(kStatusNames); ++i) {
     if (kStatusNames[i] == name) return static_cast<JobStatus>(i);
   }
   return std::nullopt;
+}
+
+std::string_view to_string(EventType type) { return kEventTypeNames[static_cast<int>(type)]; }
+
+std::optional<EventType> parse_event_type(std::string_view name) {
+  for (size_t i = 0; i < std::size(kEventTypeNames); ++i) {
+    if (kEventTypeNames[i] == name) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+bool is_terminal(EventType type) {
+  return type == EventType::kCompleted || type == EventType::kFailed || type == EventType::kCancelled;
 }
 
 bool is_terminal(JobStatus status) {
@@ -137,14 +153,14 @@ json::object progress_to_json(const Progress& p) {
 
 std::string JobEvent::global_data() const {
   json::value parsed = json::parse(data);
-  json::object out{{"job_id", job_id}, {"status", job_status_name(status)}};
+  json::object out{{"job_id", job_id}, {"status", to_string(status)}};
   if (parsed.is_object()) {
     for (const auto& kv : parsed.as_object()) out[kv.key()] = kv.value();
   }
   return json::serialize(out);
 }
 
-bool JobEvent::is_terminal() const { return type == "completed" || type == "failed" || type == "cancelled"; }
+bool JobEvent::is_terminal() const { return jobs::is_terminal(type); }
 
 std::string format_time_ms(int64_t unix_ms) {
   std::time_t t = static_cast<std::time_t>(unix_ms / 1000);

@@ -23,11 +23,34 @@ namespace epubtok::jobs {
 enum class JobStatus { kQueued, kRunning, kCompleted, kFailed, kCancelled, kInterrupted };
 
 // "queued", "running", "completed", "failed", "cancelled", "interrupted".
-std::string_view job_status_name(JobStatus status);
-// Inverse of job_status_name(); nullopt for anything else.
+std::string_view to_string(JobStatus status);
+// Inverse of to_string(JobStatus); nullopt for anything else.
 std::optional<JobStatus> parse_job_status(std::string_view name);
 // completed, failed and cancelled: nothing will ever happen to the job again.
 bool is_terminal(JobStatus status);
+
+// The kinds of entries in a job's event log (docs/api.md, "Events"); the
+// SSE `event:` field carries to_string() of it.
+enum class EventType {
+  kQueued,       // {position}
+  kStarted,      // {total_books, total_bytes}
+  kResumed,      // {books_done, books_remaining}
+  kProgress,     // progress_to_json() plus ts
+  kBook,         // one results row (per-job stream only)
+  kCompleted,    // {summary}
+  kFailed,       // {error}
+  kCancelled,    // {summary}
+  kInterrupted,  // {reason, books_done}
+  kDeleted,      // {} (all-jobs stream only)
+};
+
+// "queued", "started", "resumed", "progress", "book", "completed", "failed",
+// "cancelled", "interrupted", "deleted".
+std::string_view to_string(EventType type);
+// Inverse of to_string(EventType); nullopt for anything else.
+std::optional<EventType> parse_event_type(std::string_view name);
+// completed, failed, cancelled: the events that end a job's stream.
+bool is_terminal(EventType type);
 
 // The API shape of a job request (POST /api/jobs, GET /api/jobs/{id}
 // "request"). Paths are already resolved by the caller (the server's path
@@ -63,7 +86,7 @@ struct JobEvent {
   std::string job_id;
   uint64_t id = 0;
   uint64_t global_id = 0;
-  std::string type;         // "queued", "started", "progress", "book", …
+  EventType type = EventType::kQueued;
   std::string data;         // one-line JSON payload of the job stream
   JobStatus status = JobStatus::kQueued;  // the job's status after this event
   int64_t created_ms = 0;   // Unix time, milliseconds

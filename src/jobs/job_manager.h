@@ -17,70 +17,37 @@
 // resumes it first, counting only the books with no stored row, and logs
 // `interrupted` / `resumed` events.
 //
+// The parts: JobQueue (job_queue.h) holds the jobs and the waiting order,
+// JobRunner (job_runner.h) runs them, EventBus (event_bus.h) logs and fans
+// out their events, Transaction (transaction.h) groups store writes,
+// Retention and Checkpointer (maintenance.h) keep the database small, and
+// one JobsMutex (jobs_mutex.h) guards them all. This class is the public
+// face: it opens the store, answers the API's calls and starts and stops
+// the threads.
+//
 // All public member functions are thread-safe. Knows nothing of HTTP.
 #pragma once
 
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <filesystem>
-#include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/json/object.hpp>
 
-#include "core/cpu_budget.h"
 #include "core/status.h"
-#include "jobs/counting_engine.h"
+#include "jobs/event_bus.h"
 #include "jobs/event_sink.h"
 #include "jobs/job.h"
+#include "jobs/job_manager_options.h"
+#include "jobs/job_queue.h"
+#include "jobs/job_runner.h"
 #include "jobs/job_store.h"
-#include "jobs/thread_priority.h"
+#include "jobs/jobs_mutex.h"
+#include "jobs/maintenance.h"
 
 namespace epubtok::jobs {
-
-struct JobManagerOptions {
-  // The SQLite file (created if missing). Required; ":memory:" for tests.
-  std::filesystem::path database;
-  // The counting pipeline. Default: default_counting_engine().
-  CountingEngine engine = default_counting_engine();
-  // Worker threads for the books of one job. Default: the number of cores.
-  int workers = available_cpus();  // affinity and cgroup quota, like `count -j`
-  // Scheduling priority of the counting threads (ThreadPriority). Default
-  // kNormal; `epubtok serve` uses kIdle so that counting never delays HTTP
-  // requests or SSE deliveries.
-  ThreadPriority count_priority = ThreadPriority::kNormal;
-  // submit() refuses new jobs while this many wait. Default 1000.
-  size_t max_queued = 1000;
-  // Retention of finished jobs: the newest `keep_jobs`, and none finished
-  // more than `keep_for` ago. Defaults: 500 jobs, 30 days.
-  size_t keep_jobs = 500;
-  std::chrono::milliseconds keep_for = std::chrono::hours(24 * 30);
-  // Minimum spacing of `progress` events while books are counted. A change
-  // held back by it (a book that ended sooner) is sent when the interval is
-  // up, carrying every book finished meanwhile; the first and the last
-  // progress event of a run are sent at once. Default 100 ms.
-  std::chrono::milliseconds progress_interval{100};
-  // `queued` position updates are sent to the first this many queued jobs
-  // only: each job start would otherwise write one event per queued job,
-  // which turns a deep queue into O(n²) writes. Default 20. Like progress
-  // events, they are sent at most once per progress_interval: when short
-  // jobs start hundreds of times a second, the positions as they are when
-  // the interval is up go out, not every step in between.
-  size_t position_updates = 20;
-  // Checks each book found by a job's scan (e.g. symlinks escaping the
-  // library); a non-OK status turns the book into a failed row with that
-  // error. Default: accept all.
-  std::function<Status(const std::string& book_path)> book_check;
-};
 
 struct QueueCounts {
   size_t running = 0;
@@ -120,9 +87,10 @@ class JobManager {
   void shutdown();
 
   // Queues a job for `request` (paths already checked by the caller) and
-  // logs its `queued` event. INVALID_ARGUMENT when the queue is full
-  // (see queue_full()), IO_ERROR when the store fails.
+  // logs its `queued` event. QUEUE_FULL when max_queued jobs wait,
+  // IO_ERROR when the store fails.
   Result<JobInfo> submit(model::RunRequest request);
+  // Whether submit() would refuse with QUEUE_FULL now. Lock-free.
   bool queue_full() const;
 
   // JOB_NOT_FOUND for an unknown id.
@@ -130,6 +98,7 @@ class JobManager {
   // Jobs newest first, optionally only `status`, starting after cursor
   // `before` (a JobPage::next_cursor), at most `limit`.
   JobPage list(std::optional<JobStatus> status, std::optional<uint64_t> before, size_t limit) const;
+  // Lock-free.
   QueueCounts counts() const;
 
   // Queued/interrupted → cancelled at once; running → cancel requested
@@ -137,8 +106,10 @@ class JobManager {
   // kCancelled again. JOB_FINISHED for completed or failed jobs,
   // JOB_NOT_FOUND for an unknown id.
   Result<CancelOutcome> cancel(const std::string& job_id);
-  // Deletes a finished job with its events and results. JOB_NOT_FOUND;
-  // INVALID_ARGUMENT when the job is not finished (cancel it first).
+  // Deletes a finished job with its events and results, and sends a
+  // `deleted` event on the all-jobs stream. JOB_NOT_FOUND; JOB_RUNNING when
+  // the job is not finished (cancel it first); IO_ERROR when the store
+  // fails.
   Status remove(const std::string& job_id);
 
   // The job's results document (schema 2.0 JSON), complete or partial, with
@@ -164,91 +135,25 @@ class JobManager {
   size_t subscriber_count() const;
 
  private:
-  struct JobState;
-  struct Sub {
-    uint64_t token;
-    std::shared_ptr<EventSink> sink;
-  };
-
-  explicit JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
+  JobManager(JobManagerOptions options, std::unique_ptr<JobStore> store);
+  // Builds the queue from the store: running jobs become interrupted (with
+  // an `interrupted` event) and wait first, then the queued ones; applies
+  // retention. The store's error, if any.
   Status load();
-  void run_loop();
-  // Takes `lock` (on mutex_) for a background thread (the runner, the
-  // checkpointer) once the submit() calls waiting for it have had it,
-  // waiting at most a few milliseconds.
-  void lock_after_submissions(std::unique_lock<std::mutex>& lock);
-  // Publishes queue_.size() and the running job for the readers that do
-  // not take mutex_ (queue_full(), counts()). Call after changing either.
-  void publish_queue_state();
-  void progress_loop();
-  // The counting thread: lowered to count_priority once, then runs the
-  // counting task of each job in turn (one long-lived thread, so the
-  // engine's per-thread caches are built once, not once per job).
-  void counter_loop();
-  // Checkpoints the store's WAL beside the runner and the request threads
-  // (JobStore::use_external_checkpoints): the copy and its fsyncs run
-  // without the lock, only the short completion step takes it.
-  void checkpoint_loop();
-  void run_job(std::unique_lock<std::mutex>& lock, const std::string& job_id);
-  struct CountHandoff;
-  // Counts `books` on the counting thread at count_priority while the calling
-  // runner thread (holding `lock`, which it releases while waiting) stores
-  // and announces each finished book in order. Returns the engine's
-  // failure, if any.
-  std::optional<Status> count_books(std::unique_lock<std::mutex>& lock, JobState& job,
-                                    const std::vector<std::string>& books, const count::CountOptions& options);
-  Status emit(JobState& job, std::string type, boost::json::object data);
-  void fan_out(JobState& job, const std::shared_ptr<const JobEvent>& event);
-  Status persist(const JobState& job);
-  // Commits the store's transaction, then delivers the events it held back.
-  Status commit();
-  void rollback();
-  void update_positions();
-  std::optional<uint64_t> position_of(const std::string& job_id) const;
-  JobInfo snapshot(const JobState& job) const;
-  boost::json::object summary_locked(const JobState& job) const;
-  void maybe_emit_progress(JobState& job, bool force);
-  // Deletes finished jobs beyond keep_jobs; with `sweep_age`, also those
-  // finished more than keep_for ago.
-  void apply_retention(bool sweep_age);
-  std::string new_job_id();
+  // The job with this id, or JOB_NOT_FOUND.
+  Result<JobState*> find(const std::string& job_id) const;
 
   JobManagerOptions options_;
   std::unique_ptr<JobStore> store_;
-
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::map<std::string, std::unique_ptr<JobState>> jobs_;
-  std::deque<std::string> queue_;  // waiting jobs in run order
-  // Finished jobs by creation order (seq → id): retention drops from the
-  // front without scanning every job.
-  std::map<uint64_t, std::string> finished_;
-  int64_t last_age_sweep_ms_ = 0;
-  std::string running_;            // id of the running job, or empty
-  std::atomic<bool> cancel_flag_{false};
-  bool stopping_ = false;
+  mutable JobsMutex mutex_;
+  // Guarded by mutex_. Mutable: reading a summary may rebuild its cache.
+  mutable JobQueue queue_;
+  EventBus bus_;
+  Retention retention_;
+  Checkpointer checkpointer_;
+  JobRunner runner_;
   bool started_ = false;
-  std::thread runner_;
-  std::thread progress_thread_;          // progress_loop()
-  std::thread checkpoint_thread_;        // checkpoint_loop(), when the store allows it
-  std::thread counter_thread_;           // counter_loop()
-  std::mutex counter_mutex_;
-  std::condition_variable counter_wake_;
-  std::function<void()> counter_task_;   // the running job's count, handed over by count_books()
-  bool counter_stop_ = false;
-  std::condition_variable checkpoint_wake_;
-  std::condition_variable progress_wake_;
-  JobState* pending_progress_ = nullptr;  // the running job, when a progress event is held back
-  bool positions_pending_ = false;         // a position update is held back
-  int64_t last_positions_ms_ = 0;
-  std::atomic<size_t> submitters_{0};        // submit() calls waiting for or holding mutex_
-  std::atomic<size_t> queued_{0};            // queue_.size()
-  std::atomic<bool> has_running_{false};     // !running_.empty()
-  std::vector<Sub> global_subs_;
-  std::vector<std::pair<JobState*, std::shared_ptr<JobEvent>>> unsent_;  // emitted inside a transaction
-  uint64_t next_token_ = 1;
-  size_t sub_count_ = 0;
-  int64_t last_progress_ms_ = 0;
+  bool stopping_ = false;
 };
 
 }  // namespace epubtok::jobs

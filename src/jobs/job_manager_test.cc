@@ -132,7 +132,7 @@ class RecordingSink : public EventSink {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [&] {
       for (const auto& e : events_) {
-        if (e.type == type) return true;
+        if (to_string(e.type) == type) return true;
       }
       return false;
     });
@@ -192,7 +192,7 @@ std::vector<JobEvent> replay(JobManager& m, const std::string& id) {
 
 std::vector<std::string> types_of(const std::vector<JobEvent>& events) {
   std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(e.type);
+  for (const auto& e : events) out.emplace_back(to_string(e.type));
   return out;
 }
 
@@ -224,9 +224,9 @@ TEST(JobManager, HappyPathLogsEventsAndSummary) {
 
   auto events = replay(*m, job->id);
   ASSERT_FALSE(events.empty());
-  EXPECT_EQ(events.front().type, "queued");
-  EXPECT_EQ(events[1].type, "started");
-  EXPECT_EQ(events.back().type, "completed");
+  EXPECT_EQ(to_string(events.front().type), "queued");
+  EXPECT_EQ(to_string(events[1].type), "started");
+  EXPECT_EQ(to_string(events.back().type), "completed");
   for (size_t i = 1; i < events.size(); ++i) EXPECT_GT(events[i].id, events[i - 1].id);
   auto types = types_of(events);
   EXPECT_EQ(std::count(types.begin(), types.end(), "book"), 3);
@@ -277,7 +277,7 @@ TEST(JobManager, FifoOrderAndQueuePositions) {
   // C was told its position each time it changed.
   std::vector<int64_t> positions;
   for (const auto& e : replay(*m, c->id)) {
-    if (e.type == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
+    if (to_string(e.type) == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
   }
   EXPECT_EQ(positions, (std::vector<int64_t>{3, 2}));
 
@@ -308,7 +308,7 @@ TEST(JobManager, QueuePositionUpdatesAreRateLimited) {
   auto positions_of_d = [&] {
     std::vector<int64_t> positions;
     for (const auto& e : replay(*m, d->id)) {
-      if (e.type == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
+      if (to_string(e.type) == "queued") positions.push_back(json::parse(e.data).at("position").to_number<int64_t>());
     }
     return positions;
   };
@@ -333,7 +333,7 @@ TEST(JobManager, CancelInEachState) {
   EXPECT_EQ(*c1, CancelOutcome::kCancelled);
   EXPECT_EQ(m->get(queued->id)->status, JobStatus::kCancelled);
   EXPECT_EQ(*m->cancel(queued->id), CancelOutcome::kCancelled);  // idempotent
-  EXPECT_EQ(replay(*m, queued->id).back().type, "cancelled");
+  EXPECT_EQ(to_string(replay(*m, queued->id).back().type), "cancelled");
 
   EXPECT_EQ(*m->cancel(running->id), CancelOutcome::kCancelRequested);
   EXPECT_EQ(*m->cancel(running->id), CancelOutcome::kCancelRequested);
@@ -377,7 +377,7 @@ TEST(JobManager, ReplayAfterIdEarliestForUnknownOrTrimmed) {
 
   uint64_t first_progress = 0;
   for (const auto& e : seen) {
-    if (e.type == "progress") {
+    if (to_string(e.type) == "progress") {
       first_progress = e.id;
       break;
     }
@@ -398,7 +398,7 @@ TEST(JobManager, ReplayAfterIdEarliestForUnknownOrTrimmed) {
   for (const auto& e : after->replay) got_ids.push_back(e.id);
   EXPECT_EQ(got_ids, expected_ids);
   EXPECT_LT(full->replay.size(), seen.size());  // the log was trimmed
-  EXPECT_EQ(after->replay.back().type, "completed");
+  EXPECT_EQ(to_string(after->replay.back().type), "completed");
 
   auto unknown = m->subscribe(job->id, 9999, std::make_shared<RecordingSink>());
   ASSERT_TRUE(unknown);
@@ -408,7 +408,7 @@ TEST(JobManager, ReplayAfterIdEarliestForUnknownOrTrimmed) {
   auto trimmed = m->subscribe(job->id, first_progress, std::make_shared<RecordingSink>());
   ASSERT_TRUE(trimmed);
   EXPECT_TRUE(trimmed->earliest);
-  EXPECT_EQ(trimmed->replay.front().type, "queued");
+  EXPECT_EQ(to_string(trimmed->replay.front().type), "queued");
 
   EXPECT_EQ(m->subscribe("nope", std::nullopt, live).status().code(), ErrorCode::kJobNotFound);
 }
@@ -443,7 +443,7 @@ TEST(JobManager, AllJobsStreamSkipsBooksAndReportsDeletes) {
   ASSERT_TRUE(global->wait_for("deleted"));
   uint64_t last = 0;
   for (const auto& e : global->events()) {
-    EXPECT_NE(e.type, "book");
+    EXPECT_NE(to_string(e.type), "book");
     EXPECT_EQ(e.job_id, job->id);
     EXPECT_GT(e.global_id, last);
     last = e.global_id;
@@ -452,7 +452,7 @@ TEST(JobManager, AllJobsStreamSkipsBooksAndReportsDeletes) {
   auto again = m->subscribe_all(global->events().front().global_id, std::make_shared<RecordingSink>());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->replay.size(), 1u);  // only `deleted` survives the job's removal
-  EXPECT_EQ(again->replay.front().type, "deleted");
+  EXPECT_EQ(to_string(again->replay.front().type), "deleted");
   // That id went with the job: the replay is a full one, flagged.
   EXPECT_TRUE(again->earliest);
 }
@@ -473,7 +473,7 @@ TEST(JobManager, AllJobsReplayEarliestForUnknownOrTrimmedIds) {
   ASSERT_GE(full->replay.size(), 4u);
   std::set<std::string> jobs_seen;
   for (const auto& e : full->replay) {
-    EXPECT_NE(e.type, "book");
+    EXPECT_NE(to_string(e.type), "book");
     jobs_seen.insert(e.job_id);
   }
   EXPECT_EQ(jobs_seen, (std::set<std::string>{first->id, second->id}));
@@ -535,7 +535,7 @@ TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
   // while nothing else happens.
   ASSERT_TRUE(sink->wait_until([](const std::vector<JobEvent>& events) {
     for (const auto& e : events) {
-      if (e.type == "progress" && progress_current(e) == 1) return true;
+      if (to_string(e.type) == "progress" && progress_current(e) == 1) return true;
     }
     return false;
   })) << "the progress of a book that ended within the interval was never sent";
@@ -546,7 +546,7 @@ TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
   uint64_t books = 0;
   auto events = sink->events();
   for (const auto& e : events) {
-    if (e.type == "progress") progress.push_back(e);
+    if (to_string(e.type) == "progress") progress.push_back(e);
   }
   ASSERT_GE(progress.size(), 2u);
   // At most one per interval; only the run's final totals are sent at once.
@@ -555,7 +555,7 @@ TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
   }
   // Every book is covered by a later progress event.
   for (const auto& e : events) {
-    if (e.type != "book") continue;
+    if (to_string(e.type) != "book") continue;
     ++books;
     bool covered = false;
     for (const auto& p : progress) covered = covered || (p.id > e.id && progress_current(p) >= books);
@@ -621,7 +621,7 @@ TEST(JobManager, ShutdownCheckpointsAndRestartResumesWithEqualTotals) {
     auto info = m->get(id);
     EXPECT_EQ(info->status, JobStatus::kInterrupted);
     EXPECT_EQ(info->progress.current, 3u);
-    EXPECT_EQ(replay(*m, id).back().type, "interrupted");
+    EXPECT_EQ(to_string(replay(*m, id).back().type), "interrupted");
   }
   FakeEngine fake;
   auto m = open_manager(fake, db);
@@ -672,7 +672,7 @@ TEST(JobManager, JobRunningAtCrashIsInterruptedThenResumed) {
   EXPECT_EQ(m->get("deadbeef00000000")->status, JobStatus::kInterrupted);
   auto events = replay(*m, "deadbeef00000000");
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].type, "interrupted");
+  EXPECT_EQ(to_string(events[0].type), "interrupted");
   EXPECT_EQ(json::parse(events[0].data).at("reason").as_string(), "crash");
   m->start();
   ASSERT_TRUE(wait_status(*m, "deadbeef00000000", JobStatus::kCompleted));
@@ -720,7 +720,7 @@ TEST(JobManager, TokenizerLoadFailureFailsTheJob) {
   ASSERT_TRUE(info->error);
   EXPECT_EQ(info->error->code, "VOCAB_MISSING");
   auto events = replay(*m, job->id);
-  EXPECT_EQ(events.back().type, "failed");
+  EXPECT_EQ(to_string(events.back().type), "failed");
   EXPECT_EQ(json::parse(events.back().data).at("error").at("code").as_string(), "VOCAB_MISSING");
   EXPECT_TRUE(fake.calls.empty());
 }
@@ -789,7 +789,7 @@ class DurabilityProbe : public EventSink {
     auto reader = JobStore::open(db_);
     bool stored = reader && *(*reader)->has_event(event->job_id, event->id);
     std::lock_guard lock(mu_);
-    seen_.emplace_back(event->type, stored);
+    seen_.emplace_back(to_string(event->type), stored);
     if (event->is_terminal()) done_ = true;
     cv_.notify_all();
     return true;
@@ -839,7 +839,7 @@ class PolicySink : public EventSink {
   bool on_event(const std::shared_ptr<const JobEvent>& event) override {
     std::lock_guard lock(mu_);
     policies_.push_back(sched_getscheduler(0));
-    types_.push_back(event->type);
+    types_.emplace_back(to_string(event->type));
     return true;
   }
   std::vector<int> policies() {

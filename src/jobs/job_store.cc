@@ -103,7 +103,8 @@ JobEvent read_event(Stmt& s) {
   e.global_id = static_cast<uint64_t>(s.integer(0));
   e.job_id = s.text(1);
   e.id = static_cast<uint64_t>(s.integer(2));
-  e.type = s.text(3);
+  // Only this program writes the log, so every stored type parses.
+  e.type = parse_event_type(s.text(3)).value_or(EventType::kProgress);
   e.status = parse_job_status(s.text(4)).value_or(JobStatus::kQueued);
   e.data = s.text(5);
   e.created_ms = s.integer(6);
@@ -232,7 +233,7 @@ std::optional<std::string> plan_text(const StoredJob& job) {
 
 void bind_mutable(Stmt& s, const StoredJob& job, int first) {
   const JobInfo& j = job.info;
-  s.bind(first, std::string(job_status_name(j.status)));
+  s.bind(first, std::string(to_string(j.status)));
   s.bind(first + 1, static_cast<int64_t>(j.cancel_requested));
   s.bind_opt(first + 2, j.started_ms);
   s.bind_opt(first + 3, j.finished_ms);
@@ -328,8 +329,8 @@ Status JobStore::delete_job(const std::string& job_id) {
 Status JobStore::append_event(JobEvent& e) {
   Stmt s(prepare("INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "append event");
-  s.bind(1, e.job_id).bind(2, static_cast<int64_t>(e.id)).bind(3, e.type);
-  s.bind(4, std::string(job_status_name(e.status))).bind(5, e.data).bind(6, e.created_ms);
+  s.bind(1, e.job_id).bind(2, static_cast<int64_t>(e.id)).bind(3, std::string(to_string(e.type)));
+  s.bind(4, std::string(to_string(e.status))).bind(5, e.data).bind(6, e.created_ms);
   if (s.step() != SQLITE_DONE) return db_error(db_, "append event");
   e.global_id = static_cast<uint64_t>(sqlite3_last_insert_rowid(db_));
   return Status();

@@ -28,7 +28,7 @@ JobEvent make_event(const std::string& job, uint64_t id, std::string type) {
   JobEvent e;
   e.job_id = job;
   e.id = id;
-  e.type = std::move(type);
+  e.type = parse_event_type(type).value();
   e.data = "{}";
   e.created_ms = 5;
   return e;
@@ -92,7 +92,7 @@ TEST(JobStore, EventsReplayAfterIdAndTrimKeepsNewestProgress) {
   ASSERT_TRUE(after);
   ASSERT_EQ(after->size(), 3u);
   EXPECT_EQ((*after)[0].id, 6u);
-  EXPECT_EQ((*after)[2].type, "completed");
+  EXPECT_EQ(to_string((*after)[2].type), "completed");
   EXPECT_EQ(*s.max_event_id("j"), 8u);
   EXPECT_EQ(*s.max_event_id("nobody"), 0u);
 
@@ -108,7 +108,7 @@ TEST(JobStore, EventsReplayAfterIdAndTrimKeepsNewestProgress) {
   // The all-jobs stream leaves out book rows.
   auto global = s.global_events(0, 100);
   ASSERT_TRUE(global);
-  for (const auto& e : *global) EXPECT_NE(e.type, "book");
+  for (const auto& e : *global) EXPECT_NE(to_string(e.type), "book");
   EXPECT_EQ(global->back().job_id, "k");
   auto limited = s.global_events(0, 2);
   ASSERT_TRUE(limited);

@@ -11,7 +11,7 @@ namespace json = boost::json;
 TEST(JobStatus, NamesRoundTrip) {
   for (auto s : {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kCompleted, JobStatus::kFailed,
                  JobStatus::kCancelled, JobStatus::kInterrupted}) {
-    auto parsed = parse_job_status(job_status_name(s));
+    auto parsed = parse_job_status(to_string(s));
     ASSERT_TRUE(parsed);
     EXPECT_EQ(*parsed, s);
   }

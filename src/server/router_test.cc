@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "results/results_document.h"
+#include "support/source_dir.h"
 
 namespace epubtok::server {
 namespace {
@@ -99,6 +101,7 @@ class RouterTest : public ::testing::Test {
   }
   void TearDown() override {
     manager_.reset();
+    check_against_openapi();
     fs::remove_all(base_);
   }
 
@@ -108,7 +111,34 @@ class RouterTest : public ::testing::Test {
     if (!host.empty()) req.set(http::field::host, host);
     req.body() = std::move(body);
     req.prepare_payload();
-    return route(req, ctx_);
+    return route_recorded(req);
+  }
+  // route(), with the response kept for check_against_openapi().
+  RouteResult route_recorded(const Request& req) {
+    RouteResult r = route(req, ctx_);
+    recorded_.push_back(json::object{{"method", std::string(req.method_string())},
+                                     {"target", std::string(req.target())},
+                                     {"status", r.response.result_int()},
+                                     {"content_type", std::string(r.response[http::field::content_type])},
+                                     {"body", r.response.body()}});
+    return r;
+  }
+  // Every response this test saw must be one docs/openapi.yaml documents,
+  // its JSON body valid against the schema there, as checked by Ajv
+  // (tests/openapi/check_responses.mjs; scripts/setup-test-deps installs it).
+  void check_against_openapi() {
+    if (recorded_.empty()) return;
+    const fs::path file = base_ / "responses.json";
+    std::ofstream(file) << json::serialize(recorded_);
+    const fs::path src = testing::source_dir();
+    const std::string command = "node '" + (src / "tests" / "openapi" / "check_responses.mjs").string() + "' '" +
+                                (src / "docs" / "openapi.yaml").string() + "' '" + file.string() + "' 2>&1";
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr) << command;
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    EXPECT_EQ(pclose(pipe), 0) << "responses that docs/openapi.yaml does not describe:\n" << out;
   }
   static json::value body_of(const RouteResult& r) { return json::parse(r.response.body()); }
   static std::string code_of(const RouteResult& r) {
@@ -126,6 +156,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<UploadArea> uploads_;
   std::unique_ptr<jobs::JobManager> manager_;
   ApiContext ctx_;
+  json::array recorded_;
 };
 
 TEST_F(RouterTest, HealthAndModels) {
@@ -254,7 +285,7 @@ TEST_F(RouterTest, SseRouteCarriesHeadersAndLastEventId) {
   Request req{http::verb::get, "/api/sse/" + id + "?last_event_id=5", 11};
   req.set(http::field::host, "localhost");
   req.set("Last-Event-ID", "9");  // the header wins on reconnect
-  auto alias = route(req, ctx_);
+  auto alias = route_recorded(req);
   ASSERT_TRUE(alias.sse);
   EXPECT_EQ(alias.sse->last_event_id, 9u);
   auto all = call(http::verb::get, "/api/events");
@@ -372,15 +403,15 @@ TEST_F(RouterTest, CorsOnlyWhenConfigured) {
   Request req{http::verb::get, "/api/health", 11};
   req.set(http::field::host, "localhost");
   req.set(http::field::origin, "http://localhost:5173");
-  EXPECT_TRUE(route(req, ctx_).response[http::field::access_control_allow_origin].empty());
+  EXPECT_TRUE(route_recorded(req).response[http::field::access_control_allow_origin].empty());
   options_.cors_origin = "http://localhost:5173";
-  EXPECT_EQ(route(req, ctx_).response[http::field::access_control_allow_origin], "http://localhost:5173");
+  EXPECT_EQ(route_recorded(req).response[http::field::access_control_allow_origin], "http://localhost:5173");
   req.set(http::field::origin, "http://evil.example");
-  EXPECT_TRUE(route(req, ctx_).response[http::field::access_control_allow_origin].empty());
+  EXPECT_TRUE(route_recorded(req).response[http::field::access_control_allow_origin].empty());
   Request pre{http::verb::options, "/api/jobs", 11};
   pre.set(http::field::host, "localhost");
   pre.set(http::field::origin, "http://localhost:5173");
-  auto p = route(pre, ctx_);
+  auto p = route_recorded(pre);
   EXPECT_EQ(p.response.result(), http::status::no_content);
   EXPECT_FALSE(p.response[http::field::access_control_allow_methods].empty());
 }

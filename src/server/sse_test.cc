@@ -20,7 +20,7 @@ TEST(SseFrame, JobAndGlobalFramesUseTheirIds) {
   e.job_id = "j1";
   e.id = 3;
   e.global_id = 42;
-  e.type = "started";
+  e.type = jobs::EventType::kStarted;
   e.status = jobs::JobStatus::kRunning;
   e.data = R"({"total_books":2,"total_bytes":10})";
   EXPECT_EQ(sse_job_frame(e), "id: 3\nevent: started\ndata: {\"total_books\":2,\"total_bytes\":10}\n\n");

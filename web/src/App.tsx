@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import CompareScreen from './screens/CompareScreen';
 import HistoryScreen from './screens/HistoryScreen';
+import ImportedScreen from './screens/ImportedScreen';
 import ImportScreen from './screens/ImportScreen';
 import JobScreen from './screens/JobScreen';
 import SetupScreen from './screens/SetupScreen';
@@ -57,6 +59,8 @@ export default function App() {
           <Route path="/jobs/:id">{(p) => <JobScreen key={p.id} id={p.id} />}</Route>
           <Route path="/history" component={HistoryScreen} />
           <Route path="/import" component={ImportScreen} />
+          <Route path="/imports/:id">{(p) => <ImportedScreen key={p.id} id={p.id} />}</Route>
+          <Route path="/compare" component={CompareScreen} />
           <Route>
             <div className="card">
               <h1>Page not found</h1>

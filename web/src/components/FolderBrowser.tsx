@@ -3,6 +3,15 @@ import { ErrorView, Skeleton, useAsync } from './common';
 import { useState } from 'react';
 
 /** Browses folders inside the library roots (GET /api/fs) and picks one. */
+/** Drawn, not an emoji: an emoji needs a colour-emoji font the machine may lack (it showed as an empty box). */
+function FolderIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+      <path d="M1.5 3.5h4.2l1.5 1.5h7.3v8.5h-13z" fill="currentColor" fillOpacity="0.18" stroke="currentColor" strokeWidth="1.1" />
+    </svg>
+  );
+}
+
 export function FolderBrowser({ start, onPick, onClose }: { start: string | null; onPick: (path: string) => void; onClose: () => void }) {
   const [path, setPath] = useState<string | null>(start);
   const [state, retry] = useAsync((signal) => api.fs(path, signal), [path]);
@@ -50,7 +59,9 @@ export function FolderBrowser({ start, onPick, onClose }: { start: string | null
             e.kind === 'dir' ? (
               <li key={e.path}>
                 <button type="button" onClick={() => setPath(e.path)}>
-                  <span>📁 {e.name}</span>
+                  <span>
+                    <FolderIcon /> {e.name}
+                  </span>
                   <span className="badge">
                     {e.epub_count ?? 0} EPUB{e.epub_count === 1 ? '' : 's'}
                   </span>

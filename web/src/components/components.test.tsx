@@ -257,8 +257,22 @@ describe('CostPanel', () => {
   afterEach(resetPrices);
   const books = flattenBooks({
     results: [
-      { file_path: '/big', file_name: 'big.epub', status: 'ok', metadata: { title: 'Big' }, word_count: 1, token_counts: { o200k_base: 300_000 } },
-      { file_path: '/small', file_name: 'small.epub', status: 'ok', metadata: { title: 'Small' }, word_count: 1, token_counts: { o200k_base: 10_000 } },
+      {
+        file_path: '/big',
+        file_name: 'big.epub',
+        status: 'ok',
+        metadata: { title: 'Big' },
+        word_count: 1,
+        token_counts: { o200k_base: 300_000 },
+      },
+      {
+        file_path: '/small',
+        file_name: 'small.epub',
+        status: 'ok',
+        metadata: { title: 'Small' },
+        word_count: 1,
+        token_counts: { o200k_base: 10_000 },
+      },
     ],
   });
   const row = (name: string) => screen.getAllByRole('row').find((r) => r.querySelector('td')?.textContent === name)!;
@@ -279,7 +293,9 @@ describe('CostPanel', () => {
     fireEvent.change(screen.getByLabelText('GPT-4o input price per 1M tokens'), { target: { value: '5' } });
     fireEvent.change(screen.getByLabelText('GPT-4o context window, tokens'), { target: { value: '400000' } });
     expect(cell('GPT-4o', 'Library cost')).toBe('$1.55');
-    expect(JSON.parse(localStorage.getItem('epubtok.prices.overrides')!)).toEqual({ 'gpt-4o': { input_per_mtok: 5, context_window: 400000 } });
+    expect(JSON.parse(localStorage.getItem('epubtok.prices.overrides')!)).toEqual({
+      'gpt-4o': { input_per_mtok: 5, context_window: 400000 },
+    });
     fireEvent.change(screen.getByLabelText('Output tokens per request'), { target: { value: '1000' } });
     expect(JSON.parse(localStorage.getItem('epubtok.prices.assumptions')!).outputTokens).toBe(1000);
     fireEvent.click(screen.getByRole('button', { name: 'Reset to the dated table' }));

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, bookCost, formatCost, perBookCost, priceTable, ratePerMTok, requestCost, requestsNeeded, type ModelPrice } from './prices';
+import {
+  applyOverrides,
+  bookCost,
+  formatCost,
+  perBookCost,
+  priceTable,
+  ratePerMTok,
+  requestCost,
+  requestsNeeded,
+  type ModelPrice,
+} from './prices';
 
 const flat: ModelPrice = { id: 'm', name: 'M', tokenizer: 'o200k_base', input_per_mtok: 2.5 };
 const tiered: ModelPrice = {
@@ -65,7 +75,14 @@ describe('price table', () => {
 
 describe('context windows and assumptions', () => {
   const provider = { id: 'p', name: 'P', pricing_url: 'https://x', batch_discount: 0.5, cached_input_discount: 0.9, models: [] };
-  const gpt: ModelPrice = { id: 'g', name: 'G', tokenizer: 'o200k_base', input_per_mtok: 2.5, output_per_mtok: 10, context_window: 128_000 };
+  const gpt: ModelPrice = {
+    id: 'g',
+    name: 'G',
+    tokenizer: 'o200k_base',
+    input_per_mtok: 2.5,
+    output_per_mtok: 10,
+    context_window: 128_000,
+  };
 
   it('never prices a book larger than the window as one request', () => {
     expect(requestsNeeded(gpt, 128_000)).toBe(1);

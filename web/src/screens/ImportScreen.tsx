@@ -1,7 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
+import { useLocation } from 'wouter';
 import { api, ApiError } from '../api/client';
 import type { ResultsDocument } from '../api/types';
 import { ErrorView, Skeleton } from '../components/common';
+import { tokenizerIds } from '../lib/books';
+import { saveImport } from '../lib/library';
 
 const ResultsView = lazy(() => import('../components/ResultsView'));
 
@@ -11,6 +14,7 @@ export default function ImportScreen() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [, navigate] = useLocation();
 
   const open = async (file: File) => {
     setBusy(true);
@@ -18,7 +22,11 @@ export default function ImportScreen() {
     setDoc(null);
     setName(file.name);
     try {
-      setDoc(await api.validateResults(await file.text()));
+      const opened = await api.validateResults(await file.text());
+      // Kept in this browser and listed in History; its own address survives a reload.
+      const saved = saveImport(file.name, opened, tokenizerIds(opened));
+      if (saved) navigate(`/imports/${encodeURIComponent(saved.id)}`);
+      else setDoc(opened);
     } catch (e) {
       setError(e);
     } finally {

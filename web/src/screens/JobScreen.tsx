@@ -6,6 +6,7 @@ import { isTerminalName, type Job } from '../api/types';
 import { ErrorView, Skeleton, Stat } from '../components/common';
 import { explainError } from '../lib/errors';
 import { fmtBytes, fmtDuration, fmtInt } from '../lib/format';
+import { saveJobTotals } from '../lib/library';
 import { etaSeconds, observeRate, type RateState } from '../lib/eta';
 import {
   initialJobView,
@@ -120,6 +121,7 @@ export default function JobScreen({ id }: { id: string }) {
           return;
         }
         setJob(j);
+        if (j.summary) saveJobTotals(id, j.summary);
       }, failed);
     };
     api.job(id, ctrl.signal).then((j) => {
@@ -127,6 +129,7 @@ export default function JobScreen({ id }: { id: string }) {
       setJob(j);
       if (isTerminalName(j.status)) {
         dispatch({ type: 'final', job: j });
+        if (j.summary) saveJobTotals(id, j.summary);
         setConn('closed');
         return;
       }
@@ -263,13 +266,20 @@ export default function JobScreen({ id }: { id: string }) {
         >
           <div style={{ width: `${pct}%` }} />
         </div>
-        <div className="stats">
-          <Stat label="Books done" value={`${fmtInt(view.books.length)} / ${view.totalBooks == null ? '–' : fmtInt(view.totalBooks)}`} />
-          <Stat label="Current book" value={<span className="small">{active && p?.file_name ? p.file_name : '–'}</span>} />
-          <Stat label="Speed" value={active && rate.current?.bps != null ? `${(rate.current.bps / 1048576).toFixed(1)} MB/s` : '–'} />
-          <Stat label="Time left" value={active && p ? fmtDuration(etaSeconds(rate.current, p.bytes_done, p.bytes_total)) : '–'} />
-          <Stat label="Read" value={p ? `${fmtBytes(p.bytes_done)} / ${fmtBytes(p.bytes_total)}` : '–'} />
-        </div>
+        {terminal ? (
+          <p className="small muted" style={{ margin: '.5rem 0 0' }}>
+            {fmtInt(view.books.length)} of {view.totalBooks == null ? '–' : fmtInt(view.totalBooks)} books
+            {p ? ` · ${fmtBytes(p.bytes_done)} read` : ''}
+          </p>
+        ) : (
+          <div className="stats">
+            <Stat label="Books done" value={`${fmtInt(view.books.length)} / ${view.totalBooks == null ? '–' : fmtInt(view.totalBooks)}`} />
+            <Stat label="Current book" value={<span className="small">{active && p?.file_name ? p.file_name : '–'}</span>} />
+            <Stat label="Speed" value={active && rate.current?.bps != null ? `${(rate.current.bps / 1048576).toFixed(1)} MB/s` : '–'} />
+            <Stat label="Time left" value={active && p ? fmtDuration(etaSeconds(rate.current, p.bytes_done, p.bytes_total)) : '–'} />
+            <Stat label="Read" value={p ? `${fmtBytes(p.bytes_done)} / ${fmtBytes(p.bytes_total)}` : '–'} />
+          </div>
+        )}
         {view.status === 'failed' && view.error && (
           <div className="notice danger" role="alert" style={{ marginTop: '.75rem' }}>
             <strong>The job failed.</strong> {explainError(view.error.code, view.error.message)}{' '}

@@ -6,8 +6,10 @@ import { ErrorView, Skeleton, useAsync } from '../components/common';
 import { FolderBrowser } from '../components/FolderBrowser';
 import { TokenizerPicker } from '../components/TokenizerPicker';
 import { UploadArea, type UploadItem } from '../components/UploadArea';
+import { loadJson, saveJson } from '../lib/storage';
 
 const STORAGE_KEY = 'epubtok.tokenizers';
+const FOLDER_KEY = 'epubtok.folder';
 const DEFAULT_TOKENIZERS = ['o200k_base'];
 
 function rememberedTokenizers(models: Model[]): string[] {
@@ -41,10 +43,10 @@ export default function SetupScreen() {
     if (models.status === 'ok' && selected === null) setSelected(rememberedTokenizers(models.data.models));
   }, [models, selected]);
   useEffect(() => {
-    // Default to the first library root, so the sample library is ready to count.
+    // The folder counted last, else the first library root (so the sample library is ready to count).
     if (roots.status === 'ok' && folder === null) {
       const first = roots.data.entries.find((e) => e.kind === 'dir');
-      setFolder(first?.path ?? '');
+      setFolder(loadJson(FOLDER_KEY, first?.path ?? '', (v): v is string => typeof v === 'string'));
     }
   }, [roots, folder]);
 
@@ -72,6 +74,8 @@ export default function SetupScreen() {
     setSubmitting(true);
     try {
       const job = await api.createJob({ paths, tokenizers: selected, recursive });
+      // An uploads-only count leaves the folder empty: keep the last real one.
+      if (folder?.trim()) saveJson(FOLDER_KEY, folder.trim());
       navigate(`/jobs/${encodeURIComponent(job.job_id)}`);
     } catch (err) {
       setSubmitError(err);
