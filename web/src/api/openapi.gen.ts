@@ -329,6 +329,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The text of one chapter exactly as it is counted, in pages.
+         * @description What `epubtok text FILE --chapter N` prints for a book inside a
+         *     library root or the upload area, cut into pages of at most `limit`
+         *     bytes that end on a UTF-8 character boundary. Read the next page from
+         *     `next_offset` until it is null.
+         */
+        get: operations["getChapterText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -639,6 +662,22 @@ export interface components {
          * @enum {string}
          */
         TerminalEvent: "completed" | "failed" | "cancelled";
+        TextPage: {
+            /** @description The book */
+            path: string;
+            chapter: number;
+            /** @description Chapters in the book. */
+            chapters: number;
+            /** @description The chapter's title (empty when it has none). */
+            title: string;
+            /** @description Byte offset of this page. */
+            offset: number;
+            /** @description Bytes of the whole chapter text. */
+            total_bytes: number;
+            /** @description Where the next page starts; null on the last page. */
+            next_offset: number | null;
+            text: string;
+        };
         /**
          * @description Event name → data payload of GET /api/jobs/{job_id}/events. Order of
          *     a normal run: queued*, started, (progress | book)*, then one terminal
@@ -1181,6 +1220,47 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getChapterText: {
+        parameters: {
+            query: {
+                /** @description The book's `file_path` from a results document (or an upload id). */
+                path: string;
+                /** @description The chapter's `index` (from 0), as in results.json. */
+                chapter: number;
+                /** @description Byte offset into the chapter's UTF-8 text (a `next_offset`). */
+                offset?: number;
+                /** @description Most bytes in this page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the chapter's text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The book cannot be read (its EPUB_* code). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
 }
