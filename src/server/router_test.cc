@@ -235,6 +235,9 @@ TEST_F(RouterTest, CreateJobErrors) {
       {R"({"paths":["a.epub\u0000.txt"],"tokenizers":["alpha"]})", http::status::bad_request, "INVALID_PATH"},
       {R"({"paths":["/etc"],"tokenizers":["alpha"]})", http::status::forbidden, "PATH_OUTSIDE_LIBRARY"},
       {R"({"paths":["escape"],"tokenizers":["alpha"]})", http::status::forbidden, "PATH_OUTSIDE_LIBRARY"},
+      // A mistyped folder is refused before a job exists, relative or absolute.
+      {R"({"paths":["no-such-shelf"],"tokenizers":["alpha"]})", http::status::bad_request, "FILE_NOT_FOUND"},
+      {R"({"paths":["shelf","gone.epub"],"tokenizers":["alpha"]})", http::status::bad_request, "FILE_NOT_FOUND"},
   };
   for (const auto& c : cases) {
     auto r = call(http::verb::post, "/api/jobs", c.body);
@@ -243,12 +246,36 @@ TEST_F(RouterTest, CreateJobErrors) {
     auto err = body_of(r).at("error").as_object();
     EXPECT_TRUE(err.contains("message") && err.contains("details"));
   }
+  auto missing = call(http::verb::post, "/api/jobs",
+                      R"({"paths":[")" + (base_ / "lib" / "typo").string() + R"("],"tokenizers":["alpha"]})");
+  EXPECT_EQ(missing.response.result(), http::status::bad_request);
+  EXPECT_EQ(code_of(missing), "FILE_NOT_FOUND");
+  EXPECT_EQ(body_of(missing).at("error").at("message").as_string(),
+            "paths[0]: no such file or folder: " + (base_ / "lib" / "typo").string());
+  EXPECT_EQ(body_of(call(http::verb::get, "/api/jobs")).at("jobs").as_array().size(), 0u);  // no job was created
   auto unknown = body_of(call(http::verb::post, "/api/jobs", R"({"paths":["a.epub"],"tokenizers":["nope"]})"));
   EXPECT_EQ(unknown.at("error").at("details").at("valid").as_array(), (json::array{"alpha", "beta"}));
 
   options_.max_paths = 2;
   auto many = call(http::verb::post, "/api/jobs", R"({"paths":["a.epub","a.epub","a.epub"],"tokenizers":["alpha"]})");
   EXPECT_EQ(many.response.result(), http::status::bad_request);
+}
+
+TEST_F(RouterTest, ChapterTextRoute) {
+  auto status = [&](const std::string& target) { return call(http::verb::get, target).response.result(); };
+  EXPECT_EQ(status("/api/text?chapter=0"), http::status::bad_request);             // no path
+  EXPECT_EQ(status("/api/text?path=a.epub"), http::status::bad_request);           // no chapter
+  EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=0"), http::status::bad_request);
+  EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=1048577"), http::status::bad_request);
+  auto missing = call(http::verb::get, "/api/text?path=gone.epub&chapter=0");
+  EXPECT_EQ(missing.response.result(), http::status::not_found);
+  EXPECT_EQ(code_of(missing), "FILE_NOT_FOUND");
+  EXPECT_EQ(status("/api/text?path=/etc/passwd&chapter=0"), http::status::forbidden);
+  // a.epub is two bytes, not an EPUB: the book's own code, as status_for() maps it.
+  auto unreadable = call(http::verb::get, "/api/text?path=a.epub&chapter=0");
+  EXPECT_EQ(unreadable.response.result(), http::status::bad_request);
+  EXPECT_EQ(code_of(unreadable).rfind("EPUB_", 0), 0u) << unreadable.response.body();
+  EXPECT_EQ(call(http::verb::post, "/api/text?path=a.epub&chapter=0").response.result(), http::status::method_not_allowed);
 }
 
 TEST_F(RouterTest, WrongMethodsAnswer405WithAllow) {
