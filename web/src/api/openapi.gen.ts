@@ -47,7 +47,8 @@ export interface paths {
         /**
          * Queue a counting job.
          * @description Validates the request (paths against the library roots, tokenizer ids)
-         *     and queues the job. Answers at once: scanning folders for EPUBs
+         *     and queues the job. A path that does not exist is refused with 400
+         *     `FILE_NOT_FOUND` (message `paths[i]: …`) and no job is created. Answers at once: scanning folders for EPUBs
          *     happens inside the job. The `Location` header is the job's URL.
          */
         post: operations["createJob"];
@@ -718,7 +719,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description INVALID_JSON, INVALID_ARGUMENT, INVALID_PATH, UNKNOWN_TOKENIZER, INVALID_SCHEMA. */
+        /** @description INVALID_JSON, INVALID_ARGUMENT, INVALID_PATH, UNKNOWN_TOKENIZER, INVALID_SCHEMA, FILE_NOT_FOUND (a job path that does not exist). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

@@ -71,7 +71,7 @@ export function TextPreview({ path, chapters, onClose }: { path: string; chapter
             {last?.next_offset == null ? 'Whole chapter' : `First ${fmtBytes(shown)} of ${fmtBytes(last.total_bytes)}`}
             {last?.title ? ` · ${last.title}` : ''}
           </p>
-          <pre className="preview-text" tabIndex={0} aria-label="Chapter text">
+          <pre className="preview-text" tabIndex={0} aria-label="Chapter text" dir="auto">
             {pages.map((p) => p.text).join('')}
           </pre>
           {last?.next_offset != null && (

@@ -33,7 +33,9 @@ describe('TextPreview', () => {
     vi.stubGlobal(
       'fetch',
       async () =>
-        new Response(JSON.stringify({ error: { code: 'FILE_NOT_FOUND', message: 'no such file: /gone.epub', details: null } }), { status: 404 }),
+        new Response(JSON.stringify({ error: { code: 'FILE_NOT_FOUND', message: 'no such file: /gone.epub', details: null } }), {
+          status: 404,
+        }),
     );
     render(<TextPreview path="/gone.epub" chapters={[{ index: 0, title: 'One', href: 'c1.xhtml' } as never]} onClose={() => {}} />);
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/not found.*FILE_NOT_FOUND/s));

@@ -135,8 +135,10 @@ export default function SetupScreen() {
               </div>
               {folderError && (
                 <span id="library-folder-error" className="error-text small" role="alert">
-                  {explainError(folderError.code, folderError.message)} {folderError.message.replace(/^paths\[\d+\]:\s*/, '')} (
-                  {folderError.code})
+                  {folderError.code === 'FILE_NOT_FOUND'
+                    ? 'Not found on the server: '
+                    : `${explainError(folderError.code, folderError.message)} `}
+                  {folderError.message.replace(/^paths\[\d+\]:\s*(no such file or folder:\s*)?/, '')} ({folderError.code})
                 </span>
               )}
               <span id="library-folder-hint" className="hint muted small">
