@@ -342,7 +342,8 @@ export interface paths {
          * @description What `epubtok text FILE --chapter N` prints for a book inside a
          *     library root or the upload area, cut into pages of at most `limit`
          *     bytes that end on a UTF-8 character boundary. Read the next page from
-         *     `next_offset` until it is null.
+         *     `next_offset` until it is null. A book that cannot be read answers
+         *     400 with its own code (`EPUB_*`).
          */
         get: operations["getChapterText"];
         put?: never;
@@ -1253,15 +1254,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The book cannot be read (its EPUB_* code). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
         };
     };
 }
