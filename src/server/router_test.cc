@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "results/results_document.h"
+#include "support/fake_engine.h"
 #include "support/source_dir.h"
 
 namespace epubtok::server {
@@ -17,45 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// A counting engine that "counts" instantly: enough to exercise the API.
-jobs::CountingEngine instant_engine() {
-  jobs::CountingEngine e;
-  e.scan = [](const std::vector<std::string>& paths, bool) {
-    count::ScanResult s;
-    for (const auto& p : paths) {
-      if (!fs::is_directory(p)) {
-        s.books.push_back(p);
-        continue;
-      }
-      for (const auto& entry : fs::recursive_directory_iterator(p)) {
-        if (entry.path().extension() == ".epub") s.books.push_back(entry.path().string());
-      }
-    }
-    std::sort(s.books.begin(), s.books.end());
-    return s;
-  };
-  e.prepare = [](const jobs::JobRequest&) -> Result<count::CountOptions> { return count::CountOptions{}; };
-  e.count = [](const std::vector<std::string>& books, const count::CountOptions&, int,
-               const count::LibraryCallbacks& cb, const std::atomic<bool>*) {
-    std::vector<count::BookResult> out;
-    count::LibraryProgress p;
-    for (const auto& b : books) {
-      count::BookResult r;
-      r.file_path = b;
-      r.file_name = fs::path(b).filename().string();
-      r.file_size = fs::file_size(b);
-      r.word_count = 10;
-      r.token_counts = {{"alpha", 20}};
-      ++p.done;
-      p.bytes_done += r.file_size;
-      if (cb.on_book) cb.on_book(r, p);
-      out.push_back(r);
-    }
-    return out;
-  };
-  return e;
-}
 
 class RouterTest : public ::testing::Test {
  protected:
@@ -75,7 +37,17 @@ class RouterTest : public ::testing::Test {
     ASSERT_TRUE(uploads_->init());
     jobs::JobManagerOptions jo;
     jo.database = ":memory:";
-    jo.engine = instant_engine();
+    // Books count at once, 10 words and 20 "alpha" tokens each.
+    engine_.book = [](const std::string& path) {
+      count::BookResult r;
+      r.file_path = path;
+      r.file_name = fs::path(path).filename().string();
+      r.file_size = fs::file_size(path);
+      r.word_count = 10;
+      r.token_counts = {{"alpha", 20}};
+      return r;
+    };
+    jo.engine = engine_.engine();
     auto m = jobs::JobManager::open(std::move(jo));
     ASSERT_TRUE(m);
     manager_ = std::move(*m);
@@ -151,6 +123,7 @@ class RouterTest : public ::testing::Test {
   }
 
   fs::path base_;
+  testing::FakeEngine engine_;
   ServerOptions options_;
   std::unique_ptr<PathPolicy> policy_;
   std::unique_ptr<UploadArea> uploads_;
