@@ -3,11 +3,12 @@
 #   make run     build, then serve the web UI on the sample library
 #   make test    build and run every test (ctest)
 #   make bench   benchmarks, side by side with the reference implementations
+#   make lint    clang-format and clang-tidy on the project's own C++ (scripts/lint)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 EPUBTOK := $(BUILD)/epubtok
 
-.PHONY: all deps vocab configure build run test bench samples clean
+.PHONY: all deps vocab configure build run test bench lint samples clean
 
 all: build
 
@@ -39,6 +40,9 @@ test: build
 bench: build
 	@scripts/setup-test-deps
 	@bench/run
+
+lint: configure
+	@BUILD=$(abspath $(BUILD)) scripts/lint
 
 clean:
 	rm -rf $(BUILD)
