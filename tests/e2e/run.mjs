@@ -736,6 +736,9 @@ const flows = {
     await page.getByRole('tab', { name: 'Budget' }).click();
     await page.reload();
     await page.getByRole('tab', { name: 'Budget', selected: true }).waitFor();
+    await page.getByRole('button', { name: '1M' }).click();
+    await page.reload();
+    await page.getByRole('button', { name: '1M', pressed: true }).waitFor();
 
     // The folder counted last is offered again.
     await page.goto(base + '/');
