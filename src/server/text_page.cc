@@ -41,16 +41,16 @@ Result<json::object> chapter_text_page(const PathPolicy& paths, const TextPageRe
   if (!book) return book.status();
   const size_t count = book->chapters.size();
   if (request.chapter >= count) {
-    return Result<json::object>(ErrorCode::kInvalidArgument,
-                                "chapter " + std::to_string(request.chapter) + " is out of range; the book has " +
-                                    std::to_string(count) + " chapters");
+    return Result<json::object>(ErrorCode::kInvalidArgument, "chapter " + std::to_string(request.chapter) +
+                                                                 " is out of range; the book has " +
+                                                                 std::to_string(count) + " chapters");
   }
   const epub::Chapter& chapter = book->chapters[request.chapter];
   std::string_view text = chapter.text;
   if (request.offset > text.size()) {
     return Result<json::object>(ErrorCode::kInvalidArgument, "offset " + std::to_string(request.offset) +
-                                                                  " is past the end of the chapter (" +
-                                                                  std::to_string(text.size()) + " bytes)");
+                                                                 " is past the end of the chapter (" +
+                                                                 std::to_string(text.size()) + " bytes)");
   }
   if (request.offset < text.size() && is_continuation(text[request.offset])) {
     return Result<json::object>(ErrorCode::kInvalidArgument,

@@ -24,9 +24,9 @@ inline constexpr uint64_t kTextPageMaxBytes = 1024 * 1024;
 inline constexpr uint64_t kTextPageMaxBookBytes = 512ull << 20;
 
 struct TextPageRequest {
-  std::string path;       // as the client gave it: a file_path from results, or an upload id
-  uint64_t chapter = 0;   // the chapter's index, from 0 (as in results.json)
-  uint64_t offset = 0;    // byte offset into the chapter's UTF-8 text
+  std::string path;      // as the client gave it: a file_path from results, or an upload id
+  uint64_t chapter = 0;  // the chapter's index, from 0 (as in results.json)
+  uint64_t offset = 0;   // byte offset into the chapter's UTF-8 text
   uint64_t limit = kTextPageDefaultBytes;
 };
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 TEST(Utf8PageEnd, CutsOnlyBetweenCharacters) {
-  const std::string text = "ab\xC3\xA9" "cd\xE6\x97\xA5";  // a b é c d 日
+  const std::string text =
+      "ab\xC3\xA9"
+      "cd\xE6\x97\xA5";  // a b é c d 日
   EXPECT_EQ(utf8_page_end(text, 0, 2), 2u);
   EXPECT_EQ(utf8_page_end(text, 0, 3), 2u);  // inside é: back to its start
   EXPECT_EQ(utf8_page_end(text, 0, 4), 4u);
@@ -36,7 +38,8 @@ class TextPageTest : public ::testing::Test {
     spec.metadata.title = "Paged";
     spec.chapters.push_back(epubtok::testing::make_chapter("one.xhtml", "One", {"Short."}));
     std::vector<std::string> long_paragraphs;
-    for (int i = 0; i < 400; ++i) long_paragraphs.push_back("Ünïcödé line " + std::to_string(i) + " — 日本語のテキスト。");
+    for (int i = 0; i < 400; ++i)
+      long_paragraphs.push_back("Ünïcödé line " + std::to_string(i) + " — 日本語のテキスト。");
     spec.chapters.push_back(epubtok::testing::make_chapter("two.xhtml", "Two", long_paragraphs));
     book_ = (base_ / "lib" / "paged.epub").string();
     ASSERT_TRUE(epubtok::testing::write_file(book_, epubtok::testing::build_epub(spec)));
@@ -82,7 +85,7 @@ TEST_F(TextPageTest, RefusesWhatItCannotServe) {
   EXPECT_EQ(code({"missing.epub", 0, 0, 100}), "FILE_NOT_FOUND");
   EXPECT_EQ(code({"../x.epub", 0, 0, 100}), "INVALID_PATH");
   EXPECT_EQ(code({"/etc/passwd", 0, 0, 100}), "PATH_OUTSIDE_LIBRARY");
-  EXPECT_EQ(code({"paged.epub", 2, 0, 100}), "INVALID_ARGUMENT");        // chapter out of range
+  EXPECT_EQ(code({"paged.epub", 2, 0, 100}), "INVALID_ARGUMENT");          // chapter out of range
   EXPECT_EQ(code({"paged.epub", 0, 1'000'000, 100}), "INVALID_ARGUMENT");  // past the end
   epubtok::testing::write_file((base_ / "lib" / "broken.epub").string(), "not a zip");
   EXPECT_EQ(code({"broken.epub", 0, 0, 100}), "EPUB_NOT_ZIP");
