@@ -47,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       switch (read.code()) {
         case ErrorCode::kZipBomb:
+        case ErrorCode::kTooLarge:
         case ErrorCode::kZipCorrupt:
         case ErrorCode::kZipTruncated:
         case ErrorCode::kDrm:
