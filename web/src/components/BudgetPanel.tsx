@@ -259,7 +259,10 @@ export function BudgetPanel({
             <ol className="live-list" aria-label="Books in the budget">
               {chosen.map((b) => (
                 <li key={b.index}>
-                  <span className="t">{b.title}</span>
+                  <span className="t">
+                    {b.title}
+                    {b.subtitle && <span className="subtitle">{b.subtitle}</span>}
+                  </span>
                   <span className="small muted">{fmtInt(b.tokens[tok])}</span>
                 </li>
               ))}
