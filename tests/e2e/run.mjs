@@ -287,6 +287,18 @@ const flows = {
     await folder.fill(libs.small);
     await checkLabels(page, 'the setup screen');
     await shot(page, 'setup-1440');
+
+    // Searching by model name shows only the matching tokenizers, with the alias that matched.
+    const search = page.getByRole('searchbox', { name: 'Search tokenizers' });
+    const shownBoxes = () => page.getByRole('group', { name: 'Tokenizers' }).getByRole('checkbox').filter({ visible: true });
+    await search.fill('gpt-4o');
+    await page.getByText('gpt-4o → o200k_base').waitFor();
+    await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "gpt-4o" to show only o200k_base');
+    await search.fill('sonnet');
+    await page.getByText(/Claude Sonnet .* → claude/).waitFor();
+    await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "sonnet" to show only claude');
+    await shot(page, 'setup-search-1440');
+    await search.fill('');
     // A mistyped folder is refused beside the field, and no job is created.
     page.allowFailedLoads = true; // the refusal is a 400, which Chromium logs
     const jobsBefore = (await api(base, '/api/jobs?limit=200')).jobs.length;
