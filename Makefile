@@ -3,11 +3,13 @@
 #   make run     build, then serve the web UI on the sample library
 #   make test    build and run every test (ctest)
 #   make bench   benchmarks, side by side with the reference implementations
+#   make lint    clang-format and clang-tidy on the project's own C++ (scripts/lint)
+#   make fuzz    build the libFuzzer targets and their seeds (clang; build-fuzz/)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 EPUBTOK := $(BUILD)/epubtok
 
-.PHONY: all deps vocab configure build run test bench samples clean
+.PHONY: all deps vocab configure build run test bench lint samples fuzz clean
 
 all: build
 
@@ -40,5 +42,16 @@ bench: build
 	@scripts/setup-test-deps
 	@bench/run
 
+lint: configure
+	@BUILD=$(abspath $(BUILD)) scripts/lint
+
+# The libFuzzer targets (tests/fuzz/CMakeLists.txt lists them) and their
+# seed corpora in build-fuzz/seeds/<target>. Run one with e.g.
+#   build-fuzz/tests/fuzz/zip_fuzz -max_total_time=600 build-fuzz/seeds/zip_fuzz
+fuzz: vocab
+	@scripts/install-deps --fuzz
+	@test -f build-fuzz/build.ninja || cmake --preset fuzz >/dev/null
+	@cmake --build build-fuzz --target fuzz -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz

@@ -452,6 +452,9 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       HtmlText extracted = extract_html_text(doc);
       if (doc.capacity() > (64u << 20)) std::string().swap(doc);
       ch.text = std::move(extracted.text);
+      // The TOC's label wins; a document it does not name is known by its
+      // first heading rather than by its archive path.
+      if (ch.title.empty()) ch.title = std::move(extracted.first_heading);
       trim_blank_lines(ch.text);
       if (ch.text.empty() && extracted.images > 0) ++picture_pages;
       if (!mark && kind_from_types(extracted.body_epub_type, k)) mark = k;

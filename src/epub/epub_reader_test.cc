@@ -98,6 +98,17 @@ TEST(ReadBook, Epub3ChaptersTitlesAndText) {
   EXPECT_TRUE(b.warnings.empty()) << b.warnings[0];
 }
 
+TEST(ReadBook, ChapterTheTocDoesNotNameTakesItsFirstHeading) {
+  EpubSpec s = two_chapter_book(3);
+  ChapterSpec untitled = testing::make_chapter("toc-short.xhtml", "", {"Body"});
+  untitled.body = "<section><h2>A Short Contents</h2><p>One, two.</p></section>";
+  s.chapters.push_back(untitled);
+  Result<Book> r = read_spec(s);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->chapters.back().title, "A Short Contents");  // was empty, shown as "OEBPS/toc-short.xhtml"
+  EXPECT_EQ(r->chapters[0].title, "Chapter One");            // the TOC's label still wins
+}
+
 TEST(ReadBook, Epub2WithNcxAndGuide) {
   EpubSpec s = two_chapter_book(2);
   ChapterSpec cover = testing::make_chapter("cover.xhtml", "", {"Cover text"});

@@ -167,6 +167,10 @@ class TextBuilder {
     }
     if (f & kBlock) block_break();
     if (self_closing) return;
+    if (heading_open_.empty() && first_heading_.empty() && is_heading(name)) {
+      heading_open_ = canonical(name);
+      heading_start_ = out_.size();
+    }
     if (f & kPre) {
       ++pre_depth_;
       skip_leading_newline_ = true;
@@ -203,6 +207,7 @@ class TextBuilder {
       if (it != skip_.rend()) skip_.erase(std::next(it).base(), skip_.end());
       return;
     }
+    if (!heading_open_.empty() && name == heading_open_) close_heading();
     if (f & kBlock) block_break();
     if ((f & kPre) && pre_depth_ > 0) --pre_depth_;
     if ((f & kSvgRoot) && svg_depth_ > 0) {
@@ -231,8 +236,10 @@ class TextBuilder {
   }
 
   HtmlText finish() {
+    if (!heading_open_.empty()) close_heading();  // tag soup: never closed
     while (!out_.empty() && is_space(out_.back())) out_.pop_back();
     HtmlText r;
+    r.first_heading = std::move(first_heading_);
     r.text = std::move(out_);
     r.body_epub_type = std::move(body_type_);
     r.first_section_epub_type = std::move(section_type_);
@@ -255,6 +262,32 @@ class TextBuilder {
   }
 
   void block_break() { pending_newline_ = true; }
+
+  static bool is_heading(std::string_view name) {
+    return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
+  }
+
+  // The text since the open heading began, on one line. A heading with no
+  // text (an image) does not count: the next one may still name the chapter.
+  void close_heading() {
+    heading_open_ = {};
+    std::string_view t(out_);
+    t.remove_prefix(std::min(heading_start_, t.size()));
+    std::string line;
+    for (char c : t) {
+      if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+      if (c == ' ' && (line.empty() || line.back() == ' ')) continue;
+      line.push_back(c);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    constexpr size_t kMaxHeading = 200;
+    if (line.size() > kMaxHeading) {
+      size_t cut = kMaxHeading;
+      while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+      line.resize(cut);
+    }
+    first_heading_ = std::move(line);
+  }
 
   void record_epub_type(std::string_view attrs, std::string& dst, bool& seen) {
     seen = true;
@@ -385,6 +418,11 @@ class TextBuilder {
   size_t images_ = 0;
   std::string body_type_;
   std::string section_type_;
+  // The first heading: its tag while open (static storage), where its text
+  // starts in out_, and its text once closed.
+  std::string_view heading_open_;
+  size_t heading_start_ = 0;
+  std::string first_heading_;
 };
 
 }  // namespace

@@ -16,6 +16,10 @@ struct HtmlText {
   // written (space-separated tokens); empty when absent.
   std::string body_epub_type;
   std::string first_section_epub_type;
+  // The text of the first visible h1–h6 on one line (white space collapsed),
+  // at most 200 bytes cut at a character; empty when the document has none.
+  // Chapters the TOC does not name take this as their title.
+  std::string first_heading;
   // Images shown (<img>, SVG <image>) outside hidden or skipped elements: a
   // page with images and no text is a picture page, not an empty one.
   size_t images = 0;

@@ -162,6 +162,15 @@ TEST(HtmlText, NonBreakingSpaceIsNotCollapsed) {
   EXPECT_EQ(text("<p>a&nbsp;&nbsp;b</p>"), "a\u00A0\u00A0b");
 }
 
+TEST(HtmlText, FirstHeadingOnOneLine) {
+  auto r = extract_html_text(
+      "<body><div hidden><h1>Hidden</h1></div><h2><img src='x.png'/></h2>"
+      "<p>Before</p><h2 class='t'>The  Long\n <em>Road</em>  Home</h2><h1>Second</h1></body>");
+  EXPECT_EQ(r.first_heading, "The Long Road Home");
+  EXPECT_EQ(extract_html_text("<p>No heading here</p>").first_heading, "");
+  EXPECT_EQ(extract_html_text("<h3>Unclosed &amp; soup").first_heading, "Unclosed & soup");
+}
+
 }  // namespace
 }  // namespace epubtok::epub
 

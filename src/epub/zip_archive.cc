@@ -110,6 +110,7 @@ Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& li
   ZipArchive a;
   a.zip_.reset(z);
   a.limits_ = limits;
+  a.archive_bytes_ = static_cast<uint64_t>(st.st_size);
   zip_int64_t n = zip_get_num_entries(z, 0);
   a.names_.reserve(static_cast<size_t>(n));
   for (zip_int64_t i = 0; i < n; ++i) {
@@ -252,6 +253,12 @@ Status ZipArchive::read_into(size_t index, std::string& out) const {
     return Status(ErrorCode::kTooLarge, "entry " + name + " is " + std::to_string(declared) +
                                             " bytes uncompressed, over the limit of " +
                                             std::to_string(limits_.max_entry_bytes));
+  // The compressed size sizes a buffer below: a header claiming more than
+  // the whole file holds is damage, not a reason to allocate gigabytes.
+  if (comp > archive_bytes_)
+    return Status(ErrorCode::kZipCorrupt, "entry " + name + " declares " + std::to_string(comp) +
+                                              " compressed bytes, more than the archive's " +
+                                              std::to_string(archive_bytes_));
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
     return Status(ErrorCode::kDrm, "entry " + name + " is encrypted at the ZIP level");
 

@@ -103,6 +103,7 @@ class ZipArchive {
   };
   std::unique_ptr<zip, Closer> zip_;
   ZipLimits limits_;
+  uint64_t archive_bytes_ = 0;  // the file's size: no entry's data can be larger
   std::vector<std::string> names_;
   std::vector<std::string> duplicates_;
   std::unordered_map<std::string, size_t> exact_;

@@ -1,6 +1,6 @@
 // A counting job as the job server sees it: the request, the lifecycle
 // states, progress, and the events a job emits. Plain data plus its JSON
-// form; the queue and the runner live in job_manager.h.
+// form; the queue and the runner live in job_queue.h and job_runner.h.
 #pragma once
 
 #include <cstdint>

@@ -16,143 +16,16 @@
 
 #include <boost/json.hpp>
 
+#include "support/fake_engine.h"
+#include "support/recording_sink.h"
+
 namespace epubtok::jobs {
 namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-// A scripted counting engine: books are the given paths (no files needed),
-// each book's counts derive from its path length, and a gate decides how
-// many books may finish, so tests control exactly where a job stands.
-class FakeEngine {
- public:
-  CountingEngine engine() {
-    CountingEngine e;
-    e.scan = [this](const std::vector<std::string>& paths, bool) {
-      count::ScanResult scan;
-      for (const auto& p : paths) {
-        if (p.find("missing") != std::string::npos) {
-          model::BookResult failed;
-          failed.file_path = p;
-          failed.file_name = p;
-          failed.status = model::BookStatus::kError;
-          failed.error = model::BookError{"FILE_NOT_FOUND", "no such file"};
-          scan.failures.push_back(failed);
-        } else {
-          scan.books.push_back(p);
-        }
-      }
-      return scan;
-    };
-    e.prepare = [this](const model::RunRequest&) -> Result<count::CountOptions> {
-      if (fail_prepare) return Result<count::CountOptions>(ErrorCode::kVocabMissing, "no vocab here");
-      return count::CountOptions{};
-    };
-    e.count = [this](const std::vector<std::string>& books, const count::CountOptions&, int,
-                     const count::LibraryCallbacks& cb, const std::atomic<bool>* cancel) {
-      {
-        std::lock_guard lock(mu_);
-        calls.push_back(books);
-      }
-      std::vector<model::BookResult> out;
-      count::LibraryProgress progress;
-      progress.total = books.size();
-      for (const auto& path : books) {
-        if (cancel && *cancel) break;
-        progress.current_file = path;
-        if (cb.on_start) cb.on_start(progress);
-        {
-          std::unique_lock lock(mu_);
-          ++started_;
-          changed_.notify_all();
-          changed_.wait(lock, [&] { return finished_ < allowed_; });
-        }
-        model::BookResult book = book_for(path);
-        ++progress.done;
-        progress.bytes_done += book.file_size;
-        if (cb.on_book) cb.on_book(book, progress);
-        out.push_back(book);
-        std::lock_guard lock(mu_);
-        ++finished_;
-        changed_.notify_all();
-      }
-      return out;
-    };
-    return e;
-  }
-
-  static model::BookResult book_for(const std::string& path) {
-    model::BookResult book;
-    book.file_path = path;
-    book.file_name = path.substr(path.rfind('/') + 1);
-    book.file_size = 100 + path.size();
-    book.word_count = path.size();
-    book.char_count = path.size() * 5;
-    book.token_counts = {{"fake", path.size() * 2}};
-    return book;
-  }
-
-  void allow(int n) {
-    std::lock_guard lock(mu_);
-    allowed_ = n;
-    changed_.notify_all();
-  }
-  bool wait_started(int n) {
-    std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, 5s, [&] { return started_ >= n; });
-  }
-  bool wait_finished(int n) {
-    std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, 5s, [&] { return finished_ >= n; });
-  }
-
-  bool fail_prepare = false;
-  std::vector<std::vector<std::string>> calls;
-
- private:
-  std::mutex mu_;
-  std::condition_variable changed_;
-  int allowed_ = INT_MAX;
-  int started_ = 0;
-  int finished_ = 0;
-};
-
-// Records every event; returns false (asks to be dropped) after `capacity`.
-class RecordingSink : public EventSink {
- public:
-  explicit RecordingSink(size_t capacity = SIZE_MAX) : capacity_(capacity) {}
-  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
-    std::lock_guard lock(mu_);
-    if (events_.size() >= capacity_) return false;
-    events_.push_back(*event);
-    cv_.notify_all();
-    return true;
-  }
-  bool wait_for(const std::string& type, std::chrono::milliseconds timeout = 5s) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] {
-      for (const auto& e : events_) {
-        if (to_string(e.type) == type) return true;
-      }
-      return false;
-    });
-  }
-  bool wait_until(const std::function<bool(const std::vector<JobEvent>&)>& done,
-                  std::chrono::milliseconds timeout = 5s) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] { return done(events_); });
-  }
-  std::vector<JobEvent> events() {
-    std::lock_guard lock(mu_);
-    return events_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<JobEvent> events_;
-  size_t capacity_;
-};
+using testing::FakeEngine;
+using testing::RecordingSink;
 
 model::RunRequest request_for(std::vector<std::string> paths) {
   model::RunRequest r;
@@ -779,48 +652,28 @@ TEST(JobManager, QueueLimitRetentionAndPaging) {
 namespace epubtok::jobs {
 namespace {
 
-// Checks, from a second connection, that each delivered event is already
-// committed: a subscriber must never see an id that a crash could roll back
-// (the restarted server would reuse it).
-class DurabilityProbe : public EventSink {
- public:
-  explicit DurabilityProbe(std::filesystem::path db) : db_(std::move(db)) {}
-  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
-    auto reader = JobStore::open(db_);
-    bool stored = reader && *(*reader)->has_event(event->job_id, event->id);
-    std::lock_guard lock(mu_);
-    seen_.emplace_back(to_string(event->type), stored);
-    if (event->is_terminal()) done_ = true;
-    cv_.notify_all();
-    return true;
-  }
-  bool wait_done() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, 5s, [&] { return done_; });
-  }
-  std::vector<std::pair<std::string, bool>> seen() {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-
- private:
-  std::filesystem::path db_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::pair<std::string, bool>> seen_;
-  bool done_ = false;
-};
-
 TEST(JobManager, SubscribersOnlySeeCommittedEvents) {
   auto db = temp_db("durable");
   FakeEngine fake;
   auto m = open_manager(fake, db);
   auto job = m->submit(request_for({"/missing.epub", "/a.epub", "/b.epub"}));
-  auto probe = std::make_shared<DurabilityProbe>(db);
+  // Checks, from a second connection, that each delivered event is already
+  // committed: a subscriber must never see an id that a crash could roll
+  // back (the restarted server would reuse it).
+  std::mutex mu;
+  std::vector<std::pair<std::string, bool>> delivered;
+  auto probe = std::make_shared<RecordingSink>([&](const JobEvent& event) {
+    auto reader = JobStore::open(db);
+    bool stored = reader && *(*reader)->has_event(event.job_id, event.id);
+    std::lock_guard lock(mu);
+    delivered.emplace_back(to_string(event.type), stored);
+  });
   ASSERT_TRUE(m->subscribe(job->id, std::nullopt, probe));
   m->start();
-  ASSERT_TRUE(probe->wait_done());
-  auto seen = probe->seen();
+  ASSERT_TRUE(probe->wait_terminal());
+  std::unique_lock lock(mu);
+  auto seen = delivered;
+  lock.unlock();
   ASSERT_GE(seen.size(), 6u);  // started, 3 books, progress…, completed
   for (const auto& [type, stored] : seen) EXPECT_TRUE(stored) << type << " was delivered before its commit";
   m.reset();
@@ -832,30 +685,6 @@ TEST(JobManager, SubscribersOnlySeeCommittedEvents) {
 
 namespace epubtok::jobs {
 namespace {
-
-// Records the scheduling policy of every thread that delivers an event.
-class PolicySink : public EventSink {
- public:
-  bool on_event(const std::shared_ptr<const JobEvent>& event) override {
-    std::lock_guard lock(mu_);
-    policies_.push_back(sched_getscheduler(0));
-    types_.emplace_back(to_string(event->type));
-    return true;
-  }
-  std::vector<int> policies() {
-    std::lock_guard lock(mu_);
-    return policies_;
-  }
-  std::vector<std::string> types() {
-    std::lock_guard lock(mu_);
-    return types_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<int> policies_;
-  std::vector<std::string> types_;
-};
 
 TEST(ThreadPriority, NamesRoundTrip) {
   for (auto p : {ThreadPriority::kNormal, ThreadPriority::kLow, ThreadPriority::kIdle}) {
@@ -885,7 +714,7 @@ TEST(JobManager, CountingRunsAtIdlePriorityEventsComeFromNormalThreads) {
   std::vector<std::string> books = {"/lib/a.epub", "/lib/bb.epub", "/lib/ccc.epub", "/lib/dddd.epub"};
   auto job = m->submit(request_for(books));
   ASSERT_TRUE(job);
-  auto sink = std::make_shared<PolicySink>();
+  auto sink = std::make_shared<RecordingSink>();
   auto sub = m->subscribe(job->id, std::nullopt, sink);
   ASSERT_TRUE(sub && sub->token);
   m->start();

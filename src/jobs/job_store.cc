@@ -213,12 +213,22 @@ Status JobStore::begin() {
 Status JobStore::commit() {
   if (!in_transaction_) return Status();
   in_transaction_ = false;
-  return run("COMMIT");
+  Status s = run("COMMIT");
+  // A COMMIT that fails (a full disk, an I/O error) can leave SQLite's
+  // transaction open; end it, or every later begin() would fail.
+  if (!s && !sqlite3_get_autocommit(db_)) rollback_open_transaction();
+  return s;
 }
 
 void JobStore::rollback() {
   if (!in_transaction_) return;
   in_transaction_ = false;
+  rollback_open_transaction();
+}
+
+void JobStore::rollback_open_transaction() {
+  // ROLLBACK fails only when no transaction is open any more (SQLite
+  // rolls back by itself after some errors): nothing is left to undo.
   (void)run("ROLLBACK");
 }
 

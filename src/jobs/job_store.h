@@ -55,8 +55,10 @@ class JobStore {
   JobStore(const JobStore&) = delete;
   JobStore& operator=(const JobStore&) = delete;
 
-  // Groups the writes until commit() into one atomic transaction.
-  // rollback() undoes them; both are no-ops without begin().
+  // Groups the writes until commit() into one atomic transaction (use
+  // jobs::Transaction, transaction.h, rather than these three directly).
+  // rollback() undoes them; both are no-ops without begin(). A commit()
+  // that fails leaves no transaction open (its writes are undone).
   Status begin();
   Status commit();
   void rollback();
@@ -130,6 +132,8 @@ class JobStore {
   Status exec(const char* sql);
   // Runs a statement that returns no rows, prepared once.
   Status run(const char* sql);
+  // Ends SQLite's open transaction, undoing its writes.
+  void rollback_open_transaction();
   // The cached prepared statement for `sql` (a string literal: the cache is
   // keyed by its address); nullptr when it does not compile.
   sqlite3_stmt* prepare(const char* sql);

@@ -14,7 +14,9 @@ void Retention::after_job() {
   // outcome.
   Transaction tx(store_, bus_);
   apply(sweep);
-  (void)tx.commit();  // a failure rolled back: the jobs stay, retried next time
+  // A failed commit rolls the deletions back: those jobs are gone from
+  // memory but stay on disk until the next start's retention.
+  (void)tx.commit();
 }
 
 std::map<uint64_t, std::string>::iterator Retention::drop(std::map<uint64_t, std::string>::iterator it) {

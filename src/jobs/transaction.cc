@@ -15,8 +15,7 @@ Status Transaction::commit() {
   owns_ = false;
   Status s = store_.commit();
   if (!s) {
-    store_.rollback();
-    bus_.discard();
+    bus_.discard();  // the failed commit left no transaction open (JobStore::commit)
     return s;
   }
   bus_.flush();

@@ -76,12 +76,13 @@ std::string utc_now_rfc3339() {
 
 // Add `counts` into `total`, keeping `total`'s order and appending new ids.
 void add_counts(model::TokenCounts& total, const model::TokenCounts& counts) {
-  for (const auto& [id, n] : counts) {
-    auto it = std::find_if(total.begin(), total.end(), [&](const auto& p) { return p.first == id; });
+  for (const auto& entry : counts) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    auto it = std::find_if(total.begin(), total.end(), [&](const auto& p) { return p.first == entry.first; });
     if (it == total.end()) {
-      total.emplace_back(id, n);
+      total.push_back(entry);
     } else {
-      it->second += n;
+      it->second += entry.second;
     }
   }
 }

@@ -12,6 +12,7 @@ namespace epubtok::server::handlers {
 RouteResult health(const Request& req, const RouteArgs& args, const ApiContext& ctx);
 RouteResult models(const Request& req, const RouteArgs& args, const ApiContext& ctx);
 RouteResult browse(const Request& req, const RouteArgs& args, const ApiContext& ctx);
+RouteResult chapter_text(const Request& req, const RouteArgs& args, const ApiContext& ctx);
 RouteResult validate(const Request& req, const RouteArgs& args, const ApiContext& ctx);
 
 // job_handlers.cc

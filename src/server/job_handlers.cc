@@ -3,6 +3,9 @@
 // the heads of the event streams.
 #include <cstdint>
 
+#include <filesystem>
+#include <system_error>
+
 #include <boost/json.hpp>
 
 #include "results/json_pretty.h"
@@ -79,6 +82,14 @@ Response submit_job(const Request& req, const ApiContext& ctx, model::RunRequest
     if (!resolved) {
       return error_response(req, resolved.status().code(),
                             "paths[" + std::to_string(i) + "]: " + resolved.status().message());
+    }
+    // A mistyped folder is refused here, before a job exists: counted, it
+    // would "complete" with one pretend FILE_NOT_FOUND book.
+    std::error_code ec;
+    if (!std::filesystem::exists(*resolved, ec)) {
+      return error_response(req, ErrorCode::kFileNotFound,
+                            "paths[" + std::to_string(i) + "]: no such file or folder: " + request.paths[i], nullptr,
+                            http::status::bad_request);
     }
     request.paths[i] = std::move(*resolved);
   }

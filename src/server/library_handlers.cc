@@ -11,6 +11,7 @@
 #include "server/handlers.h"
 #include "server/responses.h"
 #include "server/router.h"
+#include "server/text_page.h"
 #include "tokenizers/info_json.h"
 
 namespace epubtok::server {
@@ -20,6 +21,17 @@ namespace fs = std::filesystem;
 namespace {
 
 RouteResult plain(Response response) { return {std::move(response), std::nullopt}; }
+
+// A query value of decimal digits only, without overflow.
+std::optional<uint64_t> query_u64(std::optional<std::string> v) {
+  if (!v || v->empty() || v->size() > 19) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
 
 size_t count_epubs(const fs::path& dir) {
   size_t n = 0;
@@ -133,6 +145,36 @@ RouteResult browse(const Request& req, const RouteArgs& args, const ApiContext& 
   body["epub_count"] = files.size();
   body["entries"] = std::move(entries);
   return plain(json_response(req, http::status::ok, body));
+}
+
+// GET /api/text?path=&chapter=&offset=&limit=: one page of a chapter's text
+// (text_page.h). A book that cannot be read answers its own code.
+RouteResult chapter_text(const Request& req, const RouteArgs& args, const ApiContext& ctx) {
+  TextPageRequest r;
+  auto path = args.target.param("path");
+  if (!path || path->empty()) return plain(error_response(req, ErrorCode::kInvalidArgument, "path is required"));
+  r.path = *path;
+  auto chapter = query_u64(args.target.param("chapter"));
+  if (!chapter) {
+    return plain(error_response(req, ErrorCode::kInvalidArgument, "chapter must be a chapter index (0, 1, …)"));
+  }
+  r.chapter = *chapter;
+  if (auto o = args.target.param("offset"); o && !o->empty()) {
+    auto v = query_u64(o);
+    if (!v) return plain(error_response(req, ErrorCode::kInvalidArgument, "offset must be a byte offset"));
+    r.offset = *v;
+  }
+  if (auto l = args.target.param("limit"); l && !l->empty()) {
+    auto v = query_u64(l);
+    if (!v || *v < 1 || *v > kTextPageMaxBytes) {
+      return plain(error_response(req, ErrorCode::kInvalidArgument,
+                                  "limit must be 1.." + std::to_string(kTextPageMaxBytes)));
+    }
+    r.limit = *v;
+  }
+  auto page = chapter_text_page(*ctx.paths, r, kTextPageMaxBookBytes);
+  if (!page) return plain(status_error(req, page.status()));
+  return plain(json_response(req, http::status::ok, *page));
 }
 
 }  // namespace handlers

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "epub/charset.h"
+
 namespace epubtok::server {
 namespace json = boost::json;
 
@@ -26,6 +28,11 @@ Response make_response(const http::request_header<>& req, http::status status, s
   res.set(http::field::content_type, type);
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
+  // Messages echo what the client sent (a job id, a path) and file names
+  // from disk, neither of them necessarily UTF-8; JSON must be. Structure
+  // bytes are ASCII, so only string contents can be ill-formed, and each bad
+  // sequence becomes U+FFFD.
+  if (type == kJsonType && !epub::is_valid_utf8(body)) body = epub::repair_utf8(body);
   res.body() = std::move(body);
   res.prepare_payload();
   return res;

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "results/results_document.h"
+#include "support/fake_engine.h"
 #include "support/source_dir.h"
 
 namespace epubtok::server {
@@ -17,45 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// A counting engine that "counts" instantly: enough to exercise the API.
-jobs::CountingEngine instant_engine() {
-  jobs::CountingEngine e;
-  e.scan = [](const std::vector<std::string>& paths, bool) {
-    count::ScanResult s;
-    for (const auto& p : paths) {
-      if (!fs::is_directory(p)) {
-        s.books.push_back(p);
-        continue;
-      }
-      for (const auto& entry : fs::recursive_directory_iterator(p)) {
-        if (entry.path().extension() == ".epub") s.books.push_back(entry.path().string());
-      }
-    }
-    std::sort(s.books.begin(), s.books.end());
-    return s;
-  };
-  e.prepare = [](const model::RunRequest&) -> Result<count::CountOptions> { return count::CountOptions{}; };
-  e.count = [](const std::vector<std::string>& books, const count::CountOptions&, int,
-               const count::LibraryCallbacks& cb, const std::atomic<bool>*) {
-    std::vector<model::BookResult> out;
-    count::LibraryProgress p;
-    for (const auto& b : books) {
-      model::BookResult r;
-      r.file_path = b;
-      r.file_name = fs::path(b).filename().string();
-      r.file_size = fs::file_size(b);
-      r.word_count = 10;
-      r.token_counts = {{"alpha", 20}};
-      ++p.done;
-      p.bytes_done += r.file_size;
-      if (cb.on_book) cb.on_book(r, p);
-      out.push_back(r);
-    }
-    return out;
-  };
-  return e;
-}
 
 class RouterTest : public ::testing::Test {
  protected:
@@ -75,7 +37,17 @@ class RouterTest : public ::testing::Test {
     ASSERT_TRUE(uploads_->init());
     jobs::JobManagerOptions jo;
     jo.database = ":memory:";
-    jo.engine = instant_engine();
+    // Books count at once, 10 words and 20 "alpha" tokens each.
+    engine_.book = [](const std::string& path) {
+      model::BookResult r;
+      r.file_path = path;
+      r.file_name = fs::path(path).filename().string();
+      r.file_size = fs::file_size(path);
+      r.word_count = 10;
+      r.token_counts = {{"alpha", 20}};
+      return r;
+    };
+    jo.engine = engine_.engine();
     auto m = jobs::JobManager::open(std::move(jo));
     ASSERT_TRUE(m);
     manager_ = std::move(*m);
@@ -151,6 +123,7 @@ class RouterTest : public ::testing::Test {
   }
 
   fs::path base_;
+  testing::FakeEngine engine_;
   ServerOptions options_;
   std::unique_ptr<PathPolicy> policy_;
   std::unique_ptr<UploadArea> uploads_;
@@ -235,6 +208,9 @@ TEST_F(RouterTest, CreateJobErrors) {
       {R"({"paths":["a.epub\u0000.txt"],"tokenizers":["alpha"]})", http::status::bad_request, "INVALID_PATH"},
       {R"({"paths":["/etc"],"tokenizers":["alpha"]})", http::status::forbidden, "PATH_OUTSIDE_LIBRARY"},
       {R"({"paths":["escape"],"tokenizers":["alpha"]})", http::status::forbidden, "PATH_OUTSIDE_LIBRARY"},
+      // A mistyped folder is refused before a job exists, relative or absolute.
+      {R"({"paths":["no-such-shelf"],"tokenizers":["alpha"]})", http::status::bad_request, "FILE_NOT_FOUND"},
+      {R"({"paths":["shelf","gone.epub"],"tokenizers":["alpha"]})", http::status::bad_request, "FILE_NOT_FOUND"},
   };
   for (const auto& c : cases) {
     auto r = call(http::verb::post, "/api/jobs", c.body);
@@ -243,12 +219,36 @@ TEST_F(RouterTest, CreateJobErrors) {
     auto err = body_of(r).at("error").as_object();
     EXPECT_TRUE(err.contains("message") && err.contains("details"));
   }
+  auto missing = call(http::verb::post, "/api/jobs",
+                      R"({"paths":[")" + (base_ / "lib" / "typo").string() + R"("],"tokenizers":["alpha"]})");
+  EXPECT_EQ(missing.response.result(), http::status::bad_request);
+  EXPECT_EQ(code_of(missing), "FILE_NOT_FOUND");
+  EXPECT_EQ(body_of(missing).at("error").at("message").as_string(),
+            "paths[0]: no such file or folder: " + (base_ / "lib" / "typo").string());
+  EXPECT_EQ(body_of(call(http::verb::get, "/api/jobs")).at("jobs").as_array().size(), 0u);  // no job was created
   auto unknown = body_of(call(http::verb::post, "/api/jobs", R"({"paths":["a.epub"],"tokenizers":["nope"]})"));
   EXPECT_EQ(unknown.at("error").at("details").at("valid").as_array(), (json::array{"alpha", "beta"}));
 
   options_.max_paths = 2;
   auto many = call(http::verb::post, "/api/jobs", R"({"paths":["a.epub","a.epub","a.epub"],"tokenizers":["alpha"]})");
   EXPECT_EQ(many.response.result(), http::status::bad_request);
+}
+
+TEST_F(RouterTest, ChapterTextRoute) {
+  auto status = [&](const std::string& target) { return call(http::verb::get, target).response.result(); };
+  EXPECT_EQ(status("/api/text?chapter=0"), http::status::bad_request);             // no path
+  EXPECT_EQ(status("/api/text?path=a.epub"), http::status::bad_request);           // no chapter
+  EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=0"), http::status::bad_request);
+  EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=1048577"), http::status::bad_request);
+  auto missing = call(http::verb::get, "/api/text?path=gone.epub&chapter=0");
+  EXPECT_EQ(missing.response.result(), http::status::not_found);
+  EXPECT_EQ(code_of(missing), "FILE_NOT_FOUND");
+  EXPECT_EQ(status("/api/text?path=/etc/passwd&chapter=0"), http::status::forbidden);
+  // a.epub is two bytes, not an EPUB: the book's own code, as status_for() maps it.
+  auto unreadable = call(http::verb::get, "/api/text?path=a.epub&chapter=0");
+  EXPECT_EQ(unreadable.response.result(), http::status::bad_request);
+  EXPECT_EQ(code_of(unreadable).rfind("EPUB_", 0), 0u) << unreadable.response.body();
+  EXPECT_EQ(call(http::verb::post, "/api/text?path=a.epub&chapter=0").response.result(), http::status::method_not_allowed);
 }
 
 TEST_F(RouterTest, WrongMethodsAnswer405WithAllow) {

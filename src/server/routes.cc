@@ -16,6 +16,7 @@ constexpr std::array kRoutes = {
     Route{verb::post, "/api/process", BodyLimit::kJson, RouteKind::kPlain, h::process},
     Route{verb::post, "/api/results/validate", BodyLimit::kValidate, RouteKind::kPlain, h::validate},
     Route{verb::get, "/api/fs", BodyLimit::kJson, RouteKind::kPlain, h::browse},
+    Route{verb::get, "/api/text", BodyLimit::kJson, RouteKind::kPlain, h::chapter_text},
     Route{verb::post, "/api/uploads", BodyLimit::kUpload, RouteKind::kUpload, nullptr},
     Route{verb::get, "/api/events", BodyLimit::kJson, RouteKind::kSse, h::all_events},
     Route{verb::get, "/api/jobs", BodyLimit::kJson, RouteKind::kPlain, h::list_jobs},

@@ -287,6 +287,35 @@ const flows = {
     await folder.fill(libs.small);
     await checkLabels(page, 'the setup screen');
     await shot(page, 'setup-1440');
+
+    // Searching by model name shows only the matching tokenizers, with the alias that matched.
+    const search = page.getByRole('searchbox', { name: 'Search tokenizers' });
+    const shownBoxes = () => page.getByRole('group', { name: 'Tokenizers' }).getByRole('checkbox').filter({ visible: true });
+    await search.fill('gpt-4o');
+    await page.getByText('gpt-4o → o200k_base').waitFor();
+    await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "gpt-4o" to show only o200k_base');
+    await search.fill('sonnet');
+    await page.getByText(/Claude Sonnet .* → claude/).waitFor();
+    await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "sonnet" to show only claude');
+    await shot(page, 'setup-search-1440');
+    await search.fill('');
+    // A mistyped folder is refused beside the field, and no job is created.
+    page.allowFailedLoads = true; // the refusal is a 400, which Chromium logs
+    const jobsBefore = (await api(base, '/api/jobs?limit=200')).jobs.length;
+    await folder.fill(path.join(libs.small, 'no-such-shelf'));
+    await page.getByRole('button', { name: 'Count tokens' }).click();
+    const fieldError = page.locator('#library-folder-error');
+    await fieldError.waitFor();
+    check(
+      (await fieldError.innerText()).includes('FILE_NOT_FOUND'),
+      `the refused folder's error lacks its code: ${await fieldError.innerText()}`,
+    );
+    check((await folder.getAttribute('aria-invalid')) === 'true', 'the refused folder field is not marked invalid');
+    check(!page.url().includes('/jobs/'), 'a nonexistent folder started a job');
+    check((await api(base, '/api/jobs?limit=200')).jobs.length === jobsBefore, 'a nonexistent folder created a job');
+    await shot(page, 'setup-refused-1440');
+    page.allowFailedLoads = false;
+
     // The folder browser at the library root (its folder icons are drawn, not emoji).
     await folder.fill(libs.lib);
     await page.getByRole('button', { name: 'Browse…' }).click();
@@ -338,6 +367,19 @@ const flows = {
         .count()) === first.chapters.length,
       "chapter table rows differ from the book's chapters",
     );
+    // Preview text: exactly what `epubtok text FILE --chapter N` prints.
+    await page.getByRole('button', { name: 'Preview text' }).click();
+    const pre = page.getByLabel('Chapter text');
+    await pre.waitFor();
+    const cli = spawnSync(args.epubtok, ['text', first.file_path, '--chapter', '0'], { encoding: 'utf8' });
+    check(cli.status === 0, `epubtok text failed: ${cli.stderr}`);
+    await waitUntil(async () => (await pre.textContent()) === cli.stdout, 'the preview to equal epubtok text --chapter 0');
+    await shot(page, 'book-preview-1440');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Preview text' }).waitFor({ state: 'detached' });
+    check(!new URL(page.url()).searchParams.has('book'), 'Esc did not close the book details');
+    await page.getByRole('button', { name: `${okTitle}: chapter details` }).click();
+    await page.getByRole('table', { name: `Chapters of ${okTitle}` }).waitFor();
     await shot(page, 'book-1440');
     await page.getByRole('button', { name: 'Close details' }).click();
 
@@ -706,6 +748,9 @@ const flows = {
     await page.getByRole('tab', { name: 'Budget' }).click();
     await page.reload();
     await page.getByRole('tab', { name: 'Budget', selected: true }).waitFor();
+    await page.getByRole('button', { name: '1M' }).click();
+    await page.reload();
+    await page.getByRole('button', { name: '1M', pressed: true }).waitFor();
 
     // The folder counted last is offered again.
     await page.goto(base + '/');
@@ -720,7 +765,8 @@ const flows = {
   // and shows that it scrolls, twins are told apart, charts stay readable,
   // and every screen is photographed at 390, 768 and 1440 px, light and dark.
   async many({ ctx, base, libs, errors, models }) {
-    const ids = models.slice(0, 12);
+    // Local tokenizers only: "hf:…" may download and "claude-api:…" calls a remote service.
+    const ids = models.filter((m) => !m.includes(':')).slice(0, 12);
     const page = await newPage(ctx, 1366, errors, 'many');
     await page.goto(base + '/');
     await pickTokenizers(page, ids);

@@ -8,7 +8,7 @@
 // the first one or two code points and then scans runs of one class. That is
 // what makes counting run at hundreds of MB/s (a regex VM runs at ~20-50
 // MB/s here). regex_pretokenizer.h is the slow oracle they are tested
-// against (pretok_scanner_test.cc).
+// against (scanner_test.cc).
 //
 // Families (pattern strings verbatim from the vocab files):
 //   kCl100k: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|

@@ -4,7 +4,19 @@
 // generated `paths` type, so a path the contract does not list, or a
 // missing path parameter, is a type error.
 import type { paths } from './openapi.gen';
-import type { CancelResult, FsListing, Job, JobCreated, JobList, JobRequest, JobStatus, ModelList, ResultsDocument, Upload } from './types';
+import type {
+  CancelResult,
+  FsListing,
+  Job,
+  JobCreated,
+  JobList,
+  JobRequest,
+  JobStatus,
+  ModelList,
+  ResultsDocument,
+  TextPage,
+  Upload,
+} from './types';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -95,6 +107,8 @@ export const api = {
   globalEventsUrl: () => apiUrl('/api/events', {}),
   resultsJsonUrl: (id: string) => apiUrl('/api/jobs/{job_id}/results.json', { job_id: id }),
   fs: (path: string | null, signal?: AbortSignal) => request<FsListing>(apiUrl('/api/fs', {}, { path }), { signal }),
+  chapterText: (q: { path: string; chapter: number; offset?: number; limit?: number }, signal?: AbortSignal) =>
+    request<TextPage>(apiUrl('/api/text', {}, q), { signal }),
   validateResults: (text: string) =>
     request<ResultsDocument>(apiUrl('/api/results/validate', {}), {
       method: 'POST',

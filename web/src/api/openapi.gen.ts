@@ -47,7 +47,8 @@ export interface paths {
         /**
          * Queue a counting job.
          * @description Validates the request (paths against the library roots, tokenizer ids)
-         *     and queues the job. Answers at once: scanning folders for EPUBs
+         *     and queues the job. A path that does not exist is refused with 400
+         *     `FILE_NOT_FOUND` (message `paths[i]: …`) and no job is created. Answers at once: scanning folders for EPUBs
          *     happens inside the job. The `Location` header is the job's URL.
          */
         post: operations["createJob"];
@@ -321,6 +322,30 @@ export interface paths {
          * @description Without `path`, lists the library roots themselves.
          */
         get: operations["listFolder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The text of one chapter exactly as it is counted, in pages.
+         * @description What `epubtok text FILE --chapter N` prints for a book inside a
+         *     library root or the upload area, cut into pages of at most `limit`
+         *     bytes that end on a UTF-8 character boundary. Read the next page from
+         *     `next_offset` until it is null. A book that cannot be read answers
+         *     400 with its own code (`EPUB_*`).
+         */
+        get: operations["getChapterText"];
         put?: never;
         post?: never;
         delete?: never;
@@ -639,6 +664,22 @@ export interface components {
          * @enum {string}
          */
         TerminalEvent: "completed" | "failed" | "cancelled";
+        TextPage: {
+            /** @description The book */
+            path: string;
+            chapter: number;
+            /** @description Chapters in the book. */
+            chapters: number;
+            /** @description The chapter's title (empty when it has none). */
+            title: string;
+            /** @description Byte offset of this page. */
+            offset: number;
+            /** @description Bytes of the whole chapter text. */
+            total_bytes: number;
+            /** @description Where the next page starts; null on the last page. */
+            next_offset: number | null;
+            text: string;
+        };
         /**
          * @description Event name → data payload of GET /api/jobs/{job_id}/events. Order of
          *     a normal run: queued*, started, (progress | book)*, then one terminal
@@ -679,7 +720,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description INVALID_JSON, INVALID_ARGUMENT, INVALID_PATH, UNKNOWN_TOKENIZER, INVALID_SCHEMA. */
+        /** @description INVALID_JSON, INVALID_ARGUMENT, INVALID_PATH, UNKNOWN_TOKENIZER, INVALID_SCHEMA, FILE_NOT_FOUND (a job path that does not exist). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1176,6 +1217,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FsListing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getChapterText: {
+        parameters: {
+            query: {
+                /** @description The book's `file_path` from a results document (or an upload id). */
+                path: string;
+                /** @description The chapter's `index` (from 0), as in results.json. */
+                chapter: number;
+                /** @description Byte offset into the chapter's UTF-8 text (a `next_offset`). */
+                offset?: number;
+                /** @description Most bytes in this page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the chapter's text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -25,6 +25,7 @@ export type Summary = S['Summary'];
 export type Chapter = S['Chapter'];
 export type BookRow = S['BookRow'];
 export type ResultsDocument = S['ResultsDocument'];
+export type TextPage = S['TextPage'];
 /** Event name → data payload of a job's SSE stream. */
 export type SseEventMap = Required<S['SseEventMap']>;
 export type SseEventName = keyof SseEventMap;

@@ -4,6 +4,7 @@ import { booksToCsv, downloadText, subsetDocument, type FlatBook } from '../lib/
 import { fmtInt } from '../lib/format';
 import { formatCost } from '../lib/prices';
 import { usePrices } from '../lib/priceStore';
+import { useUrlParam } from '../lib/urlState';
 import { libraryCost } from './CostPanel';
 import type { Selection, Strategy } from '../lib/knapsack';
 import type { BudgetRequest, BudgetResponse } from '../lib/knapsack.worker';
@@ -33,10 +34,16 @@ export function BudgetPanel({
   tokenizers: string[];
   baseName: string;
 }) {
-  const [budget, setBudget] = useState(128_000);
-  const [budgetText, setBudgetText] = useState('128000');
-  const [tok, setTok] = useState(tokenizers[0]);
-  const [strategy, setStrategy] = useState<Strategy>('optimal');
+  // The budget, tokenizer and strategy live in the address, like the other views' state.
+  const [budgetParam, setBudgetParam] = useUrlParam('budget', '128000');
+  const budgetFromUrl = Math.floor(Number(budgetParam));
+  const budget = Number.isFinite(budgetFromUrl) && budgetFromUrl >= 0 ? budgetFromUrl : 128_000;
+  const setBudget = (v: number) => setBudgetParam(String(v));
+  const [budgetText, setBudgetText] = useState(String(budget));
+  const [tokParam, setTok] = useUrlParam('btok', tokenizers[0]);
+  const tok = tokenizers.includes(tokParam) ? tokParam : tokenizers[0];
+  const [strategyParam, setStrategy] = useUrlParam('strategy', 'optimal');
+  const strategy: Strategy = STRATEGIES.some((x) => x.id === strategyParam) ? (strategyParam as Strategy) : 'optimal';
   const [result, setResult] = useState<{ selection: Selection; ms: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -252,7 +259,10 @@ export function BudgetPanel({
             <ol className="live-list" aria-label="Books in the budget">
               {chosen.map((b) => (
                 <li key={b.index}>
-                  <span className="t">{b.title}</span>
+                  <span className="t">
+                    {b.title}
+                    {b.subtitle && <span className="subtitle">{b.subtitle}</span>}
+                  </span>
                   <span className="small muted">{fmtInt(b.tokens[tok])}</span>
                 </li>
               ))}

@@ -26,6 +26,19 @@ echarts.use([
 
 import { seriesColor, SeriesPicker, useSeries } from './series';
 
+/** True on phone-sized screens: shorter axis labels, fewer ticks. */
+function useNarrow(): boolean {
+  const query = '(max-width: 640px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const q = window.matchMedia(query);
+    const on = () => setNarrow(q.matches);
+    q.addEventListener('change', on);
+    return () => q.removeEventListener('change', on);
+  }, []);
+  return narrow;
+}
+
 function useDark(): boolean {
   const [dark, setDark] = useState(() => window.matchMedia('(prefers-color-scheme: dark)').matches);
   useEffect(() => {
@@ -83,6 +96,7 @@ type SortKey = 'tokens-desc' | 'tokens-asc' | 'title';
 export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokenizers: string[] }) {
   const [sort, setSort] = useState<SortKey>('tokens-desc');
   const [shown, setShown] = useSeries(tokenizers);
+  const narrow = useNarrow();
   const ok = useMemo(() => books.filter((b) => b.status === 'ok'), [books]);
   const option = useMemo(() => {
     const key = shown[0] ?? tokenizers[0];
@@ -104,10 +118,10 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
           return `<b>${esc(b.title)}</b><br/>${esc(b.authors || 'Unknown author')}${b.language ? ` · ${esc(b.language)}` : ''}<br/>${fmtInt(b.words)} words<br/>${lines.join('<br/>')}`;
         },
       },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: many ? 48 : 16, top: 32, bottom: 24, containLabel: true },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtCompact(v) } },
-      yAxis: { type: 'category', data: sorted.map(bookLabel), axisLabel: { width: 160, overflow: 'truncate' } },
+      xAxis: { type: 'value', splitNumber: narrow ? 3 : 5, axisLabel: { formatter: (v: number) => fmtCompact(v), hideOverlap: true } },
+      yAxis: { type: 'category', data: sorted.map(bookLabel), axisLabel: { width: narrow ? 96 : 160, overflow: 'truncate' } },
       dataZoom: many
         ? [
             {
@@ -129,7 +143,7 @@ export function TokensPerBook({ books, tokenizers }: { books: FlatBook[]; tokeni
         large: sorted.length > 500,
       })),
     };
-  }, [ok, tokenizers, shown, sort]);
+  }, [ok, tokenizers, shown, sort, narrow]);
   return (
     <div>
       <div className="toolbar">
@@ -191,8 +205,8 @@ export function scatterOption(ok: FlatBook[], shown: readonly string[], tokenize
         return `<b>${esc(bookLabel(b))}</b><br/>${esc(b.authors || '')}<br/>${fmtInt(b.words)} words<br/>${p.marker}${esc(p.seriesName)}: <b>${fmtInt(p.data[1])}</b> tokens (${(p.data[1] / b.words).toFixed(3)} per word)`;
       },
     },
-    legend: { top: 0 },
-    grid: { left: 8, right: 24, top: 36, bottom: 56, containLabel: true },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 8, right: 24, top: 44, bottom: 56, containLabel: true },
     xAxis: {
       type: 'value',
       name: 'words',

@@ -1,5 +1,5 @@
 import * as Tabs from '@radix-ui/react-tabs';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useUrlParam } from '../lib/urlState';
 import type { ResultsDocument } from '../api/types';
 import { flattenBooks, tokenizerIds, type FlatBook } from '../lib/books';
@@ -9,6 +9,7 @@ import { BudgetPanel } from './BudgetPanel';
 import { Skeleton } from './common';
 import { CostPanel } from './CostPanel';
 import { ResultsTable } from './ResultsTable';
+import { TextPreview } from './TextPreview';
 
 const Charts = lazy(() => import('./Charts').then((m) => ({ default: m.TokensPerBook })));
 const Scatter = lazy(() => import('./Charts').then((m) => ({ default: m.WordsVsTokens })));
@@ -20,6 +21,7 @@ const chartFallback = <Skeleton lines={5} height="2.5rem" />;
 function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers: string[]; onClose: () => void }) {
   const chapters = book.row.chapters ?? [];
   const heading = useRef<HTMLHeadingElement>(null);
+  const [preview, setPreview] = useState(false);
   useEffect(() => {
     // Bring the details into view and move keyboard focus there.
     heading.current?.scrollIntoView?.({ block: 'start' });
@@ -40,6 +42,11 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
           {book.title}
         </h2>
         <span className="spacer" />
+        {chapters.length > 0 && (
+          <button type="button" onClick={() => setPreview((v) => !v)} aria-expanded={preview}>
+            Preview text
+          </button>
+        )}
         <button type="button" onClick={onClose}>
           Close details
         </button>
@@ -48,6 +55,7 @@ function BookDetails({ book, tokenizers, onClose }: { book: FlatBook; tokenizers
         {book.authors || 'Unknown author'} · {book.language || 'language unknown'} ·{' '}
         <span title={book.filePath}>{book.subtitle ?? book.fileName}</span> · {fmtInt(book.words)} words
       </p>
+      {preview && <TextPreview path={book.filePath} chapters={chapters} onClose={() => setPreview(false)} />}
       {book.status !== 'ok' && (
         <p className="notice danger">
           {explainError(book.errorCode, book.errorMessage)}{' '}

@@ -6,13 +6,15 @@ import {
   type BookRow,
   type Job,
   type JobError,
+  type JobStatus,
   type Progress,
   type SseEventMap,
   type SseEventName,
   type Summary,
 } from '../api/types';
 
-export type LiveStatus = 'connecting' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+/** A job's status as the server names it, or 'connecting' before the first answer. */
+export type LiveStatus = JobStatus | 'connecting';
 
 /** What the live list keeps of a book (chapters are fetched with the final results). */
 export interface LiveBook {

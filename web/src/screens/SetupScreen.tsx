@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { Model } from '../api/types';
 import { ErrorView, Skeleton, useAsync } from '../components/common';
 import { FolderBrowser } from '../components/FolderBrowser';
 import { TokenizerPicker } from '../components/TokenizerPicker';
 import { UploadArea, type UploadItem } from '../components/UploadArea';
+import { explainError } from '../lib/errors';
 import { loadJson, saveJson } from '../lib/storage';
 
 const STORAGE_KEY = 'epubtok.tokenizers';
@@ -37,6 +38,7 @@ export default function SetupScreen() {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [tokError, setTokError] = useState<string | null>(null);
   const [submitError, setSubmitError] = useState<unknown>(null);
+  const [folderError, setFolderError] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   useEffect(() => {
@@ -62,6 +64,7 @@ export default function SetupScreen() {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setSubmitError(null);
+    setFolderError(null);
     if (!selected || selected.length === 0) {
       setTokError('Pick at least one tokenizer.');
       return;
@@ -78,7 +81,10 @@ export default function SetupScreen() {
       if (folder?.trim()) saveJson(FOLDER_KEY, folder.trim());
       navigate(`/jobs/${encodeURIComponent(job.job_id)}`);
     } catch (err) {
-      setSubmitError(err);
+      // A refused folder (the server names it "paths[0]") is shown beside the field.
+      const at = err instanceof ApiError ? /^paths\[(\d+)\]/.exec(err.message) : null;
+      if (err instanceof ApiError && at && folder?.trim() && Number(at[1]) === 0) setFolderError(err);
+      else setSubmitError(err);
       setSubmitting(false);
     }
   };
@@ -111,10 +117,14 @@ export default function SetupScreen() {
               <div className="field-row">
                 <input
                   id="library-folder"
-                  aria-describedby="library-folder-hint"
+                  aria-describedby={folderError ? 'library-folder-error library-folder-hint' : 'library-folder-hint'}
+                  aria-invalid={folderError ? true : undefined}
                   type="text"
                   value={folder ?? ''}
-                  onChange={(e) => setFolder(e.target.value)}
+                  onChange={(e) => {
+                    setFolder(e.target.value);
+                    setFolderError(null);
+                  }}
                   placeholder={roots.status === 'loading' ? 'Loading…' : 'A folder inside a library root'}
                   spellCheck={false}
                   autoComplete="off"
@@ -123,6 +133,14 @@ export default function SetupScreen() {
                   Browse…
                 </button>
               </div>
+              {folderError && (
+                <span id="library-folder-error" className="error-text small" role="alert">
+                  {folderError.code === 'FILE_NOT_FOUND'
+                    ? 'Not found on the server: '
+                    : `${explainError(folderError.code, folderError.message)} `}
+                  {folderError.message.replace(/^paths\[\d+\]:\s*(no such file or folder:\s*)?/, '')} ({folderError.code})
+                </span>
+              )}
               <span id="library-folder-hint" className="hint muted small">
                 Leave empty to count only the files you add below.
               </span>
