@@ -32,6 +32,15 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kTokenizer = "r50k_base";
 
+// Peak resident memory allowed to the server in these tests. Sanitizer
+// builds (make test-asan / test-tsan build the server the same way) keep
+// quarantines and shadow memory, so they get more room.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr uint64_t kPeakRssKb = 1024u * 1024;
+#else
+constexpr uint64_t kPeakRssKb = 200u * 1024;
+#endif
+
 // ---- raw socket helpers (the shared test client only speaks whole requests)
 
 int connect_raw(uint16_t port) {
@@ -289,7 +298,7 @@ TEST_F(HostileServerTest, OneMegabyteHeadersAreRefused) {
     EXPECT_EQ(error_code_of(body_of(response)), "PAYLOAD_TOO_LARGE");
   }
   EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
-  EXPECT_LT(status_kb(server.pid(), "VmHWM"), 200u * 1024) << "peak RSS";
+  EXPECT_LT(status_kb(server.pid(), "VmHWM"), kPeakRssKb) << "peak RSS";
 }
 
 // A 2 GB upload against the limits: declared up front it is refused before
@@ -334,7 +343,9 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   EXPECT_EQ(status_of(response), 413) << response.substr(0, 300);
 
   EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
-  EXPECT_LT(status_kb(server.pid(), "VmHWM"), 200u * 1024) << "peak RSS: the body must be streamed, not held";
+  const uint64_t peak_kb = status_kb(server.pid(), "VmHWM");
+  std::printf("server peak RSS after the 2 GB attempts: %llu MiB\n", static_cast<unsigned long long>(peak_kb >> 10));
+  EXPECT_LT(peak_kb, kPeakRssKb) << "peak RSS: the body must be streamed, not held";
   // Nothing stored, no temporary left, the space given back: an 8 MiB
   // upload still fits the 64 MiB area eight times over.
   auto deadline = Clock::now() + 5s;
