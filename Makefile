@@ -5,11 +5,14 @@
 #   make bench   benchmarks, side by side with the reference implementations
 #   make lint    clang-format and clang-tidy on the project's own C++ (scripts/lint)
 #   make fuzz    build the libFuzzer targets and their seeds (clang; build-fuzz/)
+#   make test-asan  the tests of the modules that read untrusted input or run
+#                   threads, built with AddressSanitizer + UBSan (build-asan/)
+#   make test-tsan  the job and server tests under ThreadSanitizer (build-tsan/)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 EPUBTOK := $(BUILD)/epubtok
 
-.PHONY: all deps vocab configure build run test bench lint samples fuzz clean
+.PHONY: all deps vocab configure build run test bench lint samples fuzz clean test-asan test-tsan
 
 all: build
 
@@ -38,6 +41,32 @@ test: build
 	@cd $(BUILD) && EPUBTOK_SOURCE_DIR=$(CURDIR) EPUBTOK_BINARY_DIR=$(abspath $(BUILD)) \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# Sanitizer runs. Parity, benchmark and browser tests stay out: they check
+# numbers against reference implementations, not memory or thread safety, and
+# would only triple the time. Every test of the listed executables runs.
+ASAN_TESTS := epub_test text_test count_test joined_count_test results_test jobs_test server_test \
+              cli_test hostile_library_test server_integration_test fuzz_regression_test
+TSAN_TESTS := jobs_test server_test
+empty :=
+space := $(empty) $(empty)
+# halt_on_error: a finding fails its test instead of scrolling by.
+SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+                 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+test-asan: vocab
+	@scripts/setup-test-deps
+	@test -f build-asan/build.ninja || cmake --preset asan >/dev/null
+	@cmake --build build-asan -j $(JOBS) --target epubtok $(ASAN_TESTS)
+	@cd build-asan && EPUBTOK_SOURCE_DIR=$(CURDIR) EPUBTOK_BINARY_DIR=$(CURDIR)/build-asan $(SANITIZER_ENV) \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900 -L '^($(subst $(space),|,$(ASAN_TESTS)))$$'
+
+test-tsan: vocab
+	@test -f build-tsan/build.ninja || cmake --preset tsan >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target epubtok $(TSAN_TESTS)
+	@cd build-tsan && EPUBTOK_SOURCE_DIR=$(CURDIR) EPUBTOK_BINARY_DIR=$(CURDIR)/build-tsan $(SANITIZER_ENV) \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900 -L '^($(subst $(space),|,$(TSAN_TESTS)))$$'
+
 bench: build
 	@scripts/setup-test-deps
 	@bench/run
@@ -54,4 +83,4 @@ fuzz: vocab
 	@cmake --build build-fuzz --target fuzz -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD) build-fuzz
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan

@@ -141,7 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const server::Request& req = parser.get();
   try {
     server::RouteResult r = server::route(req, world.ctx);
-    bool has_marker = std::string_view(reinterpret_cast<const char*>(data), size).find(kSecret) != std::string_view::npos;
+    bool has_marker =
+        std::string_view(reinterpret_cast<const char*>(data), size).find(kSecret) != std::string_view::npos;
     check_response(req, r.response, has_marker);
   } catch (const std::exception& e) {
     fuzz::fail("route() threw", e.what());

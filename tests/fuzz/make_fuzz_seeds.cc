@@ -196,12 +196,15 @@ void text_seeds() {
     seed("html_fuzz", "tricky-" + std::to_string(i), "<p>" + xml_escape(tricky[i]) + "</p>");
   }
   const std::vector<std::pair<std::string, std::string>> docs = {
-      {"entities", "<p>&amp;&lt;&gt;&quot;&apos;&nbsp;&eacute;&Eacute;&notin;&not &#0;&#xD800;&#x110000;&#65;"
-                   "&#x1F600;&NotNestedGreaterGreater;&acE;&unknown; &amp</p>"},
-      {"blocks", "<div>a<p>b</p>c<br/>d<ul><li>e</li><li>f</li></ul><table><tr><td>g</td><td>h</td></tr></table></div>"},
+      {"entities",
+       "<p>&amp;&lt;&gt;&quot;&apos;&nbsp;&eacute;&Eacute;&notin;&not &#0;&#xD800;&#x110000;&#65;"
+       "&#x1F600;&NotNestedGreaterGreater;&acE;&unknown; &amp</p>"},
+      {"blocks",
+       "<div>a<p>b</p>c<br/>d<ul><li>e</li><li>f</li></ul><table><tr><td>g</td><td>h</td></tr></table></div>"},
       {"pre", "<pre>\n  one\n\n  two  </pre><listing>x\n\ny</listing><textarea>t\n\nu</textarea>"},
-      {"ruby-math", "<ruby>\xE6\xBC\xA2<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><math><mi>x</mi>"
-                    "<annotation-xml>no</annotation-xml></math>"},
+      {"ruby-math",
+       "<ruby>\xE6\xBC\xA2<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><math><mi>x</mi>"
+       "<annotation-xml>no</annotation-xml></math>"},
       {"svg", "<svg><desc>d</desc><text>t<tspan>s</tspan></text><foreignObject><p>f</p></foreignObject></svg>"},
       {"comments", "<!-- c --><![CDATA[cd]]><?pi x?><!DOCTYPE html><p>after</p><template><p>t</p></template>"},
       {"xml-1252", "<?xml version=\"1.0\" encoding=\"windows-1252\"?><p>\x93quoted\x94 caf\xE9</p>"},
@@ -245,7 +248,8 @@ void results_seeds() {
   bad.file_path = "books/b.epub";
   bad.file_name = "b.epub";
   bad.error = decltype(bad.error)::value_type{"EPUB_DRM", "encrypted"};
-  for (auto [name, status] : {std::pair{"v2-error", model::BookStatus::kError}, {"v2-skipped", model::BookStatus::kSkipped}}) {
+  for (auto [name, status] :
+       {std::pair{"v2-error", model::BookStatus::kError}, {"v2-skipped", model::BookStatus::kSkipped}}) {
     bad.status = status;
     model::RunRequest options;
     options.tokenizers = {"cl100k_base", "llama-3"};
@@ -296,7 +300,8 @@ void upload_seeds() {
   const std::vector<std::pair<std::string, std::string>> http = {
       {"health", req("GET /api/health HTTP/1.1")},
       {"models", req("GET /api/models HTTP/1.1")},
-      {"jobs-post", req("POST /api/jobs HTTP/1.1", R"({"paths":["a.epub","shelf"],"tokenizers":["alpha"],"recursive":true})")},
+      {"jobs-post",
+       req("POST /api/jobs HTTP/1.1", R"({"paths":["a.epub","shelf"],"tokenizers":["alpha"],"recursive":true})")},
       {"jobs-list", req("GET /api/jobs?limit=5&status=completed&cursor=3 HTTP/1.1")},
       {"job-get", req("GET /api/jobs/job_0000000000000001 HTTP/1.1")},
       {"job-delete", req("DELETE /api/jobs/job_0000000000000001 HTTP/1.1")},
@@ -313,8 +318,7 @@ void upload_seeds() {
       {"index", req("HEAD / HTTP/1.0")},
       {"options", req("OPTIONS /api/jobs HTTP/1.1\r\nOrigin: http://localhost:5173")},
       {"bad-host", "GET /api/health HTTP/1.1\r\nHost: evil.example\r\n\r\n"},
-      {"chunked", "POST /api/jobs HTTP/1.1\r\n" + host +
-                      "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"pat\r\n0\r\n\r\n"},
+      {"chunked", "POST /api/jobs HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"pat\r\n0\r\n\r\n"},
   };
   for (const auto& [name, r] : http) seed("http_fuzz", name, r);
 }

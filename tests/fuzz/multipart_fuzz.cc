@@ -91,10 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     switch (stored.status().code()) {
       case ErrorCode::kInvalidArgument:
       case ErrorCode::kPayloadTooLarge:
-      case ErrorCode::kNotZip:
-        break;
-      default:
-        fuzz::fail("unexpected upload error", stored.status().message());
+      case ErrorCode::kNotZip: break;
+      default: fuzz::fail("unexpected upload error", stored.status().message());
     }
   }
   size_t entries = 0;

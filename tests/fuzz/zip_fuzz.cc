@@ -26,10 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case ErrorCode::kNotZip:
       case ErrorCode::kZipTruncated:
       case ErrorCode::kZipCorrupt:
-      case ErrorCode::kFileUnreadable:
-        return 0;
-      default:
-        fuzz::fail("unexpected open error", zip.status().message());
+      case ErrorCode::kFileUnreadable: return 0;
+      default: fuzz::fail("unexpected open error", zip.status().message());
     }
   }
   std::string buffer;
@@ -50,10 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case ErrorCode::kTooLarge:
         case ErrorCode::kZipCorrupt:
         case ErrorCode::kZipTruncated:
-        case ErrorCode::kDrm:
-          break;
-        default:
-          fuzz::fail("unexpected read error", read.message());
+        case ErrorCode::kDrm: break;
+        default: fuzz::fail("unexpected read error", read.message());
       }
     }
   }

@@ -16,8 +16,8 @@
 #include <fstream>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "integration/test_client.h"
 #include "support/epub_builder.h"
@@ -31,6 +31,15 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kTokenizer = "r50k_base";
+
+// Peak resident memory allowed to the server in these tests. Sanitizer
+// builds (make test-asan / test-tsan build the server the same way) keep
+// quarantines and shadow memory, so they get more room.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr uint64_t kPeakRssKb = 1024u * 1024;
+#else
+constexpr uint64_t kPeakRssKb = 200u * 1024;
+#endif
 
 // ---- raw socket helpers (the shared test client only speaks whole requests)
 
@@ -110,8 +119,8 @@ bool closed_by_peer(int fd, std::chrono::milliseconds timeout) {
 size_t open_fds(pid_t pid) {
   size_t n = 0;
   std::error_code ec;
-  for (auto it = fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec); !ec && it != fs::directory_iterator();
-       it.increment(ec))
+  for (auto it = fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec))
     ++n;
   return n;
 }
@@ -161,7 +170,7 @@ class HostileServerTest : public ::testing::Test {
   }
 
   std::vector<std::string> args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> a = {"--library", (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
+    std::vector<std::string> a = {"--library",  (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
                                   "--web-root", (base_ / "web").string()};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
@@ -222,8 +231,11 @@ TEST_F(HostileServerTest, SlowHeaderClientsAreClosedByTheHeaderTimeoutAndHealthS
 
   // Every slow client is closed by the header timeout, trickling or not.
   int closed = 0;
-  for (int fd : slow) closed += closed_by_peer(fd, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       opened_at + 15s - Clock::now() + 1ms)) ? 1 : 0;
+  for (int fd : slow)
+    closed +=
+        closed_by_peer(fd, std::chrono::duration_cast<std::chrono::milliseconds>(opened_at + 15s - Clock::now() + 1ms))
+            ? 1
+            : 0;
   stop = true;
   trickle.join();
   EXPECT_EQ(closed, kSlow);
@@ -272,9 +284,8 @@ TEST_F(HostileServerTest, OneMegabyteHeadersAreRefused) {
   ServerProcess server(args());
   ASSERT_NE(server.port(), 0);
   const std::string big(1 << 20, 'a');
-  for (const std::string& request :
-       {"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + big + "\r\n\r\n",
-        "GET /api/health?x=" + big + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}) {
+  for (const std::string& request : {"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + big + "\r\n\r\n",
+                                     "GET /api/health?x=" + big + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}) {
     int fd = connect_raw(server.port());
     ASSERT_GE(fd, 0);
     std::string response;
@@ -287,7 +298,7 @@ TEST_F(HostileServerTest, OneMegabyteHeadersAreRefused) {
     EXPECT_EQ(error_code_of(body_of(response)), "PAYLOAD_TOO_LARGE");
   }
   EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
-  EXPECT_LT(status_kb(server.pid(), "VmHWM"), 200u * 1024) << "peak RSS";
+  EXPECT_LT(status_kb(server.pid(), "VmHWM"), kPeakRssKb) << "peak RSS";
 }
 
 // A 2 GB upload against the limits: declared up front it is refused before
@@ -300,8 +311,8 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   const uint64_t two_gb = 2ull << 30;
 
   // Declared: raw and multipart.
-  for (const std::string& type : {std::string("application/epub+zip"),
-                                  std::string("multipart/form-data; boundary=xyz")}) {
+  for (const std::string& type :
+       {std::string("application/epub+zip"), std::string("multipart/form-data; boundary=xyz")}) {
     int fd = connect_raw(server.port());
     ASSERT_GE(fd, 0);
     auto t0 = Clock::now();
@@ -320,8 +331,9 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   std::string response;
   std::thread reader([&] { response = read_until_closed(fd, 60s); });
   uint64_t sent = 0;
-  send_raw(fd, "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
-               "Transfer-Encoding: chunked\r\n\r\n");
+  send_raw(fd,
+           "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n");
   std::string chunk = "100000\r\nPK\3\4" + std::string((1 << 20) - 4, 'z') + "\r\n";
   while (sent < two_gb && send_raw(fd, chunk)) sent += 1 << 20;
   reader.join();
@@ -331,14 +343,17 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   EXPECT_EQ(status_of(response), 413) << response.substr(0, 300);
 
   EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
-  EXPECT_LT(status_kb(server.pid(), "VmHWM"), 200u * 1024) << "peak RSS: the body must be streamed, not held";
+  const uint64_t peak_kb = status_kb(server.pid(), "VmHWM");
+  std::printf("server peak RSS after the 2 GB attempts: %llu MiB\n", static_cast<unsigned long long>(peak_kb >> 10));
+  EXPECT_LT(peak_kb, kPeakRssKb) << "peak RSS: the body must be streamed, not held";
   // Nothing stored, no temporary left, the space given back: an 8 MiB
   // upload still fits the 64 MiB area eight times over.
   auto deadline = Clock::now() + 5s;
   while (!files_under(uploads()).empty() && Clock::now() < deadline) std::this_thread::sleep_for(50ms);
   EXPECT_EQ(files_under(uploads()), std::vector<std::string>{});
   std::string ok = small_epub(1);
-  auto stored = http(server.port(), "POST", "/api/uploads?name=fine.epub", ok, {{"Content-Type", "application/epub+zip"}});
+  auto stored =
+      http(server.port(), "POST", "/api/uploads?name=fine.epub", ok, {{"Content-Type", "application/epub+zip"}});
   EXPECT_EQ(stored.status, 201) << stored.body;
 }
 
@@ -364,8 +379,10 @@ TEST_F(HostileServerTest, UploadFileNamesWithDotDotAndNul) {
       names.push_back(name);
     }
   };
-  for (std::string query : {"..%2F..%2Fescape.epub", "..%2F..%2F..%2Ftmp%2Fx.epub", "a%00b.epub", "%2E%2E", "..%5C..%5Cwin.epub"})
-    check_stored(http(server.port(), "POST", "/api/uploads?name=" + query, epub, {{"Content-Type", "application/epub+zip"}}));
+  for (std::string query :
+       {"..%2F..%2Fescape.epub", "..%2F..%2F..%2Ftmp%2Fx.epub", "a%00b.epub", "%2E%2E", "..%5C..%5Cwin.epub"})
+    check_stored(
+        http(server.port(), "POST", "/api/uploads?name=" + query, epub, {{"Content-Type", "application/epub+zip"}}));
   check_stored(http(server.port(), "POST", "/api/uploads", epub,
                     {{"Content-Type", "application/epub+zip"}, {"X-File-Name", "../../header.epub"}}));
   const std::string b = "----hostileBoundary";
@@ -448,7 +465,8 @@ TEST_F(HostileServerTest, KillNineDuringAnUploadThenRestart) {
   {
     ServerProcess server(args({"-j", "1"}));
     ASSERT_NE(server.port(), 0);
-    auto up = http(server.port(), "POST", "/api/uploads?name=whole.epub", epub, {{"Content-Type", "application/epub+zip"}});
+    auto up =
+        http(server.port(), "POST", "/api/uploads?name=whole.epub", epub, {{"Content-Type", "application/epub+zip"}});
     ASSERT_EQ(up.status, 201) << up.body;
     complete_id = std::string(up.json().at("upload_id").as_string());
     auto job = http(server.port(), "POST", "/api/jobs", job_body({"upload:" + complete_id}));
@@ -459,15 +477,18 @@ TEST_F(HostileServerTest, KillNineDuringAnUploadThenRestart) {
     const std::string big = "PK\3\4" + std::string(4 << 20, 'q');
     int raw = connect_raw(server.port());
     ASSERT_GE(raw, 0);
-    send_raw(raw, "POST /api/uploads?name=half.epub HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
-                  "Content-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big.substr(0, big.size() / 2));
+    send_raw(raw,
+             "POST /api/uploads?name=half.epub HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
+             "Content-Length: " +
+                 std::to_string(big.size()) + "\r\n\r\n" + big.substr(0, big.size() / 2));
     const std::string b = "----killBoundary";
     std::string form = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.epub\"\r\n\r\n" +
                        big + "\r\n--" + b + "--\r\n";
     int multi = connect_raw(server.port());
     ASSERT_GE(multi, 0);
-    send_raw(multi, "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" + b +
-                        "\r\nContent-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form.substr(0, form.size() / 2));
+    send_raw(multi,
+             "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" + b +
+                 "\r\nContent-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form.substr(0, form.size() / 2));
     // Wait until the server has written part of both bodies to disk.
     auto deadline = Clock::now() + 10s;
     auto partial_bytes = [&] {
@@ -508,10 +529,12 @@ TEST_F(HostileServerTest, KillNineDuringAnUploadThenRestart) {
     }
   }
   EXPECT_EQ(listed, 1u);
-  auto again = http(server.port(), "POST", "/api/uploads?name=after.epub", epub, {{"Content-Type", "application/epub+zip"}});
+  auto again =
+      http(server.port(), "POST", "/api/uploads?name=after.epub", epub, {{"Content-Type", "application/epub+zip"}});
   ASSERT_EQ(again.status, 201) << again.body;
-  auto job = http(server.port(), "POST", "/api/jobs",
-                  job_body({"upload:" + complete_id, "upload:" + std::string(again.json().at("upload_id").as_string())}));
+  auto job =
+      http(server.port(), "POST", "/api/jobs",
+           job_body({"upload:" + complete_id, "upload:" + std::string(again.json().at("upload_id").as_string())}));
   ASSERT_EQ(job.status, 202) << job.body;
   auto done = wait_for_status(server.port(), std::string(job.json().at("job_id").as_string()), "completed");
   EXPECT_EQ(done.at("summary").at("ok").to_number<uint64_t>(), 2u);
