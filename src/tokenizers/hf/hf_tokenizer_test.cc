@@ -319,7 +319,7 @@ TEST(HfProvider, ResolvesPresetsAliasesAndHfIds) {
   EXPECT_FALSE(p->resolve("hf:not a repo"));
   bool gemini_flagged = false;
   for (const TokenizerInfo& info : p->list())
-    if (info.id == "gemini") gemini_flagged = info.approximate && !info.note.empty();
+    if (info.id == "gemini") gemini_flagged = info.approximate() && !info.exactness_reason.empty();
   EXPECT_TRUE(gemini_flagged);
 }
 
