@@ -25,6 +25,7 @@ struct CountArgs {
   std::vector<std::string> exclude;
   uint64_t max_mb = 512;
   bool with_special = false;
+  ApiFlags api;
 };
 
 int parse_jobs(const std::string& value) {
@@ -76,9 +77,11 @@ void run(const CountArgs& args) {
     std::cerr << "epubtok: INVALID_ARGUMENT: -t needs at least one tokenizer (see `epubtok models`)\n";
     throw CLI::RuntimeError(kExitUsage);
   }
+  if (!apply_api_flags(args.api)) throw CLI::RuntimeError(kExitUsage);
   auto tokenizers = load_tokenizers(names);
   auto exclude = parse_exclude(split_list(args.exclude));
   if (!tokenizers || !exclude) throw CLI::RuntimeError(kExitUsage);
+  say_text_is_sent(*tokenizers);
 
   count::CountOptions options;
   options.tokenizers = *tokenizers;
@@ -152,6 +155,7 @@ void add_count_command(CLI::App& app) {
   cmd->add_option("--max-mb", args->max_mb, "Limit on uncompressed text per book, in MiB")->default_str("512");
   cmd->add_flag("--with-special", args->with_special,
                 "Include the special tokens a model's post-processor adds (BOS, CLS/SEP)");
+  add_api_flags(*cmd, args->api);
   cmd->footer(
       "Exit status: 0 all books counted, 1 some books failed or were skipped (the rest is still written), 2 usage "
       "error.");

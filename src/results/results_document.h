@@ -35,10 +35,20 @@ struct Summary {
   count::TokenCounts token_counts;          // over ok books, one per tokenizer
 };
 
+// How exact one tokenizer column's numbers are (docs/tokenizers.md),
+// recorded in the document's options as "tokenizer_exactness".
+struct TokenizerExactness {
+  std::string id;
+  std::string exactness;  // "exact" | "exact-local-tokenizer" | "api" | "approximate"
+  std::string reason;
+};
+
 struct ResultsDocument {
   std::string generated_at;  // RFC 3339 UTC, e.g. "2026-11-29T06:00:00Z"
   std::string tool_version;  // EPUBTOK_VERSION
   RunOptions options;
+  // One per tokenizer of options.tokenizers that the registry knows.
+  std::vector<TokenizerExactness> tokenizer_exactness;
   std::vector<count::BookResult> results;
 };
 
@@ -48,7 +58,8 @@ Summary summarize(const ResultsDocument& doc);
 // tokenizer id the summary does not have yet is appended.
 void add_to_summary(Summary& summary, const count::BookResult& book);
 
-// A new document stamped with the current time and this build's version.
+// A new document stamped with the current time and this build's version,
+// with each tokenizer's exactness as the tokenizer registry declares it.
 ResultsDocument make_document(RunOptions options, std::vector<count::BookResult> results);
 
 boost::json::object book_to_json(const count::BookResult& book);
