@@ -161,7 +161,10 @@ async function main() {
   console.log('claude-api e2e: ok');
 }
 
-main().catch((e) => {
-  console.error(e.stack ?? String(e));
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0), // the exit handler stops the server and the fake
+  (e) => {
+    console.error(e.stack ?? String(e));
+    process.exit(1);
+  },
+);
