@@ -6,7 +6,11 @@
 #include <iostream>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include "count/counter.h"
+#include "tokenizers/anthropic/api_tokenizer.h"
+#include "tokenizers/registry.h"
 
 namespace epubtok::cli {
 
@@ -63,6 +67,42 @@ std::string grouped(uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+void add_api_flags(CLI::App& cmd, ApiFlags& flags) {
+  cmd.add_option("--api-concurrency", flags.concurrency,
+                 "claude-api:*: requests to Anthropic in flight at once (default 4)");
+  cmd.add_option("--api-timeout", flags.timeout_s, "claude-api:*: seconds to wait for one answer (default 60)");
+  cmd.add_flag("--no-cache", flags.no_cache,
+               "claude-api:*: neither read nor write the cache of counts (see `epubtok cache stats`)");
+}
+
+bool apply_api_flags(const ApiFlags& flags) {
+  if (flags.concurrency < 1 || flags.concurrency > 64) {
+    std::cerr << "epubtok: INVALID_ARGUMENT: --api-concurrency takes 1 to 64, not " << flags.concurrency << "\n";
+    return false;
+  }
+  if (!(flags.timeout_s > 0 && flags.timeout_s <= 3600)) {
+    std::cerr << "epubtok: INVALID_ARGUMENT: --api-timeout takes 0 to 3600 seconds, not " << flags.timeout_s << "\n";
+    return false;
+  }
+  tokenizers::anthropic::ApiSettings settings = tokenizers::anthropic::api_settings();
+  settings.concurrency = flags.concurrency;
+  settings.timeout_ms = long(flags.timeout_s * 1000);
+  settings.use_cache = !flags.no_cache;
+  tokenizers::anthropic::set_api_settings(settings);
+  return true;
+}
+
+void say_text_is_sent(const std::vector<std::shared_ptr<const tokenizers::Tokenizer>>& tokenizers) {
+  std::string ids;
+  for (const auto& t : tokenizers) {
+    if (t->info().remote) ids += (ids.empty() ? "" : ", ") + t->info().id;
+  }
+  if (ids.empty()) return;
+  std::cerr << "epubtok: note: " << ids << " counts through Anthropic's API: the text is sent to Anthropic ("
+            << tokenizers::anthropic::client_options_from_env().base_url
+            << "). Counts already in the cache are not sent again.\n";
 }
 
 }  // namespace epubtok::cli

@@ -11,6 +11,10 @@
 #include "epub/book.h"
 #include "tokenizers/tokenizer.h"
 
+namespace CLI {
+class App;
+}
+
 namespace epubtok::cli {
 
 // "a,b" plus repeated flags → ["a", "b", …], trimmed, empty items dropped,
@@ -33,5 +37,22 @@ bool stderr_is_interactive();
 
 // 1234567 → "1,234,567".
 std::string grouped(uint64_t n);
+
+// The flags of the tokenizers that count through Anthropic's API
+// (tokenizers/anthropic/api_tokenizer.h), shared by `count` and `serve`.
+struct ApiFlags {
+  int concurrency = 4;      // --api-concurrency: requests in flight at once
+  double timeout_s = 60;    // --api-timeout: per request, in seconds
+  bool no_cache = false;    // --no-cache: neither read nor write the count cache
+};
+void add_api_flags(CLI::App& cmd, ApiFlags& flags);
+// Hands the flags to the API tokenizers loaded from now on. Prints an error
+// and returns false for a value out of range.
+bool apply_api_flags(const ApiFlags& flags);
+
+// Says once, on stderr, that the text given to `tokenizers` that count
+// remotely (TokenizerInfo::remote) is sent to Anthropic, and where. Prints
+// nothing when none of them is remote.
+void say_text_is_sent(const std::vector<std::shared_ptr<const tokenizers::Tokenizer>>& tokenizers);
 
 }  // namespace epubtok::cli

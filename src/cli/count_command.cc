@@ -37,6 +37,7 @@ struct CountArgs {
   bool resume = false;
   bool no_chapters = false;
   bool output_given = false;
+  ApiFlags api;
 };
 
 // -j: a positive number, or "all"/"0" for every CPU this process may use.
@@ -90,6 +91,7 @@ void run(const CountArgs& args) {
   }
   if (args.null_separated && args.files_from.empty()) usage_error("-0 goes with --files-from");
   if (!args.files_from.empty() && !args.paths.empty()) usage_error("give paths or --files-from, not both");
+  if (!apply_api_flags(args.api)) throw CLI::RuntimeError(kExitUsage);
   auto exclude = parse_exclude(split_list(args.exclude));
   if (!exclude) throw CLI::RuntimeError(kExitUsage);
 
@@ -118,6 +120,7 @@ void run(const CountArgs& args) {
   }
   request.tokenizers.clear();  // the outputs record canonical ids
   for (const auto& t : options->tokenizers) request.tokenizers.push_back(t->info().id);
+  say_text_is_sent(options->tokenizers);
 
   std::unique_ptr<count::BookSource> source;
   if (!args.files_from.empty()) {
@@ -230,6 +233,7 @@ void add_count_command(CLI::App& app) {
   cmd->add_flag("--resume", args->resume,
                 "With --jsonl FILE: keep FILE's rows and count only the books it has no current row for");
   cmd->add_flag("--no-chapters", args->no_chapters, "Leave the per-chapter rows out (totals are unchanged)");
+  add_api_flags(*cmd, args->api);
   cmd->footer(
       "Exit status: 0 all books counted, 1 some books failed or were skipped (the rest is still written), 2 usage "
       "error.");

@@ -52,12 +52,16 @@ void run(const ModelsArgs& args) {
     std::cerr << "epubtok: no tokenizer matches '" << args.search << "'\n";
     throw CLI::RuntimeError(kExitFailures);
   }
-  std::printf("%-22s %-10s %-9s %10s  %-6s %s\n", "ID", "FAMILY", "TYPE", "VOCAB", "EXACT", "ALIASES / SOURCE");
+  std::printf("%-26s %-10s %-9s %10s  %-21s %s\n", "ID", "FAMILY", "TYPE", "VOCAB", "EXACTNESS",
+              "ALIASES / SOURCE");
   for (const auto& i : infos) {
-    std::printf("%-22s %-10s %-9s %10s  %-6s %s\n", i.id.c_str(), i.family.c_str(), i.type.c_str(),
-                grouped(i.vocab_size).c_str(), i.approximate ? "approx" : "yes",
+    std::string vocab = i.vocab_size ? grouped(i.vocab_size) : "-";
+    std::printf("%-26s %-10s %-9s %10s  %-21s %s\n", i.id.c_str(), i.family.c_str(), i.type.c_str(), vocab.c_str(),
+                std::string(tokenizers::to_string(i.exactness)).c_str(),
                 (i.aliases.empty() ? i.source : join(i.aliases) + "  (" + i.source + ")").c_str());
-    if (i.approximate && !i.note.empty()) std::printf("%-22s   note: %s\n", "", i.note.c_str());
+    if (i.exactness != tokenizers::Exactness::kExact && !i.exactness_reason.empty()) {
+      std::printf("%-26s   %s\n", "", i.exactness_reason.c_str());
+    }
   }
 }
 

@@ -11,6 +11,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "cli/common.h"
+#include "tokenizers/anthropic/count_tokens_client.h"
 #include "jobs/job_manager.h"
 #include "server/http_server.h"
 #include "server/path_policy.h"
@@ -35,6 +37,7 @@ struct ServeFlags {
   int64_t heartbeat_ms = 15000;
   int book_delay_ms = 0;
   std::string count_priority = "idle";
+  ApiFlags api;
 };
 
 fs::path default_data_dir() {
@@ -75,6 +78,7 @@ int run_serve(ServeFlags& flags) {
   options.uploads.max_total_bytes = flags.max_uploads_total_mb << 20;
   options.heartbeat = std::chrono::milliseconds(std::max<int64_t>(10, flags.heartbeat_ms));
 
+  if (!apply_api_flags(flags.api)) return kExitUsage;
   raise_file_limit();
   // Signals are taken by one thread with sigwait(); every other thread
   // (I/O, job runner, counting workers) inherits the blocked mask.
@@ -146,6 +150,15 @@ int run_serve(ServeFlags& flags) {
   // The first stdout line is a contract: scripts and tests read the port here.
   std::printf("listening on http://%s:%u\n", shown_host.c_str(), static_cast<unsigned>((*http)->port()));
   std::fflush(stdout);
+  {
+    // Said once, at start: any job may choose a claude-api:* tokenizer.
+    auto client = tokenizers::anthropic::client_options_from_env();
+    std::cerr << "note: jobs that choose a claude-api:* tokenizer send their books' text to Anthropic ("
+              << client.base_url << ") to count it"
+              << (client.api_key.empty() ? "; ANTHROPIC_API_KEY is not set, so such jobs fail with API_KEY_MISSING"
+                                         : "")
+              << "\n";
+  }
   if (!is_loopback(options.host)) {
     std::cerr << "warning: listening on " << options.host
               << ", not loopback: anyone who can reach this address can read your library\n";
@@ -201,6 +214,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--io-threads", flags->server.io_threads, "HTTP I/O threads (default 2)");
   cmd->add_option("--sse-queue", flags->server.sse_queue_limit,
                   "Events a slow SSE client may lag before it is disconnected (default 2048)");
+  add_api_flags(*cmd, flags->api);
   cmd->add_option("--heartbeat-ms", flags->heartbeat_ms, "SSE heartbeat interval (default 15000)")->group("");
   cmd->add_option("--debug-book-delay-ms", flags->book_delay_ms, "Sleep before each book (tests, benchmarks)")
       ->group("");

@@ -45,6 +45,7 @@ void run(const TokensArgs& args) {
   }
   auto tokenizers = load_tokenizers(names);
   if (!tokenizers) throw CLI::RuntimeError(kExitUsage);
+  say_text_is_sent(*tokenizers);
   std::optional<std::string> text = read_input(args.file);
   if (!text) throw CLI::RuntimeError(kExitFailures);
 
@@ -52,14 +53,27 @@ void run(const TokensArgs& args) {
   for (const auto& tokenizer : *tokenizers) {
     if (several) std::cout << tokenizer->info().id << "\t";
     if (args.ids) {
+      if (!tokenizer->can_encode()) {
+        std::cerr << "epubtok: INVALID_ARGUMENT: " << tokenizer->info().id
+                  << " returns counts only, not token ids; drop --ids\n";
+        throw CLI::RuntimeError(kExitUsage);
+      }
       std::vector<uint32_t> ids = tokenizer->encode(*text);
       std::cout << '[';
       for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? "," : "") << ids[i];
       std::cout << "]\n";
     } else {
-      uint64_t n = tokenizer->count(*text);
-      if (args.with_special) n += tokenizer->special_overhead();
-      std::cout << n << "\n";
+      std::string_view texts[] = {*text};
+      Result<tokenizers::TextCount> n = std::move(tokenizer->count_each(texts)[0]);
+      if (!n) {
+        std::cerr << "epubtok: " << n.status().to_string() << "\n";
+        throw CLI::RuntimeError(kExitFailures);
+      }
+      std::cout << n->tokens + (args.with_special ? tokenizer->special_overhead() : 0) << "\n";
+      if (n->approximate) {
+        std::cerr << "epubtok: note: " << tokenizer->info().id
+                  << " counted this text in parts (too long for one request or blank); the sum is approximate\n";
+      }
     }
   }
 }

@@ -35,6 +35,9 @@ namespace epubtok {
   X(kTokenizerJson, "TOKENIZER_JSON_INVALID", "a tokenizer.json is invalid")         \
   X(kUnsupportedComponent, "TOKENIZER_UNSUPPORTED", "a tokenizer component type is not supported") \
   X(kHubError, "HF_HUB_ERROR", "the Hugging Face Hub could not provide the file")    \
+  X(kApiKeyMissing, "API_KEY_MISSING", "a tokenizer that counts through an API needs a key") \
+  X(kApiError, "API_ERROR", "the token-counting API refused or failed a request")  \
+  X(kApiRateLimited, "API_RATE_LIMITED", "the token-counting API was still busy after every retry") \
   /* Usage, I/O and the server. */                                                   \
   X(kInvalidArgument, "INVALID_ARGUMENT", "an argument is invalid")                  \
   X(kIoError, "IO_ERROR", "reading or writing a file failed")                        \

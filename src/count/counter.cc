@@ -26,12 +26,30 @@ using model::BookError;
 
 namespace {
 
-// Tokens of `text` under each of the options' tokenizers, without the
-// post-processor's special tokens.
-std::vector<uint64_t> count_tokens(std::string_view text, const CountOptions& options) {
-  std::vector<uint64_t> counts;
-  counts.reserve(options.tokenizers.size());
-  for (const auto& tokenizer : options.tokenizers) counts.push_back(tokenizer->count(text));
+// Tokens of every chapter under every tokenizer, [tokenizer][chapter],
+// without the post-processor's special tokens, through the fallible path
+// (Tokenizer::count_each): a tokenizer behind an API may fail a chapter.
+// Returns the first failure, in tokenizer then chapter order, naming the
+// chapter.
+Result<std::vector<std::vector<tokenizers::TextCount>>> count_chapters(const std::vector<epub::Chapter>& chapters,
+                                                                       const CountOptions& options,
+                                                                       const std::atomic<bool>* cancel) {
+  std::vector<std::string_view> texts;
+  texts.reserve(chapters.size());
+  for (const epub::Chapter& chapter : chapters) texts.push_back(chapter.text);
+  std::vector<std::vector<tokenizers::TextCount>> counts(options.tokenizers.size());
+  for (size_t t = 0; t < options.tokenizers.size(); ++t) {
+    std::vector<Result<tokenizers::TextCount>> each = options.tokenizers[t]->count_each(texts, cancel);
+    counts[t].reserve(each.size());
+    for (size_t i = 0; i < each.size(); ++i) {
+      if (!each[i]) {
+        const Status& s = each[i].status();
+        return Status(s.code(), options.tokenizers[t]->info().id + ", chapter " + std::to_string(chapters[i].index) +
+                                    " (" + chapters[i].href + "): " + s.message());
+      }
+      counts[t].push_back(*each[i]);
+    }
+  }
   return counts;
 }
 
@@ -74,7 +92,7 @@ ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive) {
   return scan;
 }
 
-BookResult count_book(const std::string& path, const CountOptions& options) {
+BookResult count_book(const std::string& path, const CountOptions& options, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
   auto elapsed_ms = [&] {
     return static_cast<uint64_t>(
@@ -84,24 +102,37 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
   epub::ReadOptions read_options;
   read_options.max_entry_bytes = options.max_bytes;
   Result<epub::Book> book = epub::read_book(path, read_options);
+  Result<std::vector<std::vector<tokenizers::TextCount>>> tokens =
+      book ? count_chapters(book->chapters, options, cancel) : Result<std::vector<std::vector<tokenizers::TextCount>>>(
+                                                                   book.status());
 
   BookResult r;
   std::error_code ec;
   if (!book) {
     r = failed_book(path, book.status().code(), book.status().message());
+  } else if (!tokens) {
+    // A tokenizer behind an API failed a chapter: the book is a failed row,
+    // which still says which book it was.
+    r = failed_book(path, tokens.status().code(), tokens.status().message());
+    r.metadata = std::move(book->metadata);
   } else {
     r.file_path = path;
     r.file_name = fs::path(path).filename().string();
     r.metadata = std::move(book->metadata);
     r.warnings = std::move(book->warnings);
 
-    // The book's token count is that of the text `epubtok text` prints for
-    // the same options: the non-empty included chapters joined by
-    // epub::kChapterSeparator. count_joined() derives it from the chapter
-    // counts, recounting only the joins.
+    // The book's token count is, for a local tokenizer, that of the text
+    // `epubtok text` prints for the same options: the non-empty included
+    // chapters joined by epub::kChapterSeparator, which count_joined()
+    // derives from the chapter counts, recounting only the joins. For a
+    // tokenizer whose book count is the sum of its chapters' counts
+    // (Tokenizer::book_count_is_chapter_sum(): the API ones), it is that sum.
+    const size_t n_tokenizers = options.tokenizers.size();
     std::vector<std::string_view> counted_texts;
-    std::vector<std::vector<uint64_t>> counted_tokens;  // [chapter][tokenizer]
-    for (const epub::Chapter& chapter : book->chapters) {
+    std::vector<size_t> counted_chapters;  // indices into book->chapters
+    std::vector<bool> book_approximate(n_tokenizers, false);
+    for (size_t i = 0; i < book->chapters.size(); ++i) {
+      const epub::Chapter& chapter = book->chapters[i];
       ChapterResult c;
       c.index = chapter.index;
       c.title = chapter.title;
@@ -112,23 +143,34 @@ BookResult count_book(const std::string& path, const CountOptions& options) {
       text::TextStats stats = text::count_text(chapter.text);
       c.word_count = stats.words;
       c.char_count = stats.chars;
-      std::vector<uint64_t> tokens = count_tokens(chapter.text, options);
-      c.token_counts = label_counts(tokens, options);
+      std::vector<uint64_t> chapter_tokens(n_tokenizers);
+      for (size_t t = 0; t < n_tokenizers; ++t) {
+        chapter_tokens[t] = (*tokens)[t][i].tokens;
+        if ((*tokens)[t][i].approximate) {
+          c.approximate_tokens.push_back(options.tokenizers[t]->info().id);
+          if (!c.excluded) book_approximate[t] = true;
+        }
+      }
+      c.token_counts = label_counts(chapter_tokens, options);
       if (!c.excluded) {
         r.word_count += stats.words;
         r.char_count += stats.chars;
         if (!chapter.text.empty()) {
           counted_texts.push_back(chapter.text);
-          counted_tokens.push_back(std::move(tokens));
+          counted_chapters.push_back(i);
         }
       }
       r.chapters.push_back(std::move(c));
     }
-    std::vector<uint64_t> book_tokens(options.tokenizers.size());
+    std::vector<uint64_t> book_tokens(n_tokenizers);
     std::vector<uint64_t> chapter_counts(counted_texts.size());
-    for (size_t t = 0; t < options.tokenizers.size(); ++t) {
-      for (size_t i = 0; i < counted_texts.size(); ++i) chapter_counts[i] = counted_tokens[i][t];
-      book_tokens[t] = count_joined(*options.tokenizers[t], counted_texts, chapter_counts, epub::kChapterSeparator);
+    for (size_t t = 0; t < n_tokenizers; ++t) {
+      for (size_t k = 0; k < counted_texts.size(); ++k) chapter_counts[k] = (*tokens)[t][counted_chapters[k]].tokens;
+      const tokenizers::Tokenizer& tokenizer = *options.tokenizers[t];
+      book_tokens[t] = tokenizer.book_count_is_chapter_sum()
+                           ? std::accumulate(chapter_counts.begin(), chapter_counts.end(), uint64_t{0})
+                           : count_joined(tokenizer, counted_texts, chapter_counts, epub::kChapterSeparator);
+      if (book_approximate[t]) r.approximate_tokens.push_back(tokenizer.info().id);
     }
     r.token_counts = label_counts(book_tokens, options);
   }
@@ -165,7 +207,7 @@ void run_workers(int jobs, size_t limit, const std::function<std::optional<Item>
           continue;
         }
       }
-      BookResult result = count_book(path_of(*item), options);
+      BookResult result = count_book(path_of(*item), options, cancel);
       std::lock_guard lock(mutex);
       done(*item, std::move(result));
     }

@@ -63,8 +63,12 @@ struct ScanResult {
 ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
 
 // Counts one book. Never throws; every problem becomes a model::BookResult with
-// status kError or kSkipped (DRM) and a stable error code. Thread-safe.
-model::BookResult count_book(const std::string& path, const CountOptions& options);
+// status kError or kSkipped (DRM) and a stable error code, including a
+// chapter a tokenizer behind an API could not count (API_ERROR,
+// API_RATE_LIMITED; CANCELLED once *cancel becomes true, which aborts the
+// requests in flight). Thread-safe.
+model::BookResult count_book(const std::string& path, const CountOptions& options,
+                      const std::atomic<bool>* cancel = nullptr);
 
 struct LibraryProgress {
   size_t done = 0;           // books finished (ok or not)
@@ -85,7 +89,8 @@ struct LibraryCallbacks {
 // Counts `books` with `jobs` worker threads (>= 1). Returns the rows in the
 // order of `books`. Books start largest file first, so the last to finish
 // are small ones and the workers run out of work together. When `cancel` becomes true no further book is started;
-// books in flight finish and are returned, books never started are absent.
+// books in flight finish and are returned (a book waiting on an API request
+// stops at once, as a CANCELLED row), books never started are absent.
 // Counts every book `source` yields as workers free up, with `jobs` worker
 // threads, and hands each row to `on_book` (serialised, in completion
 // order; rows of the source's failures pass straight through). Holds

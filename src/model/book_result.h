@@ -29,6 +29,9 @@ struct ChapterResult {
   uint64_t word_count = 0;
   uint64_t char_count = 0;
   TokenCounts token_counts;
+  // Ids of the tokenizers whose count here is approximate: a tokenizer
+  // behind an API counted this chapter in parts (too long for one request).
+  std::vector<std::string> approximate_tokens;
 };
 
 enum class BookStatus { kOk, kError, kSkipped };
@@ -64,6 +67,9 @@ struct BookResult {
   uint64_t word_count = 0;  // of the counted (non-excluded) text
   uint64_t char_count = 0;
   TokenCounts token_counts;
+  // Ids of the tokenizers whose book count is approximate: one of the
+  // counted chapters lists it in its approximate_tokens.
+  std::vector<std::string> approximate_tokens;
   std::vector<ChapterResult> chapters;
   std::vector<std::string> warnings;
   uint64_t processing_ms = 0;

@@ -1,5 +1,7 @@
 #include "results/results_document.h"
 
+#include "tokenizers/registry.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -131,6 +133,12 @@ ResultsDocument make_document(model::RunRequest options, std::vector<BookResult>
   doc.tool_version = EPUBTOK_VERSION;
   doc.options = std::move(options);
   doc.results = std::move(results);
+  for (const std::string& id : doc.options.tokenizers) {
+    if (std::optional<tokenizers::TokenizerInfo> info = tokenizers::Registry::global().describe(id)) {
+      doc.tokenizer_exactness.push_back({id, std::string(tokenizers::to_string(info->exactness)),
+                                         info->exactness_reason});
+    }
+  }
   return doc;
 }
 
@@ -145,9 +153,11 @@ json::object book_to_json(const BookResult& book) {
   out["word_count"] = book.word_count;
   out["char_count"] = book.char_count;
   out["token_counts"] = token_counts_to_json(book.token_counts);
+  // Only rows with an approximate count carry the key (docs/results-schema.md).
+  if (!book.approximate_tokens.empty()) out["approximate_token_counts"] = strings_to_json(book.approximate_tokens);
   json::array chapters;
   for (const auto& c : book.chapters) {
-    chapters.push_back(json::object{
+    json::object chapter{
         {"index", c.index},
         {"title", c.title},
         {"href", c.href},
@@ -157,7 +167,9 @@ json::object book_to_json(const BookResult& book) {
         {"word_count", c.word_count},
         {"char_count", c.char_count},
         {"token_counts", token_counts_to_json(c.token_counts)},
-    });
+    };
+    if (!c.approximate_tokens.empty()) chapter["approximate_token_counts"] = strings_to_json(c.approximate_tokens);
+    chapters.push_back(std::move(chapter));
   }
   out["chapters"] = std::move(chapters);
   out["warnings"] = strings_to_json(book.warnings);
@@ -195,6 +207,13 @@ json::object to_json(const ResultsDocument& doc) {
   out["generated_at"] = doc.generated_at;
   out["tool"] = json::object{{"name", "epubtok"}, {"version", doc.tool_version}};
   out["options"] = options_to_json(doc.options);
+  if (!doc.tokenizer_exactness.empty()) {
+    json::object exactness;
+    for (const TokenizerExactness& e : doc.tokenizer_exactness) {
+      exactness[e.id] = json::object{{"exactness", e.exactness}, {"reason", e.reason}};
+    }
+    out["options"].as_object()["tokenizer_exactness"] = std::move(exactness);
+  }
   json::array rows;
   for (const BookResult& book : doc.results) rows.push_back(book_to_json(book));
   out["results"] = std::move(rows);
@@ -210,6 +229,7 @@ Status write_json_document(const ResultsDocument& doc, const RowJson& row_json,
   envelope.generated_at = doc.generated_at;
   envelope.tool_version = doc.tool_version;
   envelope.options = doc.options;
+  envelope.tokenizer_exactness = doc.tokenizer_exactness;
   json::object object = to_json(envelope);
   object["summary"] = summary_to_json(summarize(doc));
   std::string text = pretty_json(object) + "\n";

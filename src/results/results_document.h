@@ -34,17 +34,28 @@ struct Summary {
   void add(const Summary& other);
 };
 
+// How exact one tokenizer column's numbers are (docs/tokenizers.md),
+// recorded in the document's options as "tokenizer_exactness".
+struct TokenizerExactness {
+  std::string id;
+  std::string exactness;  // "exact" | "exact-local-tokenizer" | "api" | "approximate"
+  std::string reason;
+};
+
 struct ResultsDocument {
   std::string generated_at;  // RFC 3339 UTC, e.g. "2026-11-29T06:00:00Z"
   std::string tool_version;  // EPUBTOK_VERSION
   model::RunRequest options;  // recorded as the document's "options"
+  // One per tokenizer of options.tokenizers that the registry knows.
+  std::vector<TokenizerExactness> tokenizer_exactness;
   std::vector<model::BookResult> results;
 };
 
 // Totals over `doc.results` (computed, never stored, so it cannot disagree).
 Summary summarize(const ResultsDocument& doc);
 
-// A new document stamped with the current time and this build's version.
+// A new document stamped with the current time and this build's version,
+// with each tokenizer's exactness as the tokenizer registry declares it.
 ResultsDocument make_document(model::RunRequest options, std::vector<model::BookResult> results);
 
 boost::json::object book_to_json(const model::BookResult& book);

@@ -79,8 +79,34 @@ TEST(Json, HasTheDocumentedShape) {
   EXPECT_FALSE(v.at("results").at(0).as_object().contains("error"));
 }
 
+TEST(Json, RecordsEachTokenizersExactnessAndApproximateRows) {
+  ResultsDocument doc = sample();
+  doc.results[0].approximate_tokens = {"claude"};
+  doc.results[0].chapters[0].approximate_tokens = {"claude"};
+  boost::json::value v = boost::json::parse(to_json_text(doc));
+  const auto& exactness = v.at("options").at("tokenizer_exactness");
+  EXPECT_EQ(exactness.at("o200k_base").at("exactness"), "exact");
+  EXPECT_EQ(exactness.at("claude").at("exactness"), "approximate");
+  EXPECT_FALSE(exactness.at("claude").at("reason").as_string().empty());
+  EXPECT_EQ(v.at("results").at(0).at("approximate_token_counts"), boost::json::parse(R"(["claude"])"));
+  EXPECT_EQ(v.at("results").at(0).at("chapters").at(0).at("approximate_token_counts"),
+            boost::json::parse(R"(["claude"])"));
+  EXPECT_FALSE(v.at("results").at(1).as_object().contains("approximate_token_counts"));
+  Result<ResultsDocument> back = parse_results(to_json_text(doc));
+  ASSERT_TRUE(back) << back.status().message();
+  ASSERT_EQ(back->tokenizer_exactness.size(), 2u);
+  EXPECT_EQ(back->tokenizer_exactness[1].exactness, "approximate");
+  EXPECT_EQ(back->results[0].approximate_tokens, std::vector<std::string>{"claude"});
+  EXPECT_THAT(parse_results(R"({"schema_version":"2.0","options":{"tokenizer_exactness":{"x":{"exactness":"sure",)"
+                            R"("reason":""}}},"results":[]})")
+                  .status()
+                  .message(),
+              HasSubstr("$.options.tokenizer_exactness.x.exactness: must be exact"));
+}
+
 TEST(Json, RoundTripsThroughTheReader) {
   ResultsDocument doc = sample();
+  doc.results[1].approximate_tokens = {"claude"};
   Result<ResultsDocument> back = parse_results(to_json_text(doc));
   ASSERT_TRUE(back) << back.status().message();
   back->tool_version = doc.tool_version;

@@ -245,6 +245,7 @@ class Reader {
     b.word_count = count_at(o, "word_count", path, ok);
     b.char_count = count_at(o, "char_count", path, false);
     b.token_counts = token_counts(o.if_contains("token_counts"), path + ".token_counts");
+    b.approximate_tokens = strings_at(o, "approximate_token_counts", path);
     b.metadata = metadata(o.if_contains(legacy ? "epub_metadata" : "metadata"), path + (legacy ? ".epub_metadata" : ".metadata"));
     b.processing_ms = count_at(o, "processing_ms", path, false);
     b.warnings = strings_at(o, "warnings", path);
@@ -278,6 +279,7 @@ class Reader {
           ch.word_count = count_at(co, "word_count", at, false);
           ch.char_count = count_at(co, "char_count", at, false);
           ch.token_counts = token_counts(co.if_contains("token_counts"), at + ".token_counts");
+          ch.approximate_tokens = strings_at(co, "approximate_token_counts", at);
           b.chapters.push_back(std::move(ch));
           ++i;
         }
@@ -327,6 +329,24 @@ Result<ResultsDocument> parse_results(std::string_view json_text) {
 
   if (const json::value* opts = o.if_contains("options"); opts && opts->is_object()) {
     doc.options = r.options(opts->get_object(), "$.options");
+    const auto& oo = opts->get_object();
+    if (const json::value* ex = oo.if_contains("tokenizer_exactness"); ex && ex->is_object()) {
+      for (const auto& [id, label] : ex->get_object()) {
+        const std::string at = "$.options.tokenizer_exactness." + std::string(id);
+        if (!label.is_object()) {
+          r.problem(at, "must be an object");
+          continue;
+        }
+        TokenizerExactness e{std::string(id), r.string_at(label.get_object(), "exactness", at),
+                             r.string_at(label.get_object(), "reason", at)};
+        if (e.exactness != "exact" && e.exactness != "exact-local-tokenizer" && e.exactness != "api" &&
+            e.exactness != "approximate") {
+          r.problem(at + ".exactness", "must be exact, exact-local-tokenizer, api or approximate, not \"" +
+                                           e.exactness + "\"");
+        }
+        doc.tokenizer_exactness.push_back(std::move(e));
+      }
+    }
   }
   // Columns: the declared tokenizers, then any id that only rows mention.
   for (const BookResult& b : doc.results) {

@@ -84,6 +84,7 @@ http::status status_for(ErrorCode code) {
     case ErrorCode::kTokenizerJson:
     case ErrorCode::kUnsupportedComponent:
     case ErrorCode::kHubError:
+    case ErrorCode::kApiKeyMissing:
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kInvalidJson:
     case ErrorCode::kInvalidSchema:
@@ -105,7 +106,10 @@ http::status status_for(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge:
       return http::status::payload_too_large;
     case ErrorCode::kQueueFull:
+    case ErrorCode::kApiRateLimited:  // Anthropic's API was: retry later
       return http::status::too_many_requests;
+    case ErrorCode::kApiError:  // Anthropic's API refused or failed
+      return http::status::bad_gateway;
     case ErrorCode::kOk:  // not an error: answering with it is a bug
     case ErrorCode::kInternal:
     case ErrorCode::kIoError:

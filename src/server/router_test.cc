@@ -62,7 +62,7 @@ class RouterTest : public ::testing::Test {
       a.family = "test";
       a.vocab_size = 100;
       b.id = "beta";
-      b.approximate = true;
+      b.exactness = tokenizers::Exactness::kApproximate;
       return std::vector<tokenizers::TokenizerInfo>{a, b};
     };
     ctx_.canonical_tokenizer = [](std::string_view name) -> Result<std::string> {

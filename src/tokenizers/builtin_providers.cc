@@ -1,5 +1,6 @@
 // Registry::global(): the process-wide registry with every built-in engine.
 // Kept tiny on purpose: each engine owner adds exactly one line below.
+#include "tokenizers/anthropic/api_tokenizer.h"
 #include "tokenizers/hf/hf_provider.h"
 #include "tokenizers/registry.h"
 #include "tokenizers/tiktoken/tiktoken_provider.h"
@@ -14,6 +15,8 @@ Registry& Registry::global() {
     r->add_provider(tiktoken::make_tiktoken_provider());
     // ---- Hugging Face engine (issue 3) adds its provider here: ----
     r->add_provider(hf::make_hf_provider());
+    // Claude through Anthropic's token-counting API (issue 15):
+    r->add_provider(anthropic::make_api_provider());
     return r;
   }();
   return *registry;

@@ -9,7 +9,8 @@
 namespace epubtok::tokenizers {
 
 // {"id","name","family","aliases":[…],"type","vocab_size","approximate",
-//  "source","note"}.
+//  "exactness","exactness_reason","remote","source","note"}; "approximate" is
+// exactness == "approximate", kept for older clients.
 boost::json::object info_to_json(const TokenizerInfo& info);
 
 }  // namespace epubtok::tokenizers

@@ -1,6 +1,7 @@
 #include "tokenizers/registry.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace epubtok::tokenizers {
 
@@ -80,6 +81,23 @@ std::vector<TokenizerInfo> Registry::list() const {
     std::move(some.begin(), some.end(), std::back_inserter(all));
   }
   return all;
+}
+
+std::optional<TokenizerInfo> Registry::describe(std::string_view name) const {
+  Result<std::string> id = canonical_id(name);
+  if (!id) return std::nullopt;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = loaded_.find(*id); it != loaded_.end() &&
+                                     it->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      const Loaded& loaded = it->second.get();
+      if (loaded) return (*loaded)->info();
+    }
+  }
+  for (TokenizerInfo& info : list()) {
+    if (info.id == *id) return std::move(info);
+  }
+  return std::nullopt;
 }
 
 }  // namespace epubtok::tokenizers

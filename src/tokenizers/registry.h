@@ -62,6 +62,11 @@ class Registry {
   // Every tokenizer the providers list, in provider order.
   std::vector<TokenizerInfo> list() const;
 
+  // What is known about `name` without loading anything: the info of the
+  // loaded tokenizer, else of the listed one with that canonical id, else
+  // nullopt (unknown, or e.g. an hf: file never loaded in this process).
+  std::optional<TokenizerInfo> describe(std::string_view name) const;
+
  private:
   std::vector<std::unique_ptr<TokenizerProvider>> providers_;
   using Loaded = Result<std::shared_ptr<const Tokenizer>>;

@@ -98,5 +98,26 @@ TEST(RegistryTest, FailedLoadsAreReportedAndRetried) {
   EXPECT_EQ(unknown.status().code(), ErrorCode::kUnknownTokenizer);
 }
 
+// describe() answers from what is loaded or listed and never loads.
+TEST(RegistryTest, DescribeNeverLoads) {
+  Registry registry;
+  auto owned = std::make_unique<GatedProvider>();
+  GatedProvider* provider = owned.get();
+  registry.add_provider(std::move(owned));
+  EXPECT_FALSE(registry.describe("a"));  // known, but neither listed nor loaded
+  EXPECT_FALSE(registry.describe("nope"));
+  EXPECT_EQ(provider->loads.load(), 0);
+  EXPECT_FALSE(registry.get("broken"));
+  EXPECT_FALSE(registry.describe("broken"));
+
+  std::optional<TokenizerInfo> claude = Registry::global().describe("claude-2");
+  ASSERT_TRUE(claude);
+  EXPECT_EQ(claude->id, "claude");
+  EXPECT_EQ(claude->exactness, Exactness::kApproximate);
+  std::optional<TokenizerInfo> api = Registry::global().describe("claude-api:sonnet");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->exactness, Exactness::kApi);
+}
+
 }  // namespace
 }  // namespace epubtok::tokenizers

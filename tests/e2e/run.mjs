@@ -296,7 +296,8 @@ const flows = {
     await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "gpt-4o" to show only o200k_base');
     await search.fill('sonnet');
     await page.getByText(/Claude Sonnet .* → claude/).waitFor();
-    await waitUntil(async () => (await shownBoxes().count()) === 1, 'the search "sonnet" to show only claude');
+    // claude through the price table's model name, claude-api:claude-sonnet-4-5 by its id.
+    await waitUntil(async () => (await shownBoxes().count()) === 2, 'the search "sonnet" to show claude and claude-api:claude-sonnet-4-5');
     await shot(page, 'setup-search-1440');
     await search.fill('');
     // A mistyped folder is refused beside the field, and no job is created.

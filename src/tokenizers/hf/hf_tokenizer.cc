@@ -1,5 +1,7 @@
 #include "tokenizers/hf/hf_tokenizer.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -330,6 +332,10 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
         tok.normalized = get_bool(a, "normalized", ipath, !tok.special);
         if (tok.content.empty()) continue;
         if (!is_valid_utf8(tok.content)) fail_at(ipath + ".content", "is not valid UTF-8");
+        if (std::find(options.unmatched_added_tokens.begin(), options.unmatched_added_tokens.end(), tok.content) !=
+            options.unmatched_added_tokens.end()) {
+          continue;
+        }
         if (!t->model_->token_to_id(tok.content)) ++extra;
         if (tok.normalized) {
           std::string pat = tok.content;

@@ -26,6 +26,11 @@ struct HfLoadOptions {
   // Re-key byte-level BPE vocabularies to raw bytes (default true); false
   // keeps the reference's literal pipeline (differential tests).
   bool raw_byte_level = true;
+  // Added tokens with these contents are not matched in the text, which is
+  // then tokenized as the model tokenizes any other text (they keep their
+  // ids). Default none. Google's SentencePiece counting for Gemini never
+  // matches Gemma's control tokens (<bos>, <eos>, …) in text; see hf_provider.cc.
+  std::vector<std::string> unmatched_added_tokens;
 };
 
 class HfTokenizer final : public Tokenizer {

@@ -317,10 +317,19 @@ TEST(HfProvider, ResolvesPresetsAliasesAndHfIds) {
   EXPECT_EQ(p->resolve("hf:/tmp/x/tokenizer.json"), "hf:/tmp/x/tokenizer.json");
   EXPECT_FALSE(p->resolve("cl100k_base"));
   EXPECT_FALSE(p->resolve("hf:not a repo"));
-  bool gemini_flagged = false;
-  for (const TokenizerInfo& info : p->list())
-    if (info.id == "gemini") gemini_flagged = info.approximate && !info.note.empty();
-  EXPECT_TRUE(gemini_flagged);
+  EXPECT_EQ(p->resolve("gemini-2.5"), "gemini");
+  EXPECT_EQ(p->resolve("Gemini-3"), "gemini");
+  bool gemini_labelled = false;
+  for (const TokenizerInfo& info : p->list()) {
+    EXPECT_FALSE(info.exactness_reason.empty()) << info.id;
+    if (info.id == "gemini") {
+      gemini_labelled = info.exactness == Exactness::kExactLocalTokenizer &&
+                        info.exactness_reason.find("as Google's local tokenizer counts it") != std::string::npos;
+    } else {
+      EXPECT_EQ(info.exactness, Exactness::kExact) << info.id;
+    }
+  }
+  EXPECT_TRUE(gemini_labelled);
 }
 
 TEST(HfProvider, LoadsALocalFileAndDirectory) {

@@ -62,11 +62,16 @@ TokenizerInfo info_of(const Builtin& b) {
   info.vocab_size = b.vocab_size;
   if (b.claude) {
     info.source = "npm @anthropic-ai/tokenizer@0.0.4 (claude.json)";
-    info.approximate = true;
+    info.exactness = Exactness::kApproximate;
+    info.exactness_reason =
+        "Anthropic's legacy (Claude 2) tokenizer; Claude 3 and later tokenize differently and have no public "
+        "tokenizer, so for them this is a rough guide (exact counts: claude-api:MODEL)";
     info.note =
         "legacy Claude tokenizer; Claude 3 and later use an unpublished tokenizer, counts are an approximation";
   } else {
     info.source = std::string("npm tiktoken@1.0.22 (encoders/") + b.id + ".json)";
+    info.exactness = Exactness::kExact;
+    info.exactness_reason = "OpenAI's published encoding, counted exactly as tiktoken's encode_ordinary counts it";
   }
   return info;
 }

@@ -61,7 +61,7 @@ TEST(TiktokenProviderTest, ListsFiveTokenizersWithoutLoading) {
     EXPECT_EQ(info.type, "BPE");
     EXPECT_GT(info.vocab_size, 50000u);
     EXPECT_FALSE(info.source.empty());
-    EXPECT_EQ(info.approximate, info.id == "claude") << info.id;
+    EXPECT_EQ(info.approximate(), info.id == "claude") << info.id;
   }
 }
 

@@ -390,18 +390,33 @@ export interface components {
             };
         };
         Model: {
-            /** @description Canonical id, e.g. "cl100k_base", "claude", "hf:org/name". */
+            /** @description Canonical id, e.g. "cl100k_base", "claude", "hf:org/name", "claude-api:claude-sonnet-4-5". */
             id: string;
             name: string;
             family: string;
             aliases?: string[];
-            /** @description BPE, WordPiece, Unigram, WordLevel */
+            /** @description BPE, WordPiece, Unigram, WordLevel, or API for a count obtained from a vendor API */
             type?: string;
+            /** @description Including special tokens; 0 when unknown (API tokenizers). */
             vocab_size: number;
+            /** @description exactness == "approximate" (kept for older clients). */
             approximate: boolean;
+            exactness: components["schemas"]["Exactness"];
+            /** @description One line: why the counts have that exactness. */
+            exactness_reason: string;
+            /** @description Counting sends the text to a third party (Anthropic for claude-api:*); see docs/tokenizers.md. */
+            remote: boolean;
             source: string;
             note?: string;
         };
+        /**
+         * @description exact: the model's own tokenizer, offline, equal to its reference implementation.
+         *     exact-local-tokenizer: equal to the local tokenizer the vendor's SDK counts text with.
+         *     api: the vendor's own count from its API (the text leaves this machine).
+         *     approximate: a stand-in; the model's tokenizer is not available. See docs/tokenizers.md.
+         * @enum {string}
+         */
+        Exactness: "exact" | "exact-local-tokenizer" | "api" | "approximate";
         ModelList: {
             models: components["schemas"]["Model"][];
         };
@@ -559,7 +574,10 @@ export interface components {
             word_count?: number;
             char_count?: number;
             token_counts?: components["schemas"]["TokenCounts"];
+            approximate_token_counts?: components["schemas"]["ApproximateTokenCounts"];
         };
+        /** @description Tokenizer ids whose count in this row is approximate (a claude-api text counted in parts); absent when none. */
+        ApproximateTokenCounts: string[];
         /** @description One book of the results document (docs/results-schema.md). */
         BookRow: {
             file_path: string;
@@ -589,6 +607,7 @@ export interface components {
             word_count?: number;
             char_count?: number;
             token_counts?: components["schemas"]["TokenCounts"];
+            approximate_token_counts?: components["schemas"]["ApproximateTokenCounts"];
             chapters?: components["schemas"]["Chapter"][];
             warnings?: string[];
             processing_ms?: number;
@@ -612,6 +631,13 @@ export interface components {
                 max_mb?: number;
                 with_special?: boolean;
                 jobs?: number;
+                /** @description How exact each tokenizer's numbers are, keyed by tokenizer id (docs/tokenizers.md). */
+                tokenizer_exactness?: {
+                    [key: string]: {
+                        exactness: components["schemas"]["Exactness"];
+                        reason: string;
+                    };
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -1265,6 +1291,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const exactnessValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Exactness"]> = ["exact", "exact-local-tokenizer", "api", "approximate"];
 export const chapterKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChapterKind"]> = ["front", "body", "back"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "completed", "failed", "cancelled", "interrupted"];
 export const cancelResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CancelResult"]["status"]> = ["cancelled", "cancel_requested"];

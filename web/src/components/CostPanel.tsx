@@ -2,7 +2,16 @@ import { useMemo, useState } from 'react';
 import type { FlatBook } from '../lib/books';
 import { fmtInt } from '../lib/format';
 import { setAssumptions, setModelOverride, resetPrices, usePrices } from '../lib/priceStore';
-import { bookCost, fmtWindow, formatCost, priceTable, type CostAssumptions, type ModelPrice, type Provider } from '../lib/prices';
+import {
+  bookCost,
+  fmtWindow,
+  formatCost,
+  priceTable,
+  pricedTokenizer,
+  type CostAssumptions,
+  type ModelPrice,
+  type Provider,
+} from '../lib/prices';
 
 /** The cost of sending each book of `tokens` to one model, as its context window allows. */
 export function libraryCost(provider: Provider, model: ModelPrice, tokens: readonly number[], a: CostAssumptions) {
@@ -62,6 +71,7 @@ export function CostPanel({ books, tokenizers }: { books: FlatBook[]; tokenizers
   const { table, overrides, assumptions } = usePrices();
   const edited = Object.keys(overrides).length > 0 || assumptions.outputTokens > 0 || assumptions.batch || assumptions.cachedShare > 0;
   const baseModel = (id: string) => priceTable.providers.flatMap((p) => p.models).find((m) => m.id === id)!;
+  const roughGuides = table.providers.flatMap((p) => p.models).filter((m) => pricedTokenizer(m, counted).roughGuide);
   return (
     <section className="card" aria-labelledby="cost-h">
       <h2 id="cost-h">Cost estimate</h2>
@@ -71,6 +81,14 @@ export function CostPanel({ books, tokenizers }: { books: FlatBook[]; tokenizers
         stay in this browser. A book larger than a model&apos;s context window is sent as several equal requests, each billed on its own (
         {priceTable.currency}, {priceTable.unit}).
       </p>
+      {roughGuides.length > 0 && (
+        <p className="notice small" role="note" aria-label="Rough guide">
+          <strong>Rough guide:</strong> {roughGuides.map((m) => m.name).join(', ')} {roughGuides.length === 1 ? 'is' : 'are'} priced from
+          the legacy <code>claude</code> tokenizer, which current Claude models do not use; the true count may differ by an unknown amount.
+          Count with <code>{roughGuides[0].api_tokenizer}</code> (or another <code>claude-api:</code> tokenizer) for Anthropic&apos;s own
+          counts.
+        </p>
+      )}
       <div className="toolbar">
         <label>
           Output tokens per request
@@ -125,8 +143,9 @@ export function CostPanel({ books, tokenizers }: { books: FlatBook[]; tokenizers
           <tbody>
             {table.providers.flatMap((p) =>
               p.models.map((m) => {
-                const has = counted.has(m.tokenizer);
-                const perBook = has ? ok.map((b) => b.tokens[m.tokenizer] ?? 0) : [];
+                const priced = pricedTokenizer(m, counted);
+                const has = counted.has(priced.id);
+                const perBook = has ? ok.map((b) => b.tokens[priced.id] ?? 0) : [];
                 const total = perBook.reduce((s, t) => s + t, 0);
                 const largest = perBook.length ? Math.max(...perBook) : 0;
                 const lib = libraryCost(p, m, perBook, assumptions);
@@ -143,12 +162,20 @@ export function CostPanel({ books, tokenizers }: { books: FlatBook[]; tokenizers
                       </a>
                     </td>
                     <td data-label="Tokenizer">
-                      <code>{m.tokenizer}</code>
-                      {p.tokenizer_note && (
-                        <span className="badge warn" title={p.tokenizer_note} style={{ marginLeft: '.35rem' }}>
-                          approx.
+                      <code>{priced.id}</code>
+                      {priced.viaApi ? (
+                        <span
+                          className="badge api"
+                          title="Anthropic's own count, from its token-counting API"
+                          style={{ marginLeft: '.35rem' }}
+                        >
+                          API
                         </span>
-                      )}
+                      ) : priced.roughGuide ? (
+                        <span className="badge warn" title={p.tokenizer_note} style={{ marginLeft: '.35rem' }}>
+                          rough guide
+                        </span>
+                      ) : null}
                     </td>
                     <td className="num" data-label="Context window">
                       <NumberCell

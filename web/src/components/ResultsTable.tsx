@@ -17,6 +17,7 @@ import { fmtWindow } from '../lib/prices';
 import { usePrices } from '../lib/priceStore';
 import { loadJson, saveJson } from '../lib/storage';
 import { useUrlParam } from '../lib/urlState';
+import { ExactnessBadge } from './TokenizerPicker';
 
 type Row = FlatBook & { fits: Fit[] };
 const col = createColumnHelper<Row>();
@@ -138,7 +139,21 @@ export function ResultsTable({
       ...tokenizers.map((t) =>
         col.accessor((b) => b.tokens[t] ?? -1, {
           id: `tok:${t}`,
-          header: t,
+          header: () => {
+            // What this column's numbers are, as the run recorded it.
+            const label = doc.options?.tokenizer_exactness?.[t];
+            return (
+              <>
+                {t}
+                {label && (
+                  <>
+                    {' '}
+                    <ExactnessBadge model={{ exactness: label.exactness, exactness_reason: label.reason }} />
+                  </>
+                )}
+              </>
+            );
+          },
           cell: (c) => (c.getValue() < 0 ? '–' : fmtInt(c.getValue())),
           meta: { className: 'num', label: t },
           sortUndefined: 'last',
@@ -163,7 +178,7 @@ export function ResultsTable({
         meta: { className: 'fit', label: 'Context fit' },
       }),
     ],
-    [tokenizers, onOpen, uid],
+    [tokenizers, onOpen, uid, doc],
   );
 
   const lo = min === '' ? -Infinity : Number(min);

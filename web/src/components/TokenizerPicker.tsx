@@ -109,15 +109,8 @@ export function TokenizerPicker({
                       </span>
                     )}
                     <span className="tok-meta" id={`${uid}-d-${m.id}`}>
-                      {m.name} · vocab {fmtInt(m.vocab_size)} · {m.source}
-                      {m.approximate && (
-                        <>
-                          {' '}
-                          <span className="badge warn" title={m.note ?? 'Counts are approximate for the models named.'}>
-                            approximate
-                          </span>
-                        </>
-                      )}
+                      {m.name}
+                      {m.vocab_size ? ` · vocab ${fmtInt(m.vocab_size)}` : ''} · {m.source} <ExactnessBadge model={m} />
                     </span>
                   </span>
                 </label>
@@ -127,11 +120,55 @@ export function TokenizerPicker({
         );
       })}
       {shown === 0 && <p className="muted">No tokenizer matches “{query}”.</p>}
+      <RemoteNotice models={models.filter((m) => set.has(m.id) && m.remote)} />
       {error && (
         <p id={`${uid}-err`} className="error-text" role="alert">
           {error}
         </p>
       )}
     </fieldset>
+  );
+}
+
+/**
+ * What a tokenizer's numbers are (docs/tokenizers.md): "API" for a count
+ * asked from the vendor's API, "approximate" for a stand-in, "local
+ * tokenizer" for the vendor SDK's own local count; exact ones need no badge.
+ */
+export function ExactnessBadge({ model }: { model: Partial<Pick<Model, 'exactness' | 'exactness_reason' | 'approximate' | 'note'>> }) {
+  const exactness = model.exactness ?? (model.approximate ? 'approximate' : 'exact');
+  const reason = model.exactness_reason || model.note;
+  if (exactness === 'api') {
+    return (
+      <span className="badge api" title={reason ?? "The vendor's own count, from its API: the text is sent to the vendor."}>
+        API
+      </span>
+    );
+  }
+  if (exactness === 'approximate') {
+    return (
+      <span className="badge warn" title={reason ?? 'Counts are approximate for the models named.'}>
+        approximate
+      </span>
+    );
+  }
+  if (exactness === 'exact-local-tokenizer') {
+    return (
+      <span className="badge" title={reason}>
+        local tokenizer
+      </span>
+    );
+  }
+  return null;
+}
+
+/** Said while a tokenizer that sends the text away (claude-api:*) is picked. */
+function RemoteNotice({ models }: { models: Model[] }) {
+  if (models.length === 0) return null;
+  return (
+    <p className="notice small" role="note" aria-label="Text leaves this machine">
+      <strong>Text leaves this machine.</strong> Counting with {models.map((m) => m.id).join(', ')} sends the text of every chapter to
+      Anthropic, which counts it under your <code>ANTHROPIC_API_KEY</code>. Counts already in the server&apos;s cache are not sent again.
+    </p>
   );
 }

@@ -38,6 +38,9 @@ const models: Model[] = [
     approximate: false,
     source: 'tiktoken',
     aliases: ['gpt-4o', 'gpt-4o-mini', 'gpt-5', 'chatgpt-4o-latest'],
+    exactness: 'exact',
+    exactness_reason: 'tiktoken',
+    remote: false,
   },
   {
     id: 'cl100k_base',
@@ -47,6 +50,9 @@ const models: Model[] = [
     approximate: false,
     source: 'tiktoken',
     aliases: ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo'],
+    exactness: 'exact',
+    exactness_reason: 'tiktoken',
+    remote: false,
   },
   {
     id: 'p50k_base',
@@ -56,9 +62,34 @@ const models: Model[] = [
     approximate: false,
     source: 'tiktoken',
     aliases: ['text-davinci-003'],
+    exactness: 'exact',
+    exactness_reason: 'tiktoken',
+    remote: false,
   },
-  { id: 'claude', name: 'Claude (legacy)', family: 'anthropic', vocab_size: 65000, approximate: true, source: 'npm', note: 'legacy' },
+  {
+    id: 'claude',
+    name: 'Claude (legacy)',
+    family: 'anthropic',
+    vocab_size: 65000,
+    approximate: true,
+    exactness: 'approximate',
+    exactness_reason: 'legacy',
+    remote: false,
+    source: 'npm',
+    note: 'legacy',
+  },
 ];
+const apiModel: Model = {
+  id: 'claude-api:claude-sonnet-4-5',
+  name: 'Claude Sonnet 4.5 via Anthropic API',
+  family: 'anthropic',
+  vocab_size: 0,
+  approximate: false,
+  exactness: 'api',
+  exactness_reason: "Anthropic's own count",
+  remote: true,
+  source: 'via Anthropic API, POST https://api.anthropic.com/v1/messages/count_tokens',
+};
 
 describe('TokenizerPicker', () => {
   const visible = () =>
@@ -107,6 +138,16 @@ describe('TokenizerPicker', () => {
     expect(onChange).toHaveBeenLastCalledWith(['o200k_base', 'claude']);
     fireEvent.click(screen.getAllByRole('button', { name: 'Select family' })[0]);
     expect(onChange).toHaveBeenLastCalledWith(['o200k_base', 'cl100k_base', 'p50k_base', 'claude']);
+  });
+
+  it('marks an API tokenizer and says, once picked, that the text leaves this machine', () => {
+    const { rerender } = render(<TokenizerPicker models={[...models, apiModel]} selected={['claude']} onChange={() => {}} />);
+    expect(screen.getByText('API').className).toContain('badge api');
+    expect(screen.queryByRole('note', { name: 'Text leaves this machine' })).toBeNull();
+    rerender(<TokenizerPicker models={[...models, apiModel]} selected={['claude', apiModel.id]} onChange={() => {}} />);
+    const note = screen.getByRole('note', { name: 'Text leaves this machine' });
+    expect(note.textContent).toContain('claude-api:claude-sonnet-4-5');
+    expect(note.textContent).toContain('Anthropic');
   });
 
   it('filters by search and shows a validation error', () => {

@@ -5,6 +5,7 @@ import {
   formatCost,
   perBookCost,
   priceTable,
+  pricedTokenizer,
   ratePerMTok,
   requestCost,
   requestsNeeded,
@@ -19,6 +20,31 @@ const tiered: ModelPrice = {
   input_per_mtok: 1.25,
   tiers: [{ above_tokens: 200_000, input_per_mtok: 2.5 }],
 };
+
+describe('which counts price a model', () => {
+  const sonnet: ModelPrice = {
+    id: 'claude-sonnet-4-5',
+    name: 'Claude Sonnet 4.5',
+    tokenizer: 'claude',
+    api_tokenizer: 'claude-api:claude-sonnet-4-5',
+    input_per_mtok: 3,
+  };
+  it("prefers Anthropic's own counts and otherwise flags the legacy count as a rough guide", () => {
+    expect(pricedTokenizer(sonnet, new Set(['claude', 'claude-api:claude-sonnet-4-5']))).toEqual({
+      id: 'claude-api:claude-sonnet-4-5',
+      viaApi: true,
+      roughGuide: false,
+    });
+    expect(pricedTokenizer(sonnet, new Set(['claude']))).toEqual({ id: 'claude', viaApi: false, roughGuide: true });
+    expect(pricedTokenizer(sonnet, new Set(['o200k_base'])).roughGuide).toBe(false); // not counted at all
+    expect(pricedTokenizer(flat, new Set(['o200k_base']))).toEqual({ id: 'o200k_base', viaApi: false, roughGuide: false });
+  });
+  it('gives every Claude model of the table an API tokenizer', () => {
+    const claude = priceTable.providers.find((p) => p.id === 'anthropic')!.models;
+    expect(claude.length).toBeGreaterThan(0);
+    for (const m of claude) expect(m.api_tokenizer).toBe(`claude-api:${m.id === 'claude-3-5-haiku' ? 'claude-3-5-haiku-latest' : m.id}`);
+  });
+});
 
 describe('price maths', () => {
   it('charges per million tokens', () => {

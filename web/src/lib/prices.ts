@@ -12,6 +12,12 @@ export interface ModelPrice {
   id: string;
   name: string;
   tokenizer: string;
+  /**
+   * The tokenizer that gives the vendor's own count through its API
+   * (claude-api:MODEL). When the books were counted with it, the model is
+   * priced from it instead of `tokenizer`.
+   */
+  api_tokenizer?: string;
   input_per_mtok: number;
   /** Price per million output tokens. */
   output_per_mtok?: number;
@@ -41,6 +47,28 @@ export interface PriceTable {
 }
 
 export const priceTable = table as PriceTable;
+
+/** Which counted tokenizer prices `model`, and what that says about the figure. */
+export interface PricedTokenizer {
+  id: string;
+  /** Priced from the vendor's own counts (its API). */
+  viaApi: boolean;
+  /** Priced from a stand-in although the vendor's own counts exist: a rough guide only. */
+  roughGuide: boolean;
+}
+
+/**
+ * The API tokenizer's counts when they were counted, else the table's
+ * tokenizer, flagged as a rough guide when the model has an API tokenizer
+ * (Claude: the legacy tokenizer does not tokenize current models). No
+ * correction factor is applied: none is published.
+ */
+export function pricedTokenizer(model: ModelPrice, counted: ReadonlySet<string>): PricedTokenizer {
+  if (model.api_tokenizer && counted.has(model.api_tokenizer)) {
+    return { id: model.api_tokenizer, viaApi: true, roughGuide: false };
+  }
+  return { id: model.tokenizer, viaApi: false, roughGuide: Boolean(model.api_tokenizer) && counted.has(model.tokenizer) };
+}
 
 /**
  * The price per million input tokens that applies to one request of `tokens`
