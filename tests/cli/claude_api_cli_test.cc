@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cli_harness.h"
 #include "support/epub_builder.h"
 #include "support/fake_anthropic.h"
 
@@ -25,18 +26,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::FakeAnthropic;
 using testing::fake_text_tokens;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class ClaudeApiCliTest : public ::testing::Test {
  protected:
@@ -53,34 +42,7 @@ class ClaudeApiCliTest : public ::testing::Test {
 
   // Runs epubtok in dir_ with env_ applied (an empty value unsets).
   Outcome run(const std::vector<std::string>& args, const std::string& input = "") {
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr", in = dir_ / ".stdin";
-    std::ofstream(in, std::ios::binary) << input;
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      if (!freopen(in.c_str(), "rb", stdin) || !freopen(out.c_str(), "wb", stdout) ||
-          !freopen(err.c_str(), "wb", stderr) || ::chdir(dir_.c_str()) != 0) {
-        _exit(127);
-      }
-      for (const auto& [name, value] : env_) {
-        if (value.empty()) {
-          ::unsetenv(name.c_str());
-        } else {
-          ::setenv(name.c_str(), value.c_str(), 1);
-        }
-      }
-      std::vector<char*> argv{const_cast<char*>(EPUBTOK_BINARY)};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(EPUBTOK_BINARY, argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return epubtok(args, dir_, input, env_);
   }
 
   void put_book(const std::string& name, const std::string& title, const std::vector<std::string>& paragraphs) {

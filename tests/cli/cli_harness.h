@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,11 +25,12 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// Runs epubtok with `args` in `workdir`, stdin from `input`, capturing
+// Runs epubtok with `args` in `workdir`, stdin from `input` and `env` set
+// on top of this process's environment (an empty value unsets), capturing
 // stdout and stderr through files (no pipes to deadlock on). A process
 // killed by a signal reports 128 + the signal number.
 inline Outcome epubtok(const std::vector<std::string>& args, const std::filesystem::path& workdir,
-                       const std::string& input = "") {
+                       const std::string& input = "", const std::map<std::string, std::string>& env = {}) {
   namespace fs = std::filesystem;
   fs::path out = workdir / ".stdout", err = workdir / ".stderr", in = workdir / ".stdin";
   std::ofstream(in, std::ios::binary) << input;
@@ -36,6 +38,13 @@ inline Outcome epubtok(const std::vector<std::string>& args, const std::filesyst
   if (pid == 0) {
     if (!freopen(in.c_str(), "rb", stdin) || !freopen(out.c_str(), "wb", stdout) || !freopen(err.c_str(), "wb", stderr)) _exit(127);
     if (::chdir(workdir.c_str()) != 0) _exit(127);
+    for (const auto& [name, value] : env) {
+      if (value.empty()) {
+        ::unsetenv(name.c_str());
+      } else {
+        ::setenv(name.c_str(), value.c_str(), 1);
+      }
+    }
     std::vector<char*> argv{const_cast<char*>(EPUBTOK_BINARY)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
