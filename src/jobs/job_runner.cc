@@ -15,15 +15,13 @@ namespace json = boost::json;
 
 namespace {
 
-model::BookResult failed_book(const std::string& path, const Status& status) {
-  model::BookResult book;
-  book.file_path = path;
-  book.file_name = std::filesystem::path(path).filename().string();
+// A book the server's policy refused: count's failed row, with the file's
+// size so the job's byte totals stay right.
+model::BookResult refused_book(const std::string& path, const Status& status) {
+  model::BookResult book = count::failed_book(path, status.code(), status.message());
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   book.file_size = ec ? 0 : size;
-  book.status = model::BookStatus::kError;
-  book.error = model::BookError{std::string(status.code_name()), status.message()};
   return book;
 }
 
@@ -156,7 +154,7 @@ Status JobRunner::plan(std::unique_lock<std::mutex>& lock, JobState& job, bool r
   for (auto& book : scan.books) {
     if (options_.book_check) {
       if (Status s = options_.book_check(book); !s) {
-        failures.push_back(failed_book(book, s));
+        failures.push_back(refused_book(book, s));
         continue;
       }
     }
