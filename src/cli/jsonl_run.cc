@@ -52,7 +52,7 @@ std::optional<FileStamp> stamp_of(const std::string& path) {
                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
-// The rows a resumed part already holds: 16 bytes or so a book.
+// The rows a resumed part already holds: hashes and an index a book, no row.
 struct ResumeState {
   std::unordered_map<uint64_t, size_t> row_of_path;  // hash of file_path → row index
   std::vector<uint64_t> keys;                        // per row: book_key or failure_key

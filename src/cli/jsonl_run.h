@@ -1,6 +1,6 @@
 // `count --jsonl`: the streaming run. Books come from a BookSource as
 // workers free up, each row is written as one JSONL line the moment it is
-// done, and nothing is kept per book but 16 bytes for --resume. See
+// done, and nothing is kept per book but a few hashes for --resume. See
 // results/jsonl.h for the format and docs/scale-out.md for the workflow.
 #pragma once
 

@@ -97,7 +97,7 @@ class BookSource {
   // The folder being walked and the path that named it.
   std::optional<std::filesystem::recursive_directory_iterator> walk_;
   std::string walk_root_;
-  // Hashes of the canonical files yielded so far: 8 bytes a book, the one
+  // Hashes of the canonical files yielded so far: one 64-bit hash a book, the one
   // thing a source keeps per book, so that overlapping arguments (a folder
   // and a file inside it) do not count a book twice.
   std::unordered_set<uint64_t> seen_;
