@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
         text.size() / best_wall / 1e6, text.size() / best_cpu / 1e6);
     return 0;
   }
-  std::cerr << "usage: bench_hf text <file> <bytes> | bench_hf run <preset> <file> | bench_hf profile <preset> <file> <passes>\n";
+  std::cerr << "usage: bench_hf text <file> <bytes> | bench_hf run <preset> <file> | bench_hf profile <preset> <file> "
+               "<passes>\n";
   return 2;
 }

@@ -14,8 +14,8 @@
 //   server_sse_fanout PORT JOB_ID SERVER_PID [SUBSCRIBERS]
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <linux/net_tstamp.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
   long rss_before = rss_kb(pid), rss_peak = rss_before;
   int ep = epoll_create1(0);
   std::vector<Conn> conns(n);
-  std::string request = "GET /api/jobs/" + job + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+  std::string request =
+      "GET /api/jobs/" + job + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
   int connected = 0;
   for (int i = 0; i < n; ++i) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -200,24 +201,27 @@ int main(int argc, char** argv) {
   }
   if (dump) std::fclose(dump);
   std::sort(delays.begin(), delays.end());
-  auto pct = [&](double p) { return delays.empty() ? 0.0 : delays[std::min(delays.size() - 1, static_cast<size_t>(p / 100 * delays.size()))]; };
+  auto pct = [&](double p) {
+    return delays.empty() ? 0.0 : delays[std::min(delays.size() - 1, static_cast<size_t>(p / 100 * delays.size()))];
+  };
   long min_p = 1L << 40, max_p = 0;
   for (const auto& c : conns) {
     if (c.fd < 0 && c.progress == 0) continue;
     min_p = std::min(min_p, c.progress);
     max_p = std::max(max_p, c.progress);
   }
-  std::printf("subscribers=%d connected=%d progress_events_per_subscriber=%ld..%ld samples=%zu\n", n, connected,
-              min_p, max_p, delays.size());
+  std::printf("subscribers=%d connected=%d progress_events_per_subscriber=%ld..%ld samples=%zu\n", n, connected, min_p,
+              max_p, delays.size());
   std::printf("samples_created_before_all_connected=%zu (not counted)\n", before_connected);
   std::printf("delay_ms p50=%.1f p99=%.1f max=%.1f\n", pct(50), pct(99), delays.empty() ? 0.0 : delays.back());
   std::sort(arrival_delays.begin(), arrival_delays.end());
   auto apct = [&](double p) {
     return arrival_delays.empty() ? 0.0
-                                  : arrival_delays[std::min(arrival_delays.size() - 1, static_cast<size_t>(p / 100 * arrival_delays.size()))];
+                                  : arrival_delays[std::min(arrival_delays.size() - 1,
+                                                            static_cast<size_t>(p / 100 * arrival_delays.size()))];
   };
-  std::printf("arrival_delay_ms (kernel receive stamp - ts) p50=%.1f p99=%.1f max=%.1f samples=%zu\n", apct(50), apct(99),
-              arrival_delays.empty() ? 0.0 : arrival_delays.back(), arrival_delays.size());
+  std::printf("arrival_delay_ms (kernel receive stamp - ts) p50=%.1f p99=%.1f max=%.1f samples=%zu\n", apct(50),
+              apct(99), arrival_delays.empty() ? 0.0 : arrival_delays.back(), arrival_delays.size());
   std::vector<double> firsts, spreads;
   for (const auto& [ts, fl] : per_event) {
     firsts.push_back(fl.first);
@@ -228,9 +232,10 @@ int main(int argc, char** argv) {
   auto pct_of = [](const std::vector<double>& v, double p) {
     return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p / 100 * v.size()))];
   };
-  std::printf("per event: first receipt p50=%.1f p99=%.1f ms; fan-out spread (last - first) p50=%.1f p99=%.1f max=%.1f ms\n",
-              pct_of(firsts, 50), pct_of(firsts, 99), pct_of(spreads, 50), pct_of(spreads, 99),
-              spreads.empty() ? 0.0 : spreads.back());
+  std::printf(
+      "per event: first receipt p50=%.1f p99=%.1f ms; fan-out spread (last - first) p50=%.1f p99=%.1f max=%.1f ms\n",
+      pct_of(firsts, 50), pct_of(firsts, 99), pct_of(spreads, 50), pct_of(spreads, 99),
+      spreads.empty() ? 0.0 : spreads.back());
   rusage self{};
   getrusage(RUSAGE_SELF, &self);
   std::printf("client_cpu_s=%.2f epoll_batches=%zu mean_batch=%.1f max_batch=%d\n",

@@ -24,10 +24,10 @@
 // matches CPU time on an idle machine).
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -90,10 +90,15 @@ std::string digits() {  // 10 MB of digits
 }
 
 const Text kTexts[] = {
-    {"english-novel-2MB", english_novel}, {"english-novel-20MB", english_novel_shelf},
-    {"english-prose-20MB", english}, {"chinese-prose-10MB", chinese}, {"no-spaces-10MB", no_spaces},
-    {"cjk-word-1MB", cjk_word},      {"digits-10MB", digits},
-    {"english-zipf-20MB", english_zipf}, {"chinese-zipf-10MB", chinese_zipf},
+    {"english-novel-2MB", english_novel},
+    {"english-novel-20MB", english_novel_shelf},
+    {"english-prose-20MB", english},
+    {"chinese-prose-10MB", chinese},
+    {"no-spaces-10MB", no_spaces},
+    {"cjk-word-1MB", cjk_word},
+    {"digits-10MB", digits},
+    {"english-zipf-20MB", english_zipf},
+    {"chinese-zipf-10MB", chinese_zipf},
 };
 const char* kOptionalTexts[] = {"moby-dick", "kusamakura"};
 const char* kTokenizers[] = {"cl100k_base", "o200k_base", "p50k_base", "r50k_base", "claude"};
@@ -140,8 +145,8 @@ int main(int argc, char** argv) {
       if (only_text && name != only_text) continue;
       // A missing text would read as empty and print a row of 0 bytes.
       if (!fs::exists(dir / (name + ".txt"))) {
-        std::cerr << (dir / (name + ".txt")).string() << " is missing: run `bench_tokenizers write "
-                  << dir.string() << "` first\n";
+        std::cerr << (dir / (name + ".txt")).string() << " is missing: run `bench_tokenizers write " << dir.string()
+                  << "` first\n";
         return 1;
       }
       const std::string text = read_file(dir / (name + ".txt"));
@@ -162,10 +167,11 @@ int main(int argc, char** argv) {
       }
       std::nth_element(cpu_times.begin(), cpu_times.begin() + cpu_times.size() / 2, cpu_times.end());
       const double median = cpu_times[cpu_times.size() / 2];
-      std::printf("{\"tokenizer\":\"%s\",\"text\":\"%s\",\"bytes\":%zu,\"tokens\":%llu,\"seconds\":%.6f,\"mb_s\":%.2f,"
-                  "\"mb_s_wall\":%.2f,\"mb_s_median\":%.2f,\"reps\":%zu}\n",
-                  id, name.c_str(), text.size(), static_cast<unsigned long long>(count), best, text.size() / best / 1e6,
-                  text.size() / best_wall / 1e6, text.size() / median / 1e6, cpu_times.size());
+      std::printf(
+          "{\"tokenizer\":\"%s\",\"text\":\"%s\",\"bytes\":%zu,\"tokens\":%llu,\"seconds\":%.6f,\"mb_s\":%.2f,"
+          "\"mb_s_wall\":%.2f,\"mb_s_median\":%.2f,\"reps\":%zu}\n",
+          id, name.c_str(), text.size(), static_cast<unsigned long long>(count), best, text.size() / best / 1e6,
+          text.size() / best_wall / 1e6, text.size() / median / 1e6, cpu_times.size());
       std::fflush(stdout);
     }
   }

@@ -31,8 +31,7 @@ void clear() {
     std::cerr << "epubtok: " << removed.status().to_string() << "\n";
     throw CLI::RuntimeError(kExitFailures);
   }
-  std::printf("removed %s cached counts from %s\n", grouped(*removed).c_str(),
-              anthropic::default_cache_file().c_str());
+  std::printf("removed %s cached counts from %s\n", grouped(*removed).c_str(), anthropic::default_cache_file().c_str());
 }
 
 }  // namespace

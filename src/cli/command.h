@@ -13,9 +13,9 @@ class App;
 namespace epubtok::cli {
 
 // Exit codes shared by every command.
-inline constexpr int kExitOk = 0;       // everything counted
-inline constexpr int kExitFailures = 1; // some books failed; the rest was written
-inline constexpr int kExitUsage = 2;    // usage error (bad flag, unknown tokenizer, …)
+inline constexpr int kExitOk = 0;        // everything counted
+inline constexpr int kExitFailures = 1;  // some books failed; the rest was written
+inline constexpr int kExitUsage = 2;     // usage error (bad flag, unknown tokenizer, …)
 
 void add_count_command(CLI::App& app);
 void add_text_command(CLI::App& app);

@@ -1,10 +1,10 @@
 #include "cli/common.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 

@@ -41,9 +41,9 @@ std::string grouped(uint64_t n);
 // The flags of the tokenizers that count through Anthropic's API
 // (tokenizers/anthropic/api_tokenizer.h), shared by `count` and `serve`.
 struct ApiFlags {
-  int concurrency = 4;      // --api-concurrency: requests in flight at once
-  double timeout_s = 60;    // --api-timeout: per request, in seconds
-  bool no_cache = false;    // --no-cache: neither read nor write the count cache
+  int concurrency = 4;    // --api-concurrency: requests in flight at once
+  double timeout_s = 60;  // --api-timeout: per request, in seconds
+  bool no_cache = false;  // --no-cache: neither read nor write the count cache
 };
 void add_api_flags(CLI::App& cmd, ApiFlags& flags);
 // Hands the flags to the API tokenizers loaded from now on. Prints an error

@@ -2,9 +2,9 @@
 // errors.log (or print the JSON), show progress and a summary.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <algorithm>
 #include <memory>
 
 #include "cli/command.h"
@@ -33,7 +33,7 @@ struct CountArgs {
   std::string jsonl;       // --jsonl FILE|-
   std::string files_from;  // --files-from FILE|-
   bool null_separated = false;
-  std::string shard;       // --shard K/N|slurm
+  std::string shard;  // --shard K/N|slurm
   bool resume = false;
   bool no_chapters = false;
   bool output_given = false;
@@ -59,8 +59,8 @@ int parse_jobs(const std::string& value) {
 
 void print_summary(const results::ResultsDocument& doc) {
   results::Summary s = results::summarize(doc);
-  std::fprintf(stderr, "\nBooks: %s  (ok %s, failed %s, skipped %s)\n", grouped(s.total).c_str(),
-               grouped(s.ok).c_str(), grouped(s.failed).c_str(), grouped(s.skipped).c_str());
+  std::fprintf(stderr, "\nBooks: %s  (ok %s, failed %s, skipped %s)\n", grouped(s.total).c_str(), grouped(s.ok).c_str(),
+               grouped(s.failed).c_str(), grouped(s.skipped).c_str());
   std::fprintf(stderr, "Words: %s   Characters: %s\n", grouped(s.word_count).c_str(), grouped(s.char_count).c_str());
   if (!s.token_counts.empty()) {
     std::fprintf(stderr, "\n%-24s %16s %14s %12s\n", "tokenizer", "tokens", "avg per book", "per word");
@@ -74,7 +74,8 @@ void print_summary(const results::ResultsDocument& doc) {
   if (s.failed + s.skipped > 0) {
     std::fprintf(stderr, "\nNot counted:\n");
     for (const auto& b : doc.results) {
-      if (b.error) std::fprintf(stderr, "  %s  %s: %s\n", b.error->code.c_str(), b.file_path.c_str(), b.error->message.c_str());
+      if (b.error)
+        std::fprintf(stderr, "  %s  %s: %s\n", b.error->code.c_str(), b.file_path.c_str(), b.error->message.c_str());
     }
   }
 }
@@ -85,7 +86,8 @@ void run(const CountArgs& args) {
   if (args.max_mb == 0) usage_error("--max-mb must be at least 1");
   std::vector<std::string> names = split_list(args.tokenizers);
   if (names.empty()) usage_error("-t needs at least one tokenizer (see `epubtok models`)");
-  if (args.resume && (args.jsonl.empty() || args.jsonl == "-")) usage_error("--resume needs --jsonl FILE (a file, not -)");
+  if (args.resume && (args.jsonl.empty() || args.jsonl == "-"))
+    usage_error("--resume needs --jsonl FILE (a file, not -)");
   if (!args.jsonl.empty() && (args.json || args.output_given)) {
     usage_error("--jsonl writes the rows as a stream; use `epubtok merge PART.jsonl… -o DIR` for the results files");
   }

@@ -13,8 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <xxhash.h>
+#include <boost/json.hpp>
 
 #include "cli/command.h"
 #include "cli/common.h"
@@ -73,7 +73,9 @@ std::optional<ResumeState> read_for_resume(const JsonlRun& run, std::optional<re
   state.summary = results::Summary::for_tokenizers(run.request.tokenizers);
   auto part = results::read_jsonl(run.file, /*tolerate_torn_tail=*/true, [&](results::JsonlBook&& book) -> Status {
     auto row = results::parse_book_row(book.row, /*with_chapters=*/false);
-    if (!row) return Status(ErrorCode::kInvalidSchema, run.file + " line " + std::to_string(book.line) + ": " + row.status().message());
+    if (!row)
+      return Status(ErrorCode::kInvalidSchema,
+                    run.file + " line " + std::to_string(book.line) + ": " + row.status().message());
     uint64_t key = book.mtime_ns ? book_key(row->file_path, row->file_size, *book.mtime_ns)
                                  : failure_key(row->file_path, row->error ? row->error->code : "");
     state.row_of_path[hash_of(row->file_path)] = state.keys.size();
@@ -124,7 +126,8 @@ Status compact(const std::string& file, const ResumeState& state, const model::R
       auto row = ec ? Result<model::BookResult>(ErrorCode::kInvalidSchema, "unreadable line")
                     : results::parse_book_row(value, false);
       if (!row) {
-        status = Status(ErrorCode::kInvalidSchema, file + " line " + std::to_string(line + 1) + ": " + row.status().message());
+        status = Status(ErrorCode::kInvalidSchema,
+                        file + " line " + std::to_string(line + 1) + ": " + row.status().message());
         break;
       }
       summary.add(*row);

@@ -56,7 +56,8 @@ std::string describe_options(const model::RunRequest& o) {
   for (size_t i = 0; i < o.tokenizers.size(); ++i) text += (i ? "," : "") + o.tokenizers[i];
   if (!o.exclude.empty()) {
     text += " --exclude ";
-    for (size_t i = 0; i < o.exclude.size(); ++i) text += (i ? "," : "") + std::string(epub::chapter_kind_name(o.exclude[i]));
+    for (size_t i = 0; i < o.exclude.size(); ++i)
+      text += (i ? "," : "") + std::string(epub::chapter_kind_name(o.exclude[i]));
   }
   if (o.with_special) text += " --with-special";
   return text;
@@ -78,7 +79,8 @@ void run(const MergeArgs& args) {
     auto part = results::read_jsonl(name, args.allow_incomplete, [&](results::JsonlBook&& book) -> Status {
       auto row = results::parse_book_row(book.row, /*with_chapters=*/false);
       if (!row) {
-        return Status(ErrorCode::kInvalidSchema, name + " line " + std::to_string(book.line) + ": " + row.status().message());
+        return Status(ErrorCode::kInvalidSchema,
+                      name + " line " + std::to_string(book.line) + ": " + row.status().message());
       }
       auto [it, inserted] = row_of_path.emplace(row->file_path, rows.size());
       if (!inserted) {
@@ -102,8 +104,9 @@ void run(const MergeArgs& args) {
       options = part->options;
     } else if (options->tokenizers != part->options.tokenizers || options->exclude != part->options.exclude ||
                options->with_special != part->options.with_special) {
-      fail(Status(ErrorCode::kInvalidArgument, name + " was counted with " + describe_options(part->options) + ", but " +
-                                                   args.parts.front() + " with " + describe_options(*options) +
+      fail(Status(ErrorCode::kInvalidArgument, name + " was counted with " + describe_options(part->options) +
+                                                   ", but " + args.parts.front() + " with " +
+                                                   describe_options(*options) +
                                                    ": parts of one library must share tokenizers, --exclude and "
                                                    "--with-special"));
     }
@@ -168,7 +171,8 @@ void run(const MergeArgs& args) {
                  ? Status::ok()
                  : Status(ErrorCode::kIoError, "cannot write to standard output");
     });
-    if (!written || std::fflush(stdout) != 0) fail(written.is_ok() ? Status(ErrorCode::kIoError, "cannot write to standard output") : written, kExitFailures);
+    if (!written || std::fflush(stdout) != 0)
+      fail(written.is_ok() ? Status(ErrorCode::kIoError, "cannot write to standard output") : written, kExitFailures);
   } else {
     Status written = results::write_results(doc, args.output, full_row);
     if (!written) fail(written, kExitFailures);
@@ -185,7 +189,8 @@ void add_merge_command(CLI::App& app) {
   auto args = std::make_shared<MergeArgs>();
   CLI::App* cmd = app.add_subcommand("merge", "Merge the JSONL parts of `count --jsonl` into the results files");
   cmd->add_option("parts", args->parts, "JSONL parts (one per shard)")->required();
-  cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")->default_str("results");
+  cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")
+      ->default_str("results");
   cmd->add_flag("--json", args->json, "Print results.json to stdout instead of writing files");
   cmd->add_flag("--allow-incomplete", args->allow_incomplete,
                 "Merge parts whose run did not finish (no end line, a torn last line, missing shards)");

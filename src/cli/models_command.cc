@@ -52,8 +52,7 @@ void run(const ModelsArgs& args) {
     std::cerr << "epubtok: no tokenizer matches '" << args.search << "'\n";
     throw CLI::RuntimeError(kExitFailures);
   }
-  std::printf("%-26s %-10s %-9s %10s  %-21s %s\n", "ID", "FAMILY", "TYPE", "VOCAB", "EXACTNESS",
-              "ALIASES / SOURCE");
+  std::printf("%-26s %-10s %-9s %10s  %-21s %s\n", "ID", "FAMILY", "TYPE", "VOCAB", "EXACTNESS", "ALIASES / SOURCE");
   for (const auto& i : infos) {
     std::string vocab = i.vocab_size ? grouped(i.vocab_size) : "-";
     std::printf("%-26s %-10s %-9s %10s  %-21s %s\n", i.id.c_str(), i.family.c_str(), i.type.c_str(), vocab.c_str(),

@@ -1,8 +1,8 @@
 #include "cli/progress.h"
 
-#include <cstdio>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <cstdio>
 
 namespace epubtok::cli {
 
@@ -16,8 +16,8 @@ void ProgressLine::update(const count::LibraryProgress& p, bool force) {
   drawn_ = true;
 
   double seconds = std::chrono::duration<double>(now - start_).count();
-  double fraction = p.bytes_total ? double(p.bytes_done) / double(p.bytes_total)
-                                  : (p.total ? double(p.done) / double(p.total) : 0.0);
+  double fraction =
+      p.bytes_total ? double(p.bytes_done) / double(p.bytes_total) : (p.total ? double(p.done) / double(p.total) : 0.0);
   double mb_per_s = seconds > 0 ? double(p.bytes_done) / 1e6 / seconds : 0.0;
   std::string eta = "--:--";
   if (fraction > 0 && fraction < 1) {

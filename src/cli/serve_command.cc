@@ -12,12 +12,12 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
-#include "tokenizers/anthropic/count_tokens_client.h"
 #include "jobs/job_manager.h"
 #include "server/http_server.h"
 #include "server/path_policy.h"
 #include "server/router.h"
 #include "server/upload_area.h"
+#include "tokenizers/anthropic/count_tokens_client.h"
 
 namespace epubtok::cli {
 namespace {
@@ -117,17 +117,16 @@ int run_serve(ServeFlags& flags) {
     // reproducible on any machine.
     auto count = job_options.engine.count;
     auto delay = std::chrono::milliseconds(flags.book_delay_ms);
-    job_options.engine.count = [count, delay](const std::vector<std::string>& books,
-                                              const count::CountOptions& count_options, int workers,
-                                              const count::LibraryCallbacks& callbacks,
-                                              const std::atomic<bool>* cancel) {
-      count::LibraryCallbacks slowed = callbacks;
-      slowed.on_start = [callbacks, delay](const count::LibraryProgress& p) {
-        std::this_thread::sleep_for(delay);
-        if (callbacks.on_start) callbacks.on_start(p);
-      };
-      return count(books, count_options, workers, slowed, cancel);
-    };
+    job_options.engine.count =
+        [count, delay](const std::vector<std::string>& books, const count::CountOptions& count_options, int workers,
+                       const count::LibraryCallbacks& callbacks, const std::atomic<bool>* cancel) {
+          count::LibraryCallbacks slowed = callbacks;
+          slowed.on_start = [callbacks, delay](const count::LibraryProgress& p) {
+            std::this_thread::sleep_for(delay);
+            if (callbacks.on_start) callbacks.on_start(p);
+          };
+          return count(books, count_options, workers, slowed, cancel);
+        };
   }
   auto manager = jobs::JobManager::open(std::move(job_options));
   if (!manager) {
@@ -193,8 +192,7 @@ void add_serve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the job server: REST API, live progress (SSE) and the web UI");
   cmd->add_option("--host", flags->server.host, "Address to bind (default 127.0.0.1)");
   cmd->add_option("--port", flags->server.port, "Port; 0 picks a free one (default 8787)");
-  cmd->add_option("--library", flags->libraries,
-                  "Library folder the API may read (repeatable; default ./epubs)");
+  cmd->add_option("--library", flags->libraries, "Library folder the API may read (repeatable; default ./epubs)");
   cmd->add_option("--data-dir", flags->data_dir,
                   "Jobs database and uploads (default $XDG_DATA_HOME/epubtok, i.e. ~/.local/share/epubtok)");
   cmd->add_option("--cors-origin", flags->server.cors_origin, "Allow cross-origin requests from this origin");
@@ -207,7 +205,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-queued", flags->max_queued, "Most jobs waiting (default 1000)");
   cmd->add_option("--keep-jobs", flags->keep_jobs, "Finished jobs kept (default 500)");
   cmd->add_option("--keep-days", flags->keep_days, "Days finished jobs are kept (default 30)");
-  cmd->add_option("-j,--jobs", flags->workers, "Books counted in parallel within a job (default: the CPUs this process may use)");
+  cmd->add_option("-j,--jobs", flags->workers,
+                  "Books counted in parallel within a job (default: the CPUs this process may use)");
   cmd->add_option("--count-priority", flags->count_priority,
                   "Scheduling priority of the counting threads: idle, low or normal (default idle)")
       ->check(CLI::IsMember({"idle", "low", "normal"}));

@@ -25,7 +25,8 @@ void run(const TextArgs& args) {
   options.max_entry_bytes = args.max_mb << 20;
   Result<epub::Book> book = epub::read_book(args.file, options);
   if (!book) {
-    std::cerr << "epubtok: " << book.status().code_name() << " " << args.file << ": " << book.status().message() << "\n";
+    std::cerr << "epubtok: " << book.status().code_name() << " " << args.file << ": " << book.status().message()
+              << "\n";
     throw CLI::RuntimeError(kExitFailures);
   }
   if (args.chapter >= 0) {
@@ -37,7 +38,9 @@ void run(const TextArgs& args) {
     std::cout << book->chapters[args.chapter].text;
   } else {
     // The same selection `count --exclude` makes, so what is printed is what is counted.
-    std::erase_if(book->chapters, [&](const epub::Chapter& c) { return std::find(exclude->begin(), exclude->end(), c.kind) != exclude->end(); });
+    std::erase_if(book->chapters, [&](const epub::Chapter& c) {
+      return std::find(exclude->begin(), exclude->end(), c.kind) != exclude->end();
+    });
     std::cout << epub::book_text(*book);
   }
   std::cout.flush();
@@ -48,7 +51,8 @@ void run(const TextArgs& args) {
 void add_text_command(CLI::App& app) {
   auto args = std::make_shared<TextArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "text", "Print a book's extracted text in reading order (chapters separated by one blank line): exactly what is counted");
+      "text",
+      "Print a book's extracted text in reading order (chapters separated by one blank line): exactly what is counted");
   cmd->add_option("file", args->file, "The EPUB file")->required();
   cmd->add_option("--chapter", args->chapter, "Print only the chapter with this index (as in results.json, from 0)");
   cmd->add_option("--exclude", args->exclude, "Leave out chapter kinds, as `count --exclude` does: front, back")

@@ -54,7 +54,8 @@ inline size_t first_non_ascii(std::string_view s, size_t i) {
   const size_t n = s.size();
 #if defined(__SSE2__)
   while (i + 16 <= n) {
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))));
+    const unsigned mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))));
     if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
     i += 16;
   }

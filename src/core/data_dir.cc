@@ -1,8 +1,8 @@
 #include "core/data_dir.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <system_error>
-#include <unistd.h>
 
 namespace epubtok {
 namespace {
@@ -17,8 +17,7 @@ std::filesystem::path find_data_dir() {
   if (const char* env = std::getenv("EPUBTOK_DATA_DIR"); env && *env) return env;
   std::error_code ec;
   if (auto exe_dir = executable_dir(); !exe_dir.empty()) {
-    for (const auto& candidate :
-         {exe_dir / "data", exe_dir / ".." / "data", exe_dir / ".." / "share" / "epubtok"}) {
+    for (const auto& candidate : {exe_dir / "data", exe_dir / ".." / "data", exe_dir / ".." / "share" / "epubtok"}) {
       if (std::filesystem::is_directory(candidate, ec)) return candidate.lexically_normal();
     }
   }

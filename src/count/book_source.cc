@@ -42,8 +42,7 @@ std::string without_dot_slash(std::string_view path) {
 
 class PathListSource : public BookSource {
  public:
-  PathListSource(std::vector<std::string> paths, bool recursive)
-      : BookSource(recursive), paths_(std::move(paths)) {}
+  PathListSource(std::vector<std::string> paths, bool recursive) : BookSource(recursive), paths_(std::move(paths)) {}
 
  protected:
   std::optional<std::string> next_named() override {
@@ -59,7 +58,10 @@ class PathListSource : public BookSource {
 class FileListSource : public BookSource {
  public:
   FileListSource(std::FILE* file, bool owned, std::string name, bool nul_separated, bool recursive)
-      : BookSource(recursive), file_(file), owned_(owned), name_(std::move(name)),
+      : BookSource(recursive),
+        file_(file),
+        owned_(owned),
+        name_(std::move(name)),
         separator_(nul_separated ? '\0' : '\n') {}
   ~FileListSource() override {
     if (owned_) std::fclose(file_);
@@ -134,9 +136,9 @@ std::unique_ptr<BookSource> BookSource::from_paths(std::vector<std::string> path
   return std::make_unique<PathListSource>(std::move(paths), recursive);
 }
 
-Result<std::unique_ptr<BookSource>> BookSource::from_list(const std::string& list, bool nul_separated,
-                                                          bool recursive) {
-  if (list == "-") return std::unique_ptr<BookSource>(new FileListSource(stdin, false, "standard input", nul_separated, recursive));
+Result<std::unique_ptr<BookSource>> BookSource::from_list(const std::string& list, bool nul_separated, bool recursive) {
+  if (list == "-")
+    return std::unique_ptr<BookSource>(new FileListSource(stdin, false, "standard input", nul_separated, recursive));
   std::FILE* file = std::fopen(list.c_str(), "rb");
   if (!file) {
     return Result<std::unique_ptr<BookSource>>(ErrorCode::kIoError,

@@ -32,8 +32,7 @@ namespace epubtok::count {
 // INVALID_ARGUMENT naming the problem otherwise.
 using model::Shard;
 
-Result<Shard> parse_shard(std::string_view text,
-                          const std::function<const char*(const char*)>& getenv = ::getenv);
+Result<Shard> parse_shard(std::string_view text, const std::function<const char*(const char*)>& getenv = ::getenv);
 
 // The shard a book belongs to: XXH64 (seed 0) of its shard key, modulo N.
 // The key is the book's path relative to the folder it was found in, or the

@@ -49,7 +49,8 @@ TEST(Shard, IsAFixedFunctionOfTheKey) {
   EXPECT_EQ(shard_of("", 7), 6u);  // XXH64("") = 0xEF46DB3751D8E999, the published test vector
   // Balanced: 10,000 keys over 4 shards, each within 5% of the mean.
   std::vector<int> sizes(4);
-  for (int i = 0; i < 10000; ++i) ++sizes[shard_of("library/author-" + std::to_string(i % 97) + "/book-" + std::to_string(i) + ".epub", 4)];
+  for (int i = 0; i < 10000; ++i)
+    ++sizes[shard_of("library/author-" + std::to_string(i % 97) + "/book-" + std::to_string(i) + ".epub", 4)];
   for (int n : sizes) EXPECT_NEAR(n, 2500, 125);
 }
 
@@ -58,7 +59,8 @@ class SourceTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("epubtok-source-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
-    for (const char* f : {"a.epub", "b.EPUB", "notes.txt", ".hidden.epub", "sub/c.epub", "sub/deep/d.epub", ".git/e.epub"}) {
+    for (const char* f :
+         {"a.epub", "b.EPUB", "notes.txt", ".hidden.epub", "sub/c.epub", "sub/deep/d.epub", ".git/e.epub"}) {
       fs::create_directories((dir_ / f).parent_path());
       std::ofstream(dir_ / f) << "x";
     }
@@ -79,7 +81,8 @@ class SourceTest : public ::testing::Test {
 TEST_F(SourceTest, WalksFoldersLazilyAndSkipsHiddenOnes) {
   auto flat = BookSource::from_paths({dir_.string()}, false);
   EXPECT_EQ(drain(*flat), (std::vector<std::string>{"a.epub", "b.EPUB"}));
-  auto deep = BookSource::from_paths({dir_.string(), (dir_ / "a.epub").string(), (dir_ / "missing.epub").string()}, true);
+  auto deep =
+      BookSource::from_paths({dir_.string(), (dir_ / "a.epub").string(), (dir_ / "missing.epub").string()}, true);
   EXPECT_EQ(drain(*deep), (std::vector<std::string>{"!FILE_NOT_FOUND " + (dir_ / "missing.epub").string(), "a.epub",
                                                     "b.EPUB", "sub/c.epub", "sub/deep/d.epub"}));
 }

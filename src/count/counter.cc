@@ -1,15 +1,15 @@
 #include "count/counter.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
-#include <future>
-#include <optional>
 
 #include "count/joined_count.h"
 #include "epub/epub_reader.h"
@@ -18,11 +18,11 @@
 
 namespace epubtok::count {
 namespace fs = std::filesystem;
+using model::BookError;
 using model::BookResult;
 using model::BookStatus;
 using model::ChapterResult;
 using model::TokenCounts;
-using model::BookError;
 
 namespace {
 
@@ -60,8 +60,7 @@ TokenCounts label_counts(const std::vector<uint64_t>& counts, const CountOptions
   labelled.reserve(counts.size());
   for (size_t t = 0; t < counts.size(); ++t) {
     const auto& tokenizer = *options.tokenizers[t];
-    labelled.emplace_back(tokenizer.info().id,
-                          counts[t] + (options.with_special ? tokenizer.special_overhead() : 0));
+    labelled.emplace_back(tokenizer.info().id, counts[t] + (options.with_special ? tokenizer.special_overhead() : 0));
   }
   return labelled;
 }
@@ -103,8 +102,8 @@ BookResult count_book(const std::string& path, const CountOptions& options, cons
   read_options.max_entry_bytes = options.max_bytes;
   Result<epub::Book> book = epub::read_book(path, read_options);
   Result<std::vector<std::vector<tokenizers::TextCount>>> tokens =
-      book ? count_chapters(book->chapters, options, cancel) : Result<std::vector<std::vector<tokenizers::TextCount>>>(
-                                                                   book.status());
+      book ? count_chapters(book->chapters, options, cancel)
+           : Result<std::vector<std::vector<tokenizers::TextCount>>>(book.status());
 
   BookResult r;
   std::error_code ec;
@@ -226,7 +225,8 @@ Status count_stream(BookSource& source, const CountOptions& options, int jobs,
                     const std::atomic<bool>* cancel) {
   LibraryProgress progress;
   run_workers<SourceItem>(
-      jobs, SIZE_MAX, [&] { return source.next(); }, [](const SourceItem& item) -> const std::string& { return item.path; },
+      jobs, SIZE_MAX, [&] { return source.next(); },
+      [](const SourceItem& item) -> const std::string& { return item.path; },
       [](SourceItem& item) { return std::move(item.failure); },
       [&](SourceItem&, BookResult row) {
         ++progress.done;

@@ -18,9 +18,9 @@
 
 #include "core/status.h"
 #include "count/book_source.h"
+#include "epub/book.h"
 #include "model/book_result.h"
 #include "model/run_request.h"
-#include "epub/book.h"
 #include "tokenizers/tokenizer.h"
 
 namespace epubtok::count {
@@ -57,8 +57,8 @@ model::BookResult failed_book(std::string path, ErrorCode code, std::string mess
 // exist, an unreadable folder) become failed BookResults in `failures` rather
 // than aborting the scan, so they are reported like any other failed book.
 struct ScanResult {
-  std::vector<std::string> books;       // .epub files, sorted, duplicates removed
-  std::vector<model::BookResult> failures;     // status kError, code FILE_NOT_FOUND / FILE_UNREADABLE
+  std::vector<std::string> books;           // .epub files, sorted, duplicates removed
+  std::vector<model::BookResult> failures;  // status kError, code FILE_NOT_FOUND / FILE_UNREADABLE
 };
 ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
 
@@ -68,7 +68,7 @@ ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
 // API_RATE_LIMITED; CANCELLED once *cancel becomes true, which aborts the
 // requests in flight). Thread-safe.
 model::BookResult count_book(const std::string& path, const CountOptions& options,
-                      const std::atomic<bool>* cancel = nullptr);
+                             const std::atomic<bool>* cancel = nullptr);
 
 struct LibraryProgress {
   size_t done = 0;           // books finished (ok or not)
@@ -102,9 +102,8 @@ Status count_stream(BookSource& source, const CountOptions& options, int jobs,
                     const std::function<void(const model::BookResult&, const LibraryProgress&)>& on_book,
                     const std::atomic<bool>* cancel = nullptr);
 
-std::vector<model::BookResult> count_library(const std::vector<std::string>& books,
-                                      const CountOptions& options, int jobs,
-                                      const LibraryCallbacks& callbacks = {},
-                                      const std::atomic<bool>* cancel = nullptr);
+std::vector<model::BookResult> count_library(const std::vector<std::string>& books, const CountOptions& options,
+                                             int jobs, const LibraryCallbacks& callbacks = {},
+                                             const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace epubtok::count

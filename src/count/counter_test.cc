@@ -1,7 +1,7 @@
 #include "count/counter.h"
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,10 +13,10 @@
 namespace epubtok::count {
 namespace {
 namespace fs = std::filesystem;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using model::BookResult;
 using model::BookStatus;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 // A stand-in tokenizer: one token per byte, plus 2 "post-processor" tokens.
 // The pipeline's contract (which text is counted, how totals add up) does
@@ -57,7 +57,8 @@ class CounterTest : public ::testing::Test {
     spec.metadata.title = "Three Parts";
     auto front = testing::make_chapter("front.xhtml", "Title page", {"A dedication to nobody."});
     front.landmark = "titlepage";
-    auto body = testing::make_chapter("body.xhtml", "Chapter One", {"It began on a Tuesday.", "Nothing else happened."});
+    auto body =
+        testing::make_chapter("body.xhtml", "Chapter One", {"It began on a Tuesday.", "Nothing else happened."});
     body.landmark = "bodymatter";
     auto back = testing::make_chapter("back.xhtml", "Index", {"Tuesday, 1."});
     back.landmark = "index";

@@ -39,14 +39,76 @@ std::shared_ptr<const Tokenizer> load(const std::string& id) {
 // after punctuation, apostrophe suffixes), characters NFKC rewrites, other
 // white space, and special-token text.
 std::string adversarial_string(std::mt19937_64& rng) {
-  static const std::vector<std::string> fragments = {
-      "a", "Z", "q", "9", "42", "12345", "\u00e9", "\u00c0", "\u0436", "\u0416", "\u03a9", "\u03c9", "\u05d0",
-      "\u0628", "\u304b", "\u30ab", "\u4e2d", "\u6587", "\uac00", "\u0915", "\u0e01", "\u0661",
-      " ", "  ", " ", "\n", "\n\n", "\r\n", "\r", "\t", "\u3002", "\u3001", "\uff0c", "\u3000", "\u00a0",
-      "'", "'s", "'LL", "\u2019", ".", ",", "!", "?", "\u2014", "/", "(", ")", "\"",
-      "\u0301", "\u0308", "\u3099", "\u309a", "\uff76", "\uff9e", "\ufb01", "\u00a8", "\u2126", "\u00bd",
-      "\u093c", "\u093f", "\u200d", "\u200b", "\U0001F600", "\U0001F44D\U0001F3FD",
-      "<EOT>", "<META>", "<|endoftext|>", "<|fim_prefix|>", "EOT>", "<EO"};
+  static const std::vector<std::string> fragments = {"a",
+                                                     "Z",
+                                                     "q",
+                                                     "9",
+                                                     "42",
+                                                     "12345",
+                                                     "\u00e9",
+                                                     "\u00c0",
+                                                     "\u0436",
+                                                     "\u0416",
+                                                     "\u03a9",
+                                                     "\u03c9",
+                                                     "\u05d0",
+                                                     "\u0628",
+                                                     "\u304b",
+                                                     "\u30ab",
+                                                     "\u4e2d",
+                                                     "\u6587",
+                                                     "\uac00",
+                                                     "\u0915",
+                                                     "\u0e01",
+                                                     "\u0661",
+                                                     " ",
+                                                     "  ",
+                                                     " ",
+                                                     "\n",
+                                                     "\n\n",
+                                                     "\r\n",
+                                                     "\r",
+                                                     "\t",
+                                                     "\u3002",
+                                                     "\u3001",
+                                                     "\uff0c",
+                                                     "\u3000",
+                                                     "\u00a0",
+                                                     "'",
+                                                     "'s",
+                                                     "'LL",
+                                                     "\u2019",
+                                                     ".",
+                                                     ",",
+                                                     "!",
+                                                     "?",
+                                                     "\u2014",
+                                                     "/",
+                                                     "(",
+                                                     ")",
+                                                     "\"",
+                                                     "\u0301",
+                                                     "\u0308",
+                                                     "\u3099",
+                                                     "\u309a",
+                                                     "\uff76",
+                                                     "\uff9e",
+                                                     "\ufb01",
+                                                     "\u00a8",
+                                                     "\u2126",
+                                                     "\u00bd",
+                                                     "\u093c",
+                                                     "\u093f",
+                                                     "\u200d",
+                                                     "\u200b",
+                                                     "\U0001F600",
+                                                     "\U0001F44D\U0001F3FD",
+                                                     "<EOT>",
+                                                     "<META>",
+                                                     "<|endoftext|>",
+                                                     "<|fim_prefix|>",
+                                                     "EOT>",
+                                                     "<EO"};
   return test_support::random_fragment_string(rng, fragments);
 }
 
@@ -195,9 +257,7 @@ class RunTokenizer : public Tokenizer {
     for (size_t i = 0; i < text.size(); ++i) runs += text[i] != ' ' && (i == 0 || text[i - 1] == ' ');
     return runs;
   }
-  std::vector<uint32_t> encode(std::string_view text) const override {
-    return std::vector<uint32_t>(count(text), 0);
-  }
+  std::vector<uint32_t> encode(std::string_view text) const override { return std::vector<uint32_t>(count(text), 0); }
   bool is_clean_split(std::string_view text, size_t pos) const override {
     return pos > 0 && pos < text.size() && text[pos] == ' ' && text[pos - 1] != ' ';
   }

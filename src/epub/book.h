@@ -46,12 +46,12 @@ struct Metadata {
 };
 
 struct Chapter {
-  int index = 0;        // 0-based position in the spine
-  std::string title;    // from the nav/NCX TOC; empty if the TOC does not point here
-  std::string href;     // archive path of the spine item
+  int index = 0;      // 0-based position in the spine
+  std::string title;  // from the nav/NCX TOC; empty if the TOC does not point here
+  std::string href;   // archive path of the spine item
   ChapterKind kind = ChapterKind::kBody;
-  bool linear = true;   // false for spine itemref linear="no"
-  std::string text;     // extracted UTF-8 text, block elements on their own lines
+  bool linear = true;  // false for spine itemref linear="no"
+  std::string text;    // extracted UTF-8 text, block elements on their own lines
 };
 
 struct Book {

@@ -61,25 +61,23 @@ std::string canonical_label(std::string_view label) {
   // in ASCII); browsers treat this as UTF-8 too.
   if (l == "utf-16" || l == "utf-16le" || l == "utf-16be" || l == "unicode" || l == "ucs-2") return "";
   static constexpr std::string_view kLatin1[] = {
-      "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",
-      "iso-ir-100", "cp819", "ibm819", "csisolatin1", "windows-1252", "cp1252", "x-cp1252",
-      "iso_8859-1:1987", "ansi_x3.4-1968"};
+      "iso-8859-1",   "iso8859-1", "iso_8859-1", "latin1",          "latin-1",       "l1",
+      "ascii",        "us-ascii",  "iso-ir-100", "cp819",           "ibm819",        "csisolatin1",
+      "windows-1252", "cp1252",    "x-cp1252",   "iso_8859-1:1987", "ansi_x3.4-1968"};
   if (std::find(std::begin(kLatin1), std::end(kLatin1), l) != std::end(kLatin1)) return "windows-1252";
-  static constexpr std::string_view kGbk[] = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312",
-                                               "chinese", "csgb2312", "iso-ir-58", "cp936",
-                                               "windows-936", "euc-cn", "gb18030"};
+  static constexpr std::string_view kGbk[] = {"gb2312",   "gbk",       "x-gbk", "gb_2312-80",  "gb_2312", "chinese",
+                                              "csgb2312", "iso-ir-58", "cp936", "windows-936", "euc-cn",  "gb18030"};
   if (std::find(std::begin(kGbk), std::end(kGbk), l) != std::end(kGbk)) return "GB18030";
-  static constexpr std::string_view kSjis[] = {"shift_jis", "shift-jis", "sjis", "ms_kanji",
-                                                "x-sjis", "windows-31j", "csshiftjis", "ms932",
-                                                "cp932"};
+  static constexpr std::string_view kSjis[] = {"shift_jis",   "shift-jis",  "sjis",  "ms_kanji", "x-sjis",
+                                               "windows-31j", "csshiftjis", "ms932", "cp932"};
   if (std::find(std::begin(kSjis), std::end(kSjis), l) != std::end(kSjis)) return "windows-31j";
   static constexpr std::string_view kBig5[] = {"big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"};
   if (std::find(std::begin(kBig5), std::end(kBig5), l) != std::end(kBig5)) return "windows-950";
   return l;
 }
 
-Result<std::string> convert_with_icu(std::string_view bytes, const std::string& icu_name,
-                                     std::string_view label, std::string_view doc_name) {
+Result<std::string> convert_with_icu(std::string_view bytes, const std::string& icu_name, std::string_view label,
+                                     std::string_view doc_name) {
   UErrorCode err = U_ZERO_ERROR;
   std::unique_ptr<UConverter, ConverterCloser> conv(ucnv_open(icu_name.c_str(), &err));
   if (U_FAILURE(err) || !conv) {
@@ -91,9 +89,8 @@ Result<std::string> convert_with_icu(std::string_view bytes, const std::string& 
   err = U_ZERO_ERROR;
   int32_t n16 = ucnv_toUChars(conv.get(), nullptr, 0, bytes.data(), static_cast<int32_t>(bytes.size()), &err);
   if (err != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(err)) {
-    return Result<std::string>(ErrorCode::kUnknownEncoding, "cannot decode " + std::string(doc_name) +
-                                                                " as \"" + std::string(label) + "\": " +
-                                                                u_errorName(err));
+    return Result<std::string>(ErrorCode::kUnknownEncoding, "cannot decode " + std::string(doc_name) + " as \"" +
+                                                                std::string(label) + "\": " + u_errorName(err));
   }
   std::u16string u16(static_cast<size_t>(n16), u'\0');
   err = U_ZERO_ERROR;
@@ -101,14 +98,14 @@ Result<std::string> convert_with_icu(std::string_view bytes, const std::string& 
   ucnv_toUChars(conv.get(), reinterpret_cast<UChar*>(u16.data()), n16 + 1, bytes.data(),
                 static_cast<int32_t>(bytes.size()), &err);
   if (U_FAILURE(err) && err != U_STRING_NOT_TERMINATED_WARNING) {
-    return Result<std::string>(ErrorCode::kUnknownEncoding, "cannot decode " + std::string(doc_name) +
-                                                                ": " + u_errorName(err));
+    return Result<std::string>(ErrorCode::kUnknownEncoding,
+                               "cannot decode " + std::string(doc_name) + ": " + u_errorName(err));
   }
   if (!u16.empty() && u16[0] == 0xFEFF) u16.erase(0, 1);
   int32_t n8 = 0;
   err = U_ZERO_ERROR;
-  u_strToUTF8WithSub(nullptr, 0, &n8, reinterpret_cast<const UChar*>(u16.data()),
-                     static_cast<int32_t>(u16.size()), 0xFFFD, nullptr, &err);
+  u_strToUTF8WithSub(nullptr, 0, &n8, reinterpret_cast<const UChar*>(u16.data()), static_cast<int32_t>(u16.size()),
+                     0xFFFD, nullptr, &err);
   std::string out(static_cast<size_t>(n8), '\0');
   err = U_ZERO_ERROR;
   u_strToUTF8WithSub(out.data(), n8 + 1, &n8, reinterpret_cast<const UChar*>(u16.data()),
@@ -228,7 +225,8 @@ size_t maximal_subpart(std::string_view s, size_t i) {
   unsigned char c = u(i);
   size_t need;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    need = 1;
   else if (c >= 0xE0 && c <= 0xEF) {
     need = 2;
     if (c == 0xE0) lo = 0xA0;
@@ -266,7 +264,8 @@ bool is_valid_utf8(std::string_view s) {
       ++i;
     } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
       i += 2;
-    } else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+    } else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+               (p[i + 2] & 0xC0) == 0x80) {
       i += 3;
     } else {
       size_t len = utf8_seq_len(s, i);

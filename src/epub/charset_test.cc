@@ -32,7 +32,8 @@ TEST(Charset, Utf8PassesThroughAndBomIsRemoved) {
 TEST(Charset, Latin1LabelIsReadAsWindows1252) {
   // 0x93/0x94 are C1 controls in ISO-8859-1 but curly quotes in
   // windows-1252; browsers (and the WHATWG Encoding Standard) use the latter.
-  EXPECT_EQ(decode("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><p>\x93" "caf\xE9\x94</p>"),
+  EXPECT_EQ(decode("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><p>\x93"
+                   "caf\xE9\x94</p>"),
             "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><p>\u201Ccaf\u00E9\u201D</p>");
   EXPECT_EQ(decode("<meta charset=windows-1252><p>\x80 5</p>"), "<meta charset=windows-1252><p>\u20AC 5</p>");
 }
@@ -78,13 +79,15 @@ TEST(Charset, UnknownLabelIsAnError) {
 
 TEST(Charset, InvalidUtf8DeclaredUtf8BecomesReplacementCharacters) {
   // A lone continuation byte, a truncated 3-byte sequence, an overlong '/'.
-  EXPECT_EQ(decode("<meta charset=utf-8>a\x80" "b\xE6\x97" "c\xC0\xAF"),
-            "<meta charset=utf-8>a\uFFFD" "b\uFFFD" "c\uFFFD\uFFFD");
+  EXPECT_EQ(decode("<meta charset=utf-8>a\x80"
+                   "b\xE6\x97"
+                   "c\xC0\xAF"),
+            "<meta charset=utf-8>a\uFFFD"
+            "b\uFFFD"
+            "c\uFFFD\uFFFD");
 }
 
-TEST(Charset, UndeclaredInvalidUtf8FallsBackToWindows1252) {
-  EXPECT_EQ(decode("<p>caf\xE9</p>"), "<p>caf\u00E9</p>");
-}
+TEST(Charset, UndeclaredInvalidUtf8FallsBackToWindows1252) { EXPECT_EQ(decode("<p>caf\xE9</p>"), "<p>caf\u00E9</p>"); }
 
 TEST(Charset, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8("plain ascii that is longer than eight bytes"));
@@ -100,8 +103,8 @@ TEST(Charset, Utf8ValidationAgreesWithIcu) {
   // ICU's strict UTF-8 → UTF-16 conversion is the independent oracle, on
   // random strings biased towards lead and continuation bytes and long
   // ASCII runs (to cross the 16-byte fast path).
-  static const unsigned char kBytes[] = {'a', ' ', 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED,
-                                         0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+  static const unsigned char kBytes[] = {'a',  ' ',  0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1,
+                                         0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
   uint64_t state = 99;
   auto next = [&] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;

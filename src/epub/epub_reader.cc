@@ -38,8 +38,10 @@ class Warnings {
  public:
   static constexpr size_t kMax = 200;
   void add(std::string w) {
-    if (list_.size() < kMax) list_.push_back(std::move(w));
-    else ++dropped_;
+    if (list_.size() < kMax)
+      list_.push_back(std::move(w));
+    else
+      ++dropped_;
   }
   std::vector<std::string> take() {
     if (dropped_ > 0) list_.push_back("and " + std::to_string(dropped_) + " more warnings");
@@ -73,9 +75,9 @@ Result<std::vector<EncryptedEntry>> parse_encryption(std::string_view xml) {
   pugi::xml_document doc;
   pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!r)
-    return Result<std::vector<EncryptedEntry>>(ErrorCode::kMalformedXml, "META-INF/encryption.xml: " +
-                                                                              std::string(r.description()) +
-                                                                              " at byte offset " + std::to_string(r.offset));
+    return Result<std::vector<EncryptedEntry>>(
+        ErrorCode::kMalformedXml,
+        "META-INF/encryption.xml: " + std::string(r.description()) + " at byte offset " + std::to_string(r.offset));
   std::vector<EncryptedEntry> out;
   for (pugi::xpath_node xn : doc.select_nodes("//*[local-name()='EncryptedData']")) {
     pugi::xpath_node m = xn.node().select_node(".//*[local-name()='EncryptionMethod']");
@@ -137,7 +139,7 @@ const ManifestItem& content_item(const Package& pkg, const ManifestItem& item, W
     cur = next;
   }
   warnings.add("spine item " + item.href + " (" + item.media_type +
-                     "): no XHTML or SVG document in its fallback chain");
+               "): no XHTML or SVG document in its fallback chain");
   return item;
 }
 
@@ -214,8 +216,7 @@ class EntryLocator {
         std::string names;
         for (size_t t : twins) names += (names.empty() ? "" : ", ") + zip_.names()[t];
         warnings_.add("archive entries " + zip_.names()[*idx] + " and " + names +
-                            " have the same name after Unicode normalization; " + decoded + " reads " +
-                            zip_.names()[*idx]);
+                      " have the same name after Unicode normalization; " + decoded + " reads " + zip_.names()[*idx]);
       }
     }
     return idx;
@@ -262,8 +263,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
 
   if (!zip.duplicate_names().empty())
     warnings.add("the archive holds " + std::to_string(zip.duplicate_names().size()) +
-                            " duplicate entry name(s), the first of each is read: " +
-                            list_names(zip.duplicate_names()));
+                 " duplicate entry name(s), the first of each is read: " + list_names(zip.duplicate_names()));
 
   // mimetype: required first and stored, but readers cope without it.
   if (auto idx = zip.find("mimetype"); !idx) {
@@ -294,8 +294,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   };
 
   auto container_idx = zip.find("META-INF/container.xml");
-  if (!container_idx)
-    return Result<Book>(ErrorCode::kMissingContainer, "META-INF/container.xml is not in the archive");
+  if (!container_idx) return Result<Book>(ErrorCode::kMissingContainer, "META-INF/container.xml is not in the archive");
   Result<std::string> container_raw = zip.read(*container_idx);
   if (!container_raw) return container_raw.status();
   Result<std::string> container = decode_to_utf8(std::move(*container_raw), "META-INF/container.xml");
@@ -340,18 +339,18 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     const ManifestItem& content = content_item(pkg, item, warnings);
     auto idx = locate.find(content.href, content.literal_href);
     if (!idx)
-      return Result<Book>(ErrorCode::kMissingSpineItem, "spine item " + content.href + " (id \"" + content.id +
-                                                            "\") is not in the archive");
+      return Result<Book>(ErrorCode::kMissingSpineItem,
+                          "spine item " + content.href + " (id \"" + content.id + "\") is not in the archive");
     if (&content != &item)
       warnings.add("spine item " + item.href + " (" + item.media_type + ") is read through its fallback " +
-                              zip.names()[*idx]);
+                   zip.names()[*idx]);
     spine.push_back({&ref, &item, &content, *idx});
   }
   if (unknown_idrefs > 0)
-    warnings.add("spine itemref \"" + first_unknown_idref + "\"" +
-                            (unknown_idrefs > 1 ? " and " + std::to_string(unknown_idrefs - 1) + " more are"
-                                                : std::string(" is")) +
-                            " not in the manifest");
+    warnings.add(
+        "spine itemref \"" + first_unknown_idref + "\"" +
+        (unknown_idrefs > 1 ? " and " + std::to_string(unknown_idrefs - 1) + " more are" : std::string(" is")) +
+        " not in the manifest");
   for (const SpineDoc& d : spine) {
     if (const std::string* alg = encryption_of(zip.names()[d.index]))
       return Result<Book>(ErrorCode::kDrm, "spine item " + zip.names()[d.index] + " is encrypted with " + *alg +
@@ -365,7 +364,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
   std::sort(unreadable.begin(), unreadable.end());
   if (!unreadable.empty())
     warnings.add(std::to_string(unreadable.size()) + " encrypted resource" +
-                            (unreadable.size() == 1 ? " is" : "s are") + " not read: " + list_names(unreadable));
+                 (unreadable.size() == 1 ? " is" : "s are") + " not read: " + list_names(unreadable));
 
   // Navigation: EPUB 3 nav first, NCX as the fallback (or for EPUB 2).
   // Encrypted navigation is unreadable: left out, the book has no titles.
@@ -384,8 +383,10 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       Result<std::string> raw = zip.read(*idx);
       if (!raw) return raw.status();
       Result<std::string> utf8 = decode_to_utf8(std::move(*raw), pkg.nav_path);
-      if (utf8) nav = parse_nav(*utf8, pkg.nav_path);
-      else warnings.add(utf8.status().message());
+      if (utf8)
+        nav = parse_nav(*utf8, pkg.nav_path);
+      else
+        warnings.add(utf8.status().message());
     }
   }
   if (nav.toc.empty() && !pkg.ncx_path.empty()) {
@@ -395,8 +396,10 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
       Result<std::string> utf8 = decode_to_utf8(std::move(*raw), pkg.ncx_path);
       if (utf8) {
         Result<std::vector<NavEntry>> toc = parse_ncx(*utf8, pkg.ncx_path);
-        if (toc) nav.toc = std::move(*toc);
-        else warnings.add("NCX ignored: " + toc.status().message());
+        if (toc)
+          nav.toc = std::move(*toc);
+        else
+          warnings.add("NCX ignored: " + toc.status().message());
       } else {
         warnings.add(utf8.status().message());
       }
@@ -462,8 +465,7 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     } else if (is_raster_image_type(content.media_type)) {
       ++picture_pages;  // no per-item warning: the book-level one below says it
     } else {
-      warnings.add("spine item " + ch.href + " has media type " + content.media_type +
-                              "; no text extracted");
+      warnings.add("spine item " + ch.href + " has media type " + content.media_type + "; no text extracted");
     }
     if (!mark) {
       if (const std::string* g = lookup(guide_types, d); g && kind_from_types(*g, k)) mark = k;
@@ -481,8 +483,8 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     // counted as such (zero words and tokens). A spine that is empty,
     // unreadable or only blank pages is not a book we can count.
     if (book.chapters.empty())
-      return Result<Book>(ErrorCode::kEmptyBook, pkg.spine.empty() ? "the spine lists no items"
-                                                                   : "no spine item is in the manifest");
+      return Result<Book>(ErrorCode::kEmptyBook,
+                          pkg.spine.empty() ? "the spine lists no items" : "no spine item is in the manifest");
     if (picture_pages == 0)
       return Result<Book>(ErrorCode::kEmptyBook,
                           "no text and no images in " + std::to_string(book.chapters.size()) + " spine item(s)");

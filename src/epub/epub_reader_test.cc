@@ -106,7 +106,7 @@ TEST(ReadBook, ChapterTheTocDoesNotNameTakesItsFirstHeading) {
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->chapters.back().title, "A Short Contents");  // was empty, shown as "OEBPS/toc-short.xhtml"
-  EXPECT_EQ(r->chapters[0].title, "Chapter One");            // the TOC's label still wins
+  EXPECT_EQ(r->chapters[0].title, "Chapter One");           // the TOC's label still wins
 }
 
 TEST(ReadBook, Epub2WithNcxAndGuide) {
@@ -138,8 +138,8 @@ TEST(ReadBook, LandmarksGiveKindsAndUnmarkedItemsFollowTheirNeighbours) {
     c.landmark = std::move(landmark);
     return c;
   };
-  s.chapters = {ch("cover.xhtml", "cover"),     ch("title.xhtml", ""),      ch("c1.xhtml", "bodymatter"),
-                ch("c2.xhtml", ""),             ch("appx.xhtml", "appendix"), ch("notes.xhtml", "")};
+  s.chapters = {ch("cover.xhtml", "cover"), ch("title.xhtml", ""),        ch("c1.xhtml", "bodymatter"),
+                ch("c2.xhtml", ""),         ch("appx.xhtml", "appendix"), ch("notes.xhtml", "")};
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   std::vector<std::string> kinds;
@@ -188,8 +188,8 @@ TEST(ReadBook, Epub3Metadata) {
   m.languages = {"en", "fr"};
   m.publisher = "Example House";
   m.date = "2021-05-04";
-  m.identifiers = {{"urn:uuid:12345678-1234-4234-8234-123456789abc", ""}, {"978-0-306-40615-7", ""},
-                   {"doi:10.1000/182", ""}};
+  m.identifiers = {
+      {"urn:uuid:12345678-1234-4234-8234-123456789abc", ""}, {"978-0-306-40615-7", ""}, {"doi:10.1000/182", ""}};
   m.subjects = {"Fiction", "Testing"};
   m.description = "<p>A <b>bold</b> story.</p><p>Second paragraph &amp; more.</p>";
   m.series = "The Series";
@@ -248,8 +248,8 @@ TEST(ReadBook, Epub2MetadataAttributesAndCalibreSeries) {
 TEST(ReadBook, Epub3IdentifierTypeRefinement) {
   EpubSpec s = two_chapter_book();
   // The builder writes EPUB 3 schemes as <meta property="identifier-type">.
-  s.metadata.identifiers = {{"urn:uuid:0badf00d-0000-4000-8000-000000000000", ""}, {"0-306-40615-2", "15"},
-                            {"10.1000/xyz", "DOI"}};
+  s.metadata.identifiers = {
+      {"urn:uuid:0badf00d-0000-4000-8000-000000000000", ""}, {"0-306-40615-2", "15"}, {"10.1000/xyz", "DOI"}};
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->metadata.identifiers.at(1).scheme, "ISBN");
@@ -384,7 +384,8 @@ TEST(ReadBook, ShiftJisChapter) {
 
 TEST(ReadBook, Utf16Chapter) {
   EpubSpec s = two_chapter_book();
-  std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><html><body><p>Zw\u00F6lf \u65E5\u672C</p></body></html>";
+  std::string doc =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?><html><body><p>Zw\u00F6lf \u65E5\u672C</p></body></html>";
   // UTF-8 → UTF-16LE with a BOM (all characters here are in the BMP).
   std::u16string u16;
   for (size_t i = 0; i < doc.size();) {
@@ -414,7 +415,8 @@ TEST(ReadBook, SvgSpineItem) {
   svg.media_type = "image/svg+xml";
   svg.raw_document =
       "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">"
-      "<title>Plate</title><rect width=\"10\" height=\"10\"/><text x=\"1\" y=\"5\">Plate <tspan>one</tspan></text></svg>";
+      "<title>Plate</title><rect width=\"10\" height=\"10\"/><text x=\"1\" y=\"5\">Plate "
+      "<tspan>one</tspan></text></svg>";
   s.chapters.push_back(svg);
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
@@ -451,7 +453,8 @@ TEST(ReadBook, FontObfuscationIsNotDrm) {
 
 TEST(ReadBook, MathMlInChapter) {
   EpubSpec s = two_chapter_book();
-  s.chapters[1].body = "<p>Euler: <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>e</mi><mo>=</mo><mn>2.718</mn></math></p>";
+  s.chapters[1].body =
+      "<p>Euler: <math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>e</mi><mo>=</mo><mn>2.718</mn></math></p>";
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->chapters[1].text, "Euler: e=2.718");
@@ -473,7 +476,8 @@ std::string all_warnings(const Book& b) {
 
 std::string xhtml(std::string_view body_text) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title>"
-         "</head><body><p>" + std::string(body_text) + "</p></body></html>";
+         "</head><body><p>" +
+         std::string(body_text) + "</p></body></html>";
 }
 
 TEST(Conformance, IdsAreComparedWithoutSurroundingWhiteSpace) {
@@ -504,10 +508,10 @@ TEST(Conformance, PercentEncodedDecomposedHrefFindsPrecomposedEntry) {
 
 TEST(Conformance, PrecomposedHrefFindsDecomposedEntry) {
   EpubSpec s = two_chapter_book();
-  s.chapters[0].file_name = "cafe\xCC\x81.xhtml";           // stored NFD
-  s.chapters[0].manifest_href = "caf\xC3\xA9.xhtml";         // written NFC, not encoded
-  s.chapters[1].file_name = "Zwo\xCC\x88lf.xhtml";           // stored NFD
-  s.chapters[1].manifest_href = "Zw%C3%B6lf.xhtml";          // written NFC, percent-encoded
+  s.chapters[0].file_name = "cafe\xCC\x81.xhtml";     // stored NFD
+  s.chapters[0].manifest_href = "caf\xC3\xA9.xhtml";  // written NFC, not encoded
+  s.chapters[1].file_name = "Zwo\xCC\x88lf.xhtml";    // stored NFD
+  s.chapters[1].manifest_href = "Zw%C3%B6lf.xhtml";   // written NFC, percent-encoded
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->chapters.at(0).text, "Chapter One\nAlpha beta.\nGamma delta.");
@@ -535,8 +539,8 @@ TEST(Conformance, ExactNameBeatsPercentDecoding) {
 TEST(Conformance, NormalizationCollisionIsAWarning) {
   // Two entries, one name in two normalization forms.
   EpubSpec s = two_chapter_book();
-  s.chapters[1].file_name = "u\xCC\x88.xhtml";  // NFD, first in the archive
-  s.chapters[1].manifest_href = "%C3%BC.xhtml";   // NFC
+  s.chapters[1].file_name = "u\xCC\x88.xhtml";   // NFD, first in the archive
+  s.chapters[1].manifest_href = "%C3%BC.xhtml";  // NFC
   s.chapters[1].raw_document = xhtml("decomposed");
   s.extra_files.push_back(entry("OEBPS/\xC3\xBC.xhtml", xhtml("precomposed")));
   Result<Book> r = read_spec(s);
@@ -576,7 +580,8 @@ TEST(Conformance, ForeignSpineItemsAreReadThroughTheirFallbackChain) {
   s.chapters.push_back(xml);
   s.extra_items.push_back({"json-fallback", "data.xhtml", "application/xhtml+xml", "", xhtml("The JSON, as prose.")});
   s.extra_items.push_back({"xml-step", "record.json", "application/json", "xml-fallback", std::string("{}")});
-  s.extra_items.push_back({"xml-fallback", "record.xhtml", "application/xhtml+xml", "", xhtml("The record, as prose.")});
+  s.extra_items.push_back(
+      {"xml-fallback", "record.xhtml", "application/xhtml+xml", "", xhtml("The record, as prose.")});
   Result<Book> r = read_spec(s);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   ASSERT_EQ(r->chapters.size(), 4u);
@@ -617,7 +622,8 @@ std::string encryption_xml(const std::vector<std::pair<std::string, std::string>
     x += "<enc:CipherData><enc:CipherReference URI=\"" + uri + "\"/></enc:CipherData>";
     if (alg.empty())
       x += "<enc:EncryptionProperties><enc:EncryptionProperty>"
-           "<Compression xmlns=\"http://www.idpf.org/2016/encryption#compression\" Method=\"8\" OriginalLength=\"1234\"/>"
+           "<Compression xmlns=\"http://www.idpf.org/2016/encryption#compression\" Method=\"8\" "
+           "OriginalLength=\"1234\"/>"
            "</enc:EncryptionProperty></enc:EncryptionProperties>";
     x += "</enc:EncryptedData>";
   }
@@ -782,13 +788,13 @@ TEST(ReadBookErrors, CorruptEntryCrc) {
   entries.back().method = ZipMethod::kStored;
   // A minimal book written entry by entry, so one chapter gets a bad CRC.
   entries.push_back(entry("META-INF/container.xml",
-                     "<container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles>"
-                             "<rootfile full-path=\"content.opf\" media-type=\"application/oebps-package+xml\"/>"
-                             "</rootfiles></container>"));
+                          "<container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles>"
+                          "<rootfile full-path=\"content.opf\" media-type=\"application/oebps-package+xml\"/>"
+                          "</rootfiles></container>"));
   entries.push_back(entry("content.opf",
-                     "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata/>"
-                             "<manifest><item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/>"
-                             "</manifest><spine><itemref idref=\"c\"/></spine></package>"));
+                          "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata/>"
+                          "<manifest><item id=\"c\" href=\"c.xhtml\" media-type=\"application/xhtml+xml\"/>"
+                          "</manifest><spine><itemref idref=\"c\"/></spine></package>"));
   entries.push_back(entry("c.xhtml", "<html><body><p>Some words here.</p></body></html>"));
   entries.back().corrupt_crc = true;
   expect_error(read_book(write(testing::build_zip(entries))), ErrorCode::kZipCorrupt, "c.xhtml");
@@ -906,7 +912,8 @@ TEST(ReadBookErrors, MissingSpineItem) {
 
 TEST(ReadBookErrors, UnknownEncoding) {
   EpubSpec s = two_chapter_book();
-  s.chapters[1].raw_document = "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?><html><body><p>x</p></body></html>";
+  s.chapters[1].raw_document =
+      "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?><html><body><p>x</p></body></html>";
   expect_error(read_spec(s), ErrorCode::kUnknownEncoding, "x-no-such-charset");
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "epub/html_entities.h"
@@ -16,14 +16,14 @@ namespace {
 using html::is_space;
 
 enum TagFlags : uint8_t {
-  kBlock = 1,    // starts and ends a line
-  kSkip = 2,     // content is not text (head, rt, …)
-  kPre = 4,      // white space preserved
+  kBlock = 1,  // starts and ends a line
+  kSkip = 2,   // content is not text (head, rt, …)
+  kPre = 4,    // white space preserved
   kSvgRoot = 8,
-  kSvgText = 16,     // text-bearing SVG element
-  kForeign = 32,     // <foreignObject>: XHTML inside SVG
-  kKnown = 64,       // no behaviour of its own; listed so `hidden` can be tracked
-  kImage = 128,      // an image (counted in HtmlText::images); no text, no line
+  kSvgText = 16,  // text-bearing SVG element
+  kForeign = 32,  // <foreignObject>: XHTML inside SVG
+  kKnown = 64,    // no behaviour of its own; listed so `hidden` can be tracked
+  kImage = 128,   // an image (counted in HtmlText::images); no text, no line
 };
 
 struct TagInfo {
@@ -35,30 +35,73 @@ struct TagInfo {
 // section's display:block/list-item/table-* defaults, plus br/hr (line
 // breaks) and option, so that lists and tables never glue words together.
 constexpr TagInfo kTags[] = {
-    {"address", kBlock},      {"annotation", kSkip},    {"annotation-xml", kSkip},
-    {"article", kBlock},      {"aside", kBlock},        {"blockquote", kBlock},
-    {"body", kBlock},         {"br", kBlock},           {"caption", kBlock},
-    {"center", kBlock},       {"dd", kBlock},           {"details", kBlock},
-    {"dialog", kBlock},       {"dir", kBlock},          {"div", kBlock},
-    {"dl", kBlock},           {"dt", kBlock},           {"fieldset", kBlock},
-    {"figcaption", kBlock},   {"figure", kBlock},       {"footer", kBlock},
-    {"foreignobject", kForeign | kBlock},               {"form", kBlock},
-    {"frameset", kBlock},     {"h1", kBlock},           {"h2", kBlock},
-    {"h3", kBlock},           {"h4", kBlock},           {"h5", kBlock},
-    {"h6", kBlock},           {"head", kSkip},          {"header", kBlock},
-    {"hgroup", kBlock},       {"hr", kBlock},           {"html", kBlock},
-    {"image", kImage},        {"img", kImage},
-    {"legend", kBlock},       {"li", kBlock},           {"listing", kBlock | kPre},
-    {"main", kBlock},         {"menu", kBlock},         {"nav", kBlock},
-    {"ol", kBlock},           {"optgroup", kBlock},     {"option", kBlock},
-    {"p", kBlock},            {"pre", kBlock | kPre},   {"rp", kSkip},
-    {"rt", kSkip},            {"rtc", kSkip},           {"section", kBlock},
-    {"span", kKnown},         {"summary", kBlock},
-    {"svg", kSvgRoot | kBlock},                         {"table", kBlock},
-    {"tbody", kBlock},        {"td", kBlock},           {"template", kSkip},
-    {"text", kSvgText | kBlock},                        {"textpath", kSvgText},
-    {"tfoot", kBlock},        {"th", kBlock},           {"thead", kBlock},
-    {"tr", kBlock},           {"tspan", kSvgText},      {"ul", kBlock},
+    {"address", kBlock},
+    {"annotation", kSkip},
+    {"annotation-xml", kSkip},
+    {"article", kBlock},
+    {"aside", kBlock},
+    {"blockquote", kBlock},
+    {"body", kBlock},
+    {"br", kBlock},
+    {"caption", kBlock},
+    {"center", kBlock},
+    {"dd", kBlock},
+    {"details", kBlock},
+    {"dialog", kBlock},
+    {"dir", kBlock},
+    {"div", kBlock},
+    {"dl", kBlock},
+    {"dt", kBlock},
+    {"fieldset", kBlock},
+    {"figcaption", kBlock},
+    {"figure", kBlock},
+    {"footer", kBlock},
+    {"foreignobject", kForeign | kBlock},
+    {"form", kBlock},
+    {"frameset", kBlock},
+    {"h1", kBlock},
+    {"h2", kBlock},
+    {"h3", kBlock},
+    {"h4", kBlock},
+    {"h5", kBlock},
+    {"h6", kBlock},
+    {"head", kSkip},
+    {"header", kBlock},
+    {"hgroup", kBlock},
+    {"hr", kBlock},
+    {"html", kBlock},
+    {"image", kImage},
+    {"img", kImage},
+    {"legend", kBlock},
+    {"li", kBlock},
+    {"listing", kBlock | kPre},
+    {"main", kBlock},
+    {"menu", kBlock},
+    {"nav", kBlock},
+    {"ol", kBlock},
+    {"optgroup", kBlock},
+    {"option", kBlock},
+    {"p", kBlock},
+    {"pre", kBlock | kPre},
+    {"rp", kSkip},
+    {"rt", kSkip},
+    {"rtc", kSkip},
+    {"section", kBlock},
+    {"span", kKnown},
+    {"summary", kBlock},
+    {"svg", kSvgRoot | kBlock},
+    {"table", kBlock},
+    {"tbody", kBlock},
+    {"td", kBlock},
+    {"template", kSkip},
+    {"text", kSvgText | kBlock},
+    {"textpath", kSvgText},
+    {"tfoot", kBlock},
+    {"th", kBlock},
+    {"thead", kBlock},
+    {"tr", kBlock},
+    {"tspan", kSvgText},
+    {"ul", kBlock},
 };
 
 // Byte classes for the flow-text loop: HTML white space, '&', the rest.
@@ -118,8 +161,10 @@ class TextBuilder {
   }
   void cdata(std::string_view literal) {
     if (!visible()) return;
-    if (pre_depth_ > 0) append_pre(literal, false);
-    else append_flow(literal, false);
+    if (pre_depth_ > 0)
+      append_pre(literal, false);
+    else
+      append_flow(literal, false);
   }
 
   void start_tag(std::string_view name, std::string_view attrs, bool self_closing) {
@@ -159,8 +204,7 @@ class TextBuilder {
     }
     if (f & kSkip) {
       // HTML5 implied end tags: <rt>/<rp> close an open rt/rp.
-      if ((name == "rt" || name == "rp") && !skip_.empty() &&
-          (skip_.back() == "rt" || skip_.back() == "rp"))
+      if ((name == "rt" || name == "rp") && !skip_.empty() && (skip_.back() == "rt" || skip_.back() == "rp"))
         skip_.pop_back();
       if (!self_closing) skip_.push_back(canonical(name));
       return;
@@ -380,8 +424,10 @@ class TextBuilder {
     size_t i = 0, n = s.size();
     if (skip_leading_newline_) {
       // HTML drops one newline right after <pre>.
-      if (s.compare(0, 2, "\r\n") == 0) i = 2;
-      else if (n > 0 && (s[0] == '\n' || s[0] == '\r')) i = 1;
+      if (s.compare(0, 2, "\r\n") == 0)
+        i = 2;
+      else if (n > 0 && (s[0] == '\n' || s[0] == '\r'))
+        i = 1;
       if (n > 0) skip_leading_newline_ = false;
     }
     while (i < n) {

@@ -38,9 +38,10 @@ TEST(HtmlText, PreKeepsLines) {
 }
 
 TEST(HtmlText, DropsHeadScriptStyleTemplate) {
-  EXPECT_EQ(text("<html><head><title>Not me</title><style>p{color:red}</style></head>"
-                 "<body><script>var x = '<p>no</p>';</script><p>yes</p><template><p>hidden</p></template></body></html>"),
-            "yes");
+  EXPECT_EQ(
+      text("<html><head><title>Not me</title><style>p{color:red}</style></head>"
+           "<body><script>var x = '<p>no</p>';</script><p>yes</p><template><p>hidden</p></template></body></html>"),
+      "yes");
 }
 
 TEST(HtmlText, XhtmlSelfClosingScriptAndTitleDoNotSwallowTheRest) {
@@ -73,8 +74,9 @@ TEST(HtmlText, HiddenElementsAreNotText) {
 }
 
 TEST(HtmlText, CommentsCdataDoctypeAndProcessingInstructions) {
-  EXPECT_EQ(text("<?xml version='1.0'?><!DOCTYPE html><body><!-- <p>gone</p> --><p>a<![CDATA[ <b>&amp;</b> ]]>z</p></body>"),
-            "a <b>&amp;</b> z");
+  EXPECT_EQ(
+      text("<?xml version='1.0'?><!DOCTYPE html><body><!-- <p>gone</p> --><p>a<![CDATA[ <b>&amp;</b> ]]>z</p></body>"),
+      "a <b>&amp;</b> z");
 }
 
 TEST(HtmlText, DoctypeWithInternalSubset) {
@@ -85,8 +87,7 @@ TEST(HtmlText, DoctypeWithInternalSubset) {
 TEST(HtmlText, NamedEntitiesFullSet) {
   EXPECT_EQ(text("<p>&amp; &lt; &gt; &quot; &apos; &eacute; &hellip; &mdash;</p>"), "& < > \" ' é … —");
   // Entities from the HTML5 additions, including multi-code-point ones.
-  EXPECT_EQ(text("<p>&CounterClockwiseContourIntegral; &NotEqualTilde; &fjlig;</p>"),
-            "\u2233 \u2242\u0338 fj");
+  EXPECT_EQ(text("<p>&CounterClockwiseContourIntegral; &NotEqualTilde; &fjlig;</p>"), "\u2233 \u2242\u0338 fj");
   // Legacy names are recognised without ';' in text; others are not.
   EXPECT_EQ(text("<p>&copy2024 &amp &notit; &hellip</p>"), "©2024 & ¬it; &hellip");
   // Unknown names stay literal.
@@ -123,9 +124,7 @@ TEST(HtmlText, TagSoup) {
             "one\ntwo & three\na\nb\n1 < 2");
 }
 
-TEST(HtmlText, QuotedGreaterThanInsideAttribute) {
-  EXPECT_EQ(text("<p title='a > b' class=\"x>y\">text</p>"), "text");
-}
+TEST(HtmlText, QuotedGreaterThanInsideAttribute) { EXPECT_EQ(text("<p title='a > b' class=\"x>y\">text</p>"), "text"); }
 
 TEST(HtmlText, SvgKeepsOnlyTextElements) {
   EXPECT_EQ(text("<svg xmlns='http://www.w3.org/2000/svg'><title>Figure title</title><desc>A description</desc>"
@@ -205,8 +204,8 @@ std::string naive_flow(std::string_view s) {
 }
 
 TEST(HtmlText, FlowTextMatchesNaiveCollapse) {
-  static const std::string_view kPieces[] = {"a", "bc", "word", "longerword", " ", "  ", "\t", "\n", "\r\n",
-                                             "&amp;", "&", "é", "漢", "\x01", ".", "x y", "&amp"};
+  static const std::string_view kPieces[] = {"a",     "bc", "word", "longerword", " ",    "  ", "\t",  "\n",  "\r\n",
+                                             "&amp;", "&",  "é",    "漢",         "\x01", ".",  "x y", "&amp"};
   uint64_t state = 12345;
   auto next = [&] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;

@@ -46,8 +46,7 @@ inline bool find_attr(std::string_view attrs, std::string_view name, std::string
   while (i < n) {
     while (i < n && (is_space(attrs[i]) || attrs[i] == '/')) ++i;
     size_t name_start = i;
-    while (i < n && !is_space(attrs[i]) && attrs[i] != '=' && attrs[i] != '>' &&
-           !(attrs[i] == '/' && i > name_start))
+    while (i < n && !is_space(attrs[i]) && attrs[i] != '=' && attrs[i] != '>' && !(attrs[i] == '/' && i > name_start))
       ++i;
     std::string_view attr_name = attrs.substr(name_start, i - name_start);
     if (attr_name.empty()) {
@@ -105,8 +104,8 @@ inline std::string_view read_name(std::string_view s, size_t i, char* buf, size_
 }
 
 inline bool is_raw_text_element(std::string_view name) {
-  return name == "script" || name == "style" || name == "title" || name == "textarea" ||
-         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes";
+  return name == "script" || name == "style" || name == "title" || name == "textarea" || name == "xmp" ||
+         name == "iframe" || name == "noembed" || name == "noframes";
 }
 
 // Case-insensitive search for "</name" in s from `from`; npos if absent.
@@ -115,8 +114,7 @@ inline size_t find_end_tag(std::string_view s, size_t from, std::string_view nam
     const void* p = from < s.size() ? std::memchr(s.data() + from, '<', s.size() - from) : nullptr;
     if (!p) return std::string_view::npos;
     size_t lt = static_cast<const char*>(p) - s.data();
-    if (lt + 2 + name.size() <= s.size() && s[lt + 1] == '/' &&
-        iequals(s.substr(lt + 2, name.size()), name)) {
+    if (lt + 2 + name.size() <= s.size() && s[lt + 1] == '/' && iequals(s.substr(lt + 2, name.size()), name)) {
       size_t after = lt + 2 + name.size();
       if (after == s.size() || is_space(s[after]) || s[after] == '>' || s[after] == '/') return lt;
     }

@@ -80,8 +80,7 @@ std::string lower(std::string_view s) {
 }
 
 Status xml_error(const pugi::xml_parse_result& r, const std::string& doc) {
-  return Status(ErrorCode::kMalformedXml, doc + ": " + r.description() + " at byte offset " +
-                                              std::to_string(r.offset));
+  return Status(ErrorCode::kMalformedXml, doc + ": " + r.description() + " at byte offset " + std::to_string(r.offset));
 }
 
 int hex_value(char c) {
@@ -94,10 +93,14 @@ int hex_value(char c) {
 std::string digits_only(std::string_view v) {
   std::string d;
   for (char c : v) {
-    if (c >= '0' && c <= '9') d.push_back(c);
-    else if (c == 'x' || c == 'X') d.push_back('X');
-    else if (c == '-' || c == ' ') continue;
-    else return {};
+    if (c >= '0' && c <= '9')
+      d.push_back(c);
+    else if (c == 'x' || c == 'X')
+      d.push_back('X');
+    else if (c == '-' || c == ' ')
+      continue;
+    else
+      return {};
   }
   return d;
 }
@@ -135,7 +138,8 @@ std::string resolve_href(std::string_view base_dir, std::string_view href, bool 
   std::string decoded;
   decoded.reserve(href.size());
   for (size_t i = 0; i < href.size(); ++i) {
-    if (percent_decode && href[i] == '%' && i + 2 < href.size() && hex_value(href[i + 1]) >= 0 && hex_value(href[i + 2]) >= 0) {
+    if (percent_decode && href[i] == '%' && i + 2 < href.size() && hex_value(href[i + 1]) >= 0 &&
+        hex_value(href[i + 2]) >= 0) {
       decoded.push_back(static_cast<char>(hex_value(href[i + 1]) * 16 + hex_value(href[i + 2])));
       i += 2;
     } else {
@@ -188,9 +192,12 @@ bool is_valid_isbn(std::string_view d) {
     int sum = 0;
     for (size_t i = 0; i < 10; ++i) {
       int v;
-      if (d[i] == 'X' && i == 9) v = 10;
-      else if (d[i] >= '0' && d[i] <= '9') v = d[i] - '0';
-      else return false;
+      if (d[i] == 'X' && i == 9)
+        v = 10;
+      else if (d[i] >= '0' && d[i] <= '9')
+        v = d[i] - '0';
+      else
+        return false;
       sum += v * static_cast<int>(10 - i);
     }
     return sum % 11 == 0;
@@ -211,13 +218,13 @@ bool kind_from_types(std::string_view types, ChapterKind& kind) {
   // EPUB 3 Structural Semantics Vocabulary partitions and division types,
   // and EPUB 2 guide reference types (title-page, text, notes, …).
   static constexpr std::string_view kFront[] = {
-      "cover", "titlepage", "title-page", "halftitlepage", "frontmatter", "toc", "loi", "lot",
-      "preface", "foreword", "copyright-page", "dedication", "epigraph", "imprint", "imprimatur",
-      "frontispiece", "landmarks", "abstract", "preamble"};
+      "cover",      "titlepage",    "title-page", "halftitlepage",  "frontmatter", "toc",      "loi",
+      "lot",        "preface",      "foreword",   "copyright-page", "dedication",  "epigraph", "imprint",
+      "imprimatur", "frontispiece", "landmarks",  "abstract",       "preamble"};
   static constexpr std::string_view kBody[] = {"bodymatter", "chapter", "part", "text", "division", "volume"};
-  static constexpr std::string_view kBack[] = {
-      "backmatter", "appendix", "index", "glossary", "bibliography", "colophon", "afterword",
-      "endnotes", "notes", "rearnotes", "errata", "other-credits", "index-group"};
+  static constexpr std::string_view kBack[] = {"backmatter", "appendix",      "index",      "glossary", "bibliography",
+                                               "colophon",   "afterword",     "endnotes",   "notes",    "rearnotes",
+                                               "errata",     "other-credits", "index-group"};
   size_t i = 0;
   while (i < types.size()) {
     while (i < types.size() && is_space(types[i])) ++i;
@@ -259,10 +266,14 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
 
   pugi::xml_node metadata, manifest, spine, guide;
   for (pugi::xml_node n : pkg.children()) {
-    if (is(n, "metadata")) metadata = n;
-    else if (is(n, "manifest")) manifest = n;
-    else if (is(n, "spine")) spine = n;
-    else if (is(n, "guide")) guide = n;
+    if (is(n, "metadata"))
+      metadata = n;
+    else if (is(n, "manifest"))
+      manifest = n;
+    else if (is(n, "spine"))
+      spine = n;
+    else if (is(n, "guide"))
+      guide = n;
   }
 
   // EPUB 2.0.1 allowed <dc-metadata>/<x-metadata> inside <metadata>; flatten.
@@ -399,8 +410,7 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
   }
   std::string toc_id(trim_xml_space(attr(spine, "toc")));
   if (!toc_id.empty()) {
-    if (auto it = p.manifest_by_id.find(toc_id); it != p.manifest_by_id.end())
-      p.ncx_path = p.manifest[it->second].href;
+    if (auto it = p.manifest_by_id.find(toc_id); it != p.manifest_by_id.end()) p.ncx_path = p.manifest[it->second].href;
   }
   if (p.ncx_path.empty()) {
     for (const ManifestItem& it : p.manifest)
@@ -456,8 +466,10 @@ class NavVisitor {
       bool has_type = html::find_attr(attrs, "epub:type", type);
       std::string_view role;
       bool has_role = html::find_attr(attrs, "role", role);
-      if ((has_type && has_token(type, "toc")) || (has_role && has_token(role, "doc-toc"))) mode_ = kToc;
-      else if (has_type && has_token(type, "landmarks")) mode_ = kLandmarks;
+      if ((has_type && has_token(type, "toc")) || (has_role && has_token(role, "doc-toc")))
+        mode_ = kToc;
+      else if (has_type && has_token(type, "landmarks"))
+        mode_ = kLandmarks;
     } else if (name == "a" && mode_ != kNone && !self_closing) {
       in_a_ = true;
       label_.clear();
@@ -479,8 +491,10 @@ class NavVisitor {
       if (trim_xml_space(href_).empty()) return;
       std::string path = resolve_href(base_, href_);
       if (path.empty()) return;
-      if (mode_ == kToc) nav_.toc.push_back({path, collapse(label_)});
-      else if (mode_ == kLandmarks) nav_.landmarks.push_back({path, type_});
+      if (mode_ == kToc)
+        nav_.toc.push_back({path, collapse(label_)});
+      else if (mode_ == kLandmarks)
+        nav_.landmarks.push_back({path, type_});
     } else if ((name == "rt" || name == "rp") && skip_ > 0) {
       --skip_;
     }

@@ -38,7 +38,7 @@ struct ManifestItem {
   std::string literal_href;  // resolved archive path as written (no percent-decoding)
   std::string media_type;
   std::string properties;
-  std::string fallback;      // id of the manifest fallback item, or ""
+  std::string fallback;  // id of the manifest fallback item, or ""
 };
 
 struct SpineRef {
@@ -68,7 +68,7 @@ struct Package {
 Result<Package> parse_opf(std::string_view xml, const std::string& opf_path);
 
 struct NavEntry {
-  std::string href;  // resolved archive path (fragment stripped)
+  std::string href;   // resolved archive path (fragment stripped)
   std::string label;  // for the TOC: the entry's text; for landmarks: epub:type
 };
 

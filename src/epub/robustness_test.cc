@@ -51,15 +51,14 @@ bool is_reader_code(ErrorCode c) {
     case ErrorCode::kUnknownEncoding:
     case ErrorCode::kDrm:
     case ErrorCode::kEmptyBook:
-    case ErrorCode::kTooLarge:
-      return true;
-    default:
-      return false;
+    case ErrorCode::kTooLarge: return true;
+    default: return false;
   }
 }
 
 TEST(Robustness, MutatedArchivesGiveOnlyReaderCodes) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "mutant.epub").string();
   Rng rng{42};
@@ -98,11 +97,47 @@ TEST(Robustness, MutatedArchivesGiveOnlyReaderCodes) {
 
 TEST(Robustness, RandomMarkupExtractsValidUtf8) {
   Rng rng{7};
-  static const std::string_view kPieces[] = {
-      "<p>", "</p>", "<br/>", "<ruby>", "<rt>", "</rt>", "</ruby>", "<svg>", "</svg>", "<text>", "</text>",
-      "<script>", "</script>", "<pre>", "</pre>", "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&#x1F600;",
-      "&copy", "&", "<", ">", "\"", " ", "\n", "é", "漢字", "word", "<head>", "<body epub:type='x'>",
-      "<a href='x'>", "</a>", "<title/>", "<style>", "&#xD800;", "&#0;", "<?pi?>", "<!DOCTYPE html>"};
+  static const std::string_view kPieces[] = {"<p>",
+                                             "</p>",
+                                             "<br/>",
+                                             "<ruby>",
+                                             "<rt>",
+                                             "</rt>",
+                                             "</ruby>",
+                                             "<svg>",
+                                             "</svg>",
+                                             "<text>",
+                                             "</text>",
+                                             "<script>",
+                                             "</script>",
+                                             "<pre>",
+                                             "</pre>",
+                                             "<!--",
+                                             "-->",
+                                             "<![CDATA[",
+                                             "]]>",
+                                             "&amp;",
+                                             "&#x1F600;",
+                                             "&copy",
+                                             "&",
+                                             "<",
+                                             ">",
+                                             "\"",
+                                             " ",
+                                             "\n",
+                                             "é",
+                                             "漢字",
+                                             "word",
+                                             "<head>",
+                                             "<body epub:type='x'>",
+                                             "<a href='x'>",
+                                             "</a>",
+                                             "<title/>",
+                                             "<style>",
+                                             "&#xD800;",
+                                             "&#0;",
+                                             "<?pi?>",
+                                             "<!DOCTYPE html>"};
   for (int iter = 0; iter < 2000; ++iter) {
     std::string doc;
     for (int k = 0, n = static_cast<int>(rng.next() % 40); k < n; ++k) doc += kPieces[rng.next() % std::size(kPieces)];
@@ -115,7 +150,8 @@ TEST(Robustness, RandomMarkupExtractsValidUtf8) {
 }
 
 TEST(Robustness, ConcurrentReadsAgree) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / ("robustness_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "shared.epub").string();
   testing::EpubSpec spec = sample_spec(testing::ZipMethod::kDeflate);

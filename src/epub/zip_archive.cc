@@ -23,8 +23,10 @@ namespace {
 std::string fold(std::string_view s) {
   std::string r(s);
   for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    else if (c == '\\') c = '/';
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c + 32);
+    else if (c == '\\')
+      c = '/';
   }
   return r;
 }
@@ -94,17 +96,13 @@ Result<ZipArchive> ZipArchive::open(const std::string& path, const ZipLimits& li
         if (local_header)
           return Result<ZipArchive>(ErrorCode::kZipTruncated,
                                     "starts as a ZIP but its central directory is missing (file cut short?)");
-        return Result<ZipArchive>(ErrorCode::kNotZip, std::string("not a ZIP archive") +
-                                                          (st.st_size == 0 ? " (empty file)" : ""));
-      case ZIP_ER_INCONS:
-        return Result<ZipArchive>(ErrorCode::kZipCorrupt, "inconsistent ZIP central directory");
+        return Result<ZipArchive>(ErrorCode::kNotZip,
+                                  std::string("not a ZIP archive") + (st.st_size == 0 ? " (empty file)" : ""));
+      case ZIP_ER_INCONS: return Result<ZipArchive>(ErrorCode::kZipCorrupt, "inconsistent ZIP central directory");
       case ZIP_ER_OPEN:
-      case ZIP_ER_READ:
-        return Result<ZipArchive>(ErrorCode::kFileUnreadable, zip_error_text(err));
-      case ZIP_ER_MEMORY:
-        return Result<ZipArchive>(ErrorCode::kInternal, "out of memory opening ZIP");
-      default:
-        return Result<ZipArchive>(ErrorCode::kZipCorrupt, zip_error_text(err));
+      case ZIP_ER_READ: return Result<ZipArchive>(ErrorCode::kFileUnreadable, zip_error_text(err));
+      case ZIP_ER_MEMORY: return Result<ZipArchive>(ErrorCode::kInternal, "out of memory opening ZIP");
+      default: return Result<ZipArchive>(ErrorCode::kZipCorrupt, zip_error_text(err));
     }
   }
   ZipArchive a;
@@ -186,11 +184,12 @@ std::optional<Status> ZipArchive::read_deflated_fast(size_t index, uint32_t crc,
   if (!d) return std::nullopt;
   out.resize(static_cast<size_t>(declared));
   size_t actual = 0;
-  libdeflate_result r = libdeflate_deflate_decompress(d.get(), in.data(), static_cast<size_t>(comp), out.data(),
-                                                      out.size(), &actual);
+  libdeflate_result r =
+      libdeflate_deflate_decompress(d.get(), in.data(), static_cast<size_t>(comp), out.data(), out.size(), &actual);
   if (in.capacity() > (64u << 20)) std::string().swap(in);
   if (r == LIBDEFLATE_INSUFFICIENT_SPACE) return std::nullopt;
-  if (r != LIBDEFLATE_SUCCESS) return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: invalid deflate data");
+  if (r != LIBDEFLATE_SUCCESS)
+    return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: invalid deflate data");
   out.resize(actual);
   if (libdeflate_crc32(0, out.data(), out.size()) != crc)
     return Status(ErrorCode::kZipCorrupt, "entry " + name + " is damaged: CRC error");

@@ -1,6 +1,5 @@
 #include "jobs/counting_engine.h"
 
-
 namespace epubtok::jobs {
 
 CountingEngine default_counting_engine() {

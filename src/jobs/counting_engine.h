@@ -26,10 +26,9 @@ struct CountingEngine {
   std::function<Result<count::CountOptions>(const model::RunRequest& request)> prepare;
   // Counts `books` (count::count_library semantics: rows in input order,
   // callbacks serialised, no new book started once *cancel is true).
-  std::function<std::vector<model::BookResult>(const std::vector<std::string>& books,
-                                               const count::CountOptions& options, int workers,
-                                               const count::LibraryCallbacks& callbacks,
-                                               const std::atomic<bool>* cancel)>
+  std::function<std::vector<model::BookResult>(
+      const std::vector<std::string>& books, const count::CountOptions& options, int workers,
+      const count::LibraryCallbacks& callbacks, const std::atomic<bool>* cancel)>
       count;
 };
 

@@ -5,7 +5,9 @@
 
 namespace epubtok::jobs {
 
-void CountingThread::start() { thread_ = std::thread([this] { loop(); }); }
+void CountingThread::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void CountingThread::stop() {
   {

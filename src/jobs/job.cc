@@ -11,13 +11,14 @@ namespace json = boost::json;
 namespace {
 
 // Indexed by the enums' values.
-constexpr std::string_view kStatusNames[] = {"queued",    "running",   "completed",
-                                              "failed",    "cancelled", "interrupted"};
-constexpr std::string_view kEventTypeNames[] = {"queued",    "started",   "resumed",     "progress", "book",
-                                                "completed", "failed",    "cancelled",   "interrupted", "deleted"};
+constexpr std::string_view kStatusNames[] = {"queued", "running", "completed", "failed", "cancelled", "interrupted"};
+constexpr std::string_view kEventTypeNames[] = {"queued",    "started", "resumed",   "progress",    "book",
+                                                "completed", "failed",  "cancelled", "interrupted", "deleted"};
 
 Result<std::vector<std::string>> string_array(const json::value& v, std::string_view field) {
-  if (!v.is_array()) return Result<std::vector<std::string>>(ErrorCode::kInvalidArgument, std::string(field) + " must be an array of strings");
+  if (!v.is_array())
+    return Result<std::vector<std::string>>(ErrorCode::kInvalidArgument,
+                                            std::string(field) + " must be an array of strings");
   std::vector<std::string> out;
   size_t i = 0;
   for (const auto& item : v.as_array()) {
@@ -72,9 +73,9 @@ bool is_terminal(JobStatus status) {
 }
 
 json::object request_to_json(const model::RunRequest& r) {
-  return json::object{{"paths", to_array(r.paths)},   {"tokenizers", to_array(r.tokenizers)},
-                      {"recursive", r.recursive},     {"exclude", kinds_to_array(r.exclude)},
-                      {"max_mb", r.max_mb},           {"with_special", r.with_special}};
+  return json::object{{"paths", to_array(r.paths)}, {"tokenizers", to_array(r.tokenizers)},
+                      {"recursive", r.recursive},   {"exclude", kinds_to_array(r.exclude)},
+                      {"max_mb", r.max_mb},         {"with_special", r.with_special}};
 }
 
 Result<model::RunRequest> request_from_json(const json::value& body) {
@@ -118,9 +119,13 @@ Result<model::RunRequest> request_from_json(const json::value& body) {
   if (const json::value* v = o.if_contains("max_mb"); v && !v->is_null()) {
     bool ok = false;
     int64_t n = 0;
-    if (v->is_int64()) { n = v->as_int64(); ok = true; }
-    else if (v->is_uint64()) { n = v->as_uint64() > 1'000'000 ? 1'000'000 : static_cast<int64_t>(v->as_uint64()); ok = true; }
-    else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
+    if (v->is_int64()) {
+      n = v->as_int64();
+      ok = true;
+    } else if (v->is_uint64()) {
+      n = v->as_uint64() > 1'000'000 ? 1'000'000 : static_cast<int64_t>(v->as_uint64());
+      ok = true;
+    } else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
       n = static_cast<int64_t>(v->as_double());
       ok = true;
     }
@@ -141,8 +146,8 @@ double Progress::percent() const {
 json::object progress_to_json(const Progress& p) {
   // Rounded to 0.1 % so the payload stays short and stable.
   double percent = static_cast<double>(static_cast<int64_t>(p.percent() * 10.0 + 0.5)) / 10.0;
-  json::object out{{"file_name", p.file_name},   {"current", p.current},     {"total", p.total},
-                   {"percent", percent},          {"bytes_done", p.bytes_done}, {"bytes_total", p.bytes_total}};
+  json::object out{{"file_name", p.file_name}, {"current", p.current},       {"total", p.total},
+                   {"percent", percent},       {"bytes_done", p.bytes_done}, {"bytes_total", p.bytes_total}};
   if (p.eta_s) {
     out["eta_s"] = static_cast<double>(static_cast<int64_t>(*p.eta_s * 10.0 + 0.5)) / 10.0;
   } else {

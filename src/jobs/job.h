@@ -87,9 +87,9 @@ struct JobEvent {
   uint64_t id = 0;
   uint64_t global_id = 0;
   EventType type = EventType::kQueued;
-  std::string data;         // one-line JSON payload of the job stream
+  std::string data;                       // one-line JSON payload of the job stream
   JobStatus status = JobStatus::kQueued;  // the job's status after this event
-  int64_t created_ms = 0;   // Unix time, milliseconds
+  int64_t created_ms = 0;                 // Unix time, milliseconds
 
   // The payload of the all-jobs stream: `data` plus "job_id" and "status".
   std::string global_data() const;

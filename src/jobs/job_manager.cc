@@ -214,11 +214,9 @@ Result<CancelOutcome> JobManager::cancel(const std::string& job_id) {
         if (Status s = store_->update_job(job.stored); !s) return s;
       }
       return CancelOutcome::kCancelRequested;
-    case JobStatus::kCancelled:
-      return CancelOutcome::kCancelled;
+    case JobStatus::kCancelled: return CancelOutcome::kCancelled;
     case JobStatus::kCompleted:
-    case JobStatus::kFailed:
-      break;
+    case JobStatus::kFailed: break;
   }
   return Result<CancelOutcome>(ErrorCode::kJobFinished,
                                "job " + job_id + " has already " + std::string(to_string(info.status)));

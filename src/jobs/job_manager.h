@@ -55,15 +55,15 @@ struct QueueCounts {
 };
 
 struct JobPage {
-  std::vector<JobInfo> jobs;              // newest first
-  std::optional<uint64_t> next_cursor;    // pass as `before` for the next page
+  std::vector<JobInfo> jobs;            // newest first
+  std::optional<uint64_t> next_cursor;  // pass as `before` for the next page
 };
 
 struct Subscription {
-  uint64_t token = 0;             // for unsubscribe(); 0 when not registered
-  std::vector<JobEvent> replay;   // stored events to send first, in order
-  bool earliest = false;          // last_event_id was unknown or trimmed: full replay
-  bool finished = false;          // the replay ends with the terminal event; not registered
+  uint64_t token = 0;            // for unsubscribe(); 0 when not registered
+  std::vector<JobEvent> replay;  // stored events to send first, in order
+  bool earliest = false;         // last_event_id was unknown or trimmed: full replay
+  bool finished = false;         // the replay ends with the terminal event; not registered
 };
 
 enum class CancelOutcome { kCancelled, kCancelRequested };

@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+#include <unistd.h>
 #include <chrono>
 #include <climits>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
-#include <sched.h>
-#include <unistd.h>
 
 #include <atomic>
 
@@ -77,8 +77,7 @@ uint64_t expected_words(const std::vector<std::string>& paths) {
 }
 
 std::filesystem::path temp_db(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("epubtok_jobs_test_" + std::to_string(::getpid()) + "_" + name);
+  auto dir = std::filesystem::temp_directory_path() / ("epubtok_jobs_test_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(dir);
   return dir / "jobs.sqlite";
 }
@@ -112,7 +111,8 @@ TEST(JobManager, HappyPathLogsEventsAndSummary) {
   EXPECT_EQ(summary.at("total").to_number<int64_t>(), 3);
   EXPECT_EQ(summary.at("ok").to_number<int64_t>(), 3);
   EXPECT_EQ(static_cast<uint64_t>(summary.at("word_count").to_number<int64_t>()), expected_words(books));
-  EXPECT_EQ(static_cast<uint64_t>(summary.at("token_counts").at("fake").to_number<int64_t>()), 2 * expected_words(books));
+  EXPECT_EQ(static_cast<uint64_t>(summary.at("token_counts").at("fake").to_number<int64_t>()),
+            2 * expected_words(books));
 
   auto info = m->get(job->id);
   ASSERT_TRUE(info);
@@ -536,8 +536,9 @@ TEST(JobManager, JobRunningAtCrashIsInterruptedThenResumed) {
     job.plan = plan;
     job.info.progress.total = 3;
     ASSERT_TRUE((*store)->insert_job(job));
-    json::object row{{"file_path", plan[1]}, {"file_name", "b.epub"}, {"status", "ok"},
-                     {"word_count", plan[1].size()}, {"char_count", 0}, {"token_counts", json::object{{"fake", 2 * plan[1].size()}}}};
+    json::object row{{"file_path", plan[1]}, {"file_name", "b.epub"},
+                     {"status", "ok"},       {"word_count", plan[1].size()},
+                     {"char_count", 0},      {"token_counts", json::object{{"fake", 2 * plan[1].size()}}}};
     ASSERT_TRUE((*store)->put_book(job.info.id, StoredBook{1, 10, json::serialize(row)}));
   }
   FakeEngine fake;
@@ -560,8 +561,7 @@ TEST(JobManager, ScanFailuresAndRejectedBooksBecomeRows) {
   FakeEngine fake;
   auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) {
     o.book_check = [](const std::string& path) {
-      return path.find("escape") == std::string::npos ? Status()
-                                                      : Status(ErrorCode::kPathOutsideLibrary, "outside");
+      return path.find("escape") == std::string::npos ? Status() : Status(ErrorCode::kPathOutsideLibrary, "outside");
     };
   });
   auto job = m->submit(request_for({"/ok.epub", "/missing.epub", "/escape.epub"}));

@@ -123,7 +123,7 @@ TEST(RateLimit, LeadingEdgeThenOnePendingSendWhenDue) {
   EXPECT_TRUE(limit.pending());
   EXPECT_EQ(limit.due_ms(), 1100);
   EXPECT_FALSE(limit.admit(1060, false, &newly));
-  EXPECT_FALSE(newly);  // already pending: the timer is awake
+  EXPECT_FALSE(newly);                           // already pending: the timer is awake
   EXPECT_TRUE(limit.admit(1070, true, &newly));  // forced
   EXPECT_FALSE(limit.pending());
   EXPECT_EQ(limit.due_ms(), INT64_MAX);
@@ -132,7 +132,7 @@ TEST(RateLimit, LeadingEdgeThenOnePendingSendWhenDue) {
 
 json::object row(const char* status, uint64_t words, std::vector<std::pair<std::string, uint64_t>> tokens) {
   model::BookResult b;
-  b.status = std::string_view(status) == "ok" ? model::BookStatus::kOk
+  b.status = std::string_view(status) == "ok"        ? model::BookStatus::kOk
              : std::string_view(status) == "skipped" ? model::BookStatus::kSkipped
                                                      : model::BookStatus::kError;
   b.word_count = words;

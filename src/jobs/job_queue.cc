@@ -80,9 +80,8 @@ std::unordered_map<std::string, uint64_t> JobQueue::positions() const {
 
 JobInfo JobQueue::snapshot(const JobState& job) const {
   JobInfo info = job.info();
-  info.position = (info.status == JobStatus::kQueued || info.status == JobStatus::kInterrupted)
-                      ? position_of(info.id)
-                      : std::nullopt;
+  info.position = (info.status == JobStatus::kQueued || info.status == JobStatus::kInterrupted) ? position_of(info.id)
+                                                                                                : std::nullopt;
   return info;
 }
 

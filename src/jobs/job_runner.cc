@@ -197,8 +197,9 @@ Status JobRunner::plan(std::unique_lock<std::mutex>& lock, JobState& job, bool r
 
 Status JobRunner::announce_resume(JobState& job) {
   const Progress& p = job.info().progress;
-  return bus_.emit(job.info(), EventType::kResumed,
-                   json::object{{"books_done", p.current}, {"books_remaining", p.total - std::min(p.total, p.current)}});
+  return bus_.emit(
+      job.info(), EventType::kResumed,
+      json::object{{"books_done", p.current}, {"books_remaining", p.total - std::min(p.total, p.current)}});
 }
 
 std::vector<std::string> JobRunner::remaining_books(JobState& job) {
@@ -360,48 +361,49 @@ Status JobRunner::count(std::unique_lock<std::mutex>& lock, JobState& job, const
   JobInfo& info = job.info();
   const size_t plan_size = job.stored.plan ? job.stored.plan->size() : 0;
   lock.unlock();
-  Status counted = counting_.count(books, count_options, options_.workers, &cancel_flag_,
-                                   [&](std::vector<CountingThread::Item>& batch) {
-    mutex_.lock_in_background(lock);
-    // Books that finished while the runner was busy share one transaction
-    // (one commit); each book's row is still stored before its event is
-    // sent. Without a transaction no row is stored (the books are counted
-    // again on resume), only the progress.
-    Transaction tx(store_, bus_);
-    bool stored = tx.status().is_ok();
-    for (auto& item : batch) {
-      if (!item.finished) {
-        info.progress.file_name = std::move(item.file_name);
-        continue;
-      }
-      const model::BookResult& book = item.book;
-      int64_t index;
-      if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
-        index = it->second;
-        job.index_of.erase(it);
-      } else {
-        // The engine reported a path spelled differently; take the first
-        // unassigned slot so the row is still kept.
-        index = job.unassigned.empty() ? static_cast<int64_t>(plan_size) : job.unassigned.front();
-      }
-      std::erase(job.unassigned, index);
-      json::object row = results::book_to_json(book);
-      if (stored) stored = store_.put_book(info.id, StoredBook{index, book.file_size, json::serialize(row)}).is_ok();
-      if (stored) {
-        job.summary.add(index, row);
-        stored = bus_.emit(info, EventType::kBook, std::move(row)).is_ok();
-      }
-      info.progress.current = job.base_current + item.done;
-      info.progress.bytes_done = job.base_bytes + item.bytes_done;
-      info.progress.file_name = book.file_name;
-    }
-    emit_progress(job, false);
-    if (!stored || !tx.commit().is_ok()) {
-      tx.rollback();
-      job.summary.invalidate();
-    }
-    lock.unlock();
-  });
+  Status counted = counting_.count(
+      books, count_options, options_.workers, &cancel_flag_, [&](std::vector<CountingThread::Item>& batch) {
+        mutex_.lock_in_background(lock);
+        // Books that finished while the runner was busy share one transaction
+        // (one commit); each book's row is still stored before its event is
+        // sent. Without a transaction no row is stored (the books are counted
+        // again on resume), only the progress.
+        Transaction tx(store_, bus_);
+        bool stored = tx.status().is_ok();
+        for (auto& item : batch) {
+          if (!item.finished) {
+            info.progress.file_name = std::move(item.file_name);
+            continue;
+          }
+          const model::BookResult& book = item.book;
+          int64_t index;
+          if (auto it = job.index_of.find(book.file_path); it != job.index_of.end()) {
+            index = it->second;
+            job.index_of.erase(it);
+          } else {
+            // The engine reported a path spelled differently; take the first
+            // unassigned slot so the row is still kept.
+            index = job.unassigned.empty() ? static_cast<int64_t>(plan_size) : job.unassigned.front();
+          }
+          std::erase(job.unassigned, index);
+          json::object row = results::book_to_json(book);
+          if (stored)
+            stored = store_.put_book(info.id, StoredBook{index, book.file_size, json::serialize(row)}).is_ok();
+          if (stored) {
+            job.summary.add(index, row);
+            stored = bus_.emit(info, EventType::kBook, std::move(row)).is_ok();
+          }
+          info.progress.current = job.base_current + item.done;
+          info.progress.bytes_done = job.base_bytes + item.bytes_done;
+          info.progress.file_name = book.file_name;
+        }
+        emit_progress(job, false);
+        if (!stored || !tx.commit().is_ok()) {
+          tx.rollback();
+          job.summary.invalidate();
+        }
+        lock.unlock();
+      });
   mutex_.lock_in_background(lock);
   return counted;
 }

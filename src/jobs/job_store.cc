@@ -121,8 +121,8 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& fi
     if (ec) return R(ErrorCode::kIoError, "cannot create " + file.parent_path().string() + ": " + ec.message());
   }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -153,7 +153,8 @@ Status JobStore::use_external_checkpoints() {
   // NORMAL: this connection's checkpoints sync the WAL before copying it
   // and the database file before the WAL may be rewound (SQLite's crash
   // safety for checkpoints); a read opens its view of the WAL.
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL; SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL; SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
     Status s(ErrorCode::kIoError, "cannot open a checkpoint connection to " + file_.string() + ": " +
                                       (db ? sqlite3_errmsg(db) : "out of memory"));
@@ -252,7 +253,10 @@ void bind_mutable(Stmt& s, const StoredJob& job, int first) {
   } else {
     s.bind_null(first + 4).bind_null(first + 5);
   }
-  if (auto plan = plan_text(job)) s.bind(first + 6, *plan); else s.bind_null(first + 6);
+  if (auto plan = plan_text(job))
+    s.bind(first + 6, *plan);
+  else
+    s.bind_null(first + 6);
   s.bind(first + 7, static_cast<int64_t>(j.progress.total));
   s.bind(first + 8, static_cast<int64_t>(j.progress.bytes_total));
   s.bind(first + 9, static_cast<int64_t>(j.last_event_id));
@@ -261,10 +265,10 @@ void bind_mutable(Stmt& s, const StoredJob& job, int first) {
 }  // namespace
 
 Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
-  Stmt s(prepare(
-         "INSERT INTO jobs (status, cancel_requested, started_ms, finished_ms, error_code, error_message, plan,"
-         " total_books, total_bytes, last_event_id, id, created_ms, request)"
-         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  Stmt s(
+      prepare("INSERT INTO jobs (status, cancel_requested, started_ms, finished_ms, error_code, error_message, plan,"
+              " total_books, total_bytes, last_event_id, id, created_ms, request)"
+              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "insert job");
   bind_mutable(s, job, 1);
   s.bind(11, job.info.id).bind(12, job.info.created_ms).bind(13, json::serialize(request_to_json(job.info.request)));
@@ -274,8 +278,8 @@ Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
 
 Status JobStore::update_job(const StoredJob& job) {
   Stmt s(prepare(
-         "UPDATE jobs SET status=?, cancel_requested=?, started_ms=?, finished_ms=?, error_code=?, error_message=?,"
-         " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?"));
+      "UPDATE jobs SET status=?, cancel_requested=?, started_ms=?, finished_ms=?, error_code=?, error_message=?,"
+      " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?"));
   if (!s.ok()) return db_error(db_, "update job");
   bind_mutable(s, job, 1);
   s.bind(11, job.info.id);
@@ -284,9 +288,9 @@ Status JobStore::update_job(const StoredJob& job) {
 }
 
 Result<std::vector<StoredJob>> JobStore::load_jobs() {
-  Stmt s(prepare(
-         "SELECT seq, id, status, cancel_requested, created_ms, started_ms, finished_ms, request, error_code,"
-         " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq"));
+  Stmt s(
+      prepare("SELECT seq, id, status, cancel_requested, created_ms, started_ms, finished_ms, request, error_code,"
+              " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq"));
   if (!s.ok()) return db_error(db_, "load jobs");
   std::vector<StoredJob> out;
   int rc;
@@ -326,8 +330,8 @@ Result<std::vector<StoredJob>> JobStore::load_jobs() {
 }
 
 Status JobStore::delete_job(const std::string& job_id) {
-  for (const char* sql : {"DELETE FROM events WHERE job_id=?", "DELETE FROM books WHERE job_id=?",
-                          "DELETE FROM jobs WHERE id=?"}) {
+  for (const char* sql :
+       {"DELETE FROM events WHERE job_id=?", "DELETE FROM books WHERE job_id=?", "DELETE FROM jobs WHERE id=?"}) {
     Stmt s(prepare(sql));
     if (!s.ok()) return db_error(db_, "delete job");
     s.bind(1, job_id);
@@ -348,7 +352,7 @@ Status JobStore::append_event(JobEvent& e) {
 
 Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, uint64_t after_id) {
   Stmt s(prepare(
-         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id"));
+      "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(after_id));
   std::vector<JobEvent> out;
@@ -377,9 +381,9 @@ Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
 }
 
 Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t limit) {
-  Stmt s(prepare(
-         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE gid>? AND type<>'book'"
-         " ORDER BY gid LIMIT ?"));
+  Stmt s(
+      prepare("SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE gid>? AND type<>'book'"
+              " ORDER BY gid LIMIT ?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
   std::vector<JobEvent> out;
@@ -390,9 +394,9 @@ Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t lim
 }
 
 Result<std::vector<JobEvent>> JobStore::latest_global_events(size_t limit) {
-  Stmt s(prepare(
-         "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE type<>'book'"
-         " ORDER BY gid DESC LIMIT ?"));
+  Stmt s(
+      prepare("SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE type<>'book'"
+              " ORDER BY gid DESC LIMIT ?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, static_cast<int64_t>(limit));
   std::vector<JobEvent> out;
@@ -425,9 +429,9 @@ Result<uint64_t> JobStore::last_global_id() {
 }
 
 Status JobStore::trim_progress(const std::string& job_id) {
-  Stmt s(prepare(
-         "DELETE FROM events WHERE job_id=?1 AND type='progress' AND id < "
-         "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')"));
+  Stmt s(
+      prepare("DELETE FROM events WHERE job_id=?1 AND type='progress' AND id < "
+              "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')"));
   if (!s.ok()) return db_error(db_, "trim events");
   s.bind(1, job_id);
   if (s.step() != SQLITE_DONE) return db_error(db_, "trim events");

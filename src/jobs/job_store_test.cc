@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace epubtok::jobs {
 namespace {
 
 std::filesystem::path temp_db(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("epubtok_store_test_" + std::to_string(::getpid()) + "_" + name);
+  auto dir = std::filesystem::temp_directory_path() / ("epubtok_store_test_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(dir);
   return dir / "sub" / "jobs.sqlite";
 }
@@ -99,8 +98,8 @@ TEST(JobStore, EventsReplayAfterIdAndTrimKeepsNewestProgress) {
   ASSERT_TRUE(s.trim_progress("j"));
   EXPECT_FALSE(*s.has_event("j", 3));  // older progress: trimmed
   EXPECT_FALSE(*s.has_event("j", 5));
-  EXPECT_TRUE(*s.has_event("j", 7));   // newest progress kept
-  EXPECT_TRUE(*s.has_event("j", 4));   // books kept
+  EXPECT_TRUE(*s.has_event("j", 7));  // newest progress kept
+  EXPECT_TRUE(*s.has_event("j", 4));  // books kept
   auto all = s.job_events("j", 0);
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 6u);

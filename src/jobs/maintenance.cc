@@ -46,7 +46,9 @@ void Retention::apply(bool sweep_age) {
   }
 }
 
-void Checkpointer::start() { thread_ = std::thread([this] { loop(); }); }
+void Checkpointer::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void Checkpointer::stop() {
   {

@@ -20,12 +20,9 @@ std::optional<ThreadPriority> parse_thread_priority(std::string_view name) {
 
 std::string_view thread_priority_name(ThreadPriority priority) {
   switch (priority) {
-    case ThreadPriority::kNormal:
-      return "normal";
-    case ThreadPriority::kLow:
-      return "low";
-    case ThreadPriority::kIdle:
-      return "idle";
+    case ThreadPriority::kNormal: return "normal";
+    case ThreadPriority::kLow: return "low";
+    case ThreadPriority::kIdle: return "idle";
   }
   return "normal";
 }
@@ -36,12 +33,14 @@ Status lower_current_thread(ThreadPriority priority) {
   param.sched_priority = 0;
   const int policy = priority == ThreadPriority::kIdle ? SCHED_IDLE : SCHED_BATCH;
   if (int rc = pthread_setschedparam(pthread_self(), policy, &param); rc != 0) {
-    return Status(ErrorCode::kInternal, std::string("cannot set the counting threads' scheduling policy: ") + std::strerror(rc));
+    return Status(ErrorCode::kInternal,
+                  std::string("cannot set the counting threads' scheduling policy: ") + std::strerror(rc));
   }
   // SCHED_BATCH keeps the nice value's weight; 19 is the smallest share.
   // With a thread id, setpriority() applies to that thread alone on Linux.
   if (priority == ThreadPriority::kLow && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19) != 0) {
-    return Status(ErrorCode::kInternal, std::string("cannot lower the counting threads' nice value: ") + std::strerror(errno));
+    return Status(ErrorCode::kInternal,
+                  std::string("cannot lower the counting threads' nice value: ") + std::strerror(errno));
   }
   return Status();
 }

@@ -123,7 +123,8 @@ Result<JsonlPart> read_jsonl(const std::string& path, bool tolerate_torn_tail,
         part.torn_tail = true;
         break;
       }
-      return bad(part.finished ? "text after the end line" : "the line is cut off (no newline): the run was killed while writing it");
+      return bad(part.finished ? "text after the end line"
+                               : "the line is cut off (no newline): the run was killed while writing it");
     }
     if (part.finished) return bad("text after the end line");
 
@@ -149,7 +150,8 @@ Result<JsonlPart> read_jsonl(const std::string& path, bool tolerate_torn_tail,
       if (shard && shard->is_object()) {
         const auto* index = shard->get_object().if_contains("index");
         const auto* count = shard->get_object().if_contains("count");
-        if (!index || !count || !index->is_uint64() && !index->is_int64() || !count->is_uint64() && !count->is_int64()) {
+        if (!index || !count || !index->is_uint64() && !index->is_int64() ||
+            !count->is_uint64() && !count->is_int64()) {
           return bad("shard must have integer index and count");
         }
         part.options.shard = {static_cast<uint32_t>(index->to_number<uint64_t>()),
@@ -166,14 +168,16 @@ Result<JsonlPart> read_jsonl(const std::string& path, bool tolerate_torn_tail,
       book.line = line_no;
       book.offset = line_offset;
       book.length = text.size();
-      if (const json::value* m = object.if_contains("file_mtime_ns"); m && m->is_int64()) book.mtime_ns = m->get_int64();
+      if (const json::value* m = object.if_contains("file_mtime_ns"); m && m->is_int64())
+        book.mtime_ns = m->get_int64();
       book.row = row_of(std::move(object));
       ++part.books;
       if (Status s = on_book(std::move(book)); !s) return s;
     } else if (kind == "end") {
       const json::value* books = object.if_contains("books");
       if (!books || !books->is_number() || books->to_number<uint64_t>() != part.books) {
-        return bad("the end line counts " + (books && books->is_number() ? std::to_string(books->to_number<uint64_t>()) : std::string("no")) +
+        return bad("the end line counts " +
+                   (books && books->is_number() ? std::to_string(books->to_number<uint64_t>()) : std::string("no")) +
                    " books, but the part has " + std::to_string(part.books));
       }
       part.finished = true;
@@ -196,7 +200,8 @@ Result<json::object> read_jsonl_row(std::FILE* file, const std::string& name, ui
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
   if (ec || !value.is_object()) {
-    return Status(ErrorCode::kInvalidSchema, name + ": the line at byte " + std::to_string(offset) + " changed while merging");
+    return Status(ErrorCode::kInvalidSchema,
+                  name + ": the line at byte " + std::to_string(offset) + " changed while merging");
   }
   return row_of(std::move(value.get_object()));
 }

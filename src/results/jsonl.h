@@ -59,23 +59,23 @@ class JsonlWriter {
 
 // One book line as read back.
 struct JsonlBook {
-  uint64_t line = 0;          // 1-based line number in the part
-  uint64_t offset = 0;        // byte offset of the line in the part
-  uint64_t length = 0;        // its length without the newline
-  boost::json::object row;    // the results.json row ("type" and "file_mtime_ns" removed)
+  uint64_t line = 0;        // 1-based line number in the part
+  uint64_t offset = 0;      // byte offset of the line in the part
+  uint64_t length = 0;      // its length without the newline
+  boost::json::object row;  // the results.json row ("type" and "file_mtime_ns" removed)
   std::optional<int64_t> mtime_ns;
 };
 
 // What a whole part holds, besides its book lines.
 struct JsonlPart {
-  bool has_header = false;          // false only for an empty part (or one torn inside its first line)
-  model::RunRequest options;        // from the header, with options.shard
+  bool has_header = false;    // false only for an empty part (or one torn inside its first line)
+  model::RunRequest options;  // from the header, with options.shard
   std::string tool_version;
-  uint64_t books = 0;               // book lines read
-  bool finished = false;            // an end line closes the part
-  uint64_t end_offset = 0;          // where the end line starts, when finished
-  uint64_t good_bytes = 0;          // bytes of complete lines before any end line and torn tail
-  bool torn_tail = false;           // the last line had no newline and was dropped
+  uint64_t books = 0;       // book lines read
+  bool finished = false;    // an end line closes the part
+  uint64_t end_offset = 0;  // where the end line starts, when finished
+  uint64_t good_bytes = 0;  // bytes of complete lines before any end line and torn tail
+  bool torn_tail = false;   // the last line had no newline and was dropped
 };
 
 // Reads `path` line by line, handing each book line to `on_book`, and stops

@@ -125,9 +125,9 @@ std::string to_csv(const ResultsDocument& doc) {
     std::string lang = m.languages.empty() ? "" : m.languages.front();
     out += csv_text(b.file_path) + "," + csv_text(b.file_name) + "," + std::to_string(b.file_size) + "," +
            std::string(model::book_status_name(b.status)) + "," + csv_text(b.error ? b.error->code : "") + "," +
-           csv_text(b.error ? b.error->message : "") + "," + csv_text(m.title) + "," + csv_text(authors_line(m)) +
-           "," + csv_text(lang) + "," + csv_text(m.publisher) + "," + csv_text(m.date) + "," + csv_text(m.isbn) +
-           "," + csv_text(m.series) + "," + csv_text(m.series_index) + "," + std::to_string(b.word_count) + "," +
+           csv_text(b.error ? b.error->message : "") + "," + csv_text(m.title) + "," + csv_text(authors_line(m)) + "," +
+           csv_text(lang) + "," + csv_text(m.publisher) + "," + csv_text(m.date) + "," + csv_text(m.isbn) + "," +
+           csv_text(m.series) + "," + csv_text(m.series_index) + "," + std::to_string(b.word_count) + "," +
            std::to_string(b.char_count);
     for (const auto& id : ids) out += "," + std::to_string(count_for(b.token_counts, id));
     out += "," + std::to_string(b.processing_ms) + "\r\n";

@@ -2,15 +2,15 @@
 
 #include "tokenizers/registry.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <system_error>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -135,8 +135,8 @@ ResultsDocument make_document(model::RunRequest options, std::vector<BookResult>
   doc.results = std::move(results);
   for (const std::string& id : doc.options.tokenizers) {
     if (std::optional<tokenizers::TokenizerInfo> info = tokenizers::Registry::global().describe(id)) {
-      doc.tokenizer_exactness.push_back({id, std::string(tokenizers::to_string(info->exactness)),
-                                         info->exactness_reason});
+      doc.tokenizer_exactness.push_back(
+          {id, std::string(tokenizers::to_string(info->exactness)), info->exactness_reason});
     }
   }
   return doc;
@@ -179,9 +179,12 @@ json::object book_to_json(const BookResult& book) {
 
 json::object summary_to_json(const Summary& s) {
   return json::object{
-      {"total", s.total},           {"ok", s.ok},
-      {"failed", s.failed},         {"skipped", s.skipped},
-      {"word_count", s.word_count}, {"char_count", s.char_count},
+      {"total", s.total},
+      {"ok", s.ok},
+      {"failed", s.failed},
+      {"skipped", s.skipped},
+      {"word_count", s.word_count},
+      {"char_count", s.char_count},
       {"token_counts", token_counts_to_json(s.token_counts)},
   };
 }

@@ -43,8 +43,8 @@ struct TokenizerExactness {
 };
 
 struct ResultsDocument {
-  std::string generated_at;  // RFC 3339 UTC, e.g. "2026-11-29T06:00:00Z"
-  std::string tool_version;  // EPUBTOK_VERSION
+  std::string generated_at;   // RFC 3339 UTC, e.g. "2026-11-29T06:00:00Z"
+  std::string tool_version;   // EPUBTOK_VERSION
   model::RunRequest options;  // recorded as the document's "options"
   // One per tokenizer of options.tokenizers that the registry knows.
   std::vector<TokenizerExactness> tokenizer_exactness;

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace epubtok::results {
 namespace {

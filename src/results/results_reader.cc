@@ -24,8 +24,7 @@ class Reader {
   void problem(const std::string& path, const std::string& what) { problems.push_back(path + ": " + what); }
 
   // Optional string member; a present non-string is a problem.
-  std::string string_at(const json::object& obj, std::string_view key, const std::string& path,
-                        bool required = false) {
+  std::string string_at(const json::object& obj, std::string_view key, const std::string& path, bool required = false) {
     const json::value* v = obj.if_contains(key);
     if (!v || v->is_null()) {
       if (required) problem(path + "." + std::string(key), "is required");
@@ -135,7 +134,8 @@ class Reader {
     };
     if (v->is_array()) {
       size_t i = 0;
-      for (const json::value& e : v->get_array()) one(e, path + "." + std::string(key) + "[" + std::to_string(i++) + "]");
+      for (const json::value& e : v->get_array())
+        one(e, path + "." + std::string(key) + "[" + std::to_string(i++) + "]");
     } else {
       one(*v, path + "." + std::string(key));
     }
@@ -154,8 +154,8 @@ class Reader {
     m.authors = authors(o, "authors", path);
     if (m.authors.empty()) m.authors = authors(o, "author", path);  // schema 1.0
     m.languages = strings_at(o, "languages", path);
-    if (std::string lang = string_at(o, "language", path); !lang.empty() &&
-        std::find(m.languages.begin(), m.languages.end(), lang) == m.languages.end()) {
+    if (std::string lang = string_at(o, "language", path);
+        !lang.empty() && std::find(m.languages.begin(), m.languages.end(), lang) == m.languages.end()) {
       m.languages.insert(m.languages.begin(), lang);
     }
     m.publisher = string_at(o, "publisher", path);
@@ -174,7 +174,8 @@ class Reader {
           problem(at, "must be an object");
           continue;
         }
-        m.identifiers.push_back({string_at(e.get_object(), "value", at, true), string_at(e.get_object(), "scheme", at)});
+        m.identifiers.push_back(
+            {string_at(e.get_object(), "value", at, true), string_at(e.get_object(), "scheme", at)});
       }
     }
     return m;
@@ -193,11 +194,14 @@ class Reader {
       }
     }
     options.paths = strings_at(oo, "paths", path);
-    if (const json::value* rec = oo.if_contains("recursive"); rec && rec->is_bool()) options.recursive = rec->get_bool();
+    if (const json::value* rec = oo.if_contains("recursive"); rec && rec->is_bool())
+      options.recursive = rec->get_bool();
     if (oo.contains("max_mb")) options.max_mb = count_at(oo, "max_mb", path, false);
-    if (const json::value* ws = oo.if_contains("with_special"); ws && ws->is_bool()) options.with_special = ws->get_bool();
+    if (const json::value* ws = oo.if_contains("with_special"); ws && ws->is_bool())
+      options.with_special = ws->get_bool();
     if (oo.contains("jobs")) options.jobs = static_cast<int>(count_at(oo, "jobs", path, false));
-    if (const json::value* nc = oo.if_contains("no_chapters"); nc && nc->is_bool()) options.no_chapters = nc->get_bool();
+    if (const json::value* nc = oo.if_contains("no_chapters"); nc && nc->is_bool())
+      options.no_chapters = nc->get_bool();
     return options;
   }
 
@@ -246,7 +250,8 @@ class Reader {
     b.char_count = count_at(o, "char_count", path, false);
     b.token_counts = token_counts(o.if_contains("token_counts"), path + ".token_counts");
     b.approximate_tokens = strings_at(o, "approximate_token_counts", path);
-    b.metadata = metadata(o.if_contains(legacy ? "epub_metadata" : "metadata"), path + (legacy ? ".epub_metadata" : ".metadata"));
+    b.metadata = metadata(o.if_contains(legacy ? "epub_metadata" : "metadata"),
+                          path + (legacy ? ".epub_metadata" : ".metadata"));
     b.processing_ms = count_at(o, "processing_ms", path, false);
     b.warnings = strings_at(o, "warnings", path);
 
@@ -341,8 +346,8 @@ Result<ResultsDocument> parse_results(std::string_view json_text) {
                              r.string_at(label.get_object(), "reason", at)};
         if (e.exactness != "exact" && e.exactness != "exact-local-tokenizer" && e.exactness != "api" &&
             e.exactness != "approximate") {
-          r.problem(at + ".exactness", "must be exact, exact-local-tokenizer, api or approximate, not \"" +
-                                           e.exactness + "\"");
+          r.problem(at + ".exactness",
+                    "must be exact, exact-local-tokenizer, api or approximate, not \"" + e.exactness + "\"");
         }
         doc.tokenizer_exactness.push_back(std::move(e));
       }

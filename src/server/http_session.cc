@@ -12,11 +12,7 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 HttpSession::HttpSession(tcp::socket socket, const ApiContext& ctx, FanOutHub& hub, ConnectionSet& connections)
-    : stream_(std::move(socket)),
-      executor_(stream_.get_executor()),
-      ctx_(ctx),
-      hub_(hub),
-      connections_(connections) {
+    : stream_(std::move(socket)), executor_(stream_.get_executor()), ctx_(ctx), hub_(hub), connections_(connections) {
   connections_.add(this);
 }
 
@@ -139,12 +135,12 @@ void HttpSession::on_upload(beast::error_code ec) {
 void HttpSession::send_error(http::status status, std::string message) {
   http::request_header<> header;
   header.version(11);
-  Response res = error_response(header,
-                                status == http::status::payload_too_large ||
-                                        status == http::status::request_header_fields_too_large
-                                    ? ErrorCode::kPayloadTooLarge
-                                    : ErrorCode::kInvalidArgument,
-                                std::move(message), nullptr, status);
+  Response res = error_response(
+      header,
+      status == http::status::payload_too_large || status == http::status::request_header_fields_too_large
+          ? ErrorCode::kPayloadTooLarge
+          : ErrorCode::kInvalidArgument,
+      std::move(message), nullptr, status);
   res.keep_alive(false);
   send(std::move(res));
 }

@@ -29,8 +29,7 @@ namespace epubtok::server {
 class HttpSession : public Connection, public std::enable_shared_from_this<HttpSession> {
  public:
   // `ctx`, `hub` (its io_context's) and `connections` must outlive it.
-  HttpSession(boost::asio::ip::tcp::socket socket, const ApiContext& ctx, FanOutHub& hub,
-              ConnectionSet& connections);
+  HttpSession(boost::asio::ip::tcp::socket socket, const ApiContext& ctx, FanOutHub& hub, ConnectionSet& connections);
   ~HttpSession() override;
 
   // Starts reading the first request.

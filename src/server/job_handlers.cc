@@ -205,7 +205,8 @@ RouteResult list_jobs(const Request& req, const RouteArgs& args, const ApiContex
   size_t limit = 50;
   if (auto l = args.target.param("limit")) {
     auto n = parse_u64(*l);
-    if (!n || *n < 1 || *n > 200) return plain(error_response(req, ErrorCode::kInvalidArgument, "limit must be 1..200"));
+    if (!n || *n < 1 || *n > 200)
+      return plain(error_response(req, ErrorCode::kInvalidArgument, "limit must be 1..200"));
     limit = *n;
   }
   std::optional<uint64_t> cursor;

@@ -52,12 +52,12 @@ RouteResult health(const Request& req, const RouteArgs&, const ApiContext& ctx) 
   // valid JSON but not the plain number clients and humans expect.
   int64_t uptime =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - ctx.started_at).count();
-  return plain(json_response(
-      req, http::status::ok,
-      json::object{{"status", "ok"},
-                   {"version", EPUBTOK_VERSION},
-                   {"uptime_s", uptime},
-                   {"queue", json::object{{"running", counts.running}, {"queued", counts.queued}}}}));
+  return plain(
+      json_response(req, http::status::ok,
+                    json::object{{"status", "ok"},
+                                 {"version", EPUBTOK_VERSION},
+                                 {"uptime_s", uptime},
+                                 {"queue", json::object{{"running", counts.running}, {"queued", counts.queued}}}}));
 }
 
 RouteResult models(const Request& req, const RouteArgs&, const ApiContext& ctx) {
@@ -125,8 +125,8 @@ RouteResult browse(const Request& req, const RouteArgs& args, const ApiContext& 
       dirs.push_back(json::object{
           {"name", name}, {"path", e.path().string()}, {"kind", "dir"}, {"epub_count", count_epubs(e.path())}});
     } else if (e.path().extension() == ".epub" && e.is_regular_file(ec2)) {
-      files.push_back(json::object{
-          {"name", name}, {"path", e.path().string()}, {"kind", "epub"}, {"size", e.file_size(ec2)}});
+      files.push_back(
+          json::object{{"name", name}, {"path", e.path().string()}, {"kind", "epub"}, {"size", e.file_size(ec2)}});
     }
   }
   auto by_name = [](const json::object& a, const json::object& b) {
@@ -167,8 +167,8 @@ RouteResult chapter_text(const Request& req, const RouteArgs& args, const ApiCon
   if (auto l = args.target.param("limit"); l && !l->empty()) {
     auto v = query_u64(l);
     if (!v || *v < 1 || *v > kTextPageMaxBytes) {
-      return plain(error_response(req, ErrorCode::kInvalidArgument,
-                                  "limit must be 1.." + std::to_string(kTextPageMaxBytes)));
+      return plain(
+          error_response(req, ErrorCode::kInvalidArgument, "limit must be 1.." + std::to_string(kTextPageMaxBytes)));
     }
     r.limit = *v;
   }

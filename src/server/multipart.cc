@@ -159,8 +159,7 @@ Result<std::vector<MultipartFile>> extract_multipart_files(const std::filesystem
     File out(std::fopen(file.path.c_str(), "wb"));
     if (!out) return R(ErrorCode::kIoError, "cannot write the upload");
     if (!scan.copy_until(delim, out.get(), &write_failed)) {
-      return R(ErrorCode::kInvalidArgument,
-               "multipart body: the file part '" + file.file_name + "' is not terminated");
+      return R(ErrorCode::kInvalidArgument, "multipart body: the file part '" + file.file_name + "' is not terminated");
     }
     if (write_failed || std::fflush(out.get()) != 0) return R(ErrorCode::kIoError, "cannot write the upload");
     long size = std::ftell(out.get());

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <unistd.h>
 
 namespace epubtok::server {
 namespace {
@@ -73,7 +73,8 @@ TEST_F(MultipartTest, ExtractsEveryFilePartInOrder) {
   const std::string b = "sep";
   std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"one.epub\"\r\n\r\n" +
                      "PK first" + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nskip me" +
-                     "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"two.epub\"\r\n\r\n" +
+                     "\r\n--" + b +
+                     "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"two.epub\"\r\n\r\n" +
                      "PK second one" + "\r\n--" + b + "--\r\n";
   auto files = extract_multipart_files(write("body", body), b, outputs());
   ASSERT_TRUE(files) << files.status().message();

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #include "server/upload_area.h"
 
@@ -91,8 +91,7 @@ TEST_F(PathPolicyTest, ResolvesUploadIdsAndChecksScannedBooks) {
   EXPECT_EQ(fs::path(*r).filename(), "book.epub");
   EXPECT_TRUE(p.resolve("up_0123456789abcdef"));
   EXPECT_TRUE(p.check_inside((base_ / "lib" / "a.epub").string()));
-  EXPECT_EQ(p.check_inside((base_ / "lib" / "escape" / "secret.epub").string()).code(),
-            ErrorCode::kPathOutsideLibrary);
+  EXPECT_EQ(p.check_inside((base_ / "lib" / "escape" / "secret.epub").string()).code(), ErrorCode::kPathOutsideLibrary);
 }
 
 TEST(UploadNames, Sanitised) {

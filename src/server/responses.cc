@@ -89,22 +89,16 @@ http::status status_for(ErrorCode code) {
     case ErrorCode::kInvalidJson:
     case ErrorCode::kInvalidSchema:
     case ErrorCode::kInvalidPath:
-    case ErrorCode::kCancelled:
-      return http::status::bad_request;
+    case ErrorCode::kCancelled: return http::status::bad_request;
     case ErrorCode::kPathOutsideLibrary:
-    case ErrorCode::kHostNotAllowed:
-      return http::status::forbidden;
+    case ErrorCode::kHostNotAllowed: return http::status::forbidden;
     case ErrorCode::kFileNotFound:
     case ErrorCode::kJobNotFound:
-    case ErrorCode::kNotFound:
-      return http::status::not_found;
-    case ErrorCode::kMethodNotAllowed:
-      return http::status::method_not_allowed;
+    case ErrorCode::kNotFound: return http::status::not_found;
+    case ErrorCode::kMethodNotAllowed: return http::status::method_not_allowed;
     case ErrorCode::kJobFinished:
-    case ErrorCode::kJobRunning:
-      return http::status::conflict;
-    case ErrorCode::kPayloadTooLarge:
-      return http::status::payload_too_large;
+    case ErrorCode::kJobRunning: return http::status::conflict;
+    case ErrorCode::kPayloadTooLarge: return http::status::payload_too_large;
     case ErrorCode::kQueueFull:
     case ErrorCode::kApiRateLimited:  // Anthropic's API was: retry later
       return http::status::too_many_requests;
@@ -112,8 +106,7 @@ http::status status_for(ErrorCode code) {
       return http::status::bad_gateway;
     case ErrorCode::kOk:  // not an error: answering with it is a bug
     case ErrorCode::kInternal:
-    case ErrorCode::kIoError:
-      return http::status::internal_server_error;
+    case ErrorCode::kIoError: return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }

@@ -30,8 +30,7 @@ Response json_response(const http::request_header<>& header, http::status status
 Response error_response(const http::request_header<>& header, ErrorCode code, std::string message,
                         boost::json::value details = nullptr, std::optional<http::status> status = std::nullopt);
 // error_response() for a non-OK status.
-Response status_error(const http::request_header<>& header, const Status& status,
-                      boost::json::value details = nullptr);
+Response status_error(const http::request_header<>& header, const Status& status, boost::json::value details = nullptr);
 // 405 METHOD_NOT_ALLOWED with an Allow header listing `allow`.
 Response method_not_allowed(const http::request_header<>& header, std::string_view allow);
 // The HTTP status for an error code; every code has one (the switch has no

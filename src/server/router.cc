@@ -89,8 +89,7 @@ RouteResult route(const Request& req, const ApiContext& ctx) {
   if (auto refused = check_host(req, ctx)) return {std::move(*refused), std::nullopt};
   auto target = parse_target(req.target());
   RouteResult result;
-  if (!target || target->path.empty() || target->path.front() != '/' ||
-      target->path.find('\0') != std::string::npos) {
+  if (!target || target->path.empty() || target->path.front() != '/' || target->path.find('\0') != std::string::npos) {
     result.response = error_response(req, ErrorCode::kInvalidPath, "malformed request target");
   } else if (req.method() == http::verb::options && !ctx.options->cors_origin.empty()) {
     Response res = make_response(req, http::status::no_content, "");

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <thread>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -77,8 +77,7 @@ class RouterTest : public ::testing::Test {
     fs::remove_all(base_);
   }
 
-  RouteResult call(http::verb method, std::string target, std::string body = "",
-                   std::string host = "127.0.0.1:8787") {
+  RouteResult call(http::verb method, std::string target, std::string body = "", std::string host = "127.0.0.1:8787") {
     Request req{method, target, 11};
     if (!host.empty()) req.set(http::field::host, host);
     req.body() = std::move(body);
@@ -183,8 +182,7 @@ TEST_F(RouterTest, CreateJobAnswers202WithLocationAndCanonicalTokenizers) {
   EXPECT_EQ(job.at("status").as_string(), "queued");
   EXPECT_EQ(job.at("request").at("tokenizers").as_array(), (json::array{"alpha", "beta"}));
   // Paths are stored resolved.
-  EXPECT_EQ(job.at("request").at("paths").as_array()[0].as_string(),
-            fs::canonical(base_ / "lib" / "a.epub").string());
+  EXPECT_EQ(job.at("request").at("paths").as_array()[0].as_string(), fs::canonical(base_ / "lib" / "a.epub").string());
   for (const char* key : {"job_id", "status", "position", "created_at", "started_at", "finished_at", "request",
                           "progress", "results", "error", "links"}) {
     EXPECT_TRUE(job.as_object().contains(key)) << key;
@@ -236,8 +234,8 @@ TEST_F(RouterTest, CreateJobErrors) {
 
 TEST_F(RouterTest, ChapterTextRoute) {
   auto status = [&](const std::string& target) { return call(http::verb::get, target).response.result(); };
-  EXPECT_EQ(status("/api/text?chapter=0"), http::status::bad_request);             // no path
-  EXPECT_EQ(status("/api/text?path=a.epub"), http::status::bad_request);           // no chapter
+  EXPECT_EQ(status("/api/text?chapter=0"), http::status::bad_request);    // no path
+  EXPECT_EQ(status("/api/text?path=a.epub"), http::status::bad_request);  // no chapter
   EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=0"), http::status::bad_request);
   EXPECT_EQ(status("/api/text?path=a.epub&chapter=0&limit=1048577"), http::status::bad_request);
   auto missing = call(http::verb::get, "/api/text?path=gone.epub&chapter=0");
@@ -248,7 +246,8 @@ TEST_F(RouterTest, ChapterTextRoute) {
   auto unreadable = call(http::verb::get, "/api/text?path=a.epub&chapter=0");
   EXPECT_EQ(unreadable.response.result(), http::status::bad_request);
   EXPECT_EQ(code_of(unreadable).rfind("EPUB_", 0), 0u) << unreadable.response.body();
-  EXPECT_EQ(call(http::verb::post, "/api/text?path=a.epub&chapter=0").response.result(), http::status::method_not_allowed);
+  EXPECT_EQ(call(http::verb::post, "/api/text?path=a.epub&chapter=0").response.result(),
+            http::status::method_not_allowed);
 }
 
 TEST_F(RouterTest, WrongMethodsAnswer405WithAllow) {
@@ -262,7 +261,8 @@ TEST_F(RouterTest, WrongMethodsAnswer405WithAllow) {
 }
 
 TEST_F(RouterTest, UnknownJobs404) {
-  for (std::string target : {"/api/jobs/nope", "/api/jobs/nope/results.csv", "/api/jobs/nope/events", "/api/sse/nope"}) {
+  for (std::string target :
+       {"/api/jobs/nope", "/api/jobs/nope/results.csv", "/api/jobs/nope/events", "/api/sse/nope"}) {
     auto r = call(http::verb::get, target);
     EXPECT_EQ(r.response.result(), http::status::not_found) << target;
     EXPECT_EQ(code_of(r), "JOB_NOT_FOUND") << target;
@@ -342,7 +342,8 @@ TEST_F(RouterTest, CancelQueuedJobAndDeleteRunningIsConflict) {
 }
 
 TEST_F(RouterTest, ProcessAliasTakesTheOriginalBody) {
-  auto r = call(http::verb::post, "/api/process", R"({"path":"shelf","tokenizers":["alpha"],"recursive":false,"maxMb":64})");
+  auto r =
+      call(http::verb::post, "/api/process", R"({"path":"shelf","tokenizers":["alpha"],"recursive":false,"maxMb":64})");
   ASSERT_EQ(r.response.result(), http::status::accepted) << r.response.body();
   auto job = body_of(call(http::verb::get, "/api/jobs/" + std::string(body_of(r).at("job_id").as_string())));
   EXPECT_EQ(job.at("request").at("max_mb").to_number<int>(), 64);

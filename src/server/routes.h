@@ -47,9 +47,9 @@ struct Route {
 std::span<const Route> api_routes();
 
 struct RouteMatch {
-  const Route* route = nullptr;    // the route for the method and path; nullptr: none
-  std::string id;                  // its {id} segment
-  std::string allow;               // when only the method did not match: the path's methods, "GET, POST"
+  const Route* route = nullptr;        // the route for the method and path; nullptr: none
+  std::string id;                      // its {id} segment
+  std::string allow;                   // when only the method did not match: the path's methods, "GET, POST"
   BodyLimit limit = BodyLimit::kJson;  // the path's body limit (whatever the method)
 };
 

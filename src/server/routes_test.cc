@@ -96,7 +96,8 @@ TEST(Routes, TableListsExactlyTheOperationsOfTheOpenApiSpec) {
       spec.insert(method + " " + path);
     }
   }
-  for (const Route& r : api_routes()) table.insert(std::string(http::to_string(r.method)) + " " + std::string(r.pattern));
+  for (const Route& r : api_routes())
+    table.insert(std::string(http::to_string(r.method)) + " " + std::string(r.pattern));
   EXPECT_EQ(table, spec);
 }
 

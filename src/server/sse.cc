@@ -23,7 +23,9 @@ std::string sse_frame(uint64_t id, std::string_view type, std::string_view data)
   return out;
 }
 
-std::string sse_job_frame(const jobs::JobEvent& event) { return sse_frame(event.id, jobs::to_string(event.type), event.data); }
+std::string sse_job_frame(const jobs::JobEvent& event) {
+  return sse_frame(event.id, jobs::to_string(event.type), event.data);
+}
 
 std::string sse_global_frame(const jobs::JobEvent& event) {
   return sse_frame(event.global_id, jobs::to_string(event.type), event.global_data());

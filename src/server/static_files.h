@@ -20,8 +20,9 @@ namespace epubtok::server {
 //  - anything else is 404;
 //  - when the root has no index.html, "/" and client routes get a small
 //    HTML page saying the UI is not built.
-boost::beast::http::response<boost::beast::http::string_body> serve_static(
-    const std::filesystem::path& web_root, std::string_view path, unsigned version, bool keep_alive, bool head);
+boost::beast::http::response<boost::beast::http::string_body> serve_static(const std::filesystem::path& web_root,
+                                                                           std::string_view path, unsigned version,
+                                                                           bool keep_alive, bool head);
 
 // The Content-Type for a file name, by extension; application/octet-stream
 // when unknown.

@@ -53,8 +53,8 @@ std::string sanitize_upload_name(std::string_view name) {
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
   std::string out;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '-' || c == '_' || c == ' ' || c == '(' || c == ')' || static_cast<unsigned char>(c) >= 0x80;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == '_' || c == ' ' || c == '(' || c == ')' || static_cast<unsigned char>(c) >= 0x80;
     out += ok ? c : '_';
   }
   while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(0, 1);

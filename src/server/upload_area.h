@@ -16,7 +16,7 @@
 namespace epubtok::server {
 
 struct UploadLimits {
-  uint64_t max_file_bytes = 200ull << 20;   // per upload; default 200 MiB
+  uint64_t max_file_bytes = 200ull << 20;    // per upload; default 200 MiB
   uint64_t max_total_bytes = 2048ull << 20;  // whole area; default 2 GiB
 };
 
@@ -59,8 +59,7 @@ class UploadArea {
   // if any is not, none is stored. INVALID_ARGUMENT (malformed multipart),
   // PAYLOAD_TOO_LARGE, EPUB_NOT_ZIP, IO_ERROR. Releases the reservation
   // either way.
-  Result<std::vector<UploadInfo>> finish(Pending& pending, std::string_view content_type,
-                                         std::string_view name_hint);
+  Result<std::vector<UploadInfo>> finish(Pending& pending, std::string_view content_type, std::string_view name_hint);
   // Drops a pending upload (body not received).
   void abandon(Pending& pending);
 

@@ -16,10 +16,9 @@ std::optional<UploadReceiver::Refusal> UploadReceiver::begin(http::request_parse
   bool multipart = multipart_boundary(header[http::field::content_type]).has_value();
   auto pending = ctx_.uploads->begin(length, multipart);
   if (!pending) {
-    return Refusal{http::status::payload_too_large,
-                   "the upload exceeds the per-file limit (" +
-                       std::to_string(ctx_.uploads->limits().max_file_bytes >> 20) +
-                       " MB) or the space left in the upload area"};
+    return Refusal{http::status::payload_too_large, "the upload exceeds the per-file limit (" +
+                                                        std::to_string(ctx_.uploads->limits().max_file_bytes >> 20) +
+                                                        " MB) or the space left in the upload area"};
   }
   pending_ = std::move(*pending);
   parser_.emplace(std::move(header_parser));
@@ -41,7 +40,8 @@ UploadReceiver::Outcome UploadReceiver::finish(beast::error_code ec) {
   if (ec) {
     ctx_.uploads->abandon(*pending_);
     pending_.reset();
-    if (ec == http::error::body_limit) out.refusal = Refusal{http::status::payload_too_large, "the upload exceeds the limit"};
+    if (ec == http::error::body_limit)
+      out.refusal = Refusal{http::status::payload_too_large, "the upload exceeds the limit"};
     return out;
   }
   http::request_header<> header = message.base();

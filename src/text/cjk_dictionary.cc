@@ -1,10 +1,10 @@
 #include "text/cjk_dictionary.h"
 
-#include <unicode/unorm2.h>
 #include <unicode/uchar.h>
 #include <unicode/ucharstrie.h>
 #include <unicode/udata.h>
 #include <unicode/uniset.h>
+#include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 
 #include <array>
@@ -32,9 +32,9 @@ namespace {
 
 // ---- The engine's constants. These are ICU 72's (dictbe.cpp), restated:
 // the result must equal ICU's, so they are facts to match, not choices.
-constexpr int kMaxWordLength = 20;        // longest dictionary word tried
-constexpr uint32_t kUnknownCost = 255;    // a character the dictionary lacks
-constexpr int kMaxKatakanaRun = 20;       // runs this long get no run cost
+constexpr int kMaxWordLength = 20;      // longest dictionary word tried
+constexpr uint32_t kUnknownCost = 255;  // a character the dictionary lacks
+constexpr int kMaxKatakanaRun = 20;     // runs this long get no run cost
 constexpr uint32_t kKatakanaCost[] = {8192, 984, 408, 240, 204, 252, 300, 372, 480};
 
 uint32_t katakana_run_cost(int length) {
@@ -135,8 +135,7 @@ uint8_t classify(UChar32 c, const icu::UnicodeSet& engine_set, const icu::Unicod
   // NFKC_Quick_Check=Yes with combining class 0: no character that
   // decomposes, and none that can be the second of a composition, so any
   // string of them is already NFKC and the engine never normalises.
-  const bool nfkc_yes =
-      u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0;
+  const bool nfkc_yes = u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0;
   if (c >= kFirst && c < kLast && engine_set.contains(c) && chained.contains(c) && nfkc_yes && alphabetic &&
       (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC) || script == USCRIPT_HIRAGANA || wb == U_WB_KATAKANA) &&
       wb != U_WB_EXTEND && wb != U_WB_FORMAT && wb != U_WB_ZWJ && wb != U_WB_EXTENDNUMLET) {
@@ -148,14 +147,13 @@ uint8_t classify(UChar32 c, const icu::UnicodeSet& engine_set, const icu::Unicod
     case U_WB_LF:
     case U_WB_NEWLINE:
     case U_WB_WSEGSPACE:
-    case U_WB_MIDLETTER:    // these join letters or digits on both sides
-    case U_WB_MIDNUM:       // (WB6/7, WB11/12), and kana and kanji are
-    case U_WB_MIDNUMLET:    // neither
+    case U_WB_MIDLETTER:  // these join letters or digits on both sides
+    case U_WB_MIDNUM:     // (WB6/7, WB11/12), and kana and kanji are
+    case U_WB_MIDNUMLET:  // neither
     case U_WB_SINGLE_QUOTE:
     case U_WB_DOUBLE_QUOTE:  // joins only Hebrew letters (WB7b/c)
       break;
-    default:
-      return kNeither;
+    default: return kNeither;
   }
   const bool dictionary_char = engine_set.contains(c) || chained.contains(c) ||
                                u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT ||

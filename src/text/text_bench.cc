@@ -40,10 +40,14 @@ double best_mbps(const std::string& text, F&& f, uint64_t* result) {
 void report(const char* name, const std::string& text) {
   using namespace epubtok;
   uint64_t w1 = 0, w2 = 0, c = 0, both = 0;
-  const double hybrid = best_mbps(text, [](const std::string& t) { return text::count_words(t); }, &w1);
-  const double icu = best_mbps(text, [](const std::string& t) { return text::count_words_icu(t); }, &w2);
-  const double chars = best_mbps(text, [](const std::string& t) { return text::count_chars(t); }, &c);
-  const double total = best_mbps(text, [](const std::string& t) { return text::count_text(t).words; }, &both);
+  const double hybrid = best_mbps(
+      text, [](const std::string& t) { return text::count_words(t); }, &w1);
+  const double icu = best_mbps(
+      text, [](const std::string& t) { return text::count_words_icu(t); }, &w2);
+  const double chars = best_mbps(
+      text, [](const std::string& t) { return text::count_chars(t); }, &c);
+  const double total = best_mbps(
+      text, [](const std::string& t) { return text::count_text(t).words; }, &both);
   std::printf("%-12s %8.1f %12llu %12.1f %12.1f %12.1f %12.1f%s\n", name, text.size() / 1e6,
               static_cast<unsigned long long>(w1), hybrid, icu, chars, total, w1 == w2 ? "" : "  MISMATCH");
 }
@@ -55,8 +59,8 @@ int main(int argc, char** argv) {
   using namespace epubtok;
   const size_t mb = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20;
   (void)text::count_text("warm up ICU");
-  std::printf("%-12s %8s %12s %12s %12s %12s %12s\n", "text", "MB", "words", "hybrid MB/s", "ICU MB/s",
-              "chars MB/s", "count_text");
+  std::printf("%-12s %8s %12s %12s %12s %12s %12s\n", "text", "MB", "words", "hybrid MB/s", "ICU MB/s", "chars MB/s",
+              "count_text");
   for (const char* lang : {"en", "fr", "de", "ru", "vi", "zh", "ja", "th", "ar", "hi", "ko"})
     report(lang, test_support::generate_book(1, mb << 20, lang));
   report("en-zipf", test_support::generate_book_zipf(1, mb << 20, "en"));

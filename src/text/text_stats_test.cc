@@ -90,7 +90,10 @@ const Case kCases[] = {
     // Letter numbers are Alphabetic; vulgar fractions are not.
     {"roman_numeral", "Ⅻ ½", 1, 2},
     // Each byte of an ill-formed sequence is a character and a break.
-    {"invalid_byte_between_letters", "ab\xFF" "cd", 2, 5},
+    {"invalid_byte_between_letters",
+     "ab\xFF"
+     "cd",
+     2, 5},
     {"truncated_sequence", "\xE2\x82", 0, 2},
     {"truncated_at_end", "caf\xC3", 1, 4},
     {"overlong", "\xC0\xAF", 0, 2},
@@ -172,11 +175,11 @@ TEST(CountCharsTest, EveryScalarValueCountsOnceUnlessWhiteSpace) {
 }
 
 TEST(CountCharsTest, IllFormedBytesCountOneEach) {
-  EXPECT_EQ(count_chars("\x80"), 1u);           // lone continuation byte
+  EXPECT_EQ(count_chars("\x80"), 1u);              // lone continuation byte
   EXPECT_EQ(count_chars("\xF4\x90\x80\x80"), 4u);  // above U+10FFFF
-  EXPECT_EQ(count_chars("\xF0\x9F\x98"), 3u);   // truncated 4-byte sequence
+  EXPECT_EQ(count_chars("\xF0\x9F\x98"), 3u);      // truncated 4-byte sequence
   EXPECT_EQ(count_chars("\xF0\x9F\x98\x80"), 1u);  // the complete one: 😀
-  EXPECT_EQ(count_chars("\xE0\x80\x80"), 3u);   // overlong
+  EXPECT_EQ(count_chars("\xE0\x80\x80"), 3u);      // overlong
   EXPECT_EQ(count_chars("\xFE\xFF"), 2u);
 }
 
@@ -218,7 +221,8 @@ TEST(CountCharsTest, EqualsANaiveCountOnRandomBytesAndText) {
   // general paths meet truncated, overlong and mixed sequences at every
   // offset; plus generated prose and random Unicode.
   std::mt19937_64 rng(99);
-  const std::string pool = "a \n\t\x80\x85\x9f\xa0\xbf\xc2\xc3\xd0\xdf\xe0\xe1\xe2\xe3\xe4\xe9\xec\xed\xee\xef\xf0\xf4\xf5";
+  const std::string pool =
+      "a \n\t\x80\x85\x9f\xa0\xbf\xc2\xc3\xd0\xdf\xe0\xe1\xe2\xe3\xe4\xe9\xec\xed\xee\xef\xf0\xf4\xf5";
   for (int i = 0; i < 20000; ++i) {
     std::string s;
     for (size_t n = rng() % 40; n > 0; --n) s += pool[rng() % pool.size()];

@@ -8,9 +8,9 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <unicode/ustring.h>
 #include <unicode/utext.h>
 #include <unicode/utf16.h>
-#include <unicode/ustring.h>
 
 #include <array>
 #include <climits>
@@ -98,17 +98,16 @@ inline int decode_utf8(const uint8_t* p, const uint8_t* end, char32_t* cp) {
   }
   if (b0 >= 0xE0 && b0 <= 0xEF) {
     if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
-    if (b0 == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+    if (b0 == 0xE0 && p[1] < 0xA0) return 0;   // overlong
     if (b0 == 0xED && p[1] >= 0xA0) return 0;  // surrogate
     *cp = (char32_t(b0 & 0x0F) << 12) | (char32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
     return 3;
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
     if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
-    if (b0 == 0xF0 && p[1] < 0x90) return 0;  // overlong
+    if (b0 == 0xF0 && p[1] < 0x90) return 0;   // overlong
     if (b0 == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
-    *cp = (char32_t(b0 & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) | (char32_t(p[2] & 0x3F) << 6) |
-          (p[3] & 0x3F);
+    *cp = (char32_t(b0 & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) | (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
     return 4;
   }
   return 0;
@@ -118,17 +117,17 @@ inline bool is_ascii_space(uint8_t b) { return b == ' ' || (b >= 0x09 && b <= 0x
 
 // ---- Character classes of the fast scanner.
 enum Class : uint8_t {
-  kComplex = 0,  // anything the scanner does not handle: ICU decides
-  kOther,        // breaks on both sides (punctuation, symbols, non-ASCII spaces)
-  kSpace,        // ASCII white space: like kOther, and a safe place to cut
-  kLetter,       // WB ALetter (minus dictionary scripts), plus ICU's '@'
-  kNumeric,      // WB Numeric
-  kExtendNumLet, // WB ExtendNumLet ('_', '‿', …)
-  kMidLetter,    // WB MidLetter ('·', …), joins letters
-  kMidNum,       // WB MidNum (',', ';', …), joins digits
-  kMidNumLet,    // WB MidNumLet and Single_Quote ('.', '\'', '’', …)
-  kTransparent,  // WB Extend/Format that is not Alphabetic (combining accents,
-                 // soft hyphen, bidi marks, ZWNJ): ignored per WB4
+  kComplex = 0,   // anything the scanner does not handle: ICU decides
+  kOther,         // breaks on both sides (punctuation, symbols, non-ASCII spaces)
+  kSpace,         // ASCII white space: like kOther, and a safe place to cut
+  kLetter,        // WB ALetter (minus dictionary scripts), plus ICU's '@'
+  kNumeric,       // WB Numeric
+  kExtendNumLet,  // WB ExtendNumLet ('_', '‿', …)
+  kMidLetter,     // WB MidLetter ('·', …), joins letters
+  kMidNum,        // WB MidNum (',', ';', …), joins digits
+  kMidNumLet,     // WB MidNumLet and Single_Quote ('.', '\'', '’', …)
+  kTransparent,   // WB Extend/Format that is not Alphabetic (combining accents,
+                  // soft hyphen, bidi marks, ZWNJ): ignored per WB4
 };
 constexpr uint8_t kAlnum = 0x10;  // flag: Alphabetic or decimal digit
 constexpr uint8_t kClassMask = 0x0F;
@@ -141,7 +140,9 @@ constexpr uint8_t kClassMask = 0x0F;
 // Hebrew is left out on purpose (WB7a–c), as are the dictionary scripts.
 constexpr char32_t kTableSize = 0x2070;
 
-bool is_alnum_cp(UChar32 c) { return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || u_charType(c) == U_DECIMAL_DIGIT_NUMBER; }
+bool is_alnum_cp(UChar32 c) {
+  return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || u_charType(c) == U_DECIMAL_DIGIT_NUMBER;
+}
 
 uint8_t classify(UChar32 c) {
   const bool in_range = c < 0x0590 || (c >= 0x0600 && c < 0x0700) || (c >= 0x0750 && c < 0x0780) ||
@@ -275,8 +276,8 @@ uint64_t icu_count_piece(const uint8_t* begin, const uint8_t* end) {
   if (icu.utf16.size() < static_cast<size_t>(len) + 1) icu.utf16.resize(static_cast<size_t>(len) + 1);
   int32_t units = 0;
   UErrorCode err = U_ZERO_ERROR;
-  u_strFromUTF8WithSub(icu.utf16.data(), len + 1, &units, reinterpret_cast<const char*>(begin), len, 0xFFFD,
-                       nullptr, &err);
+  u_strFromUTF8WithSub(icu.utf16.data(), len + 1, &units, reinterpret_cast<const char*>(begin), len, 0xFFFD, nullptr,
+                       &err);
   if (U_FAILURE(err)) icu_failure("u_strFromUTF8WithSub", err);
   icu.text = utext_openUChars(icu.text, icu.utf16.data(), units, &err);
   if (U_FAILURE(err)) icu_failure("utext_openUChars", err);

@@ -65,8 +65,8 @@ std::vector<char32_t> handled_chars() {
 }
 
 TEST(WordCountTest, FastPathCoversTheCommonCharacters) {
-  for (char32_t c : {U'a', U'Z', U'0', U' ', U'\n', U'.', U'\'', U'_', U'@', U':', U'é', U'ß', U'ł', U'ж', U'Ω',
-                     U'ệ', U'’', U'“', U'—', U'…', U'\u00A0'})
+  for (char32_t c : {U'a', U'Z', U'0', U' ', U'\n', U'.', U'\'', U'_', U'@', U':',     U'é',
+                     U'ß', U'ł', U'ж', U'Ω', U'ệ',  U'’', U'“',  U'—', U'…', U'\u00A0'})
     EXPECT_TRUE(fast_scanner_handles(c)) << std::hex << static_cast<uint32_t>(c);
   // Combining marks and format characters are handled (WB4), and so are
   // Arabic, Devanagari, Armenian and Georgian.
@@ -85,8 +85,8 @@ TEST(WordCountTest, FastPathCoversTheCommonCharacters) {
 // characters, on either side: the contexts of WB5–WB13b.
 TEST(WordCountTest, EveryHandledCharacterInEveryRuleContext) {
   const std::vector<char32_t> chars = handled_chars();
-  const std::vector<std::string> around = {"a", "Z", "é", "ж", "ب", "1", "٣", "_", "@", ".", "'", ",", "·", ":",
-                                           "’", "\u0301", "\u093E", " ", ""};
+  const std::vector<std::string> around = {"a", "Z", "é", "ж", "ب", "1",      "٣",      "_", "@", ".",
+                                           "'", ",", "·", ":", "’", "\u0301", "\u093E", " ", ""};
   Differ d;
   for (char32_t c : chars) {
     const std::string s = utf8(c);
@@ -158,11 +158,62 @@ TEST(WordCountTest, RandomAscii) {
 // Random strings over a small alphabet dense in rule-relevant characters,
 // including a few complex ones so pieces switch between the scanner and ICU.
 TEST(WordCountTest, RandomRuleDenseStrings) {
-  const std::vector<std::string> alphabet = {
-      "a", "b", "Z", "é", "ж", "ω", "1", "2", "_", "@", ".", "'", "’", ",", ";", ":", "·", "-", " ", " ", "\n",
-      "\r\n", "\t", "\u00A0", "\u2024", "\u2027", "\u202F", "\u0301", "\u200D", "\u00AD", "😀", "中", "ア", "א",
-      "\"", "\xFF", "\xE2\x82", "\u200C", "\u200E", "\u0483", "\u0300\u0323", "\u0345", "‿", "\r", "\u2060",
-      "क", "\u093E", "\u094D", "ب", "\u064E", "٣", "\u066B", "\u066C", "\u060C", "\u0640", "\u0600"};
+  const std::vector<std::string> alphabet = {"a",
+                                             "b",
+                                             "Z",
+                                             "é",
+                                             "ж",
+                                             "ω",
+                                             "1",
+                                             "2",
+                                             "_",
+                                             "@",
+                                             ".",
+                                             "'",
+                                             "’",
+                                             ",",
+                                             ";",
+                                             ":",
+                                             "·",
+                                             "-",
+                                             " ",
+                                             " ",
+                                             "\n",
+                                             "\r\n",
+                                             "\t",
+                                             "\u00A0",
+                                             "\u2024",
+                                             "\u2027",
+                                             "\u202F",
+                                             "\u0301",
+                                             "\u200D",
+                                             "\u00AD",
+                                             "😀",
+                                             "中",
+                                             "ア",
+                                             "א",
+                                             "\"",
+                                             "\xFF",
+                                             "\xE2\x82",
+                                             "\u200C",
+                                             "\u200E",
+                                             "\u0483",
+                                             "\u0300\u0323",
+                                             "\u0345",
+                                             "‿",
+                                             "\r",
+                                             "\u2060",
+                                             "क",
+                                             "\u093E",
+                                             "\u094D",
+                                             "ب",
+                                             "\u064E",
+                                             "٣",
+                                             "\u066B",
+                                             "\u066C",
+                                             "\u060C",
+                                             "\u0640",
+                                             "\u0600"};
   Differ d;
   TestRng rng(2024);
   for (int i = 0; i < 200000; ++i) {
@@ -194,7 +245,7 @@ TEST(WordCountTest, RandomBytes) {
     for (uint64_t k = 0; k < len; ++k) {
       // Mostly bytes that matter to UTF-8: ASCII letters/space, lead and
       // continuation bytes.
-      static constexpr unsigned char kBytes[] = {'a', 'b', '1', ' ', '.', '\'', 0x80, 0xBF, 0xC2, 0xC3, 0xA9,
+      static constexpr unsigned char kBytes[] = {'a',  'b',  '1',  ' ',  '.',  '\'', 0x80, 0xBF, 0xC2, 0xC3, 0xA9,
                                                  0xE2, 0x80, 0x99, 0xED, 0xA0, 0xF0, 0x9F, 0xF4, 0x90, 0xFF, 0xC0};
       s.push_back(static_cast<char>(kBytes[rng.below(sizeof kBytes)]));
     }
@@ -226,7 +277,6 @@ TEST(WordCountTest, PathologicalShapes) {
   d.check(std::string(5 << 20, 'a') + "\u0301 b \u0301c");
 }
 
-
 // ---- The CJK dictionary path (cjk_dictionary.h): runs of kana and kanji
 // between delimiters are counted without ICU's break iterator.
 
@@ -242,18 +292,19 @@ TEST(CjkDictionaryTest, ClassTableMarksTheCommonCharacters) {
   const uint8_t* table = cjk::class_table();
   // (ゞ and ヾ have canonical decompositions but are NFKC_Quick_Check=Yes:
   // composed is their normal form.)
-  for (char32_t c : {U'中', U'国', U'語', U'〇', U'あ', U'ん', U'を', U'ア', U'ン', U'ヴ', U'ゞ', U'ヾ', U'\u3400', U'\u9FFF'})
+  for (char32_t c :
+       {U'中', U'国', U'語', U'〇', U'あ', U'ん', U'を', U'ア', U'ン', U'ヴ', U'ゞ', U'ヾ', U'\u3400', U'\u9FFF'})
     EXPECT_EQ(table[c], cjk::kKanaKanji) << std::hex << static_cast<uint32_t>(c);
   EXPECT_EQ(table[U'ー'], cjk::kKanaKanji);
-  for (char32_t c : {U'。', U'、', U'「', U'」', U'『', U'』', U'！', U'？', U'（', U'）', U'…', U'—', U'・', U'，',
-                     U'：', U'\u3000', U' ', U'\n', U'\r', U'.', U',', U'\'', U'"', U'“', U'’'})
+  for (char32_t c : {U'。', U'、', U'「',     U'」', U'『', U'』', U'！', U'？', U'（', U'）', U'…', U'—', U'・',
+                     U'，', U'：', U'\u3000', U' ',  U'\n', U'\r', U'.',  U',',  U'\'', U'"',  U'“', U'’'})
     EXPECT_EQ(table[c], cjk::kDelimiter) << std::hex << static_cast<uint32_t>(c);
   // Not on the fast path: characters that normalise (ゟ, halfwidth ｱ,
   // compatibility ideographs), that the rules attach elsewhere (voicing marks
   // and variation selectors are Extend, ＿ is ExtendNumLet), that are Han but
   // not ideographs (々, radicals), letters, digits and emoji.
-  for (char32_t c : {U'ゟ', U'ヿ', U'ｱ', U'\uF900', U'\u3099', U'\u309A', U'\uFE00', U'＿', U'_', U'々', U'\u2F00',
-                     U'a', U'1', U'１', U'Ａ', U'한', U'ก', U'\u200D', U'\u00AD', U'©', U'#'})
+  for (char32_t c : {U'ゟ', U'ヿ', U'ｱ',  U'\uF900', U'\u3099', U'\u309A', U'\uFE00', U'＿',     U'_', U'々', U'\u2F00',
+                     U'a',  U'1',  U'１', U'Ａ',     U'한',     U'ก',      U'\u200D', U'\u00AD', U'©', U'#'})
     EXPECT_EQ(table[c], cjk::kNeither) << std::hex << static_cast<uint32_t>(c);
   EXPECT_GT(chars_of_class(cjk::kKanaKanji).size(), 27000u);
   EXPECT_GT(chars_of_class(cjk::kDelimiter).size(), 500u);
@@ -352,7 +403,8 @@ TEST(CjkDictionaryTest, TextMadeOfDictionaryWords) {
     std::u16string run;
     const uint64_t n = 1 + rng.below(6);
     for (uint64_t k = 0; k < n; ++k) {
-      const std::u16string& w = rng.below(3) == 0 ? *long_words[rng.below(long_words.size())] : words[rng.below(words.size())];
+      const std::u16string& w =
+          rng.below(3) == 0 ? *long_words[rng.below(long_words.size())] : words[rng.below(words.size())];
       // Whole words, or a word cut short, so that prefixes compete too.
       run += rng.below(4) == 0 ? w.substr(0, 1 + rng.below(w.size())) : w;
     }
@@ -400,11 +452,15 @@ TEST(CjkDictionaryTest, EveryDelimiterInContext) {
 TEST(CjkDictionaryTest, RandomCjkStrings) {
   const std::vector<char32_t> kana_kanji = chars_of_class(cjk::kKanaKanji);
   const std::vector<std::string> alphabet = {
-      "中", "国", "人", "日", "本", "語", "学", "生", "東", "京", "大", "会", "社", "時", "間", "の", "に", "は", "を",
-      "た", "が", "で", "し", "て", "と", "ま", "す", "る", "い", "か", "ア", "イ", "ス", "ト", "ン", "コ", "ヒ", "ー",
-      "ー", "ッ", "ヴ", "ヶ", "ヵ", "ヽ", "ゝ", "ゞ", "ヾ", "ヿ", "ゟ", "々", "〆", "〇", "。", "、", "「", "」", "！",
-      "？", "・", "…", "，", "：", " ", "\n", "1", "２", "a", "Ｚ", "_", "＿", "\u3099", "\u309A", "\uFE00", "\u200D",
-      "\u00AD", "ｱ", "ｰ", "ﾞ", "\uF900", "\uFA0E", "\u2F00", "\U00020000", "😀", "한", "ก", "'", ".", "\xFF", "\u3000"};
+      "中",     "国",         "人",     "日",     "本",     "語", "学", "生",   "東",     "京",
+      "大",     "会",         "社",     "時",     "間",     "の", "に", "は",   "を",     "た",
+      "が",     "で",         "し",     "て",     "と",     "ま", "す", "る",   "い",     "か",
+      "ア",     "イ",         "ス",     "ト",     "ン",     "コ", "ヒ", "ー",   "ー",     "ッ",
+      "ヴ",     "ヶ",         "ヵ",     "ヽ",     "ゝ",     "ゞ", "ヾ", "ヿ",   "ゟ",     "々",
+      "〆",     "〇",         "。",     "、",     "「",     "」", "！", "？",   "・",     "…",
+      "，",     "：",         " ",      "\n",     "1",      "２", "a",  "Ｚ",   "_",      "＿",
+      "\u3099", "\u309A",     "\uFE00", "\u200D", "\u00AD", "ｱ",  "ｰ",  "ﾞ",    "\uF900", "\uFA0E",
+      "\u2F00", "\U00020000", "😀",      "한",     "ก",      "'",  ".",  "\xFF", "\u3000"};
   Differ d;
   TestRng rng(99);
   for (int i = 0; i < 150000; ++i) {
@@ -424,7 +480,9 @@ TEST(CjkDictionaryTest, RandomCjkStrings) {
 // Katakana runs of every length around ICU's 20-character limit, with and
 // without prolonged sound marks, alone and inside Han/Hiragana text.
 TEST(CjkDictionaryTest, KatakanaRunsOfEveryLength) {
-  const std::u32string katakana = U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンガギグゲゴヴッャュョー";
+  const std::u32string katakana =
+      U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンガギグゲゴヴッャュ"
+      U"ョー";
   Differ d;
   TestRng rng(5);
   for (int len = 1; len <= 26; ++len) {

@@ -22,9 +22,8 @@ Result<std::string> Registry::canonical_id(std::string_view name) const {
     if (!valid.empty()) valid += ", ";
     valid += info.id;
   }
-  return Status(ErrorCode::kUnknownTokenizer,
-                "unknown tokenizer '" + std::string(name) + "'; valid ids: " + valid +
-                    ", or hf:ORG/NAME, hf:/path/to/tokenizer.json");
+  return Status(ErrorCode::kUnknownTokenizer, "unknown tokenizer '" + std::string(name) + "'; valid ids: " + valid +
+                                                  ", or hf:ORG/NAME, hf:/path/to/tokenizer.json");
 }
 
 Result<std::shared_ptr<const Tokenizer>> Registry::get(std::string_view name) {
@@ -88,8 +87,8 @@ std::optional<TokenizerInfo> Registry::describe(std::string_view name) const {
   if (!id) return std::nullopt;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = loaded_.find(*id); it != loaded_.end() &&
-                                     it->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    if (auto it = loaded_.find(*id);
+        it != loaded_.end() && it->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       const Loaded& loaded = it->second.get();
       if (loaded) return (*loaded)->info();
     }

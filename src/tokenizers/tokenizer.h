@@ -41,9 +41,9 @@ struct TokenizerInfo {
   uint64_t vocab_size = 0;           // including special tokens
   std::string source;                // where the vocabulary came from (package@version, file path)
   Exactness exactness = Exactness::kExact;
-  std::string exactness_reason;      // one line: why the numbers have that exactness
-  std::string note;                  // other caveats; may be empty
-  bool remote = false;               // counting sends the text to a third party (the `api` tokenizers)
+  std::string exactness_reason;  // one line: why the numbers have that exactness
+  std::string note;              // other caveats; may be empty
+  bool remote = false;           // counting sends the text to a third party (the `api` tokenizers)
 
   bool approximate() const { return exactness == Exactness::kApproximate; }
 };

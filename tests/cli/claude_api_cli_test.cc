@@ -10,9 +10,9 @@
 #include <map>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "cli_harness.h"
 #include "support/epub_builder.h"
@@ -22,10 +22,10 @@ namespace epubtok {
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using testing::fake_text_tokens;
+using testing::FakeAnthropic;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::FakeAnthropic;
-using testing::fake_text_tokens;
 
 class ClaudeApiCliTest : public ::testing::Test {
  protected:
@@ -165,8 +165,8 @@ TEST_F(ClaudeApiCliTest, ABadKeyFailsEachBookWithApiErrorAndAnthropicsMessage) {
 
 TEST_F(ClaudeApiCliTest, RetriesAfterWhatRetryAfterSays) {
   put_book("a.epub", "Book A", {"Text.", "More text."});
-  fake_.push_reply({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})",
-                    {{"retry-after", "1"}}});
+  fake_.push_reply(
+      {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", {{"retry-after", "1"}}});
   auto start = std::chrono::steady_clock::now();
   Outcome r = run({"count", "--json", "-t", kModel, "epubs"});
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
@@ -204,7 +204,8 @@ TEST_F(ClaudeApiCliTest, AChapterTooLongForOneRequestIsCountedInPartsAndMarked) 
   json::value row = json::parse(r.out).at("results").at(0);
   uint64_t expected0 = expected_chapter_tokens("epubs/long.epub", 0);
   EXPECT_EQ(row.at("chapters").at(0).at("token_counts").at(kModel).to_number<uint64_t>(), expected0);
-  EXPECT_EQ(row.at("chapters").at(0).at("approximate_token_counts"), json::parse(R"(["claude-api:claude-sonnet-4-5"])"));
+  EXPECT_EQ(row.at("chapters").at(0).at("approximate_token_counts"),
+            json::parse(R"(["claude-api:claude-sonnet-4-5"])"));
   EXPECT_FALSE(row.at("chapters").at(1).as_object().contains("approximate_token_counts"));
   EXPECT_EQ(row.at("approximate_token_counts"), json::parse(R"(["claude-api:claude-sonnet-4-5"])"));
 }

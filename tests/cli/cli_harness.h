@@ -36,7 +36,8 @@ inline Outcome epubtok(const std::vector<std::string>& args, const std::filesyst
   std::ofstream(in, std::ios::binary) << input;
   pid_t pid = ::fork();
   if (pid == 0) {
-    if (!freopen(in.c_str(), "rb", stdin) || !freopen(out.c_str(), "wb", stdout) || !freopen(err.c_str(), "wb", stderr)) _exit(127);
+    if (!freopen(in.c_str(), "rb", stdin) || !freopen(out.c_str(), "wb", stdout) || !freopen(err.c_str(), "wb", stderr))
+      _exit(127);
     if (::chdir(workdir.c_str()) != 0) _exit(127);
     for (const auto& [name, value] : env) {
       if (value.empty()) {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "cli_harness.h"
 #include "results/results_document.h"
@@ -219,8 +219,7 @@ TEST_F(CliTest, FailureMessagesNameThePathOnceAndErrorsLogEndsItsLines) {
   EXPECT_EQ(count.exit_code, 1);
   EXPECT_THAT(count.err, HasSubstr("EPUB_NOT_ZIP epubs/broken.epub: not a ZIP archive"));
   std::istringstream lines(count.err);
-  for (std::string line; std::getline(lines, line);)
-    EXPECT_LE(occurrences(line, "broken.epub"), 1u) << line;
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(occurrences(line, "broken.epub"), 1u) << line;
   std::string log = slurp(dir_ / "results" / "errors.log");
   ASSERT_FALSE(log.empty());
   EXPECT_EQ(log.back(), '\n');

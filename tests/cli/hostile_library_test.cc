@@ -22,9 +22,9 @@
 #include <map>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "support/hostile_library.h"
 
@@ -46,8 +46,8 @@ constexpr uint64_t kMaxRssBytes = 300ull << 20;
 constexpr double kMaxCpuSeconds = 5.0;
 
 struct Expected {
-  std::string code;   // "" = counted: status ok
-  int max_mb = 0;     // --max-mb for this book; 0 = the default
+  std::string code;  // "" = counted: status ok
+  int max_mb = 0;    // --max-mb for this book; 0 = the default
 };
 
 // What each book must give: the code documented in docs/error-codes.md for
@@ -56,8 +56,8 @@ const std::map<std::string, Expected>& expectations() {
   static const std::map<std::string, Expected> m = {
       {"zip-bomb-ratio", {"EPUB_ZIP_BOMB"}},
       {"zip-bomb-lying-header", {"EPUB_ZIP_BOMB"}},
-      {"zip-bomb-nested", {}},          // never unpacked: a foreign spine item without text
-      {"zip-bomb-many-entries", {}},    // never inflated: not part of the book
+      {"zip-bomb-nested", {}},        // never unpacked: a foreign spine item without text
+      {"zip-bomb-many-entries", {}},  // never inflated: not part of the book
       {"names-dotdot", {}},
       {"names-absolute", {}},
       {"names-backslash", {}},
@@ -120,7 +120,7 @@ Outcome run(const char* program, const std::vector<std::string>& args, const fs:
     _exit(127);
   }
   int status = 0;
-  struct rusage ru{};
+  struct rusage ru {};
   ::wait4(pid, &status, 0, &ru);
   Outcome r;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -13,9 +13,9 @@
 #include <regex>
 #include <set>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "cli_harness.h"
 #include "support/epub_builder.h"
@@ -226,9 +226,10 @@ TEST_F(ScaleOutTest, ResumeRecountsChangedBooksAndDropsVanishedOnes) {
 TEST_F(ScaleOutTest, ResumeRefusesOtherOptions) {
   ASSERT_EQ(run({"count", "-r", "lib", "--jsonl", "part.jsonl", "--shard", "0/2"}).exit_code, 0);
   std::string before = slurp(dir_ / "part.jsonl");
-  for (std::vector<std::string> args : {std::vector<std::string>{"count", "-t", "cl100k_base", "-r", "lib", "--shard", "0/2"},
-                                        {"count", "-t", "o200k_base,claude", "-r", "lib", "--shard", "1/2"},
-                                        {"count", "-t", "o200k_base,claude", "-r", "lib", "--shard", "0/2", "--exclude", "front"}}) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"count", "-t", "cl100k_base", "-r", "lib", "--shard", "0/2"},
+        {"count", "-t", "o200k_base,claude", "-r", "lib", "--shard", "1/2"},
+        {"count", "-t", "o200k_base,claude", "-r", "lib", "--shard", "0/2", "--exclude", "front"}}) {
     args.insert(args.end(), {"--jsonl", "part.jsonl", "--resume"});
     Outcome r = epubtok(args, dir_);
     EXPECT_EQ(r.exit_code, 2);
@@ -246,7 +247,8 @@ TEST_F(ScaleOutTest, MergeRefusesPartsThatDoNotMakeOneLibrary) {
     EXPECT_THAT(r.err, HasSubstr(code));
     EXPECT_THAT(r.err, HasSubstr(detail));
   };
-  expect_error({"merge", "p0.jsonl", "p0.jsonl", "p1.jsonl"}, "RESULTS_DUPLICATE", "p0.jsonl line 2 and in p0.jsonl line 2");
+  expect_error({"merge", "p0.jsonl", "p0.jsonl", "p1.jsonl"}, "RESULTS_DUPLICATE",
+               "p0.jsonl line 2 and in p0.jsonl line 2");
   expect_error({"merge", "p0.jsonl"}, "RESULTS_INCOMPLETE", "shard(s) 1 are missing");
   EXPECT_EQ(epubtok({"merge", "p0.jsonl", "--allow-incomplete", "-o", "partial"}, dir_).exit_code, 1);
 
@@ -255,12 +257,15 @@ TEST_F(ScaleOutTest, MergeRefusesPartsThatDoNotMakeOneLibrary) {
   expect_error({"merge", "p0.jsonl", "unfinished.jsonl"}, "RESULTS_INCOMPLETE", "unfinished.jsonl has no end line");
   EXPECT_EQ(epubtok({"merge", "p0.jsonl", "unfinished.jsonl", "--allow-incomplete"}, dir_).exit_code, 1);
 
-  ASSERT_EQ(epubtok({"count", "-t", "cl100k_base", "-r", "lib", "--shard", "1/2", "--jsonl", "other.jsonl"}, dir_).exit_code, 0);
+  ASSERT_EQ(
+      epubtok({"count", "-t", "cl100k_base", "-r", "lib", "--shard", "1/2", "--jsonl", "other.jsonl"}, dir_).exit_code,
+      0);
   expect_error({"merge", "p0.jsonl", "other.jsonl"}, "INVALID_ARGUMENT", "other.jsonl was counted with -t cl100k_base");
 
   ASSERT_EQ(run({"count", "-r", "lib", "-o", "folder"}).exit_code, 1);
   expect_error({"merge", "folder/results.json"}, "INVALID_SCHEMA", "folder/results.json line 1:");
-  std::ofstream(dir_ / "old.jsonl") << R"({"type":"run","schema_version":"1.0","options":{}})" << "\n";
+  std::ofstream(dir_ / "old.jsonl") << R"({"type":"run","schema_version":"1.0","options":{}})"
+                                    << "\n";
   expect_error({"merge", "old.jsonl"}, "INVALID_SCHEMA", "old.jsonl line 1: schema_version must be \"2.0\"");
   std::ofstream(dir_ / "junk.jsonl") << text.substr(0, text.find('\n') + 1) << "{\"type\":\"book\",\n";
   expect_error({"merge", "junk.jsonl"}, "INVALID_SCHEMA", "junk.jsonl line 2:");
@@ -315,8 +320,8 @@ TEST_F(ScaleOutTest, WriteErrorsStopTheRunWithoutAnEndLine) {
 
   // A reader that goes away: a closed pipe is IO_ERROR and exit 1, not SIGPIPE.
   std::ofstream(dir_ / "pipe.sh") << "'" << EPUBTOK_BINARY
-                                   << "' count -t o200k_base -r lib --jsonl - 2>pipe.err | head -c 10 >/dev/null\n"
-                                   << "echo ${PIPESTATUS[0]} > pipe.status\n";
+                                  << "' count -t o200k_base -r lib --jsonl - 2>pipe.err | head -c 10 >/dev/null\n"
+                                  << "echo ${PIPESTATUS[0]} > pipe.status\n";
   ASSERT_EQ(std::system(("cd '" + dir_.string() + "' && bash pipe.sh").c_str()), 0);
   EXPECT_EQ(slurp(dir_ / "pipe.status"), "1\n");
   EXPECT_THAT(slurp(dir_ / "pipe.err"), HasSubstr("IO_ERROR: cannot write standard output"));

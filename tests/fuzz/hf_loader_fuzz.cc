@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto tok = epubtok::tokenizers::hf::HfTokenizer::from_json(input, epubtok::tokenizers::TokenizerInfo{});
   if (!tok) return 0;
-  for (std::string_view text : {std::string_view("Hello, world! <s> [CLS] 1234 ééé \xE2\x96\x81x\n\n"),
-                                input.substr(0, 256)}) {
+  for (std::string_view text :
+       {std::string_view("Hello, world! <s> [CLS] 1234 ééé \xE2\x96\x81x\n\n"), input.substr(0, 256)}) {
     uint64_t n = (*tok)->count(text);
     if (n != (*tok)->encode(text).size()) std::abort();
     // A clean split must split the count.

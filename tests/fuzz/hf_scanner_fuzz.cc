@@ -20,9 +20,9 @@
 
 namespace {
 
+using epubtok::tokenizers::hf::isolated_chain_pieces;
 using epubtok::tokenizers::hf::Matcher;
 using epubtok::tokenizers::hf::Span;
-using epubtok::tokenizers::hf::isolated_chain_pieces;
 
 struct Matchers {
   std::vector<std::pair<std::unique_ptr<Matcher>, std::unique_ptr<Matcher>>> pairs;  // scanner, PCRE2
@@ -47,7 +47,8 @@ struct Matchers {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Matchers matchers;
-  const std::string text = epubtok::tokenizers::hf::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string text =
+      epubtok::tokenizers::hf::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(data), size));
   for (const auto& [scanner, oracle] : matchers.pairs) {
     std::vector<Span> a, b;
     scanner->find_all(text, a);
@@ -56,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<Span> got;
   matchers.fused->find_all(text, got);
-  if (got != isolated_chain_pieces(text, {matchers.digits.get(), matchers.cjk.get(), matchers.main.get()})) std::abort();
+  if (got != isolated_chain_pieces(text, {matchers.digits.get(), matchers.cjk.get(), matchers.main.get()}))
+    std::abort();
   return 0;
 }

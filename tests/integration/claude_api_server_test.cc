@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "integration/test_client.h"
 #include "support/epub_builder.h"
@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using testing::FakeAnthropic;
 using testing::fake_text_tokens;
+using testing::FakeAnthropic;
 
 constexpr const char* kModel = "claude-api:claude-sonnet-4-5";
 
@@ -75,7 +75,7 @@ class ClaudeApiServerTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(base_); }
 
   std::vector<std::string> args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> a = {"--library", (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
+    std::vector<std::string> a = {"--library",  (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
                                   "--web-root", (base_ / "web").string()};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "integration/test_client.h"
 #include "support/epub_builder.h"
@@ -33,8 +33,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    base_ = fs::temp_directory_path() /
-            ("epubtok_itest_" + std::to_string(::getpid()) + "_" + info->name());
+    base_ = fs::temp_directory_path() / ("epubtok_itest_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(base_);
     fs::create_directories(base_ / "lib");
     fs::create_directories(base_ / "outside");
@@ -46,10 +45,10 @@ class ServerTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       testing::EpubSpec spec;
       spec.metadata.title = "Book " + std::to_string(i);
-      spec.chapters.push_back(testing::make_chapter(
-          "ch1.xhtml", "One", {test_support::generate_prose("en", 100 + i, words)}));
-      spec.chapters.push_back(testing::make_chapter(
-          "ch2.xhtml", "Two", {test_support::generate_prose("fr", 200 + i, words / 2)}));
+      spec.chapters.push_back(
+          testing::make_chapter("ch1.xhtml", "One", {test_support::generate_prose("en", 100 + i, words)}));
+      spec.chapters.push_back(
+          testing::make_chapter("ch2.xhtml", "Two", {test_support::generate_prose("fr", 200 + i, words / 2)}));
       char name[32];
       std::snprintf(name, sizeof name, "book%03d.epub", i);
       ASSERT_TRUE(testing::write_file((base_ / "lib" / folder / name).string(), testing::build_epub(spec)));
@@ -57,14 +56,15 @@ class ServerTest : public ::testing::Test {
   }
 
   std::vector<std::string> args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> a = {"--library", (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
+    std::vector<std::string> a = {"--library",  (base_ / "lib").string(), "--data-dir", (base_ / "data").string(),
                                   "--web-root", (base_ / "web").string()};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
 
   static std::string job_body(const std::string& path) {
-    return json::serialize(json::object{{"paths", json::array{json::value(path)}}, {"tokenizers", json::array{kTokenizer}}});
+    return json::serialize(
+        json::object{{"paths", json::array{json::value(path)}}, {"tokenizers", json::array{kTokenizer}}});
   }
   static std::string submit(uint16_t port, const std::string& path) {
     auto r = http(port, "POST", "/api/jobs", job_body(path), {{"Content-Type", "application/json"}});
@@ -167,14 +167,16 @@ TEST_F(ServerTest, HappyPathWithSseFramingAndDownloads) {
   // The document we produce validates; so does one in the original tool's 1.0 schema.
   auto valid = http(server.port(), "POST", "/api/results/validate", js.body);
   EXPECT_EQ(valid.status, 200) << valid.body;
-  std::string legacy = R"({"schema_version":"1.0","results":[{"file_path":"a.epub","word_count":12,)"
-                       R"("token_counts":{"cl100k_base":15},"epub_metadata":{"title":"T","author":"A","language":"en"},)"
-                       R"("processed_at":"2024-01-01T00:00:00Z"}]})";
+  std::string legacy =
+      R"({"schema_version":"1.0","results":[{"file_path":"a.epub","word_count":12,)"
+      R"("token_counts":{"cl100k_base":15},"epub_metadata":{"title":"T","author":"A","language":"en"},)"
+      R"("processed_at":"2024-01-01T00:00:00Z"}]})";
   auto normalised = http(server.port(), "POST", "/api/results/validate", legacy);
   ASSERT_EQ(normalised.status, 200) << normalised.body;
   EXPECT_EQ(normalised.json().at("schema_version").as_string(), "2.0");
   EXPECT_EQ(u64(normalised.json().at("results").as_array()[0].at("word_count")), 12u);
-  auto invalid = http(server.port(), "POST", "/api/results/validate", R"({"schema_version":"1.0","results":[{"word_count":"x"}]})");
+  auto invalid = http(server.port(), "POST", "/api/results/validate",
+                      R"({"schema_version":"1.0","results":[{"word_count":"x"}]})");
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(invalid.json().at("error").at("code").as_string(), "INVALID_SCHEMA");
   EXPECT_FALSE(invalid.json().at("error").at("details").at("problems").as_array().empty());
@@ -216,7 +218,8 @@ TEST_F(ServerTest, QueuePositionsWithThreeJobs) {
   ASSERT_EQ(list.at("jobs").as_array().size(), 2u);
   EXPECT_EQ(list.at("jobs").as_array()[0].at("job_id").as_string(), third_id);
   ASSERT_TRUE(list.at("next_cursor").is_string());
-  auto rest = http(server.port(), "GET", "/api/jobs?limit=2&cursor=" + std::string(list.at("next_cursor").as_string())).json();
+  auto rest =
+      http(server.port(), "GET", "/api/jobs?limit=2&cursor=" + std::string(list.at("next_cursor").as_string())).json();
   ASSERT_EQ(rest.at("jobs").as_array().size(), 1u);
   EXPECT_EQ(rest.at("jobs").as_array()[0].at("job_id").as_string(), first);
 }
@@ -236,8 +239,8 @@ TEST_F(ServerTest, CountingThreadsRunAtIdlePriority) {
     normal = static_cast<size_t>(std::count(policies.begin(), policies.end(), SCHED_OTHER));
     if (idle < 2) std::this_thread::sleep_for(10ms);
   }
-  EXPECT_EQ(idle, 2u);      // the counting thread and one more worker (-j 2)
-  EXPECT_GE(normal, 4u);    // two I/O threads, the runner, the progress thread, …
+  EXPECT_EQ(idle, 2u);    // the counting thread and one more worker (-j 2)
+  EXPECT_GE(normal, 4u);  // two I/O threads, the runner, the progress thread, …
   EXPECT_EQ(http(server.port(), "GET", "/api/health").status, 200);
   SseClient sse(server.port(), "/api/jobs/" + id + "/events");
   auto events = sse.read_all(60s);
@@ -255,7 +258,8 @@ TEST_F(ServerTest, CancelInEachState) {
   auto c1 = http(server.port(), "POST", "/api/jobs/" + queued + "/cancel");
   ASSERT_EQ(c1.status, 200) << c1.body;
   EXPECT_EQ(c1.json().at("status").as_string(), "cancelled");
-  EXPECT_EQ(http(server.port(), "POST", "/api/jobs/" + queued + "/cancel").json().at("status").as_string(), "cancelled");
+  EXPECT_EQ(http(server.port(), "POST", "/api/jobs/" + queued + "/cancel").json().at("status").as_string(),
+            "cancelled");
   EXPECT_EQ(http(server.port(), "GET", "/api/jobs/" + queued).json().at("status").as_string(), "cancelled");
 
   auto c2 = http(server.port(), "POST", "/api/jobs/" + running + "/cancel");
@@ -276,7 +280,8 @@ TEST_F(ServerTest, CancelInEachState) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().type, "cancelled");
   EXPECT_EQ(u64(events.back().json().at("summary").at("total")), rows);
-  EXPECT_EQ(http(server.port(), "POST", "/api/jobs/" + running + "/cancel").json().at("status").as_string(), "cancelled");
+  EXPECT_EQ(http(server.port(), "POST", "/api/jobs/" + running + "/cancel").json().at("status").as_string(),
+            "cancelled");
 
   std::string done = submit(server.port(), "a/book000.epub");
   wait_for_status(server.port(), done, "completed");
@@ -532,9 +537,11 @@ TEST_F(ServerTest, PathTraversalAndHostChecks) {
   auto rebound = http(server.port(), "GET", "/api/health", "", {}, "evil.example");
   EXPECT_EQ(rebound.status, 403);
   EXPECT_EQ(rebound.json().at("error").at("code").as_string(), "HOST_NOT_ALLOWED");
-  EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "evil.example:" + std::to_string(server.port())).status, 403);
+  EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "evil.example:" + std::to_string(server.port())).status,
+            403);
   EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "").status, 403);
-  EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "localhost:" + std::to_string(server.port())).status, 200);
+  EXPECT_EQ(http(server.port(), "GET", "/api/health", "", {}, "localhost:" + std::to_string(server.port())).status,
+            200);
 
   // No CORS without --cors-origin.
   auto r = http(server.port(), "GET", "/api/health", "", {{"Origin", "http://evil.example"}});
@@ -568,16 +575,18 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
   spec.chapters.push_back(testing::make_chapter("c.xhtml", "C", {test_support::generate_prose("en", 9, 300)}));
   std::string epub = testing::build_epub(spec);
 
-  auto raw = http(server.port(), "POST", "/api/uploads?name=My%20Book.epub", epub,
-                  {{"Content-Type", "application/epub+zip"}});
+  auto raw =
+      http(server.port(), "POST", "/api/uploads?name=My%20Book.epub", epub, {{"Content-Type", "application/epub+zip"}});
   ASSERT_EQ(raw.status, 201) << raw.body;
   auto up = raw.json();
   EXPECT_EQ(up.at("file_name").as_string(), "My Book.epub");
   EXPECT_EQ(u64(up.at("size")), epub.size());
 
   std::string boundary = "----epubtokTestBoundary";
-  std::string multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"second.epub\"\r\n"
-                          "Content-Type: application/epub+zip\r\n\r\n" + epub + "\r\n--" + boundary + "--\r\n";
+  std::string multipart = "--" + boundary +
+                          "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"second.epub\"\r\n"
+                          "Content-Type: application/epub+zip\r\n\r\n" +
+                          epub + "\r\n--" + boundary + "--\r\n";
   auto form = http(server.port(), "POST", "/api/uploads", multipart,
                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   ASSERT_EQ(form.status, 201) << form.body;
@@ -593,11 +602,11 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
     return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name +
            "\"\r\nContent-Type: application/epub+zip\r\n\r\n" + content + "\r\n";
   };
-  std::string two = part("third.epub", epub) +
-                    "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n" +
-                    part("fourth.epub", epub) + "--" + boundary + "--\r\n";
-  auto pair = http(server.port(), "POST", "/api/uploads", two,
-                   {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  std::string two = part("third.epub", epub) + "--" + boundary +
+                    "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n" + part("fourth.epub", epub) +
+                    "--" + boundary + "--\r\n";
+  auto pair =
+      http(server.port(), "POST", "/api/uploads", two, {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   ASSERT_EQ(pair.status, 201) << pair.body;
   const json::value pair_json = pair.json();  // owns what `listed` refers to
   const auto& listed = pair_json.at("uploads").as_array();
@@ -610,8 +619,8 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
 
   // A form with one bad file stores none of its files (the total below
   // would not fit otherwise).
-  auto mixed = http(server.port(), "POST", "/api/uploads", part("good.epub", epub) + part("bad.epub", "not a zip") +
-                                                            "--" + boundary + "--\r\n",
+  auto mixed = http(server.port(), "POST", "/api/uploads",
+                    part("good.epub", epub) + part("bad.epub", "not a zip") + "--" + boundary + "--\r\n",
                     {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   EXPECT_EQ(mixed.status, 400) << mixed.body;
   EXPECT_EQ(mixed.json().at("error").at("code").as_string(), "EPUB_NOT_ZIP");
@@ -622,11 +631,12 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
   EXPECT_EQ(too_big.status, 413) << too_big.body;
 
   // Every upload is countable by id.
-  auto job = http(server.port(), "POST", "/api/jobs",
-                  json::serialize(json::object{{"paths", json::array{"upload:" + std::string(up.at("upload_id").as_string()),
-                                                                      form.json().at("upload_id"), listed[0].at("upload_id"),
-                                                                      listed[1].at("upload_id")}},
-                                               {"tokenizers", json::array{kTokenizer}}}));
+  auto job = http(
+      server.port(), "POST", "/api/jobs",
+      json::serialize(json::object{
+          {"paths", json::array{"upload:" + std::string(up.at("upload_id").as_string()), form.json().at("upload_id"),
+                                listed[0].at("upload_id"), listed[1].at("upload_id")}},
+          {"tokenizers", json::array{kTokenizer}}}));
   ASSERT_EQ(job.status, 202) << job.body;
   auto done = wait_for_status(server.port(), std::string(job.json().at("job_id").as_string()), "completed");
   EXPECT_EQ(u64(done.at("summary").at("ok")), 4u);

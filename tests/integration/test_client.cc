@@ -13,8 +13,8 @@
 #include <cstring>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace epubtok::itest {
 namespace json = boost::json;
@@ -55,8 +55,7 @@ bool send_all(int fd, const std::string& data) {
 }
 
 std::string build_request(const std::string& method, const std::string& target, const std::string& body,
-                          const std::map<std::string, std::string>& headers, const std::string& host,
-                          bool close) {
+                          const std::map<std::string, std::string>& headers, const std::string& host, bool close) {
   std::string req = method + " " + target + " HTTP/1.1\r\n";
   if (!host.empty()) req += "Host: " + host + "\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
@@ -240,9 +239,12 @@ std::optional<SseEvent> SseClient::next(std::chrono::milliseconds timeout) {
       while (pos <= block.size()) {
         size_t nl = block.find('\n', pos);
         std::string line = block.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        if (line.rfind("id: ", 0) == 0) e.id = std::stoull(line.substr(4)), any = true;
-        else if (line.rfind("event: ", 0) == 0) e.type = line.substr(7), any = true;
-        else if (line.rfind("data: ", 0) == 0) e.data += (e.data.empty() ? "" : "\n") + line.substr(6), any = true;
+        if (line.rfind("id: ", 0) == 0)
+          e.id = std::stoull(line.substr(4)), any = true;
+        else if (line.rfind("event: ", 0) == 0)
+          e.type = line.substr(7), any = true;
+        else if (line.rfind("data: ", 0) == 0)
+          e.data += (e.data.empty() ? "" : "\n") + line.substr(6), any = true;
         if (nl == std::string::npos) break;
         pos = nl + 1;
       }
@@ -257,7 +259,8 @@ std::optional<SseEvent> SseClient::next(std::chrono::milliseconds timeout) {
 std::vector<SseEvent> SseClient::read_all(std::chrono::milliseconds timeout) {
   std::vector<SseEvent> out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (auto e = next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()))) {
+  while (auto e =
+             next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()))) {
     out.push_back(*e);
   }
   return out;

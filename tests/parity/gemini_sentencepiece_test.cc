@@ -95,9 +95,12 @@ class SentencePieceBpe {
       }
       size_t len = 1;
       auto lead = static_cast<unsigned char>(normalized[i]);
-      if (lead >= 0xF0) len = 4;
-      else if (lead >= 0xE0) len = 3;
-      else if (lead >= 0xC0) len = 2;
+      if (lead >= 0xF0)
+        len = 4;
+      else if (lead >= 0xE0)
+        len = 3;
+      else if (lead >= 0xC0)
+        len = 2;
       len = std::min(len, normalized.size() - i);
       symbols.push_back({normalized.substr(i, len), false});
       i += len;
@@ -147,7 +150,8 @@ TEST(GeminiSentencePiece, CountsAsSentencePieceBpeOverGemma3sPieces) {
     if (s.size() <= 2000) cases.push_back(s);
   }
   for (uint64_t seed = 0; seed < 60; ++seed) {
-    cases.push_back(test_support::random_unicode(seed, 1 + seed % 40, test_support::RandomUnicodeMode::kMixedScriptWords));
+    cases.push_back(
+        test_support::random_unicode(seed, 1 + seed % 40, test_support::RandomUnicodeMode::kMixedScriptWords));
     cases.push_back(test_support::random_unicode(seed, 1 + seed % 40, test_support::RandomUnicodeMode::kAnyScalar));
   }
   cases.push_back("Hello, world!  Two spaces,\ttab, new\nline and\n\nparagraph.");

@@ -50,17 +50,106 @@ std::shared_ptr<const HfTokenizer> load_json(const std::string& json, const HfLo
 // punctuation that takes line breaks, contractions, white space, invalid
 // UTF-8 and the presets' special tokens and their look-alikes.
 std::string adversarial_string(std::mt19937_64& rng) {
-  static const std::vector<std::string> fragments = {
-      "a", "Z", "q", "s", "t", "ll", "9", "42", "12345", "\u00e9", "e\u0301", "\u00c5", "\u212b", "\u2126", "\u0436",
-      "\u03a9", "\u05d0", "\u0628", "\u304b", "\u304b\u3099", "\u30ab", "\u30fc", "\u30fb", "\u309b", "\u3040",
-      "\u4e2d", "\u9fa5", "\u9fa6", "\uf900", "\uac00", "\u1100\u1161", "\u11a8", "\u0915", "\u093c", "\u0958",
-      "\u0e01", "\u0661", "\u00b2", "\u2460", "\u216b", "\u0374", "\u037e", "\u1e9b\u0323", "\U0001d400",
-      " ", "  ", "   ", "\n", "\n\n", "\r\n", "\r", "\t", " \n", "\u3002", "\u3001", "\u3000", "\u00a0", "\u2028",
-      "'", "'s", "'LL", "'re", "\u2019", ".", ",", "!", "?", "\u2014", "/", "(", ")", "\"", "$", "_",
-      "\u0301", "\u0308", "\u3099", "\u200d", "\u200b", "\U0001F600", "\xff", "\xe3\x81", "\xc3",
-      "\xc1\x81", "\xe0\x81\x81", "\xed\xa0\x80", "\u2474", "\ufb01", "\u00bd",
-      "<|endoftext|>", "<|im_start|>", "<|begin_of_text|>", "<think>", "</think>", "<\uff5cbegin\u2581of\u2581sentence\uff5c>",
-      "<|fim_prefix|>", "<|end", "of_text|>", "<s>", "</s>"};
+  static const std::vector<std::string> fragments = {"a",
+                                                     "Z",
+                                                     "q",
+                                                     "s",
+                                                     "t",
+                                                     "ll",
+                                                     "9",
+                                                     "42",
+                                                     "12345",
+                                                     "\u00e9",
+                                                     "e\u0301",
+                                                     "\u00c5",
+                                                     "\u212b",
+                                                     "\u2126",
+                                                     "\u0436",
+                                                     "\u03a9",
+                                                     "\u05d0",
+                                                     "\u0628",
+                                                     "\u304b",
+                                                     "\u304b\u3099",
+                                                     "\u30ab",
+                                                     "\u30fc",
+                                                     "\u30fb",
+                                                     "\u309b",
+                                                     "\u3040",
+                                                     "\u4e2d",
+                                                     "\u9fa5",
+                                                     "\u9fa6",
+                                                     "\uf900",
+                                                     "\uac00",
+                                                     "\u1100\u1161",
+                                                     "\u11a8",
+                                                     "\u0915",
+                                                     "\u093c",
+                                                     "\u0958",
+                                                     "\u0e01",
+                                                     "\u0661",
+                                                     "\u00b2",
+                                                     "\u2460",
+                                                     "\u216b",
+                                                     "\u0374",
+                                                     "\u037e",
+                                                     "\u1e9b\u0323",
+                                                     "\U0001d400",
+                                                     " ",
+                                                     "  ",
+                                                     "   ",
+                                                     "\n",
+                                                     "\n\n",
+                                                     "\r\n",
+                                                     "\r",
+                                                     "\t",
+                                                     " \n",
+                                                     "\u3002",
+                                                     "\u3001",
+                                                     "\u3000",
+                                                     "\u00a0",
+                                                     "\u2028",
+                                                     "'",
+                                                     "'s",
+                                                     "'LL",
+                                                     "'re",
+                                                     "\u2019",
+                                                     ".",
+                                                     ",",
+                                                     "!",
+                                                     "?",
+                                                     "\u2014",
+                                                     "/",
+                                                     "(",
+                                                     ")",
+                                                     "\"",
+                                                     "$",
+                                                     "_",
+                                                     "\u0301",
+                                                     "\u0308",
+                                                     "\u3099",
+                                                     "\u200d",
+                                                     "\u200b",
+                                                     "\U0001F600",
+                                                     "\xff",
+                                                     "\xe3\x81",
+                                                     "\xc3",
+                                                     "\xc1\x81",
+                                                     "\xe0\x81\x81",
+                                                     "\xed\xa0\x80",
+                                                     "\u2474",
+                                                     "\ufb01",
+                                                     "\u00bd",
+                                                     "<|endoftext|>",
+                                                     "<|im_start|>",
+                                                     "<|begin_of_text|>",
+                                                     "<think>",
+                                                     "</think>",
+                                                     "<\uff5cbegin\u2581of\u2581sentence\uff5c>",
+                                                     "<|fim_prefix|>",
+                                                     "<|end",
+                                                     "of_text|>",
+                                                     "<s>",
+                                                     "</s>"};
   return test_support::random_fragment_string(rng, fragments);
 }
 
@@ -116,7 +205,8 @@ TEST_P(HfCleanSplit, IdsSplitAtEveryAcceptedCut) {
     accepted += check_cuts(*fast, i % 4 == 0 ? slow.get() : nullptr, text, preset);
     if (HasFailure()) return;
   }
-  for (const std::string& text : test_support::tricky_strings()) accepted += check_cuts(*fast, slow.get(), text, preset);
+  for (const std::string& text : test_support::tricky_strings())
+    accepted += check_cuts(*fast, slow.get(), text, preset);
   // Prose: the cuts count_joined() relies on exist in every script with
   // spaces between words (not Thai, nor Japanese or Chinese).
   for (const std::string& language : test_support::prose_languages()) {
@@ -159,7 +249,8 @@ TEST(HfCleanSplitNormalizer, CutsFollowWhatTheNormalizerKeeps) {
   EXPECT_FALSE(t->is_clean_split("\u2474\nb", 3));  // NFKC: "(1)\n" is one piece
   std::mt19937_64 rng(3);
   size_t accepted = 0;
-  for (int i = 0; i < 6000 && !HasFailure(); ++i) accepted += check_cuts(*t, nullptr, adversarial_string(rng), "llama-3+NFKC");
+  for (int i = 0; i < 6000 && !HasFailure(); ++i)
+    accepted += check_cuts(*t, nullptr, adversarial_string(rng), "llama-3+NFKC");
   EXPECT_GT(accepted, 800u);
 }
 
@@ -177,14 +268,15 @@ TEST(HfCleanSplitAddedTokens, TokensThatCouldStraddleACutSwitchItOff) {
   };
   const Variant variants[] = {
       {"x y", false, false, false, true},   // contains the space
-      {"x\ny", false, true, true, false},    // contains the line feed (normalized token)
-      {"word", true, false, false, false},   // rstrip: "word" would swallow the cut
-      {"word", false, false, true, true},    // harmless
+      {"x\ny", false, true, true, false},   // contains the line feed (normalized token)
+      {"word", true, false, false, false},  // rstrip: "word" would swallow the cut
+      {"word", false, false, true, true},   // harmless
   };
   for (const Variant& v : variants) {
     boost::json::value doc = base;
-    boost::json::object token{{"id", 151700}, {"content", v.content}, {"single_word", false}, {"lstrip", false},
-                              {"rstrip", v.rstrip}, {"normalized", v.normalized}, {"special", false}};
+    boost::json::object token{{"id", 151700},    {"content", v.content}, {"single_word", false},
+                              {"lstrip", false}, {"rstrip", v.rstrip},   {"normalized", v.normalized},
+                              {"special", false}};
     doc.as_object()["added_tokens"].as_array().push_back(token);
     auto t = load_json(boost::json::serialize(doc));
     ASSERT_TRUE(t);

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "support/prose.h"
 #include "support/random_unicode.h"
-#include "core/utf8.h"
 #include "support/tricky_strings.h"
 #include "tokenizers/hf/hf_tokenizer.h"
 
@@ -43,7 +43,8 @@ std::vector<Case> build_cases(uint64_t salt, size_t book_bytes, int randoms_per_
   for (const std::string& lang : test_support::prose_languages()) {
     if (book_bytes) cases.push_back({"book/" + lang, test_support::generate_book(500 + salt, book_bytes, lang)});
     for (int i = 0; i < 2; ++i) {
-      cases.push_back({"prose/" + lang + "/" + std::to_string(i), test_support::generate_prose(lang, 31 + i + salt, 120)});
+      cases.push_back(
+          {"prose/" + lang + "/" + std::to_string(i), test_support::generate_prose(lang, 31 + i + salt, 120)});
     }
   }
   const auto& tricky = test_support::tricky_strings();
@@ -57,12 +58,33 @@ std::vector<Case> build_cases(uint64_t salt, size_t book_bytes, int randoms_per_
                        test_support::random_unicode(uint64_t(seed) * 5 + uint64_t(m) + (salt << 24), n, modes[m])});
     }
   }
-  for (const char* s :
-       {"<s>", "a<s>b", " <s> ", "</s><s>", "[CLS] x [SEP]", "<|begin_of_text|>Hi", "x<|end_of_text|>y<|eot_id|>",
-        "<|endoftext|>", "<|im_start|>user\nhi<|im_end|>", "<think>\n</think>", "<start_of_turn>user\nhi<end_of_turn>",
-        "<bos><eos><pad>", "<unk>", "<mask>", "<unused0> <unused99>", "\n\n\n\n\t\t\t", "▁▁ ▁x▁", "<0x41>",
-        "<｜begin▁of▁sentence｜>hi", "<|begin_of_text", "<<s>>", "<s", "[UNK] [PAD] [MASK]", "Hello, world!",
-        "don't I'LL we'Ve", "  leading and trailing  ", "tab\tsep\r\nCRLF\rCR"}) {
+  for (const char* s : {"<s>",
+                        "a<s>b",
+                        " <s> ",
+                        "</s><s>",
+                        "[CLS] x [SEP]",
+                        "<|begin_of_text|>Hi",
+                        "x<|end_of_text|>y<|eot_id|>",
+                        "<|endoftext|>",
+                        "<|im_start|>user\nhi<|im_end|>",
+                        "<think>\n</think>",
+                        "<start_of_turn>user\nhi<end_of_turn>",
+                        "<bos><eos><pad>",
+                        "<unk>",
+                        "<mask>",
+                        "<unused0> <unused99>",
+                        "\n\n\n\n\t\t\t",
+                        "▁▁ ▁x▁",
+                        "<0x41>",
+                        "<｜begin▁of▁sentence｜>hi",
+                        "<|begin_of_text",
+                        "<<s>>",
+                        "<s",
+                        "[UNK] [PAD] [MASK]",
+                        "Hello, world!",
+                        "don't I'LL we'Ve",
+                        "  leading and trailing  ",
+                        "tab\tsep\r\nCRLF\rCR"}) {
     cases.push_back({"special-lookalike", s});
   }
   cases.push_back({"long/letters", std::string(6000, 'x')});
@@ -100,7 +122,8 @@ std::string escape_for_humans(std::string_view s, size_t max = 160) {
 std::string ids_around(const std::vector<uint32_t>& ids, size_t at) {
   std::string out;
   size_t from = at >= 3 ? at - 3 : 0;
-  for (size_t i = from; i < at + 4 && i < ids.size(); ++i) out += (i == at ? "[" : "") + std::to_string(ids[i]) + (i == at ? "] " : " ");
+  for (size_t i = from; i < at + 4 && i < ids.size(); ++i)
+    out += (i == at ? "[" : "") + std::to_string(ids[i]) + (i == at ? "] " : " ");
   return out;
 }
 
@@ -197,7 +220,7 @@ TEST_P(HfPresetParity, IdsEqualReference) {
   literal.raw_byte_level = false;
   auto slow = HfTokenizer::from_file(file, TokenizerInfo{}, literal);
   ASSERT_TRUE(slow) << slow.status().to_string();
-  check_parity(preset, file, **fast, slow->get(), build_cases(std::hash<std::string>{}(preset) & 0xFF, 24 * 1024, 250));
+  check_parity(preset, file, **fast, slow->get(), build_cases(std::hash<std::string>{}(preset)&0xFF, 24 * 1024, 250));
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, HfPresetParity,
@@ -257,13 +280,12 @@ TEST_P(HfFixtureParity, IdsEqualReference) {
   check_parity("fixture-" + GetParam(), file, **ours, slow->get(), cases);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, HfFixtureParity, ::testing::ValuesIn(fixture_names()),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& c : n)
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Fixtures, HfFixtureParity, ::testing::ValuesIn(fixture_names()), [](const auto& info) {
+  std::string n = info.param;
+  for (char& c : n)
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+});
 
 }  // namespace
 }  // namespace epubtok::tokenizers::hf

@@ -38,12 +38,12 @@ struct Case {
 
 std::vector<Case> build_cases(const std::string& tokenizer) {
   std::vector<Case> cases;
-  const uint64_t salt = std::hash<std::string>{}(tokenizer) & 0xFFFF;
+  const uint64_t salt = std::hash<std::string>{}(tokenizer)&0xFFFF;
   for (const std::string& lang : test_support::prose_languages()) {
     cases.push_back({"book/" + lang, test_support::generate_book(1000 + salt, 48 * 1024, lang)});
     for (int i = 0; i < 3; ++i) {
-      cases.push_back({"prose/" + lang + "/" + std::to_string(i),
-                       test_support::generate_prose(lang, 77 + i + salt, 150)});
+      cases.push_back(
+          {"prose/" + lang + "/" + std::to_string(i), test_support::generate_prose(lang, 77 + i + salt, 150)});
     }
   }
   // Novel-like English with a real book's vocabulary size and typography
@@ -91,11 +91,16 @@ std::vector<Case> build_cases(const std::string& tokenizer) {
 std::string escape_for_humans(std::string_view s, size_t max = 200) {
   std::string out;
   for (unsigned char c : s.substr(0, max)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
-    else out += static_cast<char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20)
+      out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+    else
+      out += static_cast<char>(c);
   }
   if (s.size() > max) out += "…";
   return out;
@@ -134,9 +139,9 @@ TEST_P(ParityTest, TokenIdsEqualReference) {
   ASSERT_NE(enc, nullptr);
 
   const std::vector<Case> cases = build_cases(tokenizer);
-  const fs::path dir = fs::temp_directory_path() /
-                       ("epubtok-parity-" + tokenizer + "-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                        "-" + std::to_string(reinterpret_cast<uintptr_t>(&cases)));
+  const fs::path dir = fs::temp_directory_path() / ("epubtok-parity-" + tokenizer + "-" +
+                                                    std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                                    "-" + std::to_string(reinterpret_cast<uintptr_t>(&cases)));
   fs::create_directories(dir);
   const fs::path in_path = dir / "cases.jsonl";
   const fs::path out_path = dir / "ids.jsonl";

@@ -37,11 +37,10 @@ std::string to_cp437(std::string_view utf8) {
     std::string_view u;
     char c;
   };
-  static constexpr Map kMap[] = {{"ç", '\x87'}, {"ü", '\x81'}, {"é", '\x82'}, {"â", '\x83'},
-                                 {"ä", '\x84'}, {"à", '\x85'}, {"ê", '\x88'}, {"ë", '\x89'},
-                                 {"è", '\x8A'}, {"ï", '\x8B'}, {"î", '\x8C'}, {"Ä", '\x8E'},
-                                 {"É", '\x90'}, {"ô", '\x93'}, {"ö", '\x94'}, {"û", '\x96'},
-                                 {"ù", '\x97'}, {"Ö", '\x99'}, {"Ü", '\x9A'}, {"ñ", '\xA4'},
+  static constexpr Map kMap[] = {{"ç", '\x87'}, {"ü", '\x81'}, {"é", '\x82'}, {"â", '\x83'}, {"ä", '\x84'},
+                                 {"à", '\x85'}, {"ê", '\x88'}, {"ë", '\x89'}, {"è", '\x8A'}, {"ï", '\x8B'},
+                                 {"î", '\x8C'}, {"Ä", '\x8E'}, {"É", '\x90'}, {"ô", '\x93'}, {"ö", '\x94'},
+                                 {"û", '\x96'}, {"ù", '\x97'}, {"Ö", '\x99'}, {"Ü", '\x9A'}, {"ñ", '\xA4'},
                                  {"Ñ", '\xA5'}, {"ß", '\xE1'}};
   std::string out;
   for (size_t i = 0; i < utf8.size();) {
@@ -101,13 +100,15 @@ class EntryBytes {
 Compressed deflate_entry(const ZipEntry& e) {
   Compressed c;
   z_stream zs{};
-  if (deflateInit2(&zs, e.deflate_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
+  if (deflateInit2(&zs, e.deflate_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("deflateInit2");
   EntryBytes bytes(e);
   char out[1 << 16];
   c.crc = static_cast<uint32_t>(crc32(0, nullptr, 0));
   while (true) {
     std::string_view in = bytes.next();
-    c.crc = static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
+    c.crc =
+        static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
     c.size += in.size();
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     zs.avail_in = static_cast<uInt>(in.size());
@@ -130,7 +131,8 @@ Compressed store_entry(const ZipEntry& e) {
   EntryBytes bytes(e);
   c.crc = static_cast<uint32_t>(crc32(0, nullptr, 0));
   for (std::string_view in = bytes.next(); !in.empty(); in = bytes.next()) {
-    c.crc = static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
+    c.crc =
+        static_cast<uint32_t>(crc32(c.crc, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
     c.bytes.append(in);
   }
   c.size = c.bytes.size();
@@ -164,9 +166,9 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
   std::string out;
   std::vector<CentralRecord> central;
   for (const ZipEntry& e : entries) {
-    Compressed c = e.deflated                                               ? *e.deflated
+    Compressed c = e.deflated                                              ? *e.deflated
                    : e.method == ZipMethod::kDeflate && !e.method_override ? deflate_entry(e)
-                                                                            : store_entry(e);
+                                                                           : store_entry(e);
     CentralRecord r;
     r.name_bytes = e.cp437_name ? to_cp437(e.name) : e.name;
     r.flags = (e.data_descriptor ? 0x0008u : 0u) | (!e.cp437_name && non_ascii(e.name) ? 0x0800u : 0u) |
@@ -235,9 +237,9 @@ std::string build_zip(const std::vector<ZipEntry>& entries, bool zip64_end) {
     put32(out, r.zip64 ? kMax32 : static_cast<uint32_t>(r.size));
     put16(out, static_cast<uint32_t>(r.name_bytes.size()));
     put16(out, (r.zip64 ? 28 : 0) + static_cast<uint32_t>(r.extra.size()));
-    put16(out, 0);       // comment
-    put16(out, 0);       // disk
-    put16(out, 0);       // internal attributes
+    put16(out, 0);            // comment
+    put16(out, 0);            // disk
+    put16(out, 0);            // internal attributes
     put32(out, 0644u << 16);  // external: Unix mode
     put32(out, r.zip64 ? kMax32 : static_cast<uint32_t>(r.offset));
     out += r.name_bytes;
@@ -375,14 +377,19 @@ std::string ncx_document(const EpubSpec& spec) {
   std::string d =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n<head>\n"
-      "<meta name=\"dtb:uid\" content=\"" + xml_escape(uid) + "\"/>\n<meta name=\"dtb:depth\" content=\"1\"/>\n"
-      "</head>\n<docTitle><text>" + xml_escape(spec.metadata.title) + "</text></docTitle>\n<navMap>\n";
+      "<meta name=\"dtb:uid\" content=\"" +
+      xml_escape(uid) +
+      "\"/>\n<meta name=\"dtb:depth\" content=\"1\"/>\n"
+      "</head>\n<docTitle><text>" +
+      xml_escape(spec.metadata.title) + "</text></docTitle>\n<navMap>\n";
   int order = 1;
   for (const ChapterSpec& ch : spec.chapters) {
     if (ch.title.empty()) continue;
-    d += "<navPoint id=\"np" + std::to_string(order) + "\" playOrder=\"" + std::to_string(order) + "\">"
-         "<navLabel><text>" + xml_escape(ch.title) + "</text></navLabel><content src=\"" +
-         xml_escape(href_encode(ch.file_name)) + "\"/></navPoint>\n";
+    d += "<navPoint id=\"np" + std::to_string(order) + "\" playOrder=\"" + std::to_string(order) +
+         "\">"
+         "<navLabel><text>" +
+         xml_escape(ch.title) + "</text></navLabel><content src=\"" + xml_escape(href_encode(ch.file_name)) +
+         "\"/></navPoint>\n";
     ++order;
   }
   d += "</navMap>\n</ncx>\n";
@@ -394,7 +401,8 @@ std::string opf_document(const EpubSpec& spec) {
   bool v3 = spec.version >= 3;
   bool ncx = spec.ncx || !v3;
   bool guide = spec.guide || !v3;
-  std::string d = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"";
+  std::string d =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"";
   d += v3 ? "3.0" : "2.0";
   d += "\" unique-identifier=\"uid\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
        "xmlns:opf=\"http://www.idpf.org/2007/opf\">\n";
@@ -407,7 +415,8 @@ std::string opf_document(const EpubSpec& spec) {
       if (!a.file_as.empty())
         d += "<meta refines=\"#" + id + "\" property=\"file-as\">" + xml_escape(a.file_as) + "</meta>\n";
       if (!a.role.empty())
-        d += "<meta refines=\"#" + id + "\" property=\"role\" scheme=\"marc:relators\">" + xml_escape(a.role) + "</meta>\n";
+        d += "<meta refines=\"#" + id + "\" property=\"role\" scheme=\"marc:relators\">" + xml_escape(a.role) +
+             "</meta>\n";
     } else {
       d += "<dc:creator";
       if (!a.file_as.empty()) d += " opf:file-as=\"" + xml_escape(a.file_as) + "\"";
@@ -431,7 +440,8 @@ std::string opf_document(const EpubSpec& spec) {
   if (!m.description.empty()) d += "<dc:description>" + xml_escape(m.description) + "</dc:description>\n";
   if (!m.series.empty()) {
     if (v3 && !m.calibre_series) {
-      d += "<meta property=\"belongs-to-collection\" id=\"series\">" + xml_escape(m.series) + "</meta>\n"
+      d += "<meta property=\"belongs-to-collection\" id=\"series\">" + xml_escape(m.series) +
+           "</meta>\n"
            "<meta refines=\"#series\" property=\"collection-type\">series</meta>\n";
       if (!m.series_index.empty())
         d += "<meta refines=\"#series\" property=\"group-position\">" + xml_escape(m.series_index) + "</meta>\n";
@@ -468,7 +478,9 @@ std::string opf_document(const EpubSpec& spec) {
   d += ">\n";
   for (size_t i = 0; i < spec.chapters.size(); ++i) {
     const ChapterSpec& ch = spec.chapters[i];
-    std::string idref = !ch.spine_idref.empty() ? ch.spine_idref : !ch.manifest_id.empty() ? ch.manifest_id : chapter_id(i);
+    std::string idref = !ch.spine_idref.empty()   ? ch.spine_idref
+                        : !ch.manifest_id.empty() ? ch.manifest_id
+                                                  : chapter_id(i);
     d += "<itemref idref=\"" + xml_escape(idref) + "\"";
     if (!spec.chapters[i].linear) d += " linear=\"no\"";
     d += "/>\n";
@@ -513,7 +525,8 @@ std::string build_epub(const EpubSpec& spec) {
         spec.container_xml.value_or(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
-            "<rootfiles>\n<rootfile full-path=\"" + xml_escape(spec.opf_path) +
+            "<rootfiles>\n<rootfile full-path=\"" +
+            xml_escape(spec.opf_path) +
             "\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n"));
   }
   if (spec.encryption_xml) add("META-INF/encryption.xml", *spec.encryption_xml);

@@ -124,10 +124,10 @@ struct ChapterSpec {
   bool in_archive = true;  // false: listed in manifest and spine, absent from the ZIP
   // The manifest item exactly as written, for conformance fixtures; "" =
   // the defaults ("item<N>", the same id as idref, href_encode(file_name)).
-  std::string manifest_id;   // e.g. " content_001" (white space is legal around an ID)
-  std::string spine_idref;   // e.g. "content_001"
-  std::string manifest_href; // e.g. "content_u%CC%88.xhtml" while file_name is precomposed
-  std::string fallback;      // manifest fallback="…" (an id in EpubSpec::extra_items)
+  std::string manifest_id;    // e.g. " content_001" (white space is legal around an ID)
+  std::string spine_idref;    // e.g. "content_001"
+  std::string manifest_href;  // e.g. "content_u%CC%88.xhtml" while file_name is precomposed
+  std::string fallback;       // manifest fallback="…" (an id in EpubSpec::extra_items)
 };
 
 // A manifest item outside the spine (fallback targets, images, fonts…),
@@ -154,7 +154,7 @@ struct EpubSpec {
   ZipMethod method = ZipMethod::kDeflate;  // for every entry but mimetype
   bool data_descriptors = false;
   bool zip64 = false;
-  bool cp437_names = false;  // chapter file names without the UTF-8 flag
+  bool cp437_names = false;                  // chapter file names without the UTF-8 flag
   std::optional<std::string> container_xml;  // replaces the generated one
   bool omit_container = false;
   std::optional<std::string> opf_xml;  // replaces the generated OPF

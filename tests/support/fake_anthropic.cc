@@ -21,9 +21,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 std::string error_body(const std::string& type, const std::string& message, const std::string& request_id) {
-  return json::serialize(json::object{{"type", "error"},
-                                      {"error", json::object{{"type", type}, {"message", message}}},
-                                      {"request_id", request_id}});
+  return json::serialize(json::object{
+      {"type", "error"}, {"error", json::object{{"type", type}, {"message", message}}}, {"request_id", request_id}});
 }
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
@@ -227,7 +226,8 @@ ScriptedReply FakeAnthropic::answer(const RecordedRequest& request) {
     } else if (content->is_array()) {
       for (const json::value& block : content->as_array()) {
         const json::value* text = block.is_object() ? block.as_object().if_contains("text") : nullptr;
-        if (!text || !text->is_string()) return error(400, "invalid_request_error", "messages.0.content: text expected");
+        if (!text || !text->is_string())
+          return error(400, "invalid_request_error", "messages.0.content: text expected");
         texts.push_back(text->as_string());
       }
     } else {

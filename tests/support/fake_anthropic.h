@@ -37,8 +37,7 @@ namespace epubtok::testing {
 struct FakeAnthropicOptions {
   std::string api_key = "sk-ant-test-key";
   // Framing overhead per model; a model not listed gets 404 not_found_error.
-  std::map<std::string, uint64_t> models = {{"claude-sonnet-4-5", 7}, {"claude-opus-4-7", 9},
-                                            {"claude-haiku-4-5", 7}};
+  std::map<std::string, uint64_t> models = {{"claude-sonnet-4-5", 7}, {"claude-opus-4-7", 9}, {"claude-haiku-4-5", 7}};
   uint64_t max_prompt_tokens = 200'000;
   size_t max_body_bytes = 32u << 20;
 };

@@ -88,12 +88,14 @@ TEST(ProseTest, ValidUtf8ParagraphsNoOuterWhiteSpace) {
 // of its scripts.
 TEST(ProseTest, LettersAreInTheLanguagesScript) {
   const std::map<std::string, std::vector<UScriptCode>> want = {
-      {"en", {USCRIPT_LATIN}},    {"fr", {USCRIPT_LATIN}},      {"de", {USCRIPT_LATIN}},
-      {"es", {USCRIPT_LATIN}},    {"vi", {USCRIPT_LATIN}},      {"tr", {USCRIPT_LATIN}},
-      {"pl", {USCRIPT_LATIN}},    {"ru", {USCRIPT_CYRILLIC}},   {"el", {USCRIPT_GREEK}},
-      {"zh", {USCRIPT_HAN}},      {"ko", {USCRIPT_HANGUL}},     {"ar", {USCRIPT_ARABIC}},
-      {"he", {USCRIPT_HEBREW}},   {"hi", {USCRIPT_DEVANAGARI}}, {"th", {USCRIPT_THAI}},
-      {"ja", {USCRIPT_HAN, USCRIPT_HIRAGANA, USCRIPT_KATAKANA}},
+      {"en", {USCRIPT_LATIN}},  {"fr", {USCRIPT_LATIN}},
+      {"de", {USCRIPT_LATIN}},  {"es", {USCRIPT_LATIN}},
+      {"vi", {USCRIPT_LATIN}},  {"tr", {USCRIPT_LATIN}},
+      {"pl", {USCRIPT_LATIN}},  {"ru", {USCRIPT_CYRILLIC}},
+      {"el", {USCRIPT_GREEK}},  {"zh", {USCRIPT_HAN}},
+      {"ko", {USCRIPT_HANGUL}}, {"ar", {USCRIPT_ARABIC}},
+      {"he", {USCRIPT_HEBREW}}, {"hi", {USCRIPT_DEVANAGARI}},
+      {"th", {USCRIPT_THAI}},   {"ja", {USCRIPT_HAN, USCRIPT_HIRAGANA, USCRIPT_KATAKANA}},
   };
   for (const std::string& lang : prose_languages()) {
     const std::vector<UChar32> cps = code_points(generate_prose(lang, 5, 5000));
@@ -291,7 +293,8 @@ TEST(TrickyStringsTest, ManyValidAndCovering) {
   EXPECT_EQ(&v, &tricky_strings());  // built once
   std::set<std::string> all(v.begin(), v.end());
   for (const std::string& s : v) EXPECT_TRUE(decode(s, nullptr)) << s;
-  for (const char* must : {"", "<|endoftext|>", "[CLS]", "<start_of_turn>", "\r\n", "👨‍👩‍👧‍👦", "it's", "IT’LL"})
+  for (const char* must :
+       {"", "<|endoftext|>", "[CLS]", "<start_of_turn>", "\r\n", "👨‍👩‍👧‍👦", "it's", "IT’LL"})
     EXPECT_TRUE(all.count(must)) << must;
   EXPECT_TRUE(all.count(std::string(40, ' ')));
   EXPECT_TRUE(all.count(std::string(1000, 'a')));
@@ -300,12 +303,12 @@ TEST(TrickyStringsTest, ManyValidAndCovering) {
   std::set<int8_t> categories;
   for (const std::string& s : v)
     for (UChar32 c : code_points(s)) categories.insert(u_charType(c));
-  for (int8_t cat : {U_UPPERCASE_LETTER, U_LOWERCASE_LETTER, U_TITLECASE_LETTER, U_MODIFIER_LETTER,
-                     U_OTHER_LETTER, U_NON_SPACING_MARK, U_COMBINING_SPACING_MARK, U_ENCLOSING_MARK,
-                     U_DECIMAL_DIGIT_NUMBER, U_LETTER_NUMBER, U_OTHER_NUMBER, U_CONNECTOR_PUNCTUATION,
-                     U_DASH_PUNCTUATION, U_START_PUNCTUATION, U_END_PUNCTUATION, U_INITIAL_PUNCTUATION,
-                     U_FINAL_PUNCTUATION, U_OTHER_PUNCTUATION, U_MATH_SYMBOL, U_CURRENCY_SYMBOL,
-                     U_MODIFIER_SYMBOL, U_OTHER_SYMBOL, U_SPACE_SEPARATOR, U_FORMAT_CHAR, U_CONTROL_CHAR})
+  for (int8_t cat :
+       {U_UPPERCASE_LETTER,    U_LOWERCASE_LETTER,       U_TITLECASE_LETTER,  U_MODIFIER_LETTER,      U_OTHER_LETTER,
+        U_NON_SPACING_MARK,    U_COMBINING_SPACING_MARK, U_ENCLOSING_MARK,    U_DECIMAL_DIGIT_NUMBER, U_LETTER_NUMBER,
+        U_OTHER_NUMBER,        U_CONNECTOR_PUNCTUATION,  U_DASH_PUNCTUATION,  U_START_PUNCTUATION,    U_END_PUNCTUATION,
+        U_INITIAL_PUNCTUATION, U_FINAL_PUNCTUATION,      U_OTHER_PUNCTUATION, U_MATH_SYMBOL,          U_CURRENCY_SYMBOL,
+        U_MODIFIER_SYMBOL,     U_OTHER_SYMBOL,           U_SPACE_SEPARATOR,   U_FORMAT_CHAR,          U_CONTROL_CHAR})
     EXPECT_TRUE(categories.count(cat)) << "no character of category " << int(cat);
   // Every White_Space code point appears somewhere.
   std::set<UChar32> seen;

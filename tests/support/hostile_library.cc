@@ -27,8 +27,8 @@ class WordSource {
  public:
   explicit WordSource(uint64_t seed) : rng_{seed} {}
   void append_word(std::string& out) {
-    static constexpr std::string_view kSyllables[] = {"ka", "lo", "mir", "sen", "ta", "vu", "dre", "pol",
-                                                      "an", "est", "or", "bi", "que", "zan", "hu", "fe"};
+    static constexpr std::string_view kSyllables[] = {"ka", "lo",  "mir", "sen", "ta",  "vu",  "dre", "pol",
+                                                      "an", "est", "or",  "bi",  "que", "zan", "hu",  "fe"};
     for (uint64_t i = 0, n = 1 + rng_.below(3); i < n; ++i) out += kSyllables[rng_.below(std::size(kSyllables))];
   }
   char letter() { return static_cast<char>('a' + rng_.below(26)); }
@@ -103,8 +103,8 @@ EpubSpec ordinary(const std::string& title) {
   EpubSpec s;
   s.metadata.title = title;
   s.metadata.authors = {{"Hostile Fixture", "Fixture, Hostile", "aut"}};
-  s.chapters.push_back(make_chapter("ch1.xhtml", "One", {"The first chapter has ordinary words in it.",
-                                                         "A second paragraph follows the first."}));
+  s.chapters.push_back(make_chapter(
+      "ch1.xhtml", "One", {"The first chapter has ordinary words in it.", "A second paragraph follows the first."}));
   s.chapters.push_back(make_chapter("ch2.xhtml", "Two", {"The second chapter ends the ordinary part."}));
   return s;
 }
@@ -128,10 +128,14 @@ std::string opf(const std::string& doctype, const std::string& title, const std:
                 const std::string& spine) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doctype +
          "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\">\n"
-         "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:identifier id=\"uid\">urn:uuid:hostile</dc:identifier>"
-         "<dc:title>" + title + "</dc:title><dc:language>en</dc:language>"
+         "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:identifier "
+         "id=\"uid\">urn:uuid:hostile</dc:identifier>"
+         "<dc:title>" +
+         title +
+         "</dc:title><dc:language>en</dc:language>"
          "<meta property=\"dcterms:modified\">2024-01-01T00:00:00Z</meta></metadata>\n"
-         "<manifest>" + manifest + "</manifest>\n<spine>" + spine + "</spine>\n</package>\n";
+         "<manifest>" +
+         manifest + "</manifest>\n<spine>" + spine + "</spine>\n</package>\n";
 }
 
 constexpr const char* kLaughs =
@@ -150,8 +154,8 @@ constexpr const char* kLaughs =
 
 std::string external_doctype(const std::string& root, const fs::path& secret) {
   return "<!DOCTYPE " + root + " [\n<!ENTITY secret SYSTEM \"file://" + secret.string() + "\">\n" +
-         "<!ENTITY remote SYSTEM \"http://127.0.0.1:9/never-fetched.dtd\">\n" +
-         "<!ENTITY % param SYSTEM \"file://" + secret.string() + "\">\n%param;\n]>\n";
+         "<!ENTITY remote SYSTEM \"http://127.0.0.1:9/never-fetched.dtd\">\n" + "<!ENTITY % param SYSTEM \"file://" +
+         secret.string() + "\">\n%param;\n]>\n";
 }
 
 // `depth` nested elements from a few inline names around `inner`, closed in
@@ -320,16 +324,21 @@ const std::vector<Entry>& library() {
       std::vector<ZipEntry> entries;
       // The plain book's entries, re-stored as AES-256 ciphertext look-alikes.
       Rng rng{99};
-      for (const auto& [name, size] : std::vector<std::pair<std::string, size_t>>{
-               {"META-INF/container.xml", 250}, {"OEBPS/content.opf", 1200}, {"OEBPS/ch1.xhtml", 400},
-               {"OEBPS/ch2.xhtml", 300}}) {
+      for (const auto& [name, size] : std::vector<std::pair<std::string, size_t>>{{"META-INF/container.xml", 250},
+                                                                                  {"OEBPS/content.opf", 1200},
+                                                                                  {"OEBPS/ch1.xhtml", 400},
+                                                                                  {"OEBPS/ch2.xhtml", 300}}) {
         std::string cipher(16 + 2 + size + 10, '\0');  // salt, verifier, data, authentication code
         for (char& c : cipher) c = static_cast<char>(rng.next());
         ZipEntry e = stored(name, cipher);
         e.encrypted_flag = true;
         e.method_override = 99;
         // AES extra field: id 0x9901, 7 bytes: AE-2, "AE", AES-256, deflate.
-        e.extra_field = std::string("\x01\x99\x07\x00\x02\x00" "AE" "\x03\x08\x00", 11);
+        e.extra_field = std::string(
+            "\x01\x99\x07\x00\x02\x00"
+            "AE"
+            "\x03\x08\x00",
+            11);
         entries.push_back(e);
       }
       entries.insert(entries.begin(), stored("mimetype", "application/epub+zip"));
@@ -403,8 +412,10 @@ const std::vector<Entry>& library() {
         if (i % 1000 == 0) points += "<content src=\"ch" + std::to_string(1 + i / 1000 % 2) + ".xhtml\"/>";
       }
       for (size_t i = 0; i < depth; ++i) points += "</navPoint>";
-      s.ncx_xml = "<?xml version=\"1.0\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">"
-                  "<head/><docTitle><text>Deep</text></docTitle><navMap>" + points + "</navMap></ncx>\n";
+      s.ncx_xml =
+          "<?xml version=\"1.0\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">"
+          "<head/><docTitle><text>Deep</text></docTitle><navMap>" +
+          points + "</navMap></ncx>\n";
       return build_epub(s);
     });
     add("attribute-50mb", "a 50 MB attribute value", [](const fs::path&) {
@@ -412,11 +423,12 @@ const std::vector<Entry>& library() {
       auto words = std::make_shared<WordSource>(3);
       ZipEntry e;
       e.deflate_level = 1;
-      e.source = streamed(std::string(kXhtmlHead) + "<p title=\"", 50ull << 20,
-                          [words](std::string& out, size_t n) {
-                            while (out.size() < n) out.push_back(words->letter());
-                          },
-                          "\">Visible words after the attribute.</p>" + std::string(kXhtmlTail));
+      e.source = streamed(
+          std::string(kXhtmlHead) + "<p title=\"", 50ull << 20,
+          [words](std::string& out, size_t n) {
+            while (out.size() < n) out.push_back(words->letter());
+          },
+          "\">Visible words after the attribute.</p>" + std::string(kXhtmlTail));
       add_raw_chapter(s, "attribute.xhtml", e);
       return build_epub(s);
     });
@@ -449,18 +461,19 @@ const std::vector<Entry>& library() {
       auto words = std::make_shared<WordSource>(4);
       ZipEntry e;
       e.deflate_level = 1;
-      e.source = streamed(std::string(kXhtmlHead), 200ull << 20,
-                          [words](std::string& out, size_t n) {
-                            while (out.size() < n) {
-                              out += "<p>";
-                              for (int w = 0; w < 60; ++w) {
-                                words->append_word(out);
-                                out.push_back(w == 59 ? '.' : ' ');
-                              }
-                              out += "</p>\n";
-                            }
-                          },
-                          kXhtmlTail);
+      e.source = streamed(
+          std::string(kXhtmlHead), 200ull << 20,
+          [words](std::string& out, size_t n) {
+            while (out.size() < n) {
+              out += "<p>";
+              for (int w = 0; w < 60; ++w) {
+                words->append_word(out);
+                out.push_back(w == 59 ? '.' : ' ');
+              }
+              out += "</p>\n";
+            }
+          },
+          kXhtmlTail);
       add_raw_chapter(s, "huge.xhtml", e);
       return build_epub(s);
     });
@@ -485,9 +498,10 @@ const std::vector<Entry>& library() {
     // ---- not quite books ----------------------------------------------------
     add("docx-renamed", "a Word .docx renamed to .epub", [](const fs::path&) {
       std::vector<ZipEntry> entries;
-      entries.push_back(deflated("[Content_Types].xml",
-                                 "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                                 "content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
+      entries.push_back(
+          deflated("[Content_Types].xml",
+                   "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                   "content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
       entries.push_back(deflated("_rels/.rels",
                                  "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/"
                                  "package/2006/relationships\"/>"));

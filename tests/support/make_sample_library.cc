@@ -37,10 +37,14 @@ int main(int argc, char** argv) {
       unsigned long long seed = 1;
       for (int i = 3; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
-        if (flag == "--books") books = std::atoi(argv[i + 1]);
-        else if (flag == "--mb") mb = std::atof(argv[i + 1]);
-        else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
-        else return usage();
+        if (flag == "--books")
+          books = std::atoi(argv[i + 1]);
+        else if (flag == "--mb")
+          mb = std::atof(argv[i + 1]);
+        else if (flag == "--seed")
+          seed = std::strtoull(argv[i + 1], nullptr, 10);
+        else
+          return usage();
       }
       if ((argc - 3) % 2 != 0 || books <= 0 || mb <= 0) return usage();
       auto paths = epubtok::testing::make_library(dir, books, mb, seed);

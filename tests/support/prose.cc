@@ -27,9 +27,9 @@ namespace {
 struct LangData {
   const char* code;
   bool cased;
-  bool turkish_case;         // i ↔ İ, ı ↔ I
-  const char* words;         // the bulk of the text
-  const char* specials;      // language-specific hazards, used now and then
+  bool turkish_case;     // i ↔ İ, ı ↔ I
+  const char* words;     // the bulk of the text
+  const char* specials;  // language-specific hazards, used now and then
   unsigned special_per_mille;
   const char* particles;     // ja/zh: appended after some words; else ""
   const char* word_sep;      // between words
@@ -37,20 +37,22 @@ struct LangData {
   const char* sentence_sep;  // between sentences of a paragraph
   // Sentence enders: the first is the common one, used ~75% of the time.
   std::array<const char*, 5> enders;
-  const char* question_opener;  // Spanish "¿", else ""
+  const char* question_opener;        // Spanish "¿", else ""
   std::array<const char*, 4> quotes;  // open, close, alternative open, close
-  const char* dash;          // dash used between clauses, with its spaces
+  const char* dash;                   // dash used between clauses, with its spaces
   const char* decimal_sep;
   const char* thousands_sep;
-  const char* percent;       // "%" or " %" etc.
-  const char* native_digits; // ten space-separated digits, or ""
+  const char* percent;        // "%" or " %" etc.
+  const char* native_digits;  // ten space-separated digits, or ""
   unsigned native_digit_per_mille;
   const char* chapter_prefix;
   const char* chapter_suffix;
 };
 
 const LangData kLangs[] = {
-    {"en", true, false,
+    {"en",
+     true,
+     false,
      "the a of and to in was he she it that his her with for on as at by had but not from they we you "
      "river house morning light window letter old little quiet garden city road remember walked said "
      "looked thought never always before after through against between long dark small whisper captain "
@@ -60,9 +62,25 @@ const LangData kLangs[] = {
      "don't|I'm|they'll|it's|he'd|we've|can't|won't|isn't|she's|you're|couldn't|o'clock|captain's|"
      "don’t|I’m|they’ll|it’s|he’d|we’ve|can’t|wouldn’t|mother’s|’tis|rock’n’roll|well-known|"
      "twenty-one|half-past|e.g.|i.e.|Mr.|Mrs.|Dr.|U.S.A.|St.|DON'T|I'LL|WE'RE|O’Brien|fishermen's",
-     60, "", " ", ", ", " ", {". ", "? ", "! ", "… ", "... "}, "",
-     {"“", "”", "\"", "\""}, " — ", ".", ",", "%", "", 0, "Chapter ", ""},
-    {"fr", true, false,
+     60,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "... "},
+     "",
+     {"“", "”", "\"", "\""},
+     " — ",
+     ".",
+     ",",
+     "%",
+     "",
+     0,
+     "Chapter ",
+     ""},
+    {"fr",
+     true,
+     false,
      "le la les un une des et de du en dans sur avec pour pas ne il elle nous vous ils était avait "
      "maison rivière matin lumière fenêtre lettre vieux petite jardin ville chemin souvenir marché "
      "regardé pensée toujours jamais avant après château forêt hiver été automne pierre pont mère père "
@@ -71,10 +89,25 @@ const LangData kLangs[] = {
      "l'homme|d'abord|j'ai|qu'il|c'est|n'était|l'été|d'une|aujourd'hui|s'il|jusqu'à|l'île|"
      "l’homme|d’abord|j’ai|qu’elle|c’est|n’est|l’eau|d’un|aujourd’hui|presqu’île|L'ÉTÉ|Œdipe|"
      "arc-en-ciel|peut-être|rendez-vous|c.-à-d.",
-     60, "", " ", ", ", " ", {". ", "\u202F? ", "\u202F! ", "… ", "\u00A0; "}, "",
-     {"«\u00A0", "\u00A0»", "«\u202F", "\u202F»"}, " — ", ",", "\u202F", "\u00A0%", "", 0,
-     "Chapitre ", ""},
-    {"de", true, false,
+     60,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "\u202F? ", "\u202F! ", "… ", "\u00A0; "},
+     "",
+     {"«\u00A0", "\u00A0»", "«\u202F", "\u202F»"},
+     " — ",
+     ",",
+     "\u202F",
+     "\u00A0%",
+     "",
+     0,
+     "Chapitre ",
+     ""},
+    {"de",
+     true,
+     false,
      "der die das und ein eine nicht mit auf für von zu ist war hatte sie er wir ihr haus straße fluss "
      "morgen licht fenster brief garten stadt weg erinnerung mädchen bäume brücke mutter vater freund "
      "frage antwort schiff abend berg wald größe überraschung schlüssel schön groß klein müde über "
@@ -82,87 +115,263 @@ const LangData kLangs[] = {
      "Donaudampfschifffahrtsgesellschaft|Geschwindigkeitsbegrenzung|Fußgängerzone|Haus|Straße|"
      "Bäume|Mädchen|Größe|Überraschung|Schlüssel|z.\u00A0B.|usw.|Kaffee-Ersatz|ÄRGER|STRASSE|gibt's|"
      "geht’s",
-     90, "", " ", ", ", " ", {". ", "? ", "! ", "… ", "; "}, "",
-     {"„", "“", "»", "«"}, " – ", ",", ".", "\u00A0%", "", 0, "Kapitel ", ""},
-    {"es", true, false,
+     90,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "",
+     {"„", "“", "»", "«"},
+     " – ",
+     ",",
+     ".",
+     "\u00A0%",
+     "",
+     0,
+     "Kapitel ",
+     ""},
+    {"es",
+     true,
+     false,
      "el la los las un una y de en con por para que no se su era había casa río mañana luz ventana "
      "carta viejo pequeña jardín ciudad camino recuerdo miró pensó siempre nunca antes después corazón "
      "niño año señor canción árbol puente madre padre amigo pregunta respuesta barco noche montaña "
      "bosque también aquí más está pingüino cigüeña",
-     "España|Señora|ÑANDÚ|pág.|EE.\u00A0UU.|sí|él|qué|cómo|dónde", 40, "", " ", ", ", " ",
-     {". ", "? ", "! ", "… ", "; "}, "¿", {"«", "»", "“", "”"}, " —", ",", ".", "\u00A0%", "", 0,
-     "Capítulo ", ""},
-    {"ru", true, false,
+     "España|Señora|ÑANDÚ|pág.|EE.\u00A0UU.|sí|él|qué|cómo|dónde",
+     40,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "¿",
+     {"«", "»", "“", "”"},
+     " —",
+     ",",
+     ".",
+     "\u00A0%",
+     "",
+     0,
+     "Capítulo ",
+     ""},
+    {"ru",
+     true,
+     false,
      "и в не на он она что с как это по но они мы был была было дом река утро свет окно письмо "
      "старый маленький сад город дорога память смотрел сказал думал всегда никогда перед после через "
      "зима лето осень камень мост мать отец друг вопрос ответ корабль вечер гора лес ещё ёлка "
      "объявление счастье подъезд здравствуйте",
-     "Москва|Ёжик|т.\u00A0е.|т.\u00A0д.|из-за|кто-нибудь|СССР|по-русски", 40, "", " ", ", ", " ",
-     {". ", "? ", "! ", "… ", "; "}, "", {"«", "»", "„", "“"}, " — ", ",", "\u00A0", "\u00A0%", "", 0,
-     "Глава ", ""},
-    {"el", true, false,
+     "Москва|Ёжик|т.\u00A0е.|т.\u00A0д.|из-за|кто-нибудь|СССР|по-русски",
+     40,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "",
+     {"«", "»", "„", "“"},
+     " — ",
+     ",",
+     "\u00A0",
+     "\u00A0%",
+     "",
+     0,
+     "Глава ",
+     ""},
+    {"el",
+     true,
+     false,
      "ο η το και να σε με για από δεν είναι ήταν είχε σπίτι ποτάμι πρωί φως παράθυρο γράμμα παλιός "
      "μικρή κήπος πόλη δρόμος θυμάμαι κοίταξε είπε πάντα ποτέ πριν μετά χειμώνας καλοκαίρι φθινόπωρο "
      "πέτρα γέφυρα μητέρα πατέρας φίλος ερώτηση απάντηση πλοίο βράδυ βουνό δάσος θάλασσα ουρανός ψυχή "
      "ελλάδα ρυθμός",
-     "Αθήνα|ΕΛΛΑΔΑ|Ελλάδα|π.\u00A0χ.|αϊδόνι|ευχαριστώ\u037E", 30, "", " ", ", ", " ",
-     {". ", "; ", "\u037E ", "! ", "… "}, "", {"«", "»", "“", "”"}, " — ", ",", ".", "%", "", 0,
-     "Κεφάλαιο ", ""},
-    {"ja", false, false,
+     "Αθήνα|ΕΛΛΑΔΑ|Ελλάδα|π.\u00A0χ.|αϊδόνι|ευχαριστώ\u037E",
+     30,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "; ", "\u037E ", "! ", "… "},
+     "",
+     {"«", "»", "“", "”"},
+     " — ",
+     ",",
+     ".",
+     "%",
+     "",
+     0,
+     "Κεφάλαιο ",
+     ""},
+    {"ja",
+     false,
+     false,
      "私 彼 彼女 東京 日本 学校 先生 学生 電車 時間 今日 明日 昨日 天気 雨 山 川 海 空 本 友達 "
      "家族 コーヒー テレビ コンピューター ラーメン ホテル パン タクシー カメラ 手紙 窓 光 朝 夜 庭 "
      "町 道 橋 母 父 質問 答え 船 森 冬 夏 秋 春 猫 犬 花 音楽 映画 ゆっくり とても たくさん",
      "食べました|行きます|見た|言った|思います|美しい|静かだった|大きな|小さな|ありがとう|"
      "すみません|分かりません|ｶﾀｶﾅ|～|ー|々|ヴァイオリン|ディズニー",
-     80, "は が を に で と の も へ から まで", "", "、", "",
-     {"。", "？", "！", "……", "。"}, "", {"「", "」", "『", "』"}, "――", ".", ",", "%", "", 0,
-     "第", "章"},
-    {"zh", false, false,
+     80,
+     "は が を に で と の も へ から まで",
+     "",
+     "、",
+     "",
+     {"。", "？", "！", "……", "。"},
+     "",
+     {"「", "」", "『", "』"},
+     "――",
+     ".",
+     ",",
+     "%",
+     "",
+     0,
+     "第",
+     "章"},
+    {"zh",
+     false,
+     false,
      "我们 他 她 你 这 那 一个 今天 明天 昨天 学校 老师 学生 时间 天气 下雨 山 河 海 天空 书 朋友 "
      "家人 吃饭 去 看见 说 想 美丽 安静 大 小 慢慢地 非常 很多 咖啡 电视 电脑 城市 道路 桥 母亲 "
      "父亲 问题 答案 船 森林 冬天 夏天 秋天 春天 中国 历史 文化 故事 窗户 灯光 早晨 晚上 花园 信",
-     "《红楼》|（注）|：|；|、|——|……|龍|學習|為什麼|Ｗｉｆｉ|ＡＩ", 50, "的 了 在 和 是 不 也 就", "",
-     "，", "", {"。", "？", "！", "……", "。"}, "", {"“", "”", "「", "」"}, "——", ".", ",", "%", "", 0,
-     "第", "章"},
-    {"ko", false, false,
+     "《红楼》|（注）|：|；|、|——|……|龍|學習|為什麼|Ｗｉｆｉ|ＡＩ",
+     50,
+     "的 了 在 和 是 不 也 就",
+     "",
+     "，",
+     "",
+     {"。", "？", "！", "……", "。"},
+     "",
+     {"“", "”", "「", "」"},
+     "——",
+     ".",
+     ",",
+     "%",
+     "",
+     0,
+     "第",
+     "章"},
+    {"ko",
+     false,
+     false,
      "나는 그는 그녀는 우리는 학교에 집에서 오늘 내일 어제 날씨가 비가 산 강 바다 하늘 책을 "
      "친구와 가족 먹었다 갔습니다 보았다 말했다 생각합니다 아름다운 조용한 큰 작은 천천히 아주 "
      "많이 커피 텔레비전 컴퓨터 도시 길 다리 어머니 아버지 질문 대답 배 숲 겨울 여름 가을 봄 편지 "
      "창문 빛 아침 저녁 정원 그리고 하지만",
      // The last two are 한국 and 한글 in conjoining jamo (NFD), as some files contain.
      "ㅋㅋㅋ|ㅎㅎ|서울|대한민국|\u1112\u1161\u11AB\u1100\u116E\u11A8|\u1112\u1161\u11AB\u1100\u1173\u11AF",
-     30, "", " ", ", ", " ", {". ", "? ", "! ", "… ", ". "}, "", {"“", "”", "'", "'"}, " — ", ".", ",",
-     "%", "", 0, "제", "장"},
-    {"ar", false, false,
+     30,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", ". "},
+     "",
+     {"“", "”", "'", "'"},
+     " — ",
+     ".",
+     ",",
+     "%",
+     "",
+     0,
+     "제",
+     "장"},
+    {"ar",
+     false,
+     false,
      "في من على إلى أن هذا هذه كان كانت قال البيت النهر الصباح الضوء النافذة رسالة قديم صغيرة "
      "الحديقة المدينة الطريق ذكرى نظر فكر دائما أبدا قبل بعد الشتاء الصيف الخريف حجر جسر أم أب صديق "
      "سؤال جواب سفينة المساء جبل غابة البحر السماء جميل لا والبيت بالقلم",
-     "كِتَابٌ|مَدْرَسَةٌ|العَرَبِيَّة|جـميل|مُحَمَّد|إِنْ شَاءَ|ﷲ", 60, "", " ", "، ", " ",
-     {". ", "؟ ", "! ", "… ", "؛ "}, "", {"«", "»", "\"", "\""}, " — ", "٫", "٬", "٪",
-     "٠ ١ ٢ ٣ ٤ ٥ ٦ ٧ ٨ ٩", 400, "الفصل ", ""},
-    {"he", false, false,
+     "كِتَابٌ|مَدْرَسَةٌ|العَرَبِيَّة|جـميل|مُحَمَّد|إِنْ شَاءَ|ﷲ",
+     60,
+     "",
+     " ",
+     "، ",
+     " ",
+     {". ", "؟ ", "! ", "… ", "؛ "},
+     "",
+     {"«", "»", "\"", "\""},
+     " — ",
+     "٫",
+     "٬",
+     "٪",
+     "٠ ١ ٢ ٣ ٤ ٥ ٦ ٧ ٨ ٩",
+     400,
+     "الفصل ",
+     ""},
+    {"he",
+     false,
+     false,
      "של את על עם הוא היא הם אנחנו לא כי זה היה הייתה בית נהר בוקר אור חלון מכתב ישן קטנה גן עיר "
      "דרך זיכרון הסתכל אמר חשב תמיד לפני אחרי חורף קיץ סתיו אבן גשר אמא אבא חבר שאלה תשובה ספינה "
      "ערב הר יער ים שמיים ספר ילד ירושלים מה",
-     "שָׁלוֹם|בְּרֵאשִׁית|צה\"ל|צה״ל|ת\"א|וְהָאָרֶץ|ה׳", 50, "", " ", ", ", " ",
-     {". ", "? ", "! ", "… ", ". "}, "", {"\"", "\"", "„", "”"}, " – ", ".", ",", "%", "", 0, "פרק ", ""},
-    {"hi", false, false,
+     "שָׁלוֹם|בְּרֵאשִׁית|צה\"ל|צה״ל|ת\"א|וְהָאָרֶץ|ה׳",
+     50,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", ". "},
+     "",
+     {"\"", "\"", "„", "”"},
+     " – ",
+     ".",
+     ",",
+     "%",
+     "",
+     0,
+     "פרק ",
+     ""},
+    {"hi",
+     false,
+     false,
      "और का की के में है हैं था थी से को पर यह वह हम आप घर नदी सुबह रोशनी खिड़की पत्र पुराना "
      "छोटी बगीचा शहर रास्ता याद देखा कहा सोचा हमेशा कभी पहले बाद सर्दी गर्मी पत्थर पुल माँ पिता "
      "दोस्त सवाल जवाब जहाज़ शाम पहाड़ जंगल समुद्र आसमान हिन्दी भारत विद्यालय किताब क्षमा प्रश्न",
      // ज़मीन with the precomposed nukta letter U+095B (NFC decomposes it).
-     "श्री|\u095Bमीन|ज़मीन|ॐ|द्वार|स्त्री|कृष्ण|डॉक्टर", 50, "", " ", ", ", " ",
-     {"। ", "? ", "! ", "… ", "। "}, "", {"“", "”", "\"", "\""}, " — ", ".", ",", "%",
-     "० १ २ ३ ४ ५ ६ ७ ८ ९", 200, "अध्याय ", ""},
-    {"th", false, false,
+     "श्री|\u095Bमीन|ज़मीन|ॐ|द्वार|स्त्री|कृष्ण|डॉक्टर",
+     50,
+     "",
+     " ",
+     ", ",
+     " ",
+     {"। ", "? ", "! ", "… ", "। "},
+     "",
+     {"“", "”", "\"", "\""},
+     " — ",
+     ".",
+     ",",
+     "%",
+     "० १ २ ३ ४ ५ ६ ७ ८ ९",
+     200,
+     "अध्याय ",
+     ""},
+    {"th",
+     false,
+     false,
      "ฉัน เขา เธอ เรา คุณ ไป มา กิน ข้าว น้ำ บ้าน แม่น้ำ ตอนเช้า แสง หน้าต่าง จดหมาย เก่า เล็ก สวน "
      "เมือง ถนน ความทรงจำ มอง พูด คิด เสมอ ไม่เคย ก่อน หลังจาก ฤดูหนาว ฤดูร้อน หิน สะพาน แม่ พ่อ "
      "เพื่อน คำถาม คำตอบ เรือ ตอนเย็น ภูเขา ป่า ทะเล ท้องฟ้า ที่ และ ของ ใน กับ ได้ จะ แล้ว มาก สวย "
      "ภาษา โรงเรียน ครู นักเรียน",
-     "ช้าๆ|ประเทศไทย|กรุงเทพฯ|ฯลฯ|ค.ศ.|เด็กๆ", 50, "", "", " ", " ",
-     {" ", "? ", "! ", "… ", " "}, "", {"“", "”", "\"", "\""}, " – ", ".", ",", "%",
-     "๐ ๑ ๒ ๓ ๔ ๕ ๖ ๗ ๘ ๙", 200, "บทที่ ", ""},
-    {"vi", true, false,
+     "ช้าๆ|ประเทศไทย|กรุงเทพฯ|ฯลฯ|ค.ศ.|เด็กๆ",
+     50,
+     "",
+     "",
+     " ",
+     " ",
+     {" ", "? ", "! ", "… ", " "},
+     "",
+     {"“", "”", "\"", "\""},
+     " – ",
+     ".",
+     ",",
+     "%",
+     "๐ ๑ ๒ ๓ ๔ ๕ ๖ ๗ ๘ ๙",
+     200,
+     "บทที่ ",
+     ""},
+    {"vi",
+     true,
+     false,
      "tôi anh chị em chúng ta là của và có không một những được người trong với cho đã sẽ nhà sông "
      "buổi sáng ánh cửa sổ lá thư cũ nhỏ vườn thành phố con đường ký ức nhìn nói nghĩ luôn trước sau "
      "mùa đông hè thu hòn đá cây cầu mẹ bố bạn câu hỏi trả lời tàu tối núi rừng biển bầu trời tiếng "
@@ -171,28 +380,90 @@ const LangData kLangs[] = {
      // người, Việt, tiếng, được, những, sẽ.
      "Việt|Nam|Hà|Nội|ngu\u031Bo\u031B\u0300i|Vie\u0323\u0302t|tie\u0302\u0301ng|\u0111u\u031Bo\u031B\u0323c|"
      "nhu\u031B\u0303ng|se\u0303|TIẾNG|ĐƯỢC",
-     80, "", " ", ", ", " ", {". ", "? ", "! ", "… ", "; "}, "", {"“", "”", "\"", "\""}, " – ", ",",
-     ".", "%", "", 0, "Chương ", ""},
-    {"tr", true, true,
+     80,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "",
+     {"“", "”", "\"", "\""},
+     " – ",
+     ",",
+     ".",
+     "%",
+     "",
+     0,
+     "Chương ",
+     ""},
+    {"tr",
+     true,
+     true,
      "ve bir bu da de için ile çok ama gibi daha o ben biz siz onlar ev nehir sabah ışık pencere mektup "
      "eski küçük bahçe şehir yol hatıra baktı söyledi düşündü asla önce sonra kış yaz sonbahar taş "
      "köprü anne baba arkadaş soru cevap gemi akşam dağ orman deniz gökyüzü ilk iyi ılık ığdır",
-     "İstanbul'da|Ankara'ya|Türkiye'nin|İzmir’de|IŞIK|İYİ|Iğdır|çünkü|şöyle|öğretmen", 60, "", " ",
-     ", ", " ", {". ", "? ", "! ", "… ", "; "}, "", {"“", "”", "«", "»"}, " – ", ",", ".", "%", "", 0,
-     "Bölüm ", ""},
-    {"pl", true, false,
+     "İstanbul'da|Ankara'ya|Türkiye'nin|İzmir’de|IŞIK|İYİ|Iğdır|çünkü|şöyle|öğretmen",
+     60,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "",
+     {"“", "”", "«", "»"},
+     " – ",
+     ",",
+     ".",
+     "%",
+     "",
+     0,
+     "Bölüm ",
+     ""},
+    {"pl",
+     true,
+     false,
      "i w na z się nie to że jest był była do o jak ale po dom rzeka rano światło okno list stary mała "
      "ogród miasto droga wspomnienie patrzył powiedział myślał zawsze nigdy przed zima lato jesień "
      "kamień most matka ojciec przyjaciel pytanie odpowiedź statek wieczór góra las morze niebo "
      "źdźbło żółć gęślą chrząszcz ślub",
-     "Łódź|Żółw|Kraków|ŹRÓDŁO|tzn.|itd.|biało-czerwony", 40, "", " ", ", ", " ",
-     {". ", "? ", "! ", "… ", "; "}, "", {"„", "”", "«", "»"}, " – ", ",", "\u00A0", "\u00A0%", "", 0,
-     "Rozdział ", ""},
+     "Łódź|Żółw|Kraków|ŹRÓDŁO|tzn.|itd.|biało-czerwony",
+     40,
+     "",
+     " ",
+     ", ",
+     " ",
+     {". ", "? ", "! ", "… ", "; "},
+     "",
+     {"„", "”", "«", "»"},
+     " – ",
+     ",",
+     "\u00A0",
+     "\u00A0%",
+     "",
+     0,
+     "Rozdział ",
+     ""},
 };
 
 // Emoji, including modifier and ZWJ sequences, flags and a keycap.
 constexpr const char* kEmoji[] = {
-    "😀", "😂", "❤️", "👍", "👍🏽", "🎉", "🙂", "👨‍👩‍👧‍👦", "🏳️‍🌈", "👩🏾‍💻", "🇫🇷", "🇯🇵", "✨", "🔥", "☕", "1️⃣", "🤷‍♀️",
+    "😀",
+    "😂",
+    "❤️",
+    "👍",
+    "👍🏽",
+    "🎉",
+    "🙂",
+    "👨‍👩‍👧‍👦",
+    "🏳️‍🌈",
+    "👩🏾‍💻",
+    "🇫🇷",
+    "🇯🇵",
+    "✨",
+    "🔥",
+    "☕",
+    "1️⃣",
+    "🤷‍♀️",
 };
 
 // ---- Simple upper-casing for the letters in the word lists. Hand-written
@@ -208,7 +479,7 @@ char32_t upper_cp(char32_t c, bool turkish) {
   if (c == 0x0131) return U'I';
   if ((c >= 0x0100 && c <= 0x0137) || (c >= 0x014A && c <= 0x0177)) return c & ~char32_t{1};
   if ((c >= 0x0139 && c <= 0x0148) || (c >= 0x0179 && c <= 0x017E)) return (c & 1) ? c : c - 1;
-  if (c == 0x01A1 || c == 0x01B0) return c - 1;  // ơ ư
+  if (c == 0x01A1 || c == 0x01B0) return c - 1;             // ơ ư
   if (c >= 0x1EA0 && c <= 0x1EF9) return c & ~char32_t{1};  // Vietnamese
   if (c == 0x03AC) return 0x0386;
   if (c >= 0x03AD && c <= 0x03AF) return c - 37;
@@ -224,7 +495,10 @@ char32_t upper_cp(char32_t c, bool turkish) {
 
 char32_t decode_one(std::string_view s, size_t& i) {
   unsigned char b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) { ++i; return b; }
+  if (b < 0x80) {
+    ++i;
+    return b;
+  }
   int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
   char32_t cp = b & (0x3F >> (len - 1));
   for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
@@ -291,7 +565,6 @@ const Lang& lang_for(std::string_view code) {
   throw std::invalid_argument("generate_prose: unknown language '" + std::string(code) + "'");
 }
 
-
 uint64_t code_hash(std::string_view code) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a
   for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
@@ -305,11 +578,11 @@ uint64_t code_hash(std::string_view code) {
 
 bool is_mark(char32_t c) {
   return (c >= 0x0300 && c <= 0x036F) || (c >= 0x0483 && c <= 0x0489) || (c >= 0x0591 && c <= 0x05C7) ||
-         (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
-         (c >= 0x06D6 && c <= 0x06ED) || (c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) ||
-         (c >= 0x0951 && c <= 0x0957) || (c >= 0x0962 && c <= 0x0963) || c == 0x0E31 ||
-         (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E) || (c >= 0x1160 && c <= 0x11FF) ||
-         (c >= 0x3099 && c <= 0x309A) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0x200C || c == 0x200D;
+         (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED) ||
+         (c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) || (c >= 0x0951 && c <= 0x0957) ||
+         (c >= 0x0962 && c <= 0x0963) || c == 0x0E31 || (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E) ||
+         (c >= 0x1160 && c <= 0x11FF) || (c >= 0x3099 && c <= 0x309A) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0x200C ||
+         c == 0x200D;
 }
 
 struct Lexicon {
@@ -441,8 +714,14 @@ class ProseWriter {
 
   void word(std::string& out, bool first) {
     const uint64_t r = rng_.below(1000);
-    if (r < 30) { number(out); return; }
-    if (r < 30 + l_.d->special_per_mille) { out += l_.specials[rng_.below(l_.specials.size())]; return; }
+    if (r < 30) {
+      number(out);
+      return;
+    }
+    if (r < 30 + l_.d->special_per_mille) {
+      out += l_.specials[rng_.below(l_.specials.size())];
+      return;
+    }
     if (lex_ && rng_.below(100) < 45) {
       // Log-uniform rank (a uniform octave, then uniform within it):
       // P(rank) ∝ 1/rank within a factor of 2, Zipf's law with exponent 1,
@@ -455,8 +734,14 @@ class ProseWriter {
     }
     const size_t w = rng_.below(l_.words.size());
     if (d_.cased) {
-      if (first || r > 985) { out += l_.capitalised[w]; return; }
-      if (r > 980) { out += l_.all_caps[w]; return; }
+      if (first || r > 985) {
+        out += l_.capitalised[w];
+        return;
+      }
+      if (r > 980) {
+        out += l_.all_caps[w];
+        return;
+      }
     }
     out += l_.words[w];
   }
@@ -468,8 +753,14 @@ class ProseWriter {
     const bool fullwidth = !native && fullwidth_parens() && rng_.chance(100);
     for (char c : ascii) {
       if (c >= '0' && c <= '9') {
-        if (native) { out += l_.digits[c - '0']; continue; }
-        if (fullwidth) { append_utf8(out, 0xFF10 + (c - '0')); continue; }
+        if (native) {
+          out += l_.digits[c - '0'];
+          continue;
+        }
+        if (fullwidth) {
+          append_utf8(out, 0xFF10 + (c - '0'));
+          continue;
+        }
       }
       out += c;
     }
@@ -586,28 +877,30 @@ struct NovelLexicon {
 
 NovelLexicon build_novel_lexicon() {
   static const char* const kCommon[] = {
-      "the", "of", "and", "a", "to", "in", "that", "his", "it", "I", "he", "but", "as", "is", "with", "was",
-      "for", "all", "this", "at", "by", "not", "from", "him", "so", "on", "be", "one", "you", "there", "now",
-      "had", "have", "or", "were", "they", "which", "like", "me", "then", "their", "some", "what", "when",
-      "are", "my", "no", "into", "upon", "out", "more", "up", "if", "them", "only", "would", "been", "its",
-      "who", "over", "man", "old", "such", "these", "other", "than", "her", "she", "said", "down", "very",
-      "we", "your", "could", "about", "any", "long", "before", "those", "here", "after", "little", "where",
-      "must", "great", "though", "still", "see", "did", "can", "way", "sea", "time", "day", "thought",
-      "our", "well", "again", "might", "should", "yet", "ever", "head", "hand", "while", "through", "last",
-      "same", "never", "much", "how", "every", "three", "two", "first", "why", "let", "most", "away", "seemed",
-      "don’t", "it’s", "I’m", "I’ll", "can’t", "won’t", "that’s", "there’s", "he’s", "we’ll", "you’re",
-      "didn’t", "isn’t", "I’ve", "she’d", "o’er", "ne’er", "'tis", "don't", "it's"};
-  static const char* const kOnsets[] = {"",   "b",  "c",  "d",  "f",  "g",  "h",  "j",  "k",  "l",  "m",
-                                        "n",  "p",  "qu", "r",  "s",  "t",  "v",  "w",  "y",  "z",  "th",
+      "the",    "of",    "and",   "a",     "to",     "in",     "that",    "his",   "it",     "I",      "he",
+      "but",    "as",    "is",    "with",  "was",    "for",    "all",     "this",  "at",     "by",     "not",
+      "from",   "him",   "so",    "on",    "be",     "one",    "you",     "there", "now",    "had",    "have",
+      "or",     "were",  "they",  "which", "like",   "me",     "then",    "their", "some",   "what",   "when",
+      "are",    "my",    "no",    "into",  "upon",   "out",    "more",    "up",    "if",     "them",   "only",
+      "would",  "been",  "its",   "who",   "over",   "man",    "old",     "such",  "these",  "other",  "than",
+      "her",    "she",   "said",  "down",  "very",   "we",     "your",    "could", "about",  "any",    "long",
+      "before", "those", "here",  "after", "little", "where",  "must",    "great", "though", "still",  "see",
+      "did",    "can",   "way",   "sea",   "time",   "day",    "thought", "our",   "well",   "again",  "might",
+      "should", "yet",   "ever",  "head",  "hand",   "while",  "through", "last",  "same",   "never",  "much",
+      "how",    "every", "three", "two",   "first",  "why",    "let",     "most",  "away",   "seemed", "don’t",
+      "it’s",   "I’m",   "I’ll",  "can’t", "won’t",  "that’s", "there’s", "he’s",  "we’ll",  "you’re", "didn’t",
+      "isn’t",  "I’ve",  "she’d", "o’er",  "ne’er",  "'tis",   "don't",   "it's"};
+  static const char* const kOnsets[] = {"",   "b",  "c",  "d",  "f",   "g",  "h",  "j",  "k",  "l",  "m",
+                                        "n",  "p",  "qu", "r",  "s",   "t",  "v",  "w",  "y",  "z",  "th",
                                         "sh", "ch", "wh", "st", "str", "br", "cr", "dr", "fl", "gr", "pl",
-                                        "pr", "sl", "sp", "tr", "sc", "bl", "cl", "gl", "sw", "wr", "kn"};
-  static const char* const kVowels[] = {"a",  "e",  "i",  "o",  "u",  "a",  "e",  "i",  "o",  "ea", "ou",
-                                        "ai", "ee", "oo", "ie", "oa", "au", "y",  "ei", "ue", "ow", "e"};
-  static const char* const kCodas[] = {"",   "",   "",   "n",  "r",  "s",  "t",  "l",  "d",  "m",   "ng",
-                                       "st", "ck", "rd", "nd", "ll", "ght", "rn", "th", "ss", "nt", "rk",
-                                       "ld", "x",  "sh", "ch", "p",  "mp", "ft", "lt"};
-  static const char* const kSuffixes[] = {"", "", "", "", "", "s", "s", "ed", "ing", "ly", "er", "ness", "tion",
-                                          "ful", "less", "est", "ment", "ish", "ous", "able"};
+                                        "pr", "sl", "sp", "tr", "sc",  "bl", "cl", "gl", "sw", "wr", "kn"};
+  static const char* const kVowels[] = {"a",  "e",  "i",  "o",  "u",  "a",  "e", "i",  "o",  "ea", "ou",
+                                        "ai", "ee", "oo", "ie", "oa", "au", "y", "ei", "ue", "ow", "e"};
+  static const char* const kCodas[] = {"",   "",   "",   "n",  "r",  "s",  "t",   "l",  "d",  "m",
+                                       "ng", "st", "ck", "rd", "nd", "ll", "ght", "rn", "th", "ss",
+                                       "nt", "rk", "ld", "x",  "sh", "ch", "p",   "mp", "ft", "lt"};
+  static const char* const kSuffixes[] = {"",   "",     "",     "",    "",     "s",   "s",    "ed",  "ing", "ly",
+                                          "er", "ness", "tion", "ful", "less", "est", "ment", "ish", "ous", "able"};
   NovelLexicon lex;
   NovelRng rng{{0x6E6F76656Cull}};
   std::set<std::string> seen;
@@ -784,6 +1077,5 @@ std::string generate_novel(uint64_t seed, size_t approx_bytes) {
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
-
 
 }  // namespace epubtok::test_support

@@ -15,9 +15,8 @@ bool is_surrogate(char32_t cp) { return cp >= 0xD800 && cp <= 0xDFFF; }
 
 // Every code point with the Unicode White_Space property (Unicode 15).
 constexpr std::array<char32_t, 25> kWhiteSpace = {
-    0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680,
-    0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
-    0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+    0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+    0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
 
 struct Range {
   char32_t lo, hi;
@@ -54,7 +53,7 @@ constexpr Range kAnyRanges[] = {
     {0x10000, 0x10FFFF, 20},  // anything above the BMP
 };
 
-constexpr char32_t kSpecials[] = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF,
+constexpr char32_t kSpecials[] = {0x200B, 0x200C, 0x200D, 0x2060,   0xFEFF,  0xFFFD, 0xFFFE, 0xFFFF,
                                   0xE000, 0xF8FF, 0xD7FF, 0x10FFFF, 0x10000, 0x20E3, 0x034F};
 
 char32_t random_any(TestRng& rng) {
@@ -88,18 +87,19 @@ struct Script {
 // Letter ranges per script for kMixedScriptWords (some unassigned or non-letter
 // code points slip in; that is fine for tests).
 constexpr Script kScripts[] = {
-    {U'a', U'z'},        {U'A', U'Z'},        {0x00E0, 0x00FF},  // Latin
-    {0x0430, 0x044F},    {0x0391, 0x03C9},                       // Cyrillic, Greek
-    {0x0627, 0x064A},    {0x05D0, 0x05EA},                       // Arabic, Hebrew
-    {0x0905, 0x0939},    {0x0E01, 0x0E2E},                       // Devanagari, Thai
-    {0x4E00, 0x9FA5},    {0x3041, 0x3096},    {0x30A1, 0x30FA},  // Han, kana
-    {0xAC00, 0xD7A3},    {U'0', U'9'},        {0x1F600, 0x1F64F},  // Hangul, digits, emoji
+    {U'a', U'z'},     {U'A', U'Z'},     {0x00E0, 0x00FF},    // Latin
+    {0x0430, 0x044F}, {0x0391, 0x03C9},                      // Cyrillic, Greek
+    {0x0627, 0x064A}, {0x05D0, 0x05EA},                      // Arabic, Hebrew
+    {0x0905, 0x0939}, {0x0E01, 0x0E2E},                      // Devanagari, Thai
+    {0x4E00, 0x9FA5}, {0x3041, 0x3096}, {0x30A1, 0x30FA},    // Han, kana
+    {0xAC00, 0xD7A3}, {U'0', U'9'},     {0x1F600, 0x1F64F},  // Hangul, digits, emoji
 };
 
-constexpr std::string_view kSeparators[] = {" ", " ", " ", " ", "  ", "\t", "\n", "\r\n", "\n\n",
-                                            "\xC2\xA0", "\xE3\x80\x80", " \n ", "\xE2\x80\x89"};
-constexpr std::string_view kPunct[] = {".", ",", "!", "?", "'", "\"", "-", "\xE2\x80\x94", "\xE3\x80\x82",
-                                       ":", ";", "(", ")", "\xE2\x80\x99", "_", "@", "#"};
+constexpr std::string_view kSeparators[] = {
+    " ", " ", " ", " ", "  ", "\t", "\n", "\r\n", "\n\n", "\xC2\xA0", "\xE3\x80\x80", " \n ", "\xE2\x80\x89"};
+constexpr std::string_view kPunct[] = {
+    ".", ",", "!", "?", "'", "\"", "-", "\xE2\x80\x94", "\xE3\x80\x82", ":", ";", "(", ")", "\xE2\x80\x99",
+    "_", "@", "#"};
 
 size_t count_cps(std::string_view s) {
   size_t n = 0;
@@ -139,14 +139,22 @@ std::string random_unicode(uint64_t seed, size_t n_codepoints, RandomUnicodeMode
       for (size_t i = 0; i < n_codepoints; ++i) {
         uint64_t r = rng.below(100);
         char c;
-        if (r < 45) c = static_cast<char>('a' + rng.below(26));
-        else if (r < 55) c = static_cast<char>('A' + rng.below(26));
-        else if (r < 65) c = static_cast<char>('0' + rng.below(10));
-        else if (r < 78) c = ' ';
-        else if (r < 84) c = "'.,:;_-"[rng.below(7)];
-        else if (r < 93) c = kPunctAscii[rng.below(kPunctAscii.size())];
-        else if (r < 98) c = "\t\n\r\v\f"[rng.below(5)];
-        else c = static_cast<char>(rng.below(128));
+        if (r < 45)
+          c = static_cast<char>('a' + rng.below(26));
+        else if (r < 55)
+          c = static_cast<char>('A' + rng.below(26));
+        else if (r < 65)
+          c = static_cast<char>('0' + rng.below(10));
+        else if (r < 78)
+          c = ' ';
+        else if (r < 84)
+          c = "'.,:;_-"[rng.below(7)];
+        else if (r < 93)
+          c = kPunctAscii[rng.below(kPunctAscii.size())];
+        else if (r < 98)
+          c = "\t\n\r\v\f"[rng.below(5)];
+        else
+          c = static_cast<char>(rng.below(128));
         out.push_back(c);
       }
       return out;
@@ -182,8 +190,7 @@ std::string random_unicode(uint64_t seed, size_t n_codepoints, RandomUnicodeMode
   return out;
 }
 
-std::string random_fragment_string(std::mt19937_64& rng, const std::vector<std::string>& fragments,
-                                   size_t max_pieces) {
+std::string random_fragment_string(std::mt19937_64& rng, const std::vector<std::string>& fragments, size_t max_pieces) {
   std::uniform_int_distribution<size_t> length(1, max_pieces);
   std::uniform_int_distribution<size_t> pick(0, fragments.size() - 1);
   std::string s;

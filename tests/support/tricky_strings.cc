@@ -59,8 +59,8 @@ std::vector<std::string> build() {
   // (with a per-length offset so runs differ), around words, digits and
   // punctuation.
   {
-    static constexpr std::string_view kKinds[] = {" ", "\t", "\n", "\xC2\xA0", "\r\n", "\xE3\x80\x80",
-                                                  " ", "\xE2\x80\x83", "\r", "\x0B", "\x0C", "\xC2\x85"};
+    static constexpr std::string_view kKinds[] = {" ", "\t",           "\n", "\xC2\xA0", "\r\n", "\xE3\x80\x80",
+                                                  " ", "\xE2\x80\x83", "\r", "\x0B",     "\x0C", "\xC2\x85"};
     for (size_t n = 1; n <= 40; ++n) {
       std::string run;
       for (size_t i = 0; i < n; ++i) run += kKinds[(i + n) % std::size(kKinds)];
@@ -83,10 +83,9 @@ std::vector<std::string> build() {
 
   // Every White_Space code point, alone, between words, doubled, and before
   // an ASCII space (mixed runs).
-  static constexpr char32_t kWhite[] = {0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085,
-                                        0x00A0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
-                                        0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028,
-                                        0x2029, 0x202F, 0x205F, 0x3000};
+  static constexpr char32_t kWhite[] = {0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680,
+                                        0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+                                        0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
   std::string all_white;
   for (char32_t w : kWhite) {
     const std::string s = cp(w);
@@ -109,8 +108,7 @@ std::vector<std::string> build() {
     add(cat({"a ", cp(z), " b"}));
   }
   add("\uFEFFBOM at start");
-  for (char32_t b : {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068,
-                     0x2069, 0x061C}) {
+  for (char32_t b : {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x061C}) {
     add(cat({"abc", cp(b), "def"}));
   }
   add("\u2067שלום\u2069 world");
@@ -126,7 +124,7 @@ std::vector<std::string> build() {
   add("👩🏾‍💻 at work");
   add("🏳️‍🌈🏴‍☠️");
   add("🇫🇷🇯🇵🇺🇸🇩🇪");
-  add("🇫🇷🇯");  // odd number of regional indicators
+  add("🇫🇷🇯");                           // odd number of regional indicators
   add("🏴󠁧󠁢󠁳󠁣󠁴󠁿");  // tag sequence (Scotland)
   add("1️⃣2️⃣#️⃣*️⃣");
   add("❤❤️♥️");
@@ -169,17 +167,17 @@ std::vector<std::string> build() {
   add("𠀀𠀁𪚥𩸽");  // CJK Extension B
   add("한국어 텍스트입니다");
   add("\u1112\u1161\u11AB\u1100\u116E\u11A8\u110B\u1165");  // 한국어 in conjoining jamo
-  add("\u1100\u1161\u11A8\u11A8");  // unusual jamo sequence
+  add("\u1100\u1161\u11A8\u11A8");                          // unusual jamo sequence
   add("ㄱㄴㄷ ㅏㅑㅓ");
   add("Ελληνικά κείμενα; ναι");
   add("Русский текст, ёлка.");
   add("Ǆǅǆ ǈ ǋ ǲ");
-  add("ⴰⵣⵓⵍ ⵎⴰⵏⵣⴰⴽⵉⵏ");  // Tifinagh
-  add("ᐊᐃᑦᑕ");  // Canadian syllabics
-  add("ማለት ነው።");  // Ethiopic
+  add("ⴰⵣⵓⵍ ⵎⴰⵏⵣⴰⴽⵉⵏ");      // Tifinagh
+  add("ᐊᐃᑦᑕ");               // Canadian syllabics
+  add("ማለት ነው።");            // Ethiopic
   add("ພາສາລາວ ຂອງພວກເຮົາ");  // Lao
-  add("ខ្ញុំស្រលាញ់អ្នក");  // Khmer
-  add("မြန်မာစာ");  // Myanmar
+  add("ខ្ញុំស្រលាញ់អ្នក");         // Khmer
+  add("မြန်မာစာ");            // Myanmar
   add("İstanbul ıIiİ");
   add("ß ẞ ﬀ ﬁ ﬂ ﬃ");
 
@@ -210,8 +208,8 @@ std::vector<std::string> build() {
   add("$100.00 €50 £20 ¥1000 ₹500");
 
   // ---- Contractions, in every case, with both apostrophes.
-  for (std::string_view suffix : {"s", "t", "re", "ve", "m", "ll", "d", "S", "T", "RE", "VE", "M", "LL", "D",
-                                  "Re", "Ve", "Ll"}) {
+  for (std::string_view suffix :
+       {"s", "t", "re", "ve", "m", "ll", "d", "S", "T", "RE", "VE", "M", "LL", "D", "Re", "Ve", "Ll"}) {
     add(cat({"it'", suffix}));
     add(cat({"IT’", suffix}));
     add(cat({"'", suffix, " alone"}));
@@ -226,11 +224,32 @@ std::vector<std::string> build() {
   add("İstanbul'da");
 
   // ---- Special-token look-alikes: must be treated as ordinary text.
-  for (std::string_view t : {"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
-                             "<|endofprompt|>", "<s>", "</s>", "<unk>", "[CLS]", "[SEP]", "[MASK]", "[PAD]",
-                             "[UNK]", "<|begin_of_text|>", "<|end_of_text|>", "<|im_start|>", "<|im_end|>",
-                             "<EOT>", "<META>", "<pad>", "<bos>", "<eos>", "<start_of_turn>", "<end_of_turn>",
-                             "<|start_header_id|>", "<|eot_id|>"}) {
+  for (std::string_view t : {"<|endoftext|>",
+                             "<|fim_prefix|>",
+                             "<|fim_middle|>",
+                             "<|fim_suffix|>",
+                             "<|endofprompt|>",
+                             "<s>",
+                             "</s>",
+                             "<unk>",
+                             "[CLS]",
+                             "[SEP]",
+                             "[MASK]",
+                             "[PAD]",
+                             "[UNK]",
+                             "<|begin_of_text|>",
+                             "<|end_of_text|>",
+                             "<|im_start|>",
+                             "<|im_end|>",
+                             "<EOT>",
+                             "<META>",
+                             "<pad>",
+                             "<bos>",
+                             "<eos>",
+                             "<start_of_turn>",
+                             "<end_of_turn>",
+                             "<|start_header_id|>",
+                             "<|eot_id|>"}) {
     add(std::string(t));
     add(cat({"text", t, "text"}));
     add(cat({" ", t, " "}));
@@ -241,30 +260,30 @@ std::vector<std::string> build() {
   add("<|ENDOFTEXT|>");
 
   // ---- One character of each general category.
-  add("A");          // Lu
-  add("a");          // Ll
-  add("ǅ");          // Lt
-  add("ʰ");          // Lm
-  add("ª");          // Lo
-  add("a\u0301");    // Mn
-  add("क\u093E");    // Mc
-  add("a\u20DD");    // Me
-  add("7");          // Nd
-  add("Ⅻ");          // Nl
-  add("½");          // No
-  add("_");          // Pc
-  add("-");          // Pd
-  add("(");          // Ps
-  add(")");          // Pe
-  add("«");          // Pi
-  add("»");          // Pf
-  add("!");          // Po
-  add("+");          // Sm
-  add("$");          // Sc
-  add("^");          // Sk
-  add("©");          // So
-  add("\u00A0");     // Zs
-  add("a‿b a⁀b");    // Pc joining letters
+  add("A");        // Lu
+  add("a");        // Ll
+  add("ǅ");        // Lt
+  add("ʰ");        // Lm
+  add("ª");        // Lo
+  add("a\u0301");  // Mn
+  add("क\u093E");  // Mc
+  add("a\u20DD");  // Me
+  add("7");        // Nd
+  add("Ⅻ");        // Nl
+  add("½");        // No
+  add("_");        // Pc
+  add("-");        // Pd
+  add("(");        // Ps
+  add(")");        // Pe
+  add("«");        // Pi
+  add("»");        // Pf
+  add("!");        // Po
+  add("+");        // Sm
+  add("$");        // Sc
+  add("^");        // Sk
+  add("©");        // So
+  add("\u00A0");   // Zs
+  add("a‿b a⁀b");  // Pc joining letters
   add("x²+y³=z⁴");
 
   // ---- Edges of the code space.
@@ -276,11 +295,11 @@ std::vector<std::string> build() {
   add(std::string("\0", 1));
 
   // ---- Normalisation.
-  add("café");                   // precomposed
-  add("cafe\u0301");             // decomposed
-  add("Å Å Å");                 // U+00C5, A+U+030A, U+212B angstrom sign
+  add("café");        // precomposed
+  add("cafe\u0301");  // decomposed
+  add("Å Å Å");       // U+00C5, A+U+030A, U+212B angstrom sign
   add("ñ n\u0303");
-  add("Ω Ω");                    // U+03A9, U+2126 ohm sign
+  add("Ω Ω");  // U+03A9, U+2126 ohm sign
   add("ｆｕｌｌｗｉｄｔｈ ＦＵＬＬ");
   add("①②③ ⑴ ⒈");
   add("ﬁnance ﬂow oﬃce");

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "support/fake_anthropic.h"
 #include "tokenizers/anthropic/api_tokenizer.h"
@@ -18,11 +18,11 @@
 namespace epubtok::tokenizers::anthropic {
 namespace {
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
+using epubtok::testing::fake_text_tokens;
 using epubtok::testing::FakeAnthropic;
 using epubtok::testing::FakeAnthropicOptions;
-using epubtok::testing::fake_text_tokens;
 using epubtok::testing::ScriptedReply;
+using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 
 class ApiTokenizerTest : public ::testing::Test {
@@ -164,8 +164,8 @@ TEST_F(ApiTokenizerTest, WaitsAsLongAsRetryAfterSaysOn429) {
   FakeAnthropic fake;
   auto t = tokenizer(fake);
   ASSERT_TRUE(count_all(*t, {"warm"})[0]);  // measure the framing first
-  fake.push_reply({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})",
-                   {{"retry-after", "1"}}});
+  fake.push_reply(
+      {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", {{"retry-after", "1"}}});
   auto start = Clock::now();
   auto counts = count_all(*t, {"Rate limited once."});
   auto waited = Clock::now() - start;
@@ -202,8 +202,8 @@ TEST_F(ApiTokenizerTest, GivesUpWithApiRateLimitedWhenEveryRetryIsRefused) {
   auto t = tokenizer_with(o, false);
   ASSERT_TRUE(count_all(*t, {"warm"})[0]);
   for (int i = 0; i < 3; ++i) {
-    fake.push_reply({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})",
-                     {{"retry-after", "0"}}});
+    fake.push_reply(
+        {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", {{"retry-after", "0"}}});
   }
   auto counts = count_all(*t, {"Never counted."});
   ASSERT_FALSE(counts[0]);
@@ -323,8 +323,8 @@ TEST_F(ApiTokenizerTest, CancelAlsoEndsABackoffWait) {
   FakeAnthropic fake;
   auto t = tokenizer(fake);
   ASSERT_TRUE(count_all(*t, {"warm"})[0]);
-  fake.push_reply({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"later"}})",
-                   {{"retry-after", "30"}}});
+  fake.push_reply(
+      {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"later"}})", {{"retry-after", "30"}}});
   std::atomic<bool> cancel{false};
   std::thread canceller([&] {
     while (fake.request_count() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));

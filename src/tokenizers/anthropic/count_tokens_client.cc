@@ -225,7 +225,8 @@ CountReply count_message_tokens(const ClientOptions& options, std::string_view m
       }
       long wait = requested_wait_ms(a.headers);
       wait = wait >= 0 ? std::min(wait, options.retry_after_max_ms) : backoff_ms(options, attempt);
-      if (!wait_unless_cancelled(wait, cancel)) return fail(ErrorCode::kCancelled, "cancelled while waiting to retry " + who);
+      if (!wait_unless_cancelled(wait, cancel))
+        return fail(ErrorCode::kCancelled, "cancelled while waiting to retry " + who);
       continue;
     }
     return fail(ErrorCode::kApiError, who + ": HTTP " + std::to_string(a.status) + " " + what + request_id);

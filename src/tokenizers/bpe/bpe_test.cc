@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <string_view>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tokenizers/bpe/bpe.h"
@@ -72,8 +72,7 @@ std::string random_piece(std::mt19937_64& rng) {
     case 3:
       while (s.size() < n) s += static_cast<char>('0' + rng() % 10);
       break;
-    default:
-      s.assign(n, "a =\n"[rng() % 4]);
+    default: s.assign(n, "a =\n"[rng() % 4]);
   }
   return s;
 }

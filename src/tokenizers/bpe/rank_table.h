@@ -73,11 +73,12 @@ class RankTable {
     uint32_t offset;  // where the bytes start in arena_
     uint16_t len;
     uint16_t pad;
-    Rank rank;        // kNoRank marks an empty slot
+    Rank rank;  // kNoRank marks an empty slot
   };
   static_assert(sizeof(uint64_t) == 8);
 
   static uint64_t load_prefix(const unsigned char* p, size_t n) { return load_le(p, n < 8 ? n : 8); }
+
  public:
   // The n <= 8 bytes at p as a zero-padded little-endian word, reading only
   // [p, p + n). Two overlapping fixed-size loads instead of a variable
@@ -92,8 +93,10 @@ class RankTable {
       return lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));  // overlapping bytes agree
     }
     if (n == 0) return 0;
-    return p[0] | (static_cast<uint64_t>(p[n / 2]) << (8 * (n / 2))) | (static_cast<uint64_t>(p[n - 1]) << (8 * (n - 1)));
+    return p[0] | (static_cast<uint64_t>(p[n / 2]) << (8 * (n / 2))) |
+           (static_cast<uint64_t>(p[n - 1]) << (8 * (n - 1)));
   }
+
  private:
   static uint64_t hash(uint64_t word, const unsigned char* p, size_t n) {
     uint64_t h = (word ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;

@@ -57,9 +57,9 @@ class SplitFilter {
   // position costs one 256 KB index read and one or two cache lines here,
   // instead of four scattered probes.
   struct Context {
-    uint64_t left[4] = {};   // shape "2 bytes left, 1 right": by the byte before x (exact)
-    uint64_t right[4] = {};  // shape "1 left, 2 right": by the byte after y (exact)
-    uint64_t both[8] = {};   // shape "2 left, 2 right": hashed pair of both (512-bit Bloom)
+    uint64_t left[4] = {};      // shape "2 bytes left, 1 right": by the byte before x (exact)
+    uint64_t right[4] = {};     // shape "1 left, 2 right": by the byte after y (exact)
+    uint64_t both[8] = {};      // shape "2 left, 2 right": hashed pair of both (512-bit Bloom)
     bool clipped_both = false;  // shape "1 left, 1 right": a token starts at x and ends at y
   };
   static unsigned both_bit(unsigned before, unsigned after) { return ((before * 0x9E37u) ^ (after * 0x85EBu)) & 511u; }

@@ -66,8 +66,9 @@ class AddedTokenMatcher {
 
   bool first_byte_[256] = {};
   bool short_first_[256] = {};  // first bytes of patterns shorter than 4 bytes
-  std::vector<uint64_t> prefix_bits_ = std::vector<uint64_t>((size_t(1) << kPrefixBitsLog2) / 64);  // first 4 bytes, hashed
-  int only_first_byte_ = -1;  // the one byte every pattern starts with, if any
+  std::vector<uint64_t> prefix_bits_ =
+      std::vector<uint64_t>((size_t(1) << kPrefixBitsLog2) / 64);  // first 4 bytes, hashed
+  int only_first_byte_ = -1;                                       // the one byte every pattern starts with, if any
 };
 
 }  // namespace epubtok::tokenizers::hf

@@ -108,7 +108,8 @@ class BpeModel final : public Model {
         fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id must be an integer");
       }
       int64_t id = idv.is_int64() ? idv.get_int64() : int64_t(idv.get_uint64());
-      if (id < 0 || id >= int64_t(kNone)) fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
+      if (id < 0 || id >= int64_t(kNone))
+        fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
       vocab_.set(std::string_view(kv.key().data(), kv.key().size()), uint32_t(id));
     }
 
@@ -237,7 +238,8 @@ class BpeModel final : public Model {
         const json::string& js = m.get_string();
         std::string_view s(js.data(), js.size());
         size_t sp = s.find(' ');
-        if (sp == std::string_view::npos) fail_at(mpath(), "merge \"" + std::string(s) + "\" is not two tokens separated by a space");
+        if (sp == std::string_view::npos)
+          fail_at(mpath(), "merge \"" + std::string(s) + "\" is not two tokens separated by a space");
         a = s.substr(0, sp);
         b = s.substr(sp + 1);
       } else if (m.is_array() && m.get_array().size() == 2) {
@@ -255,7 +257,8 @@ class BpeModel final : public Model {
       if (ia == kNone) fail_at(mpath(), "token \"" + std::string(a) + "\" is not in the vocabulary");
       uint32_t ib = vocab_.find(b);
       if (ib == kNone) fail_at(mpath(), "token \"" + std::string(b) + "\" is not in the vocabulary");
-      if (b.size() < prefix_.size()) fail_at(mpath(), "token \"" + std::string(b) + "\" is shorter than continuing_subword_prefix");
+      if (b.size() < prefix_.size())
+        fail_at(mpath(), "token \"" + std::string(b) + "\" is shorter than continuing_subword_prefix");
       merged.assign(a);
       merged.append(b.substr(prefix_.size()));
       uint32_t im = vocab_.find(merged);

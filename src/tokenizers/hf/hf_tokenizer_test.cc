@@ -21,10 +21,12 @@ namespace epubtok::tokenizers::hf {
 namespace {
 
 // A byte-level BPE over "a", "b", "ab", "abb" with two merges.
-std::string tiny_bpe(const std::string& extra_model = "", const std::string& pre = R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":true})",
+std::string tiny_bpe(const std::string& extra_model = "",
+                     const std::string& pre = R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":true})",
                      const std::string& added = "[]", const std::string& post = "null") {
-  return R"({"added_tokens":)" + added + R"(,"normalizer":null,"pre_tokenizer":)" + pre +
-         R"(,"post_processor":)" + post + R"(,"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2,"abb":3,"Ġ":4,"Ġa":5},"merges":["a b","ab b","Ġ a"])" +
+  return R"({"added_tokens":)" + added + R"(,"normalizer":null,"pre_tokenizer":)" + pre + R"(,"post_processor":)" +
+         post +
+         R"(,"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2,"abb":3,"Ġ":4,"Ġa":5},"merges":["a b","ab b","Ġ a"])" +
          extra_model + "}}";
 }
 
@@ -60,7 +62,8 @@ TEST(HfLoad, UnknownComponentNamesTypeAndPath) {
   EXPECT_EQ(m.status().code(), ErrorCode::kUnsupportedComponent);
   EXPECT_NE(m.status().message().find("$.model.type"), std::string::npos);
 
-  auto n = load(R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Nope"}]},"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"}})");
+  auto n = load(
+      R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Nope"}]},"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"}})");
   ASSERT_FALSE(n);
   EXPECT_NE(n.status().message().find("$.normalizer.normalizers[1]"), std::string::npos) << n.status().message();
 }
@@ -125,8 +128,9 @@ TEST(HfAddedTokens, SpecialTokensMatchBeforeTheModel) {
 }
 
 TEST(HfPostProcessor, SpecialOverheadCountsTemplateTokens) {
-  auto t = load(tiny_bpe("", "null", "[]",
-                         R"({"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}}],
+  auto t = load(tiny_bpe(
+      "", "null", "[]",
+      R"({"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}}],
                              "pair":[],"special_tokens":{"<s>":{"id":"<s>","ids":[0],"tokens":["<s>"]},"</s>":{"id":"</s>","ids":[1],"tokens":["</s>"]}}})"));
   ASSERT_TRUE(t) << t.status().to_string();
   EXPECT_EQ((*t)->special_overhead(), 2u);
@@ -139,7 +143,8 @@ TEST(HfPostProcessor, SpecialOverheadCountsTemplateTokens) {
 }
 
 TEST(HfWordPiece, GreedyLongestMatchWithPrefix) {
-  auto t = load(R"({"pre_tokenizer":{"type":"WhitespaceSplit"},"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":5,
+  auto t = load(
+      R"({"pre_tokenizer":{"type":"WhitespaceSplit"},"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":5,
                     "vocab":{"[UNK]":0,"un":1,"##aff":2,"##able":3,"a":4}}})");
   ASSERT_TRUE(t) << t.status().to_string();
   EXPECT_EQ((*t)->encode("unaff a"), (std::vector<uint32_t>{1, 2, 4}));
@@ -149,15 +154,17 @@ TEST(HfWordPiece, GreedyLongestMatchWithPrefix) {
 }
 
 TEST(HfUnigram, ViterbiPicksBestScoreAndFusesUnknowns) {
-  auto t = load(R"({"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0],["a",-1],["b",-1],["ab",-1.5],["abc",-10]]}})");
+  auto t = load(
+      R"({"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0],["a",-1],["b",-1],["ab",-1.5],["abc",-10]]}})");
   ASSERT_TRUE(t) << t.status().to_string();
-  EXPECT_EQ((*t)->encode("ab"), (std::vector<uint32_t>{3}));      // -1.5 beats -2
+  EXPECT_EQ((*t)->encode("ab"), (std::vector<uint32_t>{3}));           // -1.5 beats -2
   EXPECT_EQ((*t)->encode("abxyb"), (std::vector<uint32_t>{3, 0, 2}));  // x, y fused into one unk
   EXPECT_EQ((*t)->info().type, "Unigram");
 }
 
 TEST(HfNormalizers, ReplacePrependLowercase) {
-  auto t = load(R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"Lowercase"},{"type":"Replace","pattern":{"String":" "},"content":"_"},{"type":"Prepend","prepend":"_"}]},
+  auto t = load(
+      R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"Lowercase"},{"type":"Replace","pattern":{"String":" "},"content":"_"},{"type":"Prepend","prepend":"_"}]},
                     "model":{"type":"WordLevel","unk_token":"?","vocab":{"?":0,"_a_b":1}}})");
   ASSERT_TRUE(t) << t.status().to_string();
   EXPECT_EQ((*t)->encode("A B"), (std::vector<uint32_t>{1}));
@@ -168,23 +175,22 @@ TEST(HfNormalizers, ReplacePrependLowercase) {
 // is already normalized; the result must be ICU's on every input.
 TEST(HfNormalizers, QuickCheckAgreesWithIcu) {
   UErrorCode err = U_ZERO_ERROR;
-  const std::pair<const char*, const icu::Normalizer2*> forms[] = {
-      {"NFC", icu::Normalizer2::getNFCInstance(err)},
-      {"NFD", icu::Normalizer2::getNFDInstance(err)},
-      {"NFKC", icu::Normalizer2::getNFKCInstance(err)},
-      {"NFKD", icu::Normalizer2::getNFKDInstance(err)}};
+  const std::pair<const char*, const icu::Normalizer2*> forms[] = {{"NFC", icu::Normalizer2::getNFCInstance(err)},
+                                                                   {"NFD", icu::Normalizer2::getNFDInstance(err)},
+                                                                   {"NFKC", icu::Normalizer2::getNFKCInstance(err)},
+                                                                   {"NFKD", icu::Normalizer2::getNFKDInstance(err)}};
   ASSERT_TRUE(U_SUCCESS(err));
   // Characters that are composed, decomposable, combining, compatibility
   // variants, Hangul syllables and jamo, plus plain ones.
-  const char32_t pool[] = {U'a', U'e', U'E', U' ', U'\x00E9', U'\x0065', U'\x0301', U'\x0327', U'\x00C5',
-                           U'\x212B', U'\x00A0', U'\x00B2', U'\xFB01', U'\x2019', U'\x3000', U'\xAC00',
-                           U'\x1100', U'\x1161', U'\x11A8', U'\x0F73', U'\x1E9B', U'\x0323', U'\x4E00',
-                           U'\xFF21', U'\x1D400', U'\x0958', U'\x2126', U'\x00C7', U'\x0308', U'\x0344',
+  const char32_t pool[] = {U'a', U'e', U'E', U' ', U'\x00E9', U'\x0065', U'\x0301', U'\x0327', U'\x00C5', U'\x212B',
+                           U'\x00A0', U'\x00B2', U'\xFB01', U'\x2019', U'\x3000', U'\xAC00', U'\x1100', U'\x1161',
+                           U'\x11A8', U'\x0F73', U'\x1E9B', U'\x0323', U'\x4E00', U'\xFF21', U'\x1D400', U'\x0958',
+                           U'\x2126', U'\x00C7', U'\x0308', U'\x0344',
                            // Combining marks whose quick check is Yes with a non-zero class (nukta 7,
                            // virama 9, Hebrew points 10-22, accents 220/230), in and out of order,
                            // and characters beyond the BMP.
-                           U'\x0915', U'\x093C', U'\x094D', U'\x05D0', U'\x05B0', U'\x05B4', U'\x0591',
-                           U'\x0316', U'\x0300', U'\x1F600', U'\x1D15E', U'\x1D165', U'\x2F800'};
+                           U'\x0915', U'\x093C', U'\x094D', U'\x05D0', U'\x05B0', U'\x05B4', U'\x0591', U'\x0316',
+                           U'\x0300', U'\x1F600', U'\x1D15E', U'\x1D165', U'\x2F800'};
   std::mt19937_64 rng(11);
   for (const auto& [name, icu_form] : forms) {
     auto n = make_normalizer(boost::json::parse(std::string(R"({"type":")") + name + "\"}"), "$");
@@ -227,7 +233,11 @@ TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
   auto t = load(tiny_bpe());
   ASSERT_TRUE(t);
   // Never crashes; the bad byte becomes U+FFFD, as JavaScript callers see it.
-  EXPECT_EQ((*t)->count(std::string("a\xFF" "b")), (*t)->encode("a\xEF\xBF\xBD" "b").size());
+  EXPECT_EQ((*t)->count(std::string("a\xFF"
+                                    "b")),
+            (*t)->encode("a\xEF\xBF\xBD"
+                         "b")
+                .size());
 }
 
 // The class table is built from ICU's property ranges; it must hold what
@@ -253,25 +263,27 @@ TEST(HfUnicodeScripts, CutsAtScriptChangesAsTheReferenceDoes) {
     std::vector<uint32_t> ids;
   };
   const Row rows[] = {
-      {"どこで生れ。Yes", {3, 0, 1}},        // kana and kanji are one script; 。 is Common
+      {"どこで生れ。Yes", {3, 0, 1}},  // kana and kanji are one script; 。 is Common
       {"Apples are りんご 林檎", {2, 4}},
-      {" abc", {5}},                          // the leading space is dropped
-      {"   ", {}},                            // nothing but "Any"
-      {"abc123", {5, 0}},                     // digits are Common
-      {"\xE3\x83\xBC" "abc", {0, 5}},      // U+30FC counts as Han
+      {" abc", {5}},       // the leading space is dropped
+      {"   ", {}},         // nothing but "Any"
+      {"abc123", {5, 0}},  // digits are Common
+      {"\xE3\x83\xBC"
+       "abc",
+       {0, 5}},  // U+30FC counts as Han
   };
   for (const Row& r : rows) EXPECT_EQ((*t)->encode(r.text), r.ids) << r.text;
   EXPECT_EQ(unicode_script(U' '), 0);
   EXPECT_EQ(unicode_script(U'\x4E00'), unicode_script(U'\x3042'));  // Han == Hiragana
-  EXPECT_EQ(unicode_script(U'\x20BF'), 0);  // BITCOIN SIGN, added in Unicode 10.0
+  EXPECT_EQ(unicode_script(U'\x20BF'), 0);                          // BITCOIN SIGN, added in Unicode 10.0
 }
 
 // is_valid_utf8 checks the common sequences inline; sanitize_utf8 goes
 // through the one general sequence check. They must agree on every input.
 TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {
   std::mt19937_64 rng(7);
-  const unsigned char interesting[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
-                                       0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+  const unsigned char interesting[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC,
+                                       0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90};
   size_t valid = 0;
   for (int round = 0; round < 200000; ++round) {
     std::string s;
@@ -292,9 +304,9 @@ TEST(HfInvalidUtf8, FastValidatorAgreesWithSanitizer) {
   EXPECT_GT(valid, 1000u);  // both outcomes were exercised
   EXPECT_TRUE(is_valid_utf8("\xC3\xA9\xE4\xB8\x80\xED\x9F\xBF\xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // a surrogate
-  EXPECT_FALSE(is_valid_utf8("\xE1\x80"));        // truncated
-  EXPECT_TRUE(is_valid_utf8("\xE0\xA4\x95"));     // U+0915 DEVANAGARI KA
-  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));    // overlong
+  EXPECT_FALSE(is_valid_utf8("\xE1\x80"));      // truncated
+  EXPECT_TRUE(is_valid_utf8("\xE0\xA4\x95"));   // U+0915 DEVANAGARI KA
+  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));  // overlong
   // first_non_ascii at every offset and length around its block sizes.
   for (size_t len = 0; len < 40; ++len) {
     for (size_t at = 0; at <= len; ++at) {

@@ -73,7 +73,8 @@ Result<std::filesystem::path> download_tokenizer(const std::filesystem::path& ca
   std::string body;
   Headers headers;
   struct curl_slist* req_headers = nullptr;
-  if (!options.token.empty()) req_headers = curl_slist_append(req_headers, ("Authorization: Bearer " + options.token).c_str());
+  if (!options.token.empty())
+    req_headers = curl_slist_append(req_headers, ("Authorization: Bearer " + options.token).c_str());
   req_headers = curl_slist_append(req_headers, "User-Agent: epubtok/" EPUBTOK_VERSION);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, req_headers);
@@ -96,10 +97,10 @@ Result<std::filesystem::path> download_tokenizer(const std::filesystem::path& ca
     return Status(ErrorCode::kHubError, who + ": download from " + url + " failed: " + curl_easy_strerror(rc));
   }
   if (status == 401 || status == 403) {
-    return Status(ErrorCode::kHubError,
-                  who + ": the repository is gated or private (HTTP " + std::to_string(status) + "); " +
-                      (options.token.empty() ? "set HF_TOKEN to a token that has access"
-                                             : "the HF_TOKEN given does not have access"));
+    return Status(ErrorCode::kHubError, who + ": the repository is gated or private (HTTP " + std::to_string(status) +
+                                            "); " +
+                                            (options.token.empty() ? "set HF_TOKEN to a token that has access"
+                                                                   : "the HF_TOKEN given does not have access"));
   }
   if (status == 404) {
     return Status(ErrorCode::kHubError, who + ": not found on " + options.endpoint +

@@ -6,9 +6,7 @@ namespace json = boost::json;
 
 void fail(ErrorCode code, std::string message) { throw LoadError{code, std::move(message)}; }
 
-void fail_at(const std::string& path, const std::string& what) {
-  fail(ErrorCode::kTokenizerJson, path + ": " + what);
-}
+void fail_at(const std::string& path, const std::string& what) { fail(ErrorCode::kTokenizerJson, path + ": " + what); }
 
 void fail_unsupported(const std::string& path, std::string_view kind, std::string_view type) {
   fail(ErrorCode::kUnsupportedComponent,
@@ -36,8 +34,7 @@ bool has_non_null(const json::object& obj, std::string_view key) {
   return v && !v->is_null();
 }
 
-std::string get_string(const json::object& obj, std::string_view key, const std::string& path,
-                       std::string_view dflt) {
+std::string get_string(const json::object& obj, std::string_view key, const std::string& path, std::string_view dflt) {
   const json::value* v = obj.if_contains(key);
   if (!v || v->is_null()) return std::string(dflt);
   return std::string(need_string(*v, path + "." + std::string(key)));

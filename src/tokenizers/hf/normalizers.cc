@@ -263,7 +263,10 @@ class Prepend final : public Normalizer {
 class BertNormalizer final : public Normalizer {
  public:
   BertNormalizer(bool clean_text, bool chinese, bool strip_accents, bool lowercase)
-      : clean_text_(clean_text), chinese_(chinese), strip_accents_(strip_accents), lowercase_(lowercase),
+      : clean_text_(clean_text),
+        chinese_(chinese),
+        strip_accents_(strip_accents),
+        lowercase_(lowercase),
         nfd_(icu_normalizer(Form::kNfd)) {}
 
   static bool is_chinese(char32_t c) {
@@ -359,9 +362,7 @@ class SequenceNormalizer final : public Normalizer {
 class PrecompiledNormalizer final : public Normalizer {
  public:
   explicit PrecompiledNormalizer(PrecompiledCharsMap map) : map_(std::move(map)) {}
-  void normalize(std::string& s, bool* head_dropped = nullptr) const override {
-    s = map_.normalize(s, head_dropped);
-  }
+  void normalize(std::string& s, bool* head_dropped = nullptr) const override { s = map_.normalize(s, head_dropped); }
 
  private:
   PrecompiledCharsMap map_;
@@ -387,10 +388,12 @@ std::unique_ptr<Normalizer> make_normalizer(const json::value& v, const std::str
     if (!pat) fail_at(path, "missing \"pattern\"");
     int single_byte = -1;
     if (const json::value* lit = pat->is_object() ? pat->get_object().if_contains("String") : nullptr;
-        lit && lit->is_string() && lit->get_string().size() == 1 && static_cast<unsigned char>(lit->get_string()[0]) < 0x80) {
+        lit && lit->is_string() && lit->get_string().size() == 1 &&
+        static_cast<unsigned char>(lit->get_string()[0]) < 0x80) {
       single_byte = static_cast<unsigned char>(lit->get_string()[0]);
     }
-    return std::make_unique<Replace>(make_pattern(*pat, path + ".pattern"), get_string(o, "content", path), single_byte);
+    return std::make_unique<Replace>(make_pattern(*pat, path + ".pattern"), get_string(o, "content", path),
+                                     single_byte);
   }
   if (type == "Prepend") return std::make_unique<Prepend>(get_string(o, "prepend", path));
   if (type == "BertNormalizer") {
@@ -401,7 +404,8 @@ std::unique_ptr<Normalizer> make_normalizer(const json::value& v, const std::str
   }
   if (type == "Precompiled") {
     std::string b64 = get_string(o, "precompiled_charsmap", path);
-    return std::make_unique<PrecompiledNormalizer>(PrecompiledCharsMap::from_base64(b64, path + ".precompiled_charsmap"));
+    return std::make_unique<PrecompiledNormalizer>(
+        PrecompiledCharsMap::from_base64(b64, path + ".precompiled_charsmap"));
   }
   if (type == "Sequence") {
     const json::value* list = o.if_contains("normalizers");

@@ -78,9 +78,7 @@ void split_by_matches(std::string_view s, const std::vector<Span>& matches, Beha
       for (const Part& p : parts)
         if (!p.is_match) merged.push_back(p);
       break;
-    case Behavior::kIsolated:
-      merged = std::move(parts);
-      break;
+    case Behavior::kIsolated: merged = std::move(parts); break;
     case Behavior::kMergedWithPrevious: {
       bool previous_match = false;
       for (const Part& p : parts) {
@@ -222,7 +220,8 @@ class BertPre final : public PreTokenizer {
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     std::vector<std::string_view> words;
     std::vector<Span> m;
-    char_matches(s, [](char32_t, uint16_t cls) { return (cls & kWhiteSpace) != 0; }, m);
+    char_matches(
+        s, [](char32_t, uint16_t cls) { return (cls & kWhiteSpace) != 0; }, m);
     split_by_matches(s, m, Behavior::kRemoved, false, words);
     for (std::string_view w : words) {
       m.clear();
@@ -260,8 +259,7 @@ class UnicodeScriptsPre final : public PreTokenizer {
 
 class ByteLevelPre final : public PreTokenizer {
  public:
-  ByteLevelPre(bool add_prefix_space, bool use_regex, bool raw)
-      : add_prefix_space_(add_prefix_space), raw_(raw) {
+  ByteLevelPre(bool add_prefix_space, bool use_regex, bool raw) : add_prefix_space_(add_prefix_space), raw_(raw) {
     if (use_regex) regex_ = make_pcre2_matcher(kGpt2Pattern, "ByteLevel");
   }
   bool views_only() const override { return raw_ && !add_prefix_space_; }

@@ -125,8 +125,8 @@ class Pcre2Matcher final : public Matcher {
     if (!code_) {
       PCRE2_UCHAR buf[256];
       pcre2_get_error_message(err, buf, sizeof buf);
-      fail_at(path, "regex does not compile at offset " + std::to_string(offset) + ": " +
-                        reinterpret_cast<const char*>(buf));
+      fail_at(path,
+              "regex does not compile at offset " + std::to_string(offset) + ": " + reinterpret_cast<const char*>(buf));
     }
     jit_ = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;
   }
@@ -178,7 +178,6 @@ class LiteralMatcher final : public Matcher {
  private:
   std::string literal_;
 };
-
 
 // A scanner given as "match at i" (end offset, or i when nothing matches
 // there; the search then moves on one character), as Oniguruma's search does.
@@ -316,8 +315,7 @@ std::unique_ptr<Matcher> make_literal_matcher(std::string literal) {
   return std::make_unique<LiteralMatcher>(std::move(literal));
 }
 
-std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path,
-                                            bool allow_scanner) {
+std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path, bool allow_scanner) {
   if (allow_scanner) {
     if (pattern == kLlama3Pattern) return std::make_unique<Gpt4StyleScanner>(3);
     if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
@@ -339,7 +337,8 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
           [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, [](uint64_t w) { return (w & kHighBits) != 0; }, 0,
           "deepseek-cjk");
     }
-    if (pattern == kDeepSeekMainPattern) return std::make_unique<FunctionScanner>(deepseek_main_at<false>, "deepseek-main");
+    if (pattern == kDeepSeekMainPattern)
+      return std::make_unique<FunctionScanner>(deepseek_main_at<false>, "deepseek-main");
   }
   return make_pcre2_matcher(pattern, path);
 }
@@ -347,8 +346,10 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
 // A {"String": s} or {"Regex": r} pattern object.
 std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path, bool allow_scanner) {
   const boost::json::object& o = need_object(v, path);
-  if (const boost::json::value* s = o.if_contains("String")) return make_literal_matcher(std::string(need_string(*s, path + ".String")));
-  if (const boost::json::value* r = o.if_contains("Regex")) return make_regex_matcher(std::string(need_string(*r, path + ".Regex")), path + ".Regex", allow_scanner);
+  if (const boost::json::value* s = o.if_contains("String"))
+    return make_literal_matcher(std::string(need_string(*s, path + ".String")));
+  if (const boost::json::value* r = o.if_contains("Regex"))
+    return make_regex_matcher(std::string(need_string(*r, path + ".Regex")), path + ".Regex", allow_scanner);
   fail_at(path, "pattern must be {\"String\": …} or {\"Regex\": …}");
 }
 

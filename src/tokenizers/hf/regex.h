@@ -76,8 +76,7 @@ std::vector<Span> isolated_chain_pieces(std::string_view s, const std::vector<co
 
 // The matcher for a tokenizer.json pattern object {"String": s} or
 // {"Regex": r} at `path`. Throws LoadError when malformed.
-std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path,
-                                      bool allow_scanner = true);
+std::unique_ptr<Matcher> make_pattern(const boost::json::value& v, const std::string& path, bool allow_scanner = true);
 
 // The Oniguruma → PCRE2 translation make_pcre2_matcher applies (exposed
 // for tests).
@@ -95,8 +94,7 @@ inline constexpr const char* kQwenPattern =
 // DeepSeek V3's three Split patterns (digits in threes, CJK/kana runs, then
 // a GPT-4-like pattern with \p{P}/\p{S} classes), each with a scanner.
 inline constexpr const char* kDeepSeekDigitsPattern = R"(\p{N}{1,3})";
-inline constexpr const char* kDeepSeekCjkPattern =
-    "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+";
+inline constexpr const char* kDeepSeekCjkPattern = "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+";
 inline constexpr const char* kDeepSeekMainPattern =
     "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| "
     "?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+";

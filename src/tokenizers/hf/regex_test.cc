@@ -19,19 +19,23 @@ using test_support::RandomUnicodeMode;
 
 std::vector<std::string> corpus() {
   std::vector<std::string> out = test_support::tricky_strings();
-  for (const std::string& lang : test_support::prose_languages()) out.push_back(test_support::generate_book(9, 16 * 1024, lang));
+  for (const std::string& lang : test_support::prose_languages())
+    out.push_back(test_support::generate_book(9, 16 * 1024, lang));
   const RandomUnicodeMode modes[] = {RandomUnicodeMode::kAnyScalar, RandomUnicodeMode::kMixedScriptWords,
                                      RandomUnicodeMode::kAscii};
   for (int m = 0; m < 3; ++m)
-    for (uint64_t seed = 0; seed < 1500; ++seed) out.push_back(test_support::random_unicode(seed * 3 + m, 1 + seed % 90, modes[m]));
+    for (uint64_t seed = 0; seed < 1500; ++seed)
+      out.push_back(test_support::random_unicode(seed * 3 + m, 1 + seed % 90, modes[m]));
   // Short strings over the characters the scanners' fast paths decide on
   // (ASCII letters, spaces, punctuation, apostrophes, digits, line breaks),
   // mixed with non-ASCII letters, marks, punctuation, symbols, numbers,
   // spaces and CJK/kana, so that every fast-path branch meets every kind of
   // neighbour, at the ends of the string too.
   static const char* const kAtoms[] = {
-      "a", "Zq", " ", "  ", ".", ",", "'", "\"", "-", "!?", "\n", "\r", "\t", "1", "42", "0", "9", "(", ")",
-      "$", "_", "x'll", "'S", "'t", "'D", "'m", "'re", "'VE", "1234", "'", "é", "Жя", "—", "’", "“", "\u0301", "\u093C", "\u0661", "\u00B2", "\u4e00",
+      "a",      "Zq",     " ",      "  ",     ".",      ",",      "'",      "\"",     "-",      "!?",
+      "\n",     "\r",     "\t",     "1",      "42",     "0",      "9",      "(",      ")",      "$",
+      "_",      "x'll",   "'S",     "'t",     "'D",     "'m",     "'re",    "'VE",    "1234",   "'",
+      "é",      "Жя",     "—",      "’",      "“",      "\u0301", "\u093C", "\u0661", "\u00B2", "\u4e00",
       "\u3042", "\u30A0", "\u309B", "\u30FB", "\u3040", "\u00A0", "\u3000", "\u2028", "\u200D", "\U0001F600"};
   std::mt19937_64 rng(5);
   for (int k = 0; k < 3000; ++k) {
@@ -41,7 +45,8 @@ std::vector<std::string> corpus() {
   }
   out.push_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
   out.push_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
-  out.push_back(".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");
+  out.push_back(
+      ".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");
   return out;
 }
 
@@ -56,8 +61,8 @@ bool covers_all(std::string_view s, const std::vector<Span>& spans) {
 }
 
 TEST(HfRegex, ScannersMatchPcre2) {
-  for (const char* pattern : {kLlama3Pattern, kQwenPattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern,
-                              kDeepSeekMainPattern}) {
+  for (const char* pattern :
+       {kLlama3Pattern, kQwenPattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern, kDeepSeekMainPattern}) {
     auto scanner = make_regex_matcher(pattern, "test", true);
     auto oracle = make_regex_matcher(pattern, "test", false);
     ASSERT_NE(scanner->describe(), oracle->describe()) << "no scanner for " << pattern;
@@ -125,10 +130,11 @@ std::vector<std::string> fast_path_corpus() {
   std::vector<std::string> out;
   for (int a = 0; a < 128; ++a)
     for (int b = 0; b < 128; ++b) out.push_back({char(a), char(b)});
-  static const char* const kUnits[] = {
-      "a", "Z", " ", ".", ",", "'", "(", "~", "_", "\n", "\r", "\t", "\x0B", "\x0C", "0", "9", "\x01", "\x7F",
-      "\u2014", "\u2019", "\u201C", "\u2026", "\u2030", "\u203F", "\u2028", "\u2029", "\u200B", "\u2040",
-      "\u2009", "\u00E9", "\u0301", "\u00AB", "\u00BD", "\u0661", "\u4E00", "\u30A0", "\u00A0", "\u0085", "\u00A9"};
+  static const char* const kUnits[] = {"a",      "Z",      " ",      ".",      ",",      "'",      "(",      "~",
+                                       "_",      "\n",     "\r",     "\t",     "\x0B",   "\x0C",   "0",      "9",
+                                       "\x01",   "\x7F",   "\u2014", "\u2019", "\u201C", "\u2026", "\u2030", "\u203F",
+                                       "\u2028", "\u2029", "\u200B", "\u2040", "\u2009", "\u00E9", "\u0301", "\u00AB",
+                                       "\u00BD", "\u0661", "\u4E00", "\u30A0", "\u00A0", "\u0085", "\u00A9"};
   for (const char* a : kUnits)
     for (const char* b : kUnits)
       for (const char* c : kUnits) out.push_back(std::string(a) + b + c);

@@ -15,8 +15,8 @@
 
 #include "core/ascii.h"
 #include "tokenizers/hf/regex.h"
-#include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/hf/unicode.h"
+#include "tokenizers/pretok/ascii_piece.h"
 
 namespace epubtok::tokenizers::hf::detail {
 
@@ -79,11 +79,8 @@ class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
     }
   }
 
-
   bool covers() const override { return true; }
-  std::string describe() const override {
-    return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen";
-  }
+  std::string describe() const override { return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen"; }
 
  public:
   // Calls emit(begin, end) for each piece of s in order. The pattern
@@ -341,7 +338,8 @@ __attribute__((noinline)) size_t deepseek_letters_marks_from(std::string_view s,
 template <bool kStopAtBarrier>
 __attribute__((always_inline)) inline size_t deepseek_letters_marks(std::string_view s, size_t j) {
   j = ascii_letters_end(s, j);
-  if (j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80) return deepseek_letters_marks_from<kStopAtBarrier>(s, j);
+  if (j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80)
+    return deepseek_letters_marks_from<kStopAtBarrier>(s, j);
   return j;
 }
 
@@ -463,12 +461,12 @@ __attribute__((always_inline)) inline size_t deepseek_main_at(std::string_view s
 
 // Byte classes of DeepSeek's ASCII fast path (deepseek_ascii_piece_end).
 enum DeepSeekByteBits : uint8_t {
-  kDsLetter = 1,    // A-Z, a-z: \p{L}
-  kDsPunct = 2,     // ASCII punctuation and symbols: \p{P} or \p{S}, and the first alternative's class
-  kDsSpace = 4,     // ' '
-  kDsNewline = 8,   // \r, \n
-  kDsDigit = 16,    // 0-9: \p{N}, a barrier
-  kDsNonAscii = 32, // >= 0x80
+  kDsLetter = 1,     // A-Z, a-z: \p{L}
+  kDsPunct = 2,      // ASCII punctuation and symbols: \p{P} or \p{S}, and the first alternative's class
+  kDsSpace = 4,      // ' '
+  kDsNewline = 8,    // \r, \n
+  kDsDigit = 16,     // 0-9: \p{N}, a barrier
+  kDsNonAscii = 32,  // >= 0x80
 };
 struct DeepSeekByteClasses {
   uint8_t c[256];
@@ -629,6 +627,7 @@ class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> 
     }
     if (prev < t.size()) emit(b + prev, e);
   }
+
  public:
   // Calls emit(begin, end) for each piece of s in order (they tile s).
   template <typename Emit>
@@ -673,7 +672,7 @@ class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> 
         // begins "[\p{L}\p{M}]+" (the first alternative needs ASCII
         // punctuation, the prefix of the second is neither), punctuation
         // " ?[\p{P}\p{S}]+[\r\n]*"; the rest is for the general code.
-        m = (cls & (kLetter | kMark))   ? deepseek_letters_marks<true>(s, i + len)
+        m = (cls & (kLetter | kMark))    ? deepseek_letters_marks<true>(s, i + len)
             : (cls & (kPunct | kSymbol)) ? deepseek_punct_run<true>(s, i)
                                          : deepseek_main_general<true>(s, i);
       }

@@ -35,8 +35,8 @@ uint16_t class_bits(char32_t cp, uint32_t mask, bool white_space, bool alphabeti
   if (alphabetic) bits |= kAlphabetic;
   // Oniguruma reads code points below 256 from its Latin-1 table, where the
   // superscript digits and vulgar fractions are word characters too.
-  if (alphabetic || (mask & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) || cp == 0xB2 || cp == 0xB3 ||
-      cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE)) {
+  if (alphabetic || (mask & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) || cp == 0xB2 || cp == 0xB3 || cp == 0xB9 ||
+      (cp >= 0xBC && cp <= 0xBE)) {
     bits |= kOnigWord;
   }
   if (alphabetic || (mask & (U_GC_M_MASK | U_GC_ND_MASK | U_GC_PC_MASK)) || join_control) {

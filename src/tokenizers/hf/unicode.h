@@ -20,20 +20,20 @@ namespace epubtok::tokenizers::hf {
 // Bits of char_class(). Each mirrors a Rust `char` predicate or an
 // Oniguruma class used by the reference, so both sides agree.
 enum CharClass : uint16_t {
-  kLetter = 1 << 0,       // \p{L}
-  kNumber = 1 << 1,       // \p{N} (Nd, Nl, No): Rust char::is_numeric
-  kWhiteSpace = 1 << 2,   // White_Space property: Rust char::is_whitespace, Oniguruma \s
-  kPunct = 1 << 3,        // \p{P}
-  kSymbol = 1 << 4,       // \p{S}
-  kMark = 1 << 5,         // \p{M}
+  kLetter = 1 << 0,          // \p{L}
+  kNumber = 1 << 1,          // \p{N} (Nd, Nl, No): Rust char::is_numeric
+  kWhiteSpace = 1 << 2,      // White_Space property: Rust char::is_whitespace, Oniguruma \s
+  kPunct = 1 << 3,           // \p{P}
+  kSymbol = 1 << 4,          // \p{S}
+  kMark = 1 << 5,            // \p{M}
   kMarkNonspacing = 1 << 6,  // Mn
-  kAlphabetic = 1 << 7,   // Alphabetic property (Rust char::is_alphabetic)
-  kOther = 1 << 8,        // Cc, Cf, Co, Cs (not Cn): Rust is_other as the reference uses it
-  kWord = 1 << 9,         // Rust regex \w: Alphabetic, M, Nd, Pc, Join_Control
-  kDecimal = 1 << 10,     // Nd
-  kControl = 1 << 11,     // Cc
-  kConnector = 1 << 12,   // Pc
-  kOnigWord = 1 << 13,    // Oniguruma \w as measured: Alphabetic, M, Nd, Pc, and ²³¹¼½¾
+  kAlphabetic = 1 << 7,      // Alphabetic property (Rust char::is_alphabetic)
+  kOther = 1 << 8,           // Cc, Cf, Co, Cs (not Cn): Rust is_other as the reference uses it
+  kWord = 1 << 9,            // Rust regex \w: Alphabetic, M, Nd, Pc, Join_Control
+  kDecimal = 1 << 10,        // Nd
+  kControl = 1 << 11,        // Cc
+  kConnector = 1 << 12,      // Pc
+  kOnigWord = 1 << 13,       // Oniguruma \w as measured: Alphabetic, M, Nd, Pc, and ²³¹¼½¾
 };
 
 namespace detail {
@@ -79,14 +79,11 @@ inline char32_t decode_utf8(std::string_view s, size_t i, size_t* len) {
     return (char32_t(c & 0x0F) << 12) | (char32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
   }
   *len = 4;
-  return (char32_t(c & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) |
-         (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+  return (char32_t(c & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) | (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
 // Length of the UTF-8 sequence that starts with byte `lead` (valid input).
-inline size_t utf8_len(unsigned char lead) {
-  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
+inline size_t utf8_len(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
 
 // first_non_ascii() comes from core/ascii.h.
 

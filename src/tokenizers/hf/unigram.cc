@@ -33,8 +33,8 @@ class UnigramModel final : public Model {
       if (e.size() != 2) fail_at(ipath, "must be [piece, score]");
       std::string piece(need_string(e[0], ipath + "[0]"));
       const json::value& sv = e[1];
-      double score = sv.is_double() ? sv.get_double()
-                     : sv.is_int64() ? double(sv.get_int64())
+      double score = sv.is_double()   ? sv.get_double()
+                     : sv.is_int64()  ? double(sv.get_int64())
                      : sv.is_uint64() ? double(sv.get_uint64())
                                       : (fail_at(ipath + "[1]", "score must be a number"), 0.0);
       pieces_.push_back(piece);

@@ -18,9 +18,11 @@ std::unordered_map<std::string, uint32_t> load_vocab_object(const json::object& 
   out.reserve(vo.size());
   for (const auto& kv : vo) {
     const json::value& v = kv.value();
-    if (!v.is_int64() && !v.is_uint64()) fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id must be an integer");
+    if (!v.is_int64() && !v.is_uint64())
+      fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id must be an integer");
     int64_t id = v.is_int64() ? v.get_int64() : int64_t(v.get_uint64());
-    if (id < 0 || id > int64_t(UINT32_MAX)) fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
+    if (id < 0 || id > int64_t(UINT32_MAX))
+      fail_at(path + ".vocab[\"" + std::string(kv.key()) + "\"]", "id out of range");
     out[std::string(kv.key())] = uint32_t(id);
   }
   return out;

@@ -38,9 +38,9 @@ namespace epubtok::tokenizers::pretok::detail {
 
 // Byte classes of the fast path.
 enum AsciiPieceBits : uint8_t {
-  kAsciiUpper = 1,    // A-Z
-  kAsciiLower = 2,    // a-z
-  kNonAscii = 4,      // >= 0x80: may be a letter, mark, number, space or symbol
+  kAsciiUpper = 1,  // A-Z
+  kAsciiLower = 2,  // a-z
+  kNonAscii = 4,    // >= 0x80: may be a letter, mark, number, space or symbol
   kAsciiDigit = 8,
   kAsciiPrefix = 16,  // may be cl100k/o200k's [^\r\n\p{L}\p{N}] prefix: ASCII, not letter, digit, \r, \n, '\''
   kAsciiOther = 32,   // [^\s\p{L}\p{N}] within ASCII ('\'' included)

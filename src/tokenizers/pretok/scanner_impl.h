@@ -34,8 +34,7 @@ struct Ch {
 
 class Cursor {
  public:
-  explicit Cursor(std::string_view s)
-      : base_(reinterpret_cast<const unsigned char*>(s.data())), size_(s.size()) {}
+  explicit Cursor(std::string_view s) : base_(reinterpret_cast<const unsigned char*>(s.data())), size_(s.size()) {}
 
   size_t size() const { return size_; }
 
@@ -202,7 +201,6 @@ inline size_t up_to_three_numbers(const Cursor& cur, size_t pos) {
   return pos;
 }
 
-
 inline size_t cl100k_end(std::string_view text, size_t pos) {
   const Cursor cur(text);
   if (size_t n = cur.contraction_len(pos, /*fold=*/true)) return pos + n;
@@ -210,8 +208,7 @@ inline size_t cl100k_end(std::string_view text, size_t pos) {
   if (c.cls & kLetter) return cur.run_end(pos + c.len, kLetter);
   // [^\r\n\p{L}\p{N}]\p{L}+
   const size_t next = pos + c.len;
-  if (!(c.cls & kNumber) && c.cp != '\r' && c.cp != '\n' && next < cur.size() &&
-      (cur.at(next).cls & kLetter)) {
+  if (!(c.cls & kNumber) && c.cp != '\r' && c.cp != '\n' && next < cur.size() && (cur.at(next).cls & kLetter)) {
     return cur.run_end(next, kLetter);
   }
   if (c.cls & kNumber) return up_to_three_numbers(cur, pos);

@@ -82,8 +82,8 @@ TEST(ScannerTest, HandDerivedExamples) {
       {F::kCl100k, "(hello", {"(hello"}},  // [^\r\n\p{L}\p{N}]?\p{L}+
       {F::kCl100k, "  \n  x", {"  \n", " ", " x"}},
       {F::kCl100k, "\tHi", {"\tHi"}},
-      {F::kCl100k, "it\xC5\xBF", {"it\xC5\xBF"}},       // U+017F is a letter
-      {F::kCl100k, "'\xC5\xBF", {"'\xC5\xBF"}},         // 'ſ folds to 's
+      {F::kCl100k, "it\xC5\xBF", {"it\xC5\xBF"}},  // U+017F is a letter
+      {F::kCl100k, "'\xC5\xBF", {"'\xC5\xBF"}},    // 'ſ folds to 's
       {F::kO200k, "HelloWorld", {"Hello", "World"}},
       {F::kO200k, "don't", {"don't"}},
       {F::kO200k, "HELLO world", {"HELLO", " world"}},
@@ -102,8 +102,8 @@ TEST(ScannerTest, HandDerivedExamples) {
 class Pcre2Classes {
  public:
   Pcre2Classes() {
-    for (const char* p : {R"(\p{L})", R"(\p{N})", R"([\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}])",
-                          R"([\p{Ll}\p{Lm}\p{Lo}\p{M}])", R"(\p{Cn})"}) {
+    for (const char* p :
+         {R"(\p{L})", R"(\p{N})", R"([\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}])", R"([\p{Ll}\p{Lm}\p{Lo}\p{M}])", R"(\p{Cn})"}) {
       int err;
       PCRE2_SIZE off;
       codes_.push_back(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p), PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
@@ -129,9 +129,9 @@ class Pcre2Classes {
     if (match(1)) bits |= kNumber;
     if (match(2)) bits |= kUpper;
     if (match(3)) bits |= kLower;
-    static const char32_t kWhite[] = {0x9,    0xA,    0xB,    0xC,    0xD,    0x20,   0x85,   0xA0,
-                                      0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-                                      0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+    static const char32_t kWhite[] = {0x9,    0xA,    0xB,    0xC,    0xD,    0x20,   0x85,   0xA0,   0x1680,
+                                      0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+                                      0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
     for (char32_t w : kWhite) {
       if (cp == w) bits |= kSpace;
     }

@@ -44,22 +44,22 @@ namespace {
 // that are neither decomposed nor the second half of any composition).
 bool is_inert_letter_or_digit(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  return (c >= 0x00C0 && c <= 0x00FF && c != 0x00D7 && c != 0x00F7)  // Latin-1 letters
-         || (c >= 0x0410 && c <= 0x044F)                              // basic Cyrillic
-         || (c >= 0x0391 && c <= 0x03A9 && c != 0x03A2)              // Greek capitals
-         || (c >= 0x03B1 && c <= 0x03C9)                              // Greek small
-         || (c >= 0x05D0 && c <= 0x05EA)                              // Hebrew letters
+  return (c >= 0x00C0 && c <= 0x00FF && c != 0x00D7 && c != 0x00F7)       // Latin-1 letters
+         || (c >= 0x0410 && c <= 0x044F)                                  // basic Cyrillic
+         || (c >= 0x0391 && c <= 0x03A9 && c != 0x03A2)                   // Greek capitals
+         || (c >= 0x03B1 && c <= 0x03C9)                                  // Greek small
+         || (c >= 0x05D0 && c <= 0x05EA)                                  // Hebrew letters
          || (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A)  // Arabic letters
-         || (c >= 0x3041 && c <= 0x3096)                              // Hiragana
-         || (c >= 0x30A1 && c <= 0x30FA)                              // Katakana
-         || (c >= 0x4E00 && c <= 0x9FFF)                              // CJK unified ideographs
-         || (c >= 0xAC00 && c <= 0xD7A3);                             // Hangul syllables
+         || (c >= 0x3041 && c <= 0x3096)                                  // Hiragana
+         || (c >= 0x30A1 && c <= 0x30FA)                                  // Katakana
+         || (c >= 0x4E00 && c <= 0x9FFF)                                  // CJK unified ideographs
+         || (c >= 0xAC00 && c <= 0xD7A3);                                 // Hangul syllables
 }
 
 // code_point_before() comes from core/utf8.h.
 
-constexpr std::string_view kIdeographicComma = "\xE3\x80\x81";      // U+3001
-constexpr std::string_view kIdeographicFullStop = "\xE3\x80\x82";   // U+3002
+constexpr std::string_view kIdeographicComma = "\xE3\x80\x81";     // U+3001
+constexpr std::string_view kIdeographicFullStop = "\xE3\x80\x82";  // U+3002
 
 }  // namespace
 

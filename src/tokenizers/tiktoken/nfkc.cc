@@ -63,9 +63,8 @@ class StableBmp {
         utf8proc_uint8_t in[4];
         const utf8proc_ssize_t len = utf8proc_encode_char(cp, in);
         utf8proc_uint8_t* mapped = nullptr;
-        const utf8proc_ssize_t m =
-            utf8proc_map(in, len, &mapped,
-                         static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+        const utf8proc_ssize_t m = utf8proc_map(
+            in, len, &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
         const bool same = m == len && std::memcmp(mapped, in, static_cast<size_t>(len)) == 0;
         std::free(mapped);
         if (!same) continue;
@@ -73,9 +72,7 @@ class StableBmp {
       bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
     }
   }
-  bool operator()(char32_t cp) const {
-    return cp < 0x10000 ? (bits_[cp >> 6] >> (cp & 63)) & 1 : is_inert(cp);
-  }
+  bool operator()(char32_t cp) const { return cp < 0x10000 ? (bits_[cp >> 6] >> (cp & 63)) & 1 : is_inert(cp); }
 
  private:
   uint64_t bits_[0x10000 / 64] = {};
@@ -116,9 +113,9 @@ void append_normalized(std::string_view unit, std::string& out) {
     p += c.len;
   }
   utf8proc_uint8_t* mapped = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
-                                    static_cast<utf8proc_ssize_t>(clean.size()), &mapped,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()),
+                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
   if (n < 0) {
     out += clean;  // cannot happen for valid UTF-8; keep the text rather than lose it
   } else {

@@ -170,8 +170,8 @@ class PieceCache {
     return static_cast<size_t>(h >> (64 - kLongSetBits));
   }
   static size_t long_alt_set(const LongKey& k) {
-    const uint64_t h = (k.w[0] ^ k.w[1] * 0x94D049BB133111EBull ^ k.w[2] * 0x9E3779B97F4A7C15ull ^ k.tag) *
-                       0xBF58476D1CE4E5B9ull;
+    const uint64_t h =
+        (k.w[0] ^ k.w[1] * 0x94D049BB133111EBull ^ k.w[2] * 0x9E3779B97F4A7C15ull ^ k.tag) * 0xBF58476D1CE4E5B9ull;
     return static_cast<size_t>(h >> (64 - kLongSetBits));
   }
 
@@ -231,10 +231,10 @@ class PieceCache {
     const __m128 e01 = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.word)), w));
     const __m128 e23 =
         _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.word + 2)), w));
-    const __m128i words_equal = _mm_castps_si128(
-        _mm_and_ps(_mm_shuffle_ps(e01, e23, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(e01, e23, _MM_SHUFFLE(3, 1, 3, 1))));
-    const __m128i tags_equal =
-        _mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.tag)), _mm_set1_epi32(static_cast<int>(tag)));
+    const __m128i words_equal = _mm_castps_si128(_mm_and_ps(_mm_shuffle_ps(e01, e23, _MM_SHUFFLE(2, 0, 2, 0)),
+                                                            _mm_shuffle_ps(e01, e23, _MM_SHUFFLE(3, 1, 3, 1))));
+    const __m128i tags_equal = _mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(set.tag)),
+                                               _mm_set1_epi32(static_cast<int>(tag)));
     __m128i c = _mm_and_si128(_mm_and_si128(words_equal, tags_equal),
                               _mm_load_si128(reinterpret_cast<const __m128i*>(set.count1)));
     c = _mm_or_si128(c, _mm_shuffle_epi32(c, _MM_SHUFFLE(1, 0, 3, 2)));
@@ -253,8 +253,8 @@ class PieceCache {
   static int64_t probe(const LongSet& set, const LongKey& k) {
     int64_t found = -1;
     for (const Entry& e : set.way) {
-      const int64_t match =
-          -static_cast<int64_t>(((e.key[0] ^ k.w[0]) | (e.key[1] ^ k.w[1]) | (e.key[2] ^ k.w[2]) | (e.tag ^ k.tag)) == 0);
+      const int64_t match = -static_cast<int64_t>(
+          ((e.key[0] ^ k.w[0]) | (e.key[1] ^ k.w[1]) | (e.key[2] ^ k.w[2]) | (e.tag ^ k.tag)) == 0);
       found ^= (found ^ static_cast<int64_t>(e.count)) & match;
     }
     return found;

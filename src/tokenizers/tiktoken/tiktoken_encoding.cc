@@ -108,8 +108,8 @@ Status corrupt(const std::string& source, const std::string& what) {
 }  // namespace
 
 Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std::string_view json, TokenizerInfo info,
-                                                                             EncodingOptions options,
-                                                                             const std::string& source) {
+                                                                            EncodingOptions options,
+                                                                            const std::string& source) {
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(json, ec);
   if (ec || !doc.is_object()) return corrupt(source, "not a JSON object");
@@ -174,8 +174,8 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
 }
 
 Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::load_file(const std::filesystem::path& path,
-                                                                             TokenizerInfo info,
-                                                                             EncodingOptions options) {
+                                                                            TokenizerInfo info,
+                                                                            EncodingOptions options) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status(ErrorCode::kVocabMissing,
@@ -229,8 +229,7 @@ void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary,
 
 // Inline (only used in this file) so the short-cache hit path costs no
 // call: CJK chunks are mostly 1-2 characters and reach here one by one.
-inline uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable,
-                                                     PieceCache& cache) const {
+inline uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
   if (piece.size() <= 8 && readable >= 8) {
     uint64_t word;
@@ -275,8 +274,8 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
 }
 
 __attribute__((noinline)) uint32_t TiktokenEncoding::count_short_miss(std::string_view piece, size_t readable,
-                                                                        uint64_t word, size_t slot,
-                                                                        PieceCache& cache) const {
+                                                                      uint64_t word, size_t slot,
+                                                                      PieceCache& cache) const {
   if (const int64_t hit = cache.find_short_alt(cache_owner_, word, piece.size()); hit >= 0) {
     // Back to its home set: otherwise entries of an earlier book that fill
     // the home set are never evicted (nothing there misses any more) and
@@ -299,8 +298,7 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
   // Pieces ending in a multi-byte character (CJK clauses are \p{L}+ runs)
   // are split even when short: their chunks repeat far more than whole
   // 9-22 byte pieces do, so they hit the caches instead of merging.
-  if (piece.size() <= 8 ||
-      (piece.size() <= PieceCache::kMaxKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
+  if (piece.size() <= 8 || (piece.size() <= PieceCache::kMaxKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
     return count_piece_cached(piece, readable, cache);
   }
   // Long piece (CJK clause, run without spaces): cut it at the positions
@@ -327,7 +325,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
-  const uint64_t owner = cache_owner_;       // else reloaded after every call the loop makes
+  const uint64_t owner = cache_owner_;      // else reloaded after every call the loop makes
   uint64_t total = 0;
   size_t pos = 0;
   while (pos < n) {

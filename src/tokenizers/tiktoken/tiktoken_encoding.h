@@ -43,13 +43,13 @@ class TiktokenEncoding final : public Tokenizer {
   // Parses a vocab JSON document. Errors: VOCAB_CORRUPT naming `source`
   // (used in messages only) and what is wrong.
   static Result<std::shared_ptr<const TiktokenEncoding>> from_json(std::string_view json, TokenizerInfo info,
-                                                                    EncodingOptions options, const std::string& source);
+                                                                   EncodingOptions options, const std::string& source);
 
   // Reads and parses `path`. Errors: VOCAB_MISSING when the file does not
   // exist, VOCAB_CORRUPT when it cannot be read or parsed; both name the
   // file and kFetchVocabHint.
   static Result<std::shared_ptr<const TiktokenEncoding>> load_file(const std::filesystem::path& path,
-                                                                    TokenizerInfo info, EncodingOptions options);
+                                                                   TokenizerInfo info, EncodingOptions options);
 
   const TokenizerInfo& info() const override { return info_; }
 
@@ -108,7 +108,7 @@ class TiktokenEncoding final : public Tokenizer {
   std::shared_ptr<const pretok::RegexPretokenizer> regex_;
   std::vector<std::pair<std::string, uint32_t>> specials_;
   std::string special_first_bytes_;  // distinct first bytes of specials_
-  uint64_t cache_owner_ = 0;  // distinguishes this encoding in the per-thread piece cache
+  uint64_t cache_owner_ = 0;         // distinguishes this encoding in the per-thread piece cache
 };
 
 }  // namespace epubtok::tokenizers::tiktoken

@@ -14,8 +14,8 @@ struct Builtin {
   const char* name;
   const char* family;
   std::vector<std::string> aliases;
-  uint64_t vocab_size;     // ranks + special tokens
-  size_t expected_ranks;   // rank entries in the vocab file
+  uint64_t vocab_size;    // ranks + special tokens
+  size_t expected_ranks;  // rank entries in the vocab file
   bool claude;
 };
 
@@ -24,24 +24,39 @@ struct Builtin {
 // which adds special tokens to o200k_base.
 const std::vector<Builtin>& builtins() {
   static const std::vector<Builtin> kBuiltins = {
-      {"o200k_base", "OpenAI o200k_base", "openai",
+      {"o200k_base",
+       "OpenAI o200k_base",
+       "openai",
        {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.5", "gpt-5", "gpt-5-mini",
         "gpt-5-nano", "o1", "o1-mini", "o3", "o3-mini", "o4-mini", "chatgpt-4o-latest"},
-       200019, 199998, false},
-      {"cl100k_base", "OpenAI cl100k_base", "openai",
+       200019,
+       199998,
+       false},
+      {"cl100k_base",
+       "OpenAI cl100k_base",
+       "openai",
        {"gpt-4", "gpt-4-turbo", "gpt-3.5-turbo", "gpt-3.5", "gpt-35-turbo", "text-embedding-3-small",
         "text-embedding-3-large", "text-embedding-ada-002"},
-       100277, 100256, false},
-      {"p50k_base", "OpenAI p50k_base", "openai",
+       100277,
+       100256,
+       false},
+      {"p50k_base",
+       "OpenAI p50k_base",
+       "openai",
        {"text-davinci-003", "text-davinci-002", "code-davinci-002", "code-davinci-001", "code-cushman-002",
         "code-cushman-001", "davinci-codex", "cushman-codex"},
-       50281, 50280, false},
-      {"r50k_base", "OpenAI r50k_base", "openai",
+       50281,
+       50280,
+       false},
+      {"r50k_base",
+       "OpenAI r50k_base",
+       "openai",
        {"gpt2", "gpt-2", "gpt-3", "davinci", "curie", "babbage", "ada", "text-davinci-001", "text-curie-001",
         "text-babbage-001", "text-ada-001"},
-       50257, 50256, false},
-      {"claude", "Anthropic Claude (legacy)", "anthropic", {"claude-2", "claude-instant"}, 65000, 64995,
-       true},
+       50257,
+       50256,
+       false},
+      {"claude", "Anthropic Claude (legacy)", "anthropic", {"claude-2", "claude-instant"}, 65000, 64995, true},
   };
   return kBuiltins;
 }
@@ -66,8 +81,7 @@ TokenizerInfo info_of(const Builtin& b) {
     info.exactness_reason =
         "Anthropic's legacy (Claude 2) tokenizer; Claude 3 and later tokenize differently and have no public "
         "tokenizer, so for them this is a rough guide (exact counts: claude-api:MODEL)";
-    info.note =
-        "legacy Claude tokenizer; Claude 3 and later use an unpublished tokenizer, counts are an approximation";
+    info.note = "legacy Claude tokenizer; Claude 3 and later use an unpublished tokenizer, counts are an approximation";
   } else {
     info.source = std::string("npm tiktoken@1.0.22 (encoders/") + b.id + ".json)";
     info.exactness = Exactness::kExact;

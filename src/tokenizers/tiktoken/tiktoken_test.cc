@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 #include <utf8proc.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <random>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
+#include <map>
+#include <random>
 
 #include "core/data_dir.h"
 #include "tokenizers/registry.h"
@@ -86,10 +86,13 @@ TEST(TiktokenEncodingTest, KnownIds) {
 }
 
 TEST(TiktokenEncodingTest, CountEqualsEncodeAndIdsDecodeToTheText) {
-  const std::vector<std::string> texts = {
-      "", "a", "The quick brown fox — it's 2024!\n\n\"Quotes\" and 'apostrophes'.",
-      "中文文本，没有空格。日本語のテキスト。", "  \t\r\n  spaces  ", "<|endoftext|> is plain text here",
-      std::string(3000, 'z') + " " + std::string(500, '7')};
+  const std::vector<std::string> texts = {"",
+                                          "a",
+                                          "The quick brown fox — it's 2024!\n\n\"Quotes\" and 'apostrophes'.",
+                                          "中文文本，没有空格。日本語のテキスト。",
+                                          "  \t\r\n  spaces  ",
+                                          "<|endoftext|> is plain text here",
+                                          std::string(3000, 'z') + " " + std::string(500, '7')};
   for (const char* id : {"cl100k_base", "o200k_base", "p50k_base", "r50k_base"}) {
     auto tok = get(id);
     for (const auto& t : texts) {
@@ -142,10 +145,10 @@ TEST(PieceCacheTest, AnswersOnlyWhatWasStoredForThatPieceAndOwner) {
       // Keys from a buffer with garbage after the piece (the count path
       // reads whole words past it) and from an exact-size copy must agree.
       const std::string padded = piece + std::string(30, '\x7F');
-      const auto k = PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(padded.data()),
-                                          piece.size(), padded.size());
-      const auto exact = PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(piece.data()),
-                                              piece.size(), piece.size());
+      const auto k = PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(padded.data()), piece.size(),
+                                          padded.size());
+      const auto exact =
+          PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), piece.size());
       ASSERT_EQ(k.set, exact.set);
       int64_t got = cache->find(exact);
       if (got < 0) got = cache->find_alt(exact);
@@ -199,8 +202,8 @@ TEST(PieceCacheTest, KeepsMoreKeysThanOneSetHoldsWhenTheyShareASet) {
   std::vector<std::string> same;
   for (int i = 0; same.empty(); ++i) {
     std::string piece = " piece-" + std::to_string(i);
-    const auto k = PieceCache::long_key(1, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(),
-                                        piece.size());
+    const auto k =
+        PieceCache::long_key(1, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), piece.size());
     auto& keys = long_by_set[k.set];
     keys.push_back(piece);
     if (keys.size() == 7) same = keys;
@@ -253,7 +256,9 @@ TEST(TiktokenEncodingTest, ClaudeRecognisesSpecialsAndNormalisesNfkc) {
   EXPECT_EQ(tok->count("a<META>b"), tok->count("a") + 1 + tok->count("b"));
   // U+FB01 LATIN SMALL LIGATURE FI is "fi" under NFKC; e + U+0301 is é.
   EXPECT_EQ(tok->encode("\xEF\xAC\x81nd"), tok->encode("find"));
-  EXPECT_EQ(tok->encode("caf" "e\xCC\x81"), tok->encode("caf\xC3\xA9"));
+  EXPECT_EQ(tok->encode("caf"
+                        "e\xCC\x81"),
+            tok->encode("caf\xC3\xA9"));
   EXPECT_EQ(tok->count("\xEF\xAC\x81nd"), tok->encode("find").size());
 }
 
@@ -273,8 +278,13 @@ TEST(NfkcTest, FastPathAndChanges) {
   EXPECT_EQ(out, "\xC3\xA9!");
   EXPECT_TRUE(nfkc_if_needed("\xC2\xA0", out));  // NBSP → space
   EXPECT_EQ(out, " ");
-  EXPECT_TRUE(nfkc_if_needed("a\xFF" "b", out));  // invalid byte → U+FFFD
-  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b");
+  EXPECT_TRUE(
+      nfkc_if_needed("a\xFF"
+                     "b",
+                     out));  // invalid byte → U+FFFD
+  EXPECT_EQ(out,
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 // nfkc_if_needed() normalises only the stretches around non-inert
@@ -284,12 +294,12 @@ TEST(NfkcTest, FastPathAndChanges) {
 // marks (in both canonical orders), Hangul jamo and syllables, full-width
 // and compatibility forms next to inert CJK and ASCII.
 TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
-  const char32_t pool[] = {U'a', U'e', U'A', U' ', U'.', U'\u00E9', U'\u0301', U'\u0300', U'\u0327', U'\u0323',
-                           U'\u0308', U'\u0438', U'\u0306', U'\u4E2D', U'\u6587', U'\u3002', U'\uFF0C', U'\uFF21',
-                           U'\uFB01', U'\u00A0', U'\u1100', U'\u1161', U'\u11A8', U'\uAC00', U'\u3131', U'\u2460',
-                           U'\u0F73', U'\u0B47', U'\u0B3E', U'\u212B', U'\u1E9B', U'\U0001D400', U'\u05D9', U'\u05B4',
-                           U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E', U'\uFF01',
-                           U'\uFF10', U'\uFF5E', U'\uFF41', U'\u3000', U'\u2026', U'\u3001', U'\u201C',
+  const char32_t pool[] = {U'a',      U'e',      U'A',      U' ',      U'.',      U'\u00E9', U'\u0301', U'\u0300',
+                           U'\u0327', U'\u0323', U'\u0308', U'\u0438', U'\u0306', U'\u4E2D', U'\u6587', U'\u3002',
+                           U'\uFF0C', U'\uFF21', U'\uFB01', U'\u00A0', U'\u1100', U'\u1161', U'\u11A8', U'\uAC00',
+                           U'\u3131', U'\u2460', U'\u0F73', U'\u0B47', U'\u0B3E', U'\u212B', U'\u1E9B', U'\U0001D400',
+                           U'\u05D9', U'\u05B4', U'\u0915', U'\u093C', U'\u30AB', U'\u3099', U'\uFF76', U'\uFF9E',
+                           U'\uFF01', U'\uFF10', U'\uFF5E', U'\uFF41', U'\u3000', U'\u2026', U'\u3001', U'\u201C',
                            U'\u304B', U'\u304C', U'\u3099', U'\u309A', U'\u309B', U'\u306F', U'\u30CF', U'\u30D0',
                            U'\uAC01', U'\u0B3E', U'\u0BC6', U'\u0BBE', U'\u0CC6', U'\u0CC2', U'\u0CD5', U'\u1B05',
                            U'\u1B35', U'\u00C5', U'\u0041', U'\u030A', U'\u0346', U'\u0F71', U'\u0F72'};
@@ -404,8 +414,7 @@ TEST(TiktokenLoadTest, DamagedFilesAreVocabCorrupt) {
   EncodingOptions opts;
   opts.expected_ranks = 100256;
   auto r = TiktokenEncoding::load_file(
-      write("short.json", R"({"pat_str": "\\s+", "special_tokens": {}, "bpe_ranks": ")" + all_bytes + "\"}"), {},
-      opts);
+      write("short.json", R"({"pat_str": "\\s+", "special_tokens": {}, "bpe_ranks": ")" + all_bytes + "\"}"), {}, opts);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.status().code(), ErrorCode::kVocabCorrupt);
   // And the same file without that expectation loads, using the regex
