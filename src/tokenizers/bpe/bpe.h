@@ -23,6 +23,12 @@ void encode_piece(const RankTable& table, std::string_view piece, std::vector<Ra
 // The number of tokens encode_piece() would append, without building them.
 size_t count_piece(const RankTable& table, std::string_view piece);
 
+// count_piece() for a piece of at least two bytes that the caller has
+// already found not to be a token. `readable` >= piece.size() bytes may be
+// read from piece.data() (the rest of the text), which lets short lookups
+// load whole words.
+size_t count_merged(const RankTable& table, std::string_view piece, size_t readable);
+
 // Pieces of at most this many bytes merge by rescanning a flat array (as
 // tiktoken does: for small n, cache locality beats complexity); longer ones
 // use a heap over a linked list so the merge stays O(n log n).
