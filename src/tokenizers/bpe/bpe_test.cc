@@ -11,6 +11,7 @@
 #include "tokenizers/bpe/bpe.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
+#include "tokenizers/bpe/whitespace_cuts.h"
 #include "tokenizers/registry.h"
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 
@@ -101,6 +102,57 @@ TEST_P(BpeOracleTest, SplitFilterCutsOnlyWhereNoTokenSpans) {
     // encode_ordinary does not. They must agree.
     ASSERT_EQ(enc.count_ordinary(piece), enc.encode_ordinary(piece).size()) << "case " << i;
   }
+}
+
+// Blank, indented lines as extracted markup has them: runs of spaces, tabs
+// and line feeds (sometimes \r\n), from a few bytes to several hundred.
+std::string random_white_space(std::mt19937_64& rng) {
+  std::string s;
+  const size_t lines = 1 + rng() % (rng() % 3 == 0 ? 60 : 6);
+  for (size_t i = 0; i < lines; ++i) {
+    if (rng() % 6 == 0) s += '\r';
+    s += '\n';
+    const size_t indent = rng() % 4 == 0 ? rng() % 130 : 2 * (rng() % 12);
+    s.append(indent, rng() % 10 == 0 ? '\t' : ' ');
+    if (rng() % 5 == 0) s.append(1 + rng() % 3, ' ');
+  }
+  return s;
+}
+
+TEST_P(BpeOracleTest, WhiteSpaceCutsAreExact) {
+  const tiktoken::TiktokenEncoding& enc = encoding(GetParam());
+  const RankTable& table = enc.ranks();
+  const WhitespaceCuts cuts(table);
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 300; ++i) {
+    const std::string piece = random_white_space(rng);
+    ASSERT_TRUE(WhitespaceCuts::applies(piece));
+    // No token may span a cut: check every substring across it.
+    std::vector<std::string_view> chunks;
+    cuts.for_each_chunk(piece, [&](std::string_view chunk) { chunks.push_back(chunk); });
+    size_t covered = 0;
+    uint64_t chunk_tokens = 0;
+    for (const std::string_view chunk : chunks) {
+      covered += chunk.size();
+      chunk_tokens += count_piece(table, chunk);
+      const size_t cut = static_cast<size_t>(chunk.data() - piece.data());
+      if (cut == 0) continue;
+      for (size_t a = cut >= 128 ? cut - 128 : 0; a < cut; ++a) {
+        for (size_t b = cut + 1; b <= piece.size() && b - a <= 128; ++b) {
+          ASSERT_EQ(table.find(std::string_view(piece).substr(a, b - a)), kNoRank)
+              << "a token spans the cut at " << cut << " in case " << i;
+        }
+      }
+    }
+    ASSERT_EQ(covered, piece.size());
+    // The chunks' counts add up to the whole piece's BPE, and the count path
+    // (which cuts) agrees with the ids path (which does not).
+    if (piece.size() <= 300) ASSERT_EQ(chunk_tokens, naive_bpe(table, piece).size()) << "case " << i;
+    ASSERT_EQ(chunk_tokens, count_piece(table, piece)) << "case " << i;
+    ASSERT_EQ(enc.count_ordinary(piece), enc.encode_ordinary(piece).size()) << "case " << i;
+  }
+  EXPECT_FALSE(WhitespaceCuts::applies(" \n x"));
+  EXPECT_FALSE(WhitespaceCuts::applies("\xC2\xA0"));  // no-break space is not ASCII white space
 }
 
 INSTANTIATE_TEST_SUITE_P(Vocabularies, BpeOracleTest,

@@ -254,7 +254,8 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
       if (hit >= 0) return static_cast<uint64_t>(hit);
     }
     size_t n = 1;
-    if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_piece(ranks_, piece);
+    if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank)
+      n = bpe::count_merged(ranks_, piece, readable);
     if (cacheable) cache.store_big(set, cache_owner_, piece, static_cast<uint32_t>(n));
     return n;
   }
@@ -268,7 +269,7 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
     return static_cast<uint64_t>(hit);
   }
   size_t n = 1;
-  if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_piece(ranks_, piece);
+  if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_merged(ranks_, piece, readable);
   cache.store(key, static_cast<uint32_t>(n));
   return n;
 }
@@ -288,13 +289,27 @@ __attribute__((noinline)) uint32_t TiktokenEncoding::count_short_miss(std::strin
   uint32_t n = 1;
   if (ranks_.find_in_buffer(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable) ==
       bpe::kNoRank) {
-    n = static_cast<uint32_t>(bpe::count_piece(ranks_, piece));
+    n = static_cast<uint32_t>(bpe::count_merged(ranks_, piece, readable));
   }
   cache.store_short(slot, cache_owner_, word, piece.size(), n);
   return n;
 }
 
+const bpe::WhitespaceCuts& TiktokenEncoding::whitespace_cuts() const {
+  std::call_once(whitespace_once_, [this] { whitespace_ = std::make_unique<const bpe::WhitespaceCuts>(ranks_); });
+  return *whitespace_;
+}
+
 uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const {
+  // Long white-space pieces (blank indented lines) are cut where no
+  // white-space token spans: the chunks repeat and hit the caches.
+  if (piece.size() > PieceCache::kMaxKey && bpe::WhitespaceCuts::applies(piece)) {
+    uint64_t total = 0;
+    whitespace_cuts().for_each_chunk(piece, [&](std::string_view chunk) {
+      total += count_piece_cached(chunk, readable - static_cast<size_t>(chunk.data() - piece.data()), cache);
+    });
+    return total;
+  }
   // Pieces ending in a multi-byte character (CJK clauses are \p{L}+ runs)
   // are split even when short: their chunks repeat far more than whole
   // 9-22 byte pieces do, so they hit the caches instead of merging.

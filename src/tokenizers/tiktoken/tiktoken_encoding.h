@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "core/status.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
+#include "tokenizers/bpe/whitespace_cuts.h"
 #include "tokenizers/pretok/regex_pretokenizer.h"
 #include "tokenizers/pretok/scanner.h"
 #include "tokenizers/tokenizer.h"
@@ -93,6 +95,9 @@ class TiktokenEncoding final : public Tokenizer {
   // Token count of one piece of any length (long pieces are cut at exact
   // split points first). `readable` = bytes readable from piece.data().
   uint64_t count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const;
+  // The white-space cutter, built on first use: most texts never have a
+  // long white-space piece, and building it reads the whole vocabulary.
+  const bpe::WhitespaceCuts& whitespace_cuts() const;
   // count_ordinary() for a scanner family: scan and count fused in one loop.
   template <pretok::PatternFamily kFamily>
   uint64_t count_scanned(std::string_view text) const;
@@ -104,6 +109,8 @@ class TiktokenEncoding final : public Tokenizer {
   EncodingOptions options_;
   bpe::RankTable ranks_;
   bpe::SplitFilter split_;  // exact split points of long pieces (count path)
+  mutable std::once_flag whitespace_once_;
+  mutable std::unique_ptr<const bpe::WhitespaceCuts> whitespace_;  // see whitespace_cuts()
   std::optional<pretok::PatternFamily> family_;
   std::shared_ptr<const pretok::RegexPretokenizer> regex_;
   std::vector<std::pair<std::string, uint32_t>> specials_;
