@@ -25,8 +25,10 @@ vocab: deps
 configure: deps
 	@test -f $(BUILD)/build.ninja || cmake --preset default >/dev/null
 
+# After the binary: the vocabularies' compiled forms (scripts/fetch-vocab --compile).
 build: configure vocab
 	@cmake --build $(BUILD) -j $(JOBS)
+	@scripts/fetch-vocab --compile $(EPUBTOK)
 	@if [ -x scripts/build-web ]; then scripts/build-web; fi
 
 samples: build

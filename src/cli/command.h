@@ -23,6 +23,7 @@ void add_tokens_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_cache_command(CLI::App& app);
-void add_serve_command(CLI::App& app);  // src/server/ (job server issue)
+void add_compile_vocab_command(CLI::App& app);  // hidden; run by scripts/fetch-vocab
+void add_serve_command(CLI::App& app);          // src/server/ (job server issue)
 
 }  // namespace epubtok::cli

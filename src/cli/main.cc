@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   epubtok::cli::add_models_command(app);
   epubtok::cli::add_merge_command(app);
   epubtok::cli::add_cache_command(app);
+  epubtok::cli::add_compile_vocab_command(app);
 #ifdef EPUBTOK_HAVE_SERVE
   epubtok::cli::add_serve_command(app);
 #endif

@@ -1,19 +1,30 @@
 // A flat, immutable map from token bytes to rank (= token id for tiktoken
 // encodings): the lookup BPE does for every candidate merge.
 //
-// Open addressing with linear probing over one array of 16-byte slots; the
+// Open addressing with linear probing over one array of 24-byte slots; the
 // token bytes live in one arena. Keys of up to 8 bytes (most merge
 // candidates) are compared as one 64-bit word held in the slot, so a lookup
 // touches one cache line. std::unordered_map<std::string, …> is 4-5x slower
 // here (node allocation, pointer chasing, std::hash over the whole string).
+//
+// The arrays are reached through plain pointers, whether the table built
+// them (owned storage) or they lie in a mapped compiled vocabulary file
+// (core/compiled_file.h): find() costs the same either way. `keep_` owns
+// whichever storage the pointers point into; copies share it.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace epubtok::compiled {
+class Reader;
+class Writer;
+}  // namespace epubtok::compiled
 
 namespace epubtok::tokenizers::bpe {
 
@@ -29,15 +40,24 @@ class RankTable {
   // during construction; immutable (and thread-safe) afterwards.
   explicit RankTable(const std::vector<std::pair<std::string, Rank>>& tokens);
 
+  // Adds the table's arrays to a compiled file as sections first_id ..
+  // first_id + kSections - 1.
+  static constexpr uint32_t kSections = 5;
+  void write_sections(compiled::Writer& out, uint32_t first_id) const;
+  // The table stored by write_sections() in `in`, used in place (it keeps
+  // the mapping alive). False, leaving `out` alone, when a section is
+  // missing or the sizes disagree.
+  static bool from_sections(const compiled::Reader& in, uint32_t first_id, RankTable& out);
+
   // The rank of the byte string [p, p + n), or kNoRank. Thread-safe.
   Rank find(const unsigned char* p, size_t n) const {
-    if (n == 0 || slots_.empty()) return kNoRank;
+    if (n == 0 || slots_ == nullptr) return kNoRank;
     const uint64_t word = load_prefix(p, n);
     uint64_t h = hash(word, p, n);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.rank == kNoRank) return kNoRank;
-      if (s.word == word && s.len == n && (n <= 8 || std::memcmp(arena_.data() + s.offset + 8, p + 8, n - 8) == 0)) {
+      if (s.word == word && s.len == n && (n <= 8 || std::memcmp(arena_ + s.offset + 8, p + 8, n - 8) == 0)) {
         return s.rank;
       }
     }
@@ -46,7 +66,7 @@ class RankTable {
   // read from p, which lets a short key load as one unaligned 8-byte word
   // instead of a variable-length copy. Same result as find(p, n).
   Rank find_in_buffer(const unsigned char* p, size_t n, size_t readable) const {
-    if (n == 0 || n > 8 || readable < 8 || slots_.empty()) return find(p, n);
+    if (n == 0 || n > 8 || readable < 8 || slots_ == nullptr) return find(p, n);
     uint64_t word;
     std::memcpy(&word, p, 8);
     if (n < 8) word &= (uint64_t{1} << (8 * n)) - 1;
@@ -68,6 +88,7 @@ class RankTable {
   Rank rank_end() const { return rank_end_; }
 
  private:
+  // A record of the compiled file's slot section, hence a fixed layout.
   struct Slot {
     uint64_t word;    // the first 8 bytes, zero padded
     uint32_t offset;  // where the bytes start in arena_
@@ -76,6 +97,7 @@ class RankTable {
     Rank rank;  // kNoRank marks an empty slot
   };
   static_assert(sizeof(uint64_t) == 8);
+  struct Owned;  // the arrays of a table built in memory
 
   static uint64_t load_prefix(const unsigned char* p, size_t n) { return load_le(p, n < 8 ? n : 8); }
 
@@ -107,13 +129,15 @@ class RankTable {
     return h ^ (h >> 31);
   }
 
-  std::vector<Slot> slots_;
+  const Slot* slots_ = nullptr;  // mask_ + 1 slots; null when empty
   size_t mask_ = 0;
-  std::string arena_;
-  std::vector<uint32_t> offset_of_rank_;  // by rank; arena offset, or UINT32_MAX
-  std::vector<uint16_t> len_of_rank_;
+  const char* arena_ = nullptr;
+  size_t arena_size_ = 0;
+  const uint32_t* offset_of_rank_ = nullptr;  // rank_end_ entries: arena offset, or UINT32_MAX
+  const uint16_t* len_of_rank_ = nullptr;     // rank_end_ entries
   size_t count_ = 0;
   Rank rank_end_ = 0;
+  std::shared_ptr<const void> keep_;  // the storage the pointers point into
 };
 
 }  // namespace epubtok::tokenizers::bpe

@@ -17,10 +17,14 @@
 // windows are all absent is a guaranteed split point. Three shapes are
 // recorded exactly, the fourth in a small Bloom filter: a false positive
 // only means a split is missed, never a wrong result.
+//
+// Like RankTable, the filter reaches its two arrays through plain pointers
+// into either storage it built or a mapped compiled vocabulary file.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -34,11 +38,16 @@ class SplitFilter {
   // Records the windows of every token of `tokens` (bytes, rank).
   explicit SplitFilter(const std::vector<std::pair<std::string, Rank>>& tokens);
 
+  // Serialization, as RankTable's: sections first_id, first_id + 1.
+  static constexpr uint32_t kSections = 2;
+  void write_sections(compiled::Writer& out, uint32_t first_id) const;
+  static bool from_sections(const compiled::Reader& in, uint32_t first_id, SplitFilter& out);
+
   // True when no token can span position b of `piece` (0 < b < size).
   // Thread-safe.
   bool can_split(std::string_view piece, size_t b) const {
     const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
-    const uint32_t slot = center_.empty() ? 0 : center_[(s[b - 1] << 8) | s[b]];
+    const uint32_t slot = center_ == nullptr ? 0 : center_[(s[b - 1] << 8) | s[b]];
     if (slot == 0) return true;  // no token has these two bytes adjacent inside it
     const Context& c = contexts_[slot - 1];
     if (c.clipped_both) return false;
@@ -49,11 +58,12 @@ class SplitFilter {
     return true;
   }
 
-  bool empty() const { return center_.empty(); }
+  bool empty() const { return center_ == nullptr; }
 
  private:
   // Everything about the tokens that have bytes (x, y) adjacent at an
-  // internal boundary, indexed by the one byte before x / after y. One
+  // internal boundary, indexed by the one byte before x / after y (a
+  // record of the compiled file's context section). One
   // position costs one 256 KB index read and one or two cache lines here,
   // instead of four scattered probes.
   struct Context {
@@ -66,8 +76,12 @@ class SplitFilter {
   static bool test(const uint64_t* bits, unsigned i) { return (bits[i >> 6] >> (i & 63)) & 1; }
   static void set(uint64_t* bits, unsigned i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
 
-  std::vector<uint32_t> center_;  // 65536 entries by (x << 8 | y): 0, or 1 + index into contexts_
-  std::vector<Context> contexts_;
+  static constexpr size_t kCenterSize = 65536;
+  struct Owned;
+  const uint32_t* center_ = nullptr;  // kCenterSize entries by (x << 8 | y): 0, or 1 + index into contexts_
+  const Context* contexts_ = nullptr;
+  size_t context_count_ = 0;
+  std::shared_ptr<const void> keep_;  // the storage the pointers point into
 };
 
 }  // namespace epubtok::tokenizers::bpe

@@ -5,9 +5,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "core/compiled_file.h"
 #include "core/data_dir.h"
 #include "tokenizers/bpe/bpe.h"
 #include "tokenizers/pretok/ascii_piece.h"
@@ -105,7 +104,45 @@ Status corrupt(const std::string& source, const std::string& what) {
                 "vocabulary file " + source + " is damaged (" + what + "); " + kFetchVocabHint);
 }
 
+// The sections of a compiled tiktoken file (compiled::Kind::kTiktoken).
+enum : uint32_t {
+  kConfigSection = 1,  // JSON {"pat_str", "special_tokens"}, as in the source
+  kRankSections = 16,  // bpe::RankTable::kSections from here
+  kSplitSections = 32  // bpe::SplitFilter::kSections from here
+};
+
 }  // namespace
+
+Status TiktokenEncoding::configure(const boost::json::object& obj, const std::string& source) {
+  const auto* pat = obj.if_contains("pat_str");
+  const auto* specials = obj.if_contains("special_tokens");
+  if (!pat || !pat->is_string()) return corrupt(source, "no string \"pat_str\"");
+  if (specials && !specials->is_object()) return corrupt(source, "\"special_tokens\" is not an object");
+  if (specials) {
+    for (const auto& [key, value] : specials->as_object()) {
+      if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() >= bpe::kNoRank) {
+        return corrupt(source, "special token " + std::string(key) + " has no valid id");
+      }
+      specials_.emplace_back(std::string(key), static_cast<uint32_t>(value.as_int64()));
+    }
+    // Longest first: at one position the longest special wins (the
+    // references' token sets never have one special prefixing another).
+    std::sort(specials_.begin(), specials_.end(),
+              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    for (const auto& [str, id] : specials_) {
+      if (str.empty()) return corrupt(source, "empty special token");
+      if (special_first_bytes_.find(str[0]) == std::string::npos) special_first_bytes_ += str[0];
+    }
+  }
+  pat_str_ = pat->as_string();
+  if (!options_.force_regex) family_ = pretok::recognize_pattern(pat_str_);
+  if (!family_) {
+    auto re = pretok::RegexPretokenizer::compile(pat_str_);
+    if (!re) return corrupt(source, "pat_str: " + re.status().message());
+    regex_ = *re;
+  }
+  return Status::ok();
+}
 
 Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std::string_view json, TokenizerInfo info,
                                                                             EncodingOptions options,
@@ -114,12 +151,8 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   boost::json::value doc = boost::json::parse(json, ec);
   if (ec || !doc.is_object()) return corrupt(source, "not a JSON object");
   const boost::json::object& obj = doc.as_object();
-  const auto* pat = obj.if_contains("pat_str");
   const auto* ranks = obj.if_contains("bpe_ranks");
-  const auto* specials = obj.if_contains("special_tokens");
-  if (!pat || !pat->is_string()) return corrupt(source, "no string \"pat_str\"");
   if (!ranks || !ranks->is_string()) return corrupt(source, "no string \"bpe_ranks\"");
-  if (specials && !specials->is_object()) return corrupt(source, "\"special_tokens\" is not an object");
 
   std::shared_ptr<TiktokenEncoding> enc(new TiktokenEncoding());
   enc->info_ = std::move(info);
@@ -145,47 +178,86 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   enc->ranks_ = bpe::RankTable(tokens);
   enc->split_ = bpe::SplitFilter(tokens);
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
-
-  if (specials) {
-    for (const auto& [key, value] : specials->as_object()) {
-      if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() >= bpe::kNoRank) {
-        return corrupt(source, "special token " + std::string(key) + " has no valid id");
-      }
-      enc->specials_.emplace_back(std::string(key), static_cast<uint32_t>(value.as_int64()));
-    }
-    // Longest first: at one position the longest special wins (the
-    // references' token sets never have one special prefixing another).
-    std::sort(enc->specials_.begin(), enc->specials_.end(),
-              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-    for (const auto& [str, id] : enc->specials_) {
-      if (str.empty()) return corrupt(source, "empty special token");
-      if (enc->special_first_bytes_.find(str[0]) == std::string::npos) enc->special_first_bytes_ += str[0];
-    }
-  }
-
-  const std::string pat_str(pat->as_string());
-  if (!options.force_regex) enc->family_ = pretok::recognize_pattern(pat_str);
-  if (!enc->family_) {
-    auto re = pretok::RegexPretokenizer::compile(pat_str);
-    if (!re) return corrupt(source, "pat_str: " + re.status().message());
-    enc->regex_ = *re;
-  }
+  if (Status st = enc->configure(obj, source); !st) return st;
   return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
+}
+
+std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const compiled::Reader& in, TokenizerInfo info,
+                                                                        EncodingOptions options,
+                                                                        const std::string& source) {
+  const auto config = in.section(kConfigSection);
+  if (!config) return nullptr;
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(*config, ec);
+  if (ec || !doc.is_object()) return nullptr;
+  std::shared_ptr<TiktokenEncoding> enc(new TiktokenEncoding());
+  enc->info_ = std::move(info);
+  enc->options_ = options;
+  enc->cache_owner_ = g_next_cache_owner.fetch_add(1);
+  if (!bpe::RankTable::from_sections(in, kRankSections, enc->ranks_) ||
+      !bpe::SplitFilter::from_sections(in, kSplitSections, enc->split_)) {
+    return nullptr;
+  }
+  // The source's rank count is checked as from_json checks it, so a
+  // compiled file never hides a vocabulary the provider would refuse.
+  if (options.expected_ranks != 0 && enc->ranks_.size() != options.expected_ranks) return nullptr;
+  if (!enc->configure(doc.as_object(), source)) return nullptr;
+  enc->compiled_ = true;
+  return enc;
+}
+
+std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out,
+                                             const compiled::SourceStamp& source) const {
+  boost::json::object config;
+  config["pat_str"] = pat_str_;
+  boost::json::object specials;
+  for (const auto& [str, id] : specials_) specials[str] = id;
+  config["special_tokens"] = std::move(specials);
+  compiled::Writer w;
+  w.add(kConfigSection, boost::json::serialize(config));
+  ranks_.write_sections(w, kRankSections);
+  split_.write_sections(w, kSplitSections);
+  return w.write(out, compiled::Kind::kTiktoken, source);
+}
+
+std::filesystem::path TiktokenEncoding::compiled_path(const std::filesystem::path& source) {
+  std::filesystem::path p = source;
+  p += compiled::kFileSuffix;
+  return p;
 }
 
 Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::load_file(const std::filesystem::path& path,
                                                                             TokenizerInfo info,
                                                                             EncodingOptions options) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status(ErrorCode::kVocabMissing,
-                  "vocabulary file " + path.string() + " is not installed; " + kFetchVocabHint);
+  std::string error;
+  auto source = compiled::MappedFile::open(path, error);
+  if (!source) {
+    if (error == "missing") {
+      return Status(ErrorCode::kVocabMissing,
+                    "vocabulary file " + path.string() + " is not installed; " + kFetchVocabHint);
+    }
+    return corrupt(path.string(), error);
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in.good() && !in.eof()) return corrupt(path.string(), "cannot be read");
-  return from_json(buffer.str(), std::move(info), options, path.string());
+  const compiled::SourceStamp stamp = compiled::stamp_of(source->bytes());
+  if (options.use_compiled && compiled::enabled()) {
+    const std::filesystem::path cpath = compiled_path(path);
+    std::string why;
+    if (auto reader = compiled::Reader::open(cpath, compiled::Kind::kTiktoken, stamp, why)) {
+      if (auto enc = from_compiled(*reader, info, options, path.string())) return enc;
+      why = "its tables do not fit this epubtok";
+    }
+    compiled::report_fallback(cpath, why);
+  }
+  return from_json(source->bytes(), std::move(info), options, path.string());
+}
+
+std::string TiktokenEncoding::compile_file(const std::filesystem::path& source, const std::filesystem::path& out) {
+  std::string error;
+  auto bytes = compiled::MappedFile::open(source, error);
+  if (!bytes) return source.string() + ": " + error;
+  auto enc = from_json(bytes->bytes(), {}, {}, source.string());
+  if (!enc) return enc.status().message();
+  return (*enc)->write_compiled(out, compiled::stamp_of(bytes->bytes()));
 }
 
 template <typename F>

@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/fwd.hpp>
+
+#include "core/compiled_file.h"
 #include "core/status.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
@@ -38,6 +41,9 @@ struct EncodingOptions {
   bool force_regex = false;
   // The rank count the file must hold (a cheap corruption check); 0 skips it.
   size_t expected_ranks = 0;
+  // load_file() uses the compiled form of the file (compiled_path()) when
+  // it is present and current. Default on; off loads the source only.
+  bool use_compiled = true;
 };
 
 class TiktokenEncoding final : public Tokenizer {
@@ -47,11 +53,23 @@ class TiktokenEncoding final : public Tokenizer {
   static Result<std::shared_ptr<const TiktokenEncoding>> from_json(std::string_view json, TokenizerInfo info,
                                                                    EncodingOptions options, const std::string& source);
 
-  // Reads and parses `path`. Errors: VOCAB_MISSING when the file does not
-  // exist, VOCAB_CORRUPT when it cannot be read or parsed; both name the
-  // file and kFetchVocabHint.
+  // Loads `path`: from its compiled form (compiled_path(path)) when that
+  // was built from exactly these source bytes and is intact, else by
+  // parsing the source (a rejected compiled file gets a one-line note on
+  // stderr, see compiled::report_fallback). Errors: VOCAB_MISSING when the
+  // source does not exist, VOCAB_CORRUPT when it cannot be read or parsed;
+  // both name the file and kFetchVocabHint.
   static Result<std::shared_ptr<const TiktokenEncoding>> load_file(const std::filesystem::path& path,
                                                                    TokenizerInfo info, EncodingOptions options);
+
+  // Where load_file() looks for the compiled form of `source`:
+  // "<source>" + compiled::kFileSuffix.
+  static std::filesystem::path compiled_path(const std::filesystem::path& source);
+  // Parses `source` and writes its compiled form to `out` (atomically).
+  // Returns an error message, empty on success.
+  static std::string compile_file(const std::filesystem::path& source, const std::filesystem::path& out);
+  // True when this encoding's tables are mapped from a compiled file.
+  bool compiled() const { return compiled_; }
 
   const TokenizerInfo& info() const override { return info_; }
 
@@ -105,6 +123,14 @@ class TiktokenEncoding final : public Tokenizer {
   template <typename Ordinary, typename Special>
   void split_special(std::string_view text, Ordinary&& ordinary, Special&& special) const;
 
+  // Sets the pattern and special tokens from the source's "pat_str" and
+  // "special_tokens" (the same fields a compiled file keeps as JSON).
+  Status configure(const boost::json::object& obj, const std::string& source);
+  // The encoding whose tables `in` holds, or null when they do not fit.
+  static std::shared_ptr<const TiktokenEncoding> from_compiled(const compiled::Reader& in, TokenizerInfo info,
+                                                               EncodingOptions options, const std::string& source);
+  std::string write_compiled(const std::filesystem::path& out, const compiled::SourceStamp& source) const;
+
   TokenizerInfo info_;
   EncodingOptions options_;
   bpe::RankTable ranks_;
@@ -115,7 +141,9 @@ class TiktokenEncoding final : public Tokenizer {
   std::shared_ptr<const pretok::RegexPretokenizer> regex_;
   std::vector<std::pair<std::string, uint32_t>> specials_;
   std::string special_first_bytes_;  // distinct first bytes of specials_
-  uint64_t cache_owner_ = 0;         // distinguishes this encoding in the per-thread piece cache
+  std::string pat_str_;
+  bool compiled_ = false;
+  uint64_t cache_owner_ = 0;  // distinguishes this encoding in the per-thread piece cache
 };
 
 }  // namespace epubtok::tokenizers::tiktoken

@@ -67,6 +67,10 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::filesystem::path vocab_file(const std::filesystem::path& data_dir, const Builtin& b) {
+  return data_dir / "vocab" / (std::string(b.id) + ".json");
+}
+
 TokenizerInfo info_of(const Builtin& b) {
   TokenizerInfo info;
   info.id = b.id;
@@ -110,7 +114,7 @@ class TiktokenProvider final : public TokenizerProvider {
       options.nfkc = b.claude;
       options.allow_special = b.claude;
       options.expected_ranks = b.expected_ranks;
-      auto enc = TiktokenEncoding::load_file(data_dir() / "vocab" / (id + ".json"), info_of(b), options);
+      auto enc = TiktokenEncoding::load_file(vocab_file(data_dir(), b), info_of(b), options);
       if (!enc) return enc.status();
       return std::shared_ptr<const Tokenizer>(*enc);
     }
@@ -127,5 +131,11 @@ class TiktokenProvider final : public TokenizerProvider {
 }  // namespace
 
 std::unique_ptr<TokenizerProvider> make_tiktoken_provider() { return std::make_unique<TiktokenProvider>(); }
+
+std::vector<std::filesystem::path> builtin_vocab_files(const std::filesystem::path& data_dir) {
+  std::vector<std::filesystem::path> files;
+  for (const Builtin& b : builtins()) files.push_back(vocab_file(data_dir, b));
+  return files;
+}
 
 }  // namespace epubtok::tokenizers::tiktoken

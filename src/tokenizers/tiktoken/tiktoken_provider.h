@@ -3,7 +3,9 @@
 // model-name aliases users type ("gpt-4o" → o200k_base).
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "tokenizers/registry.h"
 
@@ -14,5 +16,9 @@ namespace epubtok::tokenizers::tiktoken {
 // VOCAB_MISSING / VOCAB_CORRUPT naming the file and kFetchVocabHint.
 // Thread-safe; list() does no I/O.
 std::unique_ptr<TokenizerProvider> make_tiktoken_provider();
+
+// The vocabulary files of the built-in encodings, under the data directory
+// (for `epubtok compile-vocab`).
+std::vector<std::filesystem::path> builtin_vocab_files(const std::filesystem::path& data_dir);
 
 }  // namespace epubtok::tokenizers::tiktoken

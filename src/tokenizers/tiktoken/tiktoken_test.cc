@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 
@@ -425,6 +426,171 @@ TEST(TiktokenLoadTest, DamagedFilesAreVocabCorrupt) {
   // Only "  " matches \s+; like tiktoken's find_iter, text outside matches
   // yields no tokens. The vocabulary has single bytes only: 2 tokens.
   EXPECT_EQ((*ok)->count("ab  c"), 2u);
+}
+
+}  // namespace
+}  // namespace epubtok::tokenizers::tiktoken
+
+namespace epubtok::tokenizers::tiktoken {
+namespace {
+
+// Texts whose ids the compiled and the source load must agree on: every
+// script the parity texts cover, specials, white-space runs, invalid UTF-8.
+std::vector<std::string> compiled_parity_texts() {
+  std::vector<std::string> texts = {
+      "Hello, world! It's 2024: 12345678 apples cost $3.50.\n\n  Indented\tline\r\n",
+      "Ünïcødé façade — naïve coöperation; Straße, œuvre.",
+      "Съешь же ещё этих мягких французских булок, да выпей чаю.",
+      "Ἐν ἀρχῇ ἦν ὁ λόγος. مرحبا بالعالم. שלום עולם.",
+      "धर्मक्षेत्रे कुरुक्षेत्रे समवेता युयुत्सवः। মামকাঃ পাণ্ডবাশ্চৈব ภาษาไทยง่ายนิดเดียว",
+      "我能吞下玻璃而不伤身体。日本語のテキストです。한국어 텍스트입니다.",
+      "<|endoftext|> and <|fim_prefix|> as text; <EOT> <META>",
+      std::string("bad \xff\xfe utf-8 \xc3 and a NUL \0 byte", 34),
+      std::string(300, ' ') + "x" + std::string(50, '\n') + "\t\t  y",
+  };
+  std::mt19937 rng(7);
+  std::string random;
+  for (int i = 0; i < 4000; ++i) random += static_cast<char>(rng() & 0xFF);
+  texts.push_back(random);
+  return texts;
+}
+
+void expect_same_encoding(const TiktokenEncoding& a, const TiktokenEncoding& b) {
+  for (const std::string& text : compiled_parity_texts()) {
+    EXPECT_EQ(a.encode(text), b.encode(text)) << text.substr(0, 40);
+    EXPECT_EQ(a.count(text), b.count(text)) << text.substr(0, 40);
+  }
+  ASSERT_EQ(a.ranks().rank_end(), b.ranks().rank_end());
+  ASSERT_EQ(a.ranks().size(), b.ranks().size());
+  for (bpe::Rank r = 0; r < a.ranks().rank_end(); ++r) ASSERT_EQ(a.ranks().bytes_of(r), b.ranks().bytes_of(r)) << r;
+  EXPECT_EQ(a.scanner_family(), b.scanner_family());
+}
+
+class CompiledVocabTest : public ::testing::Test {
+ protected:
+  // A private copy of a built-in vocabulary (the test writes next to it).
+  fs::path copy_of(const std::string& id) {
+    const fs::path from = data_dir() / "vocab" / (id + ".json");
+    if (!fs::exists(from)) return {};
+    fs::copy_file(from, dir_.path() / (id + ".json"), fs::copy_options::overwrite_existing);
+    return dir_.path() / (id + ".json");
+  }
+  static std::shared_ptr<const TiktokenEncoding> load(const fs::path& p, bool use_compiled, bool claude = false) {
+    EncodingOptions o;
+    o.use_compiled = use_compiled;
+    o.nfkc = o.allow_special = claude;
+    auto r = TiktokenEncoding::load_file(p, {}, o);
+    EXPECT_TRUE(r) << r.status().to_string();
+    return r ? *r : nullptr;
+  }
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+  static void write(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  TempDir dir_;
+};
+
+TEST_F(CompiledVocabTest, CompiledAndSourceLoadsAgreeOnEveryBuiltin) {
+  for (const std::string id : {"o200k_base", "cl100k_base", "p50k_base", "r50k_base", "claude"}) {
+    const fs::path src = copy_of(id);
+    if (src.empty()) GTEST_SKIP() << "vocabularies not installed (make vocab)";
+    const fs::path out = TiktokenEncoding::compiled_path(src);
+    EXPECT_EQ(out, fs::path(src.string() + compiled::kFileSuffix));
+    ASSERT_EQ(TiktokenEncoding::compile_file(src, out), "");
+    const bool claude = id == "claude";
+    auto mapped = load(src, true, claude);
+    auto parsed = load(src, false, claude);
+    ASSERT_TRUE(mapped && parsed);
+    EXPECT_TRUE(mapped->compiled()) << id;
+    EXPECT_FALSE(parsed->compiled()) << id;
+    expect_same_encoding(*mapped, *parsed);
+    // Compiling is deterministic: the same source gives the same bytes.
+    const std::string first = read(out);
+    ASSERT_EQ(TiktokenEncoding::compile_file(src, out), "");
+    EXPECT_EQ(read(out), first) << id;
+  }
+}
+
+TEST_F(CompiledVocabTest, DamagedStaleOrForeignCompiledFilesFallBackToTheSource) {
+  const fs::path src = copy_of("cl100k_base");
+  const fs::path other = copy_of("r50k_base");
+  if (src.empty() || other.empty()) GTEST_SKIP() << "vocabularies not installed (make vocab)";
+  const fs::path out = TiktokenEncoding::compiled_path(src);
+  ASSERT_EQ(TiktokenEncoding::compile_file(src, out), "");
+  ASSERT_EQ(TiktokenEncoding::compile_file(other, TiktokenEncoding::compiled_path(other)), "");
+  const std::string good = read(out);
+  auto reference = load(src, false);
+  ASSERT_TRUE(reference);
+
+  std::vector<std::pair<std::string, std::string>> bad;
+  bad.emplace_back("truncated", good.substr(0, good.size() / 2));
+  bad.emplace_back("header only", good.substr(0, sizeof(compiled::FileHeader)));
+  bad.emplace_back("empty", "");
+  for (size_t at : {size_t{200}, good.size() / 3, good.size() - 1}) {
+    std::string flipped = good;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    bad.emplace_back("bit flip at " + std::to_string(at), flipped);
+  }
+  {
+    std::string v = good;
+    const uint32_t version = compiled::kFormatVersion + 1;
+    std::memcpy(v.data() + offsetof(compiled::FileHeader, format_version), &version, 4);
+    bad.emplace_back("newer format version", v);
+  }
+  {
+    std::string k = good;
+    const uint32_t kind = static_cast<uint32_t>(compiled::Kind::kHfBpe);
+    std::memcpy(k.data() + offsetof(compiled::FileHeader, kind), &kind, 4);
+    bad.emplace_back("other kind", k);
+  }
+  bad.emplace_back("another encoding's file", read(TiktokenEncoding::compiled_path(other)));
+  bad.emplace_back("not a compiled file", std::string(4096, 'x'));
+
+  for (const auto& [what, bytes] : bad) {
+    write(out, bytes);
+    auto enc = load(src, true);
+    ASSERT_TRUE(enc) << what;
+    EXPECT_FALSE(enc->compiled()) << what;
+    expect_same_encoding(*enc, *reference);
+  }
+
+  // Stale: the source changed after compiling (here: one more space at the
+  // end, still valid JSON with the same tokens).
+  write(out, good);
+  ASSERT_TRUE(load(src, true)->compiled());
+  write(src, read(src) + " ");
+  auto stale = load(src, true);
+  ASSERT_TRUE(stale);
+  EXPECT_FALSE(stale->compiled());
+  expect_same_encoding(*stale, *reference);
+
+  // A damaged source is still VOCAB_CORRUPT, whatever the compiled file.
+  ASSERT_EQ(TiktokenEncoding::compile_file(src, out), "");
+  std::string broken = read(src);
+  broken[broken.size() / 2] = '\x01';
+  write(src, broken);
+  auto r = TiktokenEncoding::load_file(src, {}, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), ErrorCode::kVocabCorrupt);
+}
+
+TEST_F(CompiledVocabTest, LoadsFromAReadOnlyDirectory) {
+  const fs::path src = copy_of("p50k_base");
+  if (src.empty()) GTEST_SKIP() << "vocabularies not installed (make vocab)";
+  ASSERT_EQ(TiktokenEncoding::compile_file(src, TiktokenEncoding::compiled_path(src)), "");
+  fs::permissions(src, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(TiktokenEncoding::compiled_path(src),
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(dir_.path(), fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  auto enc = load(src, true);
+  fs::permissions(dir_.path(), fs::perms::owner_all);
+  ASSERT_TRUE(enc);
+  EXPECT_TRUE(enc->compiled());
+  EXPECT_EQ(enc->encode("read only"), load(src, false)->encode("read only"));
 }
 
 }  // namespace
