@@ -1,60 +1,13 @@
 #include "tokenizers/bpe/bpe.h"
 
-#include <emmintrin.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <queue>
 
+#include "tokenizers/bpe/pair_scan.h"
+
 namespace epubtok::tokenizers::bpe {
 namespace {
-
-// The short merge keeps its pair ranks biased (rank ^ 0x80000000): SSE2
-// has only a signed 32-bit compare, and the bias makes it order ranks as
-// unsigned numbers, with kNoRank as INT32_MAX.
-constexpr int32_t kNoKey = INT32_MAX;
-inline int32_t to_key(Rank rank) { return static_cast<int32_t>(rank ^ 0x80000000u); }
-
-// Room a short merge needs past its last pair: first_min() reads whole
-// groups of four keys and remove_at() copies four at a time.
-constexpr size_t kKeyPadding = 8;
-
-// Lane-wise signed minimum (SSE2 has no _mm_min_epi32).
-inline __m128i smaller(__m128i a, __m128i b) {
-  const __m128i lt = _mm_cmplt_epi32(a, b);
-  return _mm_or_si128(_mm_and_si128(lt, a), _mm_andnot_si128(lt, b));
-}
-
-// The index of the first (leftmost) smallest key in key[0, count), count >=
-// 1, and that key in *min. Reads key[0, count rounded up to 4), which must
-// hold kNoKey beyond count. Branch-free over the keys: which pair wins
-// varies from round to round, so a compare-and-branch loop mispredicts.
-inline size_t first_min(const int32_t* key, size_t count, int32_t* min) {
-  __m128i best = _mm_set1_epi32(kNoKey);
-  for (size_t i = 0; i < count; i += 4) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + i));
-    best = smaller(v, best);
-  }
-  best = smaller(_mm_shuffle_epi32(best, _MM_SHUFFLE(1, 0, 3, 2)), best);  // each lane: min with the other half
-  best = smaller(_mm_shuffle_epi32(best, _MM_SHUFFLE(2, 3, 0, 1)), best);  // then with its neighbour: the minimum
-  *min = _mm_cvtsi128_si32(best);
-  for (size_t i = 0;; i += 4) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + i));
-    const int mask = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, best)));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-  }
-}
-
-// Removes a[at], moving a[at + 1, end + 4) down by one, four at a time:
-// each group is loaded before the store that overwrites part of it.
-template <typename T>
-inline void remove_at(T* a, size_t at, size_t end) {
-  static_assert(sizeof(T) == 4);
-  for (size_t i = at; i < end; i += 4) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i + 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(a + i), v);
-  }
-}
 
 // Merges a short piece (n <= kShortPieceBytes) that is not itself a token.
 // On return bound[0, parts] are the token boundaries (bound[0] = 0,
@@ -64,17 +17,16 @@ inline void remove_at(T* a, size_t at, size_t end) {
 // key[i] is the biased rank of the pair (part i, part i + 1), i.e. of the
 // bytes [bound[i], bound[i + 2]). Each round takes the smallest, removes the
 // boundary inside it and looks up the two pairs that now contain the merged
-// part. Both arrays are padded (kKeyPadding) so the scans and copies work in
-// whole groups of four.
+// part. Both arrays are padded (pair_scan.h).
 size_t merge_short(const RankTable& table, const unsigned char* p, size_t n, size_t readable, uint32_t* bound,
                    int32_t* key) {
   auto pair_key = [&](size_t i) {
-    return to_key(table.find_in_buffer(p + bound[i], bound[i + 2] - bound[i], readable - bound[i]));
+    return rank_key(table.find_in_buffer(p + bound[i], bound[i + 2] - bound[i], readable - bound[i]));
   };
   for (size_t i = 0; i <= n; ++i) bound[i] = static_cast<uint32_t>(i);
-  for (size_t i = n + 1; i <= n + kKeyPadding; ++i) bound[i] = static_cast<uint32_t>(n);
+  for (size_t i = n + 1; i <= n + kPairScanPadding; ++i) bound[i] = static_cast<uint32_t>(n);
   for (size_t i = 0; i + 1 < n; ++i) key[i] = pair_key(i);
-  for (size_t i = n - 1; i < n - 1 + kKeyPadding; ++i) key[i] = kNoKey;
+  for (size_t i = n - 1; i < n - 1 + kPairScanPadding; ++i) key[i] = kNoKey;
   size_t parts = n;
   while (parts > 1) {
     int32_t best;
@@ -83,7 +35,7 @@ size_t merge_short(const RankTable& table, const unsigned char* p, size_t n, siz
     // Part `at` absorbs part at + 1: boundary at + 1 and the pair that
     // started at part at + 1 go; the pairs at and at - 1 change.
     remove_at(bound, at + 1, parts);
-    remove_at(key, at + 1, parts - 1);
+    remove_at(key, at + 1, parts - 2);
     --parts;
     key[at] = at + 1 < parts ? pair_key(at) : kNoKey;
     if (at > 0) key[at - 1] = pair_key(at - 1);
@@ -161,8 +113,8 @@ void encode_piece(const RankTable& table, std::string_view piece, std::vector<Ra
     return;
   }
   if (n <= kShortPieceBytes) {
-    uint32_t bound[kShortPieceBytes + 1 + kKeyPadding];
-    int32_t key[kShortPieceBytes + kKeyPadding];
+    uint32_t bound[kShortPieceBytes + 1 + kPairScanPadding];
+    int32_t key[kShortPieceBytes + kPairScanPadding];
     const size_t parts = merge_short(table, p, n, n, bound, key);
     for (size_t i = 0; i < parts; ++i) out.push_back(table.find(p + bound[i], bound[i + 1] - bound[i]));
     return;
@@ -184,8 +136,8 @@ size_t count_merged(const RankTable& table, std::string_view piece, size_t reada
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   if (n <= kShortPieceBytes) {
-    uint32_t bound[kShortPieceBytes + 1 + kKeyPadding];
-    int32_t key[kShortPieceBytes + kKeyPadding];
+    uint32_t bound[kShortPieceBytes + 1 + kPairScanPadding];
+    int32_t key[kShortPieceBytes + kPairScanPadding];
     return merge_short(table, p, n, readable, bound, key);
   }
   thread_local std::vector<uint32_t> starts;
