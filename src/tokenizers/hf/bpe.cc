@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "tokenizers/bpe/pair_scan.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/pre_tokenizers.h"
@@ -33,7 +34,13 @@ namespace json = boost::json;
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
+// Words of up to this many symbols merge in merge_small().
+constexpr size_t kSmall = 64;
 
+// The merges as a map (left id, right id) -> (rank, merged id): open
+// addressing with linear probing, each key stored beside its entry in one
+// 16-byte slot so that a lookup (a likely cache miss on a word not seen
+// before) touches one cache line.
 class PairMap {
  public:
   struct Entry {
@@ -42,36 +49,42 @@ class PairMap {
   };
   void reserve(size_t n) {
     size_t cap = 16;
-    while (cap < n * 2) cap <<= 1;
-    keys_.assign(cap, kEmpty);
-    vals_.assign(cap, Entry{kNone, kNone});
+    unsigned bits = 4;
+    while (cap < n * 2) {
+      cap <<= 1;
+      ++bits;
+    }
+    slots_.assign(cap, Slot{kEmpty, Entry{kNone, kNone}});
     mask_ = cap - 1;
+    shift_ = 64 - bits;
   }
   // Later merges of the same pair replace earlier ones (as a hash map insert does).
   void insert(uint32_t a, uint32_t b, Entry e) {
-    uint64_t key = (uint64_t(a) << 32) | b;
+    const uint64_t key = (uint64_t(a) << 32) | b;
     size_t i = slot(key);
-    while (keys_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
-    keys_[i] = key;
-    vals_[i] = e;
+    while (slots_[i].key != kEmpty && slots_[i].key != key) i = (i + 1) & mask_;
+    slots_[i] = Slot{key, e};
   }
   const Entry* find(uint32_t a, uint32_t b) const {
-    uint64_t key = (uint64_t(a) << 32) | b;
-    size_t i = slot(key);
-    while (true) {
-      uint64_t k = keys_[i];
-      if (k == key) return &vals_[i];
-      if (k == kEmpty) return nullptr;
-      i = (i + 1) & mask_;
+    const uint64_t key = (uint64_t(a) << 32) | b;
+    for (size_t i = slot(key);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == key) return &s.entry;
+      if (s.key == kEmpty) return nullptr;
     }
   }
 
  private:
   static constexpr uint64_t kEmpty = ~uint64_t(0);
-  size_t slot(uint64_t key) const { return size_t((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_; }
-  std::vector<uint64_t> keys_;
-  std::vector<Entry> vals_;
+  struct Slot {
+    uint64_t key;
+    Entry entry;
+  };
+  // Fibonacci hashing: the top bits of the product are the well-mixed ones.
+  size_t slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_); }
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
+  unsigned shift_ = 60;
 };
 
 std::string byte_token(unsigned char b) {
@@ -176,7 +189,7 @@ class BpeModel final : public Model {
     thread_local std::vector<uint32_t> syms;
     syms.clear();
     if (!initial_symbols(piece, syms)) return false;
-    if (syms.size() <= 64) {
+    if (syms.size() <= kSmall) {
       merge_small(syms);
     } else {
       merge_large(syms);
@@ -360,37 +373,39 @@ class BpeModel final : public Model {
     return true;
   }
 
+  // Merges ids.size() <= kSmall symbols by rescanning their pair ranks
+  // (pair_scan.h): for short words this beats merge_large()'s heap.
   void merge_small(std::vector<uint32_t>& ids) const {
     size_t n = ids.size();
     if (n < 2) return;
-    uint32_t ranks[64], news[64];
+    uint32_t sym[kSmall + bpe::kPairScanPadding];
+    int32_t key[kSmall + bpe::kPairScanPadding];      // key[k]: biased rank of the pair (sym[k], sym[k + 1])
+    uint32_t merged[kSmall + bpe::kPairScanPadding];  // merged[k]: the id that pair merges into
+    std::copy(ids.begin(), ids.end(), sym);
     auto set = [&](size_t k) {
-      const PairMap::Entry* e = merges_.find(ids[k], ids[k + 1]);
-      ranks[k] = e ? e->rank : kNone;
-      news[k] = e ? e->id : kNone;
+      const PairMap::Entry* e = merges_.find(sym[k], sym[k + 1]);
+      key[k] = e ? bpe::rank_key(e->rank) : bpe::kNoKey;
+      merged[k] = e ? e->id : kNone;
     };
     for (size_t k = 0; k + 1 < n; ++k) set(k);
+    for (size_t k = n - 1; k < n - 1 + bpe::kPairScanPadding; ++k) key[k] = bpe::kNoKey;
     while (n > 1) {
-      uint32_t best = kNone;
-      size_t at = 0;
-      for (size_t k = 0; k + 1 < n; ++k) {
-        if (ranks[k] < best) {
-          best = ranks[k];
-          at = k;
-        }
-      }
-      if (best == kNone) break;
-      ids[at] = news[at];
-      for (size_t k = at + 1; k + 1 < n; ++k) {
-        ids[k] = ids[k + 1];
-        ranks[k] = ranks[k + 1];
-        news[k] = news[k + 1];
-      }
+      int32_t best;
+      const size_t at = bpe::first_min(key, n - 1, &best);
+      if (best == bpe::kNoKey) break;
+      sym[at] = merged[at];
+      bpe::remove_at(sym, at + 1, n - 1);
+      bpe::remove_at(key, at + 1, n - 2);
+      bpe::remove_at(merged, at + 1, n - 2);
       --n;
       if (at > 0) set(at - 1);
-      if (at + 1 < n) set(at);
+      if (at + 1 < n) {
+        set(at);
+      } else {
+        key[at] = bpe::kNoKey;
+      }
     }
-    ids.resize(n);
+    ids.assign(sym, sym + n);
   }
 
   void merge_large(std::vector<uint32_t>& ids) const {
