@@ -7,7 +7,7 @@
 // fusing, then repeatedly merge the adjacent pair with the lowest merge rank,
 // leftmost first.
 //
-// Performance notes (measured on llama-3/gemma-3, see bench/hf):
+// Design:
 //  - Short pieces (the common case after a regex pre-tokenizer) use a
 //    vector scan with cached pair ranks: O(n^2) compares but n is small and
 //    it stays in cache. Long pieces (SentencePiece models without a

@@ -735,40 +735,4 @@ std::vector<uint32_t> HfTokenizer::encode(std::string_view text) const {
   return std::move(sink.ids);
 }
 
-// Performance notes (byte-level presets; bench/hf/instructions for
-// instructions per byte, bench/hf/ab and bench/hf/run for MB/s):
-//  - The count loop of the Llama 3 / Qwen and fused DeepSeek pre-tokenizers
-//    is one flattened function per scanner (scan_pieces): the scanner's
-//    run() with the front-cache probe inline per piece. Before, the scanner
-//    filled a vector of spans through a virtual call and a second loop
-//    probed the cache: llama-3 31.3 -> 28.7, qwen-3 34.8 -> 32.0,
-//    deepseek-v3 36.4 -> 31.9 instructions per byte together with the next
-//    point.
-//  - Front keys are the piece's bytes zero-padded to 16, made by two loads
-//    masked by length when 16 bytes may be read (all but the last pieces
-//    of a text): the old length-dependent packing (8+ / 4-7 / 1-3 bytes)
-//    mispredicted on about every other piece. One multiply picks the slot.
-//  - ASCII fast paths decide nearly every piece of English from a byte
-//    pair's classes plus one SSE2 letter run: DeepSeek's own
-//    (deepseek_ascii_piece_end), and for Llama 3 / Qwen the tiktoken
-//    engine's cl100k one, whose pattern is Llama 3's (deepseek-v3 31.9 ->
-//    26.6, llama-3 29.2 -> 27.5, qwen-3 32.6 -> 30.9).
-//  - GCC's inlining moved with whatever else run_segment held (adding the
-//    DeepSeek fast path cost llama-3 0.5 instructions per byte, and the
-//    SSE2 letter run was outlined once): hence flatten + noinline on
-//    scan_pieces. The count-only total lives in a local (a register), not
-//    in the caller's sink; Qwen's single-digit rule is a template
-//    parameter, not a member tested per piece (-1 each for llama-3 and
-//    qwen-3).
-//  - Net, old/new pairs at load 1.3: llama-3 +48-51%, qwen-3 +43-48%,
-//    deepseek-v3 +65-70% CPU MB/s, more than the 25-30% fewer instructions
-//    alone would give; cachegrind's branch simulation counts 25-30% fewer
-//    mispredicted branches too (bench/RESULTS.md, round 5).
-//  - The UTF-8 check and the NFC quick check test the next byte before
-//    their 16-byte ASCII scan, which finds nothing inside non-Latin words
-//    (qwen-3 27.1 -> 26.7). Left as they are: the UTF-8 check (~1.7
-//    instructions per byte), the added-token scan (memchr, ~0.8 on
-//    DeepSeek) and Qwen's NFC quick check (~2): each is a pass over the
-//    text that a fused pass could share, at the price of coupling stages.
-
 }  // namespace epubtok::tokenizers::hf
