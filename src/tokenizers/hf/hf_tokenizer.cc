@@ -307,8 +307,12 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     // The covering scanners: their pieces go straight from run() to the
     // cache (scan_pieces); other chains stream through ChainFeed.
     if (t->chain_.size() == 1 && !t->model_splits_) {
-      if (dynamic_cast<const detail::DeepSeekFusedScanner*>(t->chain_[0])) t->fast_scan_ = FastScan::kDeepSeek;
-      if (dynamic_cast<const detail::Gpt4StyleScanner*>(t->chain_[0])) t->fast_scan_ = FastScan::kGpt4;
+      switch (t->chain_[0]->kind()) {
+        case MatcherKind::kDeepSeekFused: t->fast_scan_ = FastScan::kDeepSeek; break;
+        case MatcherKind::kLlama3:
+        case MatcherKind::kQwen: t->fast_scan_ = FastScan::kGpt4; break;
+        default: break;
+      }
     }
     t->special_overhead_ = post_processor_overhead(field("post_processor"), "$.post_processor");
 
@@ -355,8 +359,8 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     // straddle the cut), with no rstrip token (one ending in a letter would
     // swallow the space after it).
     if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only() && t->chain_.size() == 1) {
-      const std::string kind = t->chain_[0]->describe();
-      if (kind == "scanner:llama3" || kind == "scanner:qwen" || kind == "scanner:deepseek-fused") {
+      const MatcherKind kind = t->chain_[0]->kind();
+      if (kind == MatcherKind::kLlama3 || kind == MatcherKind::kQwen || kind == MatcherKind::kDeepSeekFused) {
         t->space_cut_ = t->newline_cut_ = true;
         auto exclude = [&](const std::vector<AddedToken>& tokens, const std::vector<std::string>& patterns) {
           for (size_t k = 0; k < tokens.size(); ++k) {

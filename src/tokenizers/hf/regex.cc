@@ -154,6 +154,7 @@ class Pcre2Matcher final : public Matcher {
     pcre2_match_data_free(md);
   }
 
+  MatcherKind kind() const override { return MatcherKind::kPcre2; }
   std::string describe() const override { return "pcre2:" + pattern_; }
 
  private:
@@ -173,6 +174,7 @@ class LiteralMatcher final : public Matcher {
       pos += literal_.size();
     }
   }
+  MatcherKind kind() const override { return MatcherKind::kLiteral; }
   std::string describe() const override { return "literal:" + literal_; }
 
  private:
@@ -184,7 +186,9 @@ class LiteralMatcher final : public Matcher {
 class FunctionScanner final : public EmittingMatcher<FunctionScanner> {
  public:
   using MatchAt = size_t (*)(std::string_view, size_t);
-  FunctionScanner(MatchAt match_at, const char* name) : match_at_(match_at), name_(name) {}
+  FunctionScanner(MatchAt match_at, MatcherKind kind, const char* name)
+      : match_at_(match_at), kind_(kind), name_(name) {}
+  MatcherKind kind() const override { return kind_; }
   std::string describe() const override { return std::string("scanner:") + name_; }
 
  private:
@@ -203,6 +207,7 @@ class FunctionScanner final : public EmittingMatcher<FunctionScanner> {
   }
 
   MatchAt match_at_;
+  MatcherKind kind_;
   const char* name_;
 };
 
@@ -220,9 +225,16 @@ class FunctionScanner final : public EmittingMatcher<FunctionScanner> {
 template <typename InClass, typename MayStart, typename MayStartWord>
 class RunScanner final : public EmittingMatcher<RunScanner<InClass, MayStart, MayStartWord>> {
  public:
-  RunScanner(InClass in_class, MayStart may_start, MayStartWord may_start_word, size_t max_run, const char* name)
-      : in_class_(in_class), may_start_(may_start), may_start_word_(may_start_word), max_run_(max_run), name_(name) {}
+  RunScanner(InClass in_class, MayStart may_start, MayStartWord may_start_word, size_t max_run, MatcherKind kind,
+             const char* name)
+      : in_class_(in_class),
+        may_start_(may_start),
+        may_start_word_(may_start_word),
+        max_run_(max_run),
+        kind_(kind),
+        name_(name) {}
 
+  MatcherKind kind() const override { return kind_; }
   std::string describe() const override { return std::string("scanner:") + name_; }
 
  private:
@@ -266,14 +278,15 @@ class RunScanner final : public EmittingMatcher<RunScanner<InClass, MayStart, Ma
   MayStart may_start_;
   MayStartWord may_start_word_;
   size_t max_run_;  // 0: unbounded
+  MatcherKind kind_;
   const char* name_;
 };
 
 template <typename InClass, typename MayStart, typename MayStartWord>
 std::unique_ptr<Matcher> make_run_scanner(InClass in_class, MayStart may_start, MayStartWord may_start_word,
-                                          size_t max_run, const char* name) {
+                                          size_t max_run, MatcherKind kind, const char* name) {
   return std::make_unique<RunScanner<InClass, MayStart, MayStartWord>>(in_class, may_start, may_start_word, max_run,
-                                                                       name);
+                                                                       kind, name);
 }
 
 }  // namespace
@@ -300,8 +313,8 @@ std::vector<Span> isolated_chain_pieces(std::string_view s, const std::vector<co
 }
 
 std::unique_ptr<Matcher> make_fused_chain(const std::vector<const Matcher*>& chain) {
-  if (chain.size() == 3 && chain[0]->describe() == "scanner:deepseek-digits" &&
-      chain[1]->describe() == "scanner:deepseek-cjk" && chain[2]->describe() == "scanner:deepseek-main") {
+  if (chain.size() == 3 && chain[0]->kind() == MatcherKind::kDeepSeekDigits &&
+      chain[1]->kind() == MatcherKind::kDeepSeekCjk && chain[2]->kind() == MatcherKind::kDeepSeekMain) {
     return std::make_unique<DeepSeekFusedScanner>();
   }
   return nullptr;
@@ -324,7 +337,7 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
       return make_run_scanner(
           [](std::string_view t, size_t i, size_t* len) { return (char_class(cp_at(t, i, len)) & kNumber) != 0; },
           [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; }, any_digit_or_non_ascii, 3,
-          "deepseek-digits");
+          MatcherKind::kDeepSeekDigits, "deepseek-digits");
     }
     if (pattern == kDeepSeekCjkPattern) {
       // U+3040-U+30FF and U+4E00-U+9FA5 are three-byte characters with
@@ -335,10 +348,10 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
             return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
           },
           [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, [](uint64_t w) { return (w & kHighBits) != 0; }, 0,
-          "deepseek-cjk");
+          MatcherKind::kDeepSeekCjk, "deepseek-cjk");
     }
     if (pattern == kDeepSeekMainPattern)
-      return std::make_unique<FunctionScanner>(deepseek_main_at<false>, "deepseek-main");
+      return std::make_unique<FunctionScanner>(deepseek_main_at<false>, MatcherKind::kDeepSeekMain, "deepseek-main");
   }
   return make_pcre2_matcher(pattern, path);
 }

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,9 +29,23 @@ class SpanSink {
   ~SpanSink() = default;
 };
 
+// What a matcher is, for the code that picks fast paths by it (the count
+// loop's fused scanners, chain fusing, clean splits).
+enum class MatcherKind : uint8_t {
+  kPcre2,           // any pattern, through PCRE2
+  kLiteral,         // a {"String": s} pattern
+  kLlama3,          // hand-written scanner of kLlama3Pattern (cl100k-style)
+  kQwen,            // hand-written scanner of kQwenPattern
+  kDeepSeekDigits,  // hand-written scanners of DeepSeek V3's three Splits ...
+  kDeepSeekCjk,
+  kDeepSeekMain,
+  kDeepSeekFused,  // ... and all three fused in one pass (make_fused_chain)
+};
+
 class Matcher {
  public:
   virtual ~Matcher() = default;
+  virtual MatcherKind kind() const = 0;
   // Calls sink.on_span for each match find_all would return, in order,
   // without building a vector (the scanners' hot path). Thread-safe.
   virtual void scan(std::string_view s, SpanSink& sink) const {

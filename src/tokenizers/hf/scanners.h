@@ -80,6 +80,7 @@ class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
   }
 
   bool covers() const override { return true; }
+  MatcherKind kind() const override { return max_digits_ == 3 ? MatcherKind::kLlama3 : MatcherKind::kQwen; }
   std::string describe() const override { return max_digits_ == 3 ? "scanner:llama3" : "scanner:qwen"; }
 
  public:
@@ -602,6 +603,7 @@ punct:
 class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> {
  public:
   bool covers() const override { return true; }
+  MatcherKind kind() const override { return MatcherKind::kDeepSeekFused; }
   std::string describe() const override { return "scanner:deepseek-fused"; }
 
  private:
