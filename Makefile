@@ -46,9 +46,9 @@ test: build
 # Sanitizer runs. Parity, benchmark and browser tests stay out: they check
 # numbers against reference implementations, not memory or thread safety, and
 # would only triple the time. Every test of the listed executables runs.
-ASAN_TESTS := epub_test text_test count_test joined_count_test results_test jobs_test server_test \
+ASAN_TESTS := epub_test text_test count_test joined_count_test parallel_count_test results_test jobs_test server_test \
               cli_test hostile_library_test server_integration_test fuzz_regression_test
-TSAN_TESTS := jobs_test server_test
+TSAN_TESTS := jobs_test server_test parallel_count_test
 empty :=
 space := $(empty) $(empty)
 # halt_on_error: a finding fails its test instead of scrolling by.

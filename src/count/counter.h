@@ -2,8 +2,10 @@
 //
 //   find_epubs()    expands files and folders into the list of books to count;
 //   count_book()    reads one book and counts words, characters and tokens;
-//   count_library() runs count_book() over many books on a thread pool, with
-//                   progress callbacks and cooperative cancellation.
+//   count_stream()  counts many books on a pool of workers, which share the
+//                   parts of a large book when they run out of books;
+//   count_library() the same over a list, with progress callbacks and
+//                   cooperative cancellation.
 //
 // Used by the CLI and the job server alike; knows nothing of either.
 #pragma once
@@ -25,6 +27,16 @@
 
 namespace epubtok::count {
 
+// The unit of work one book's text is cut into when several workers count
+// (see count_stream): chapters of at least twice this are counted in
+// stretches of about this size, smaller ones in bundles of about this size.
+// 1 MiB costs 3-10 ms to count at 100-300 MB/s per tokenizer: thousands of
+// times what handing it to another worker and finding its cut cost (a lock,
+// usually a few bytes of search), and small enough that the workers finish
+// a book within ~10 ms of each other (a 17 MB book is 17 stretches per
+// tokenizer).
+inline constexpr uint64_t kPartBytes = 1ull << 20;
+
 struct CountOptions {
   // Loaded tokenizers, in output order. Required; shared, immutable.
   std::vector<std::shared_ptr<const tokenizers::Tokenizer>> tokenizers;
@@ -35,6 +47,9 @@ struct CountOptions {
   uint64_t max_bytes = 512ull << 20;
   // Add each tokenizer's special_overhead() to book and chapter counts.
   bool with_special = false;
+  // kPartBytes, smaller in tests to cut small books into many stretches.
+  // Counts never depend on it (nor on the number of workers).
+  uint64_t part_bytes = kPartBytes;
 };
 
 // Loads tokenizers by id or alias from the global registry, in parallel
@@ -62,11 +77,11 @@ struct ScanResult {
 };
 ScanResult find_epubs(const std::vector<std::string>& paths, bool recursive);
 
-// Counts one book. Never throws; every problem becomes a model::BookResult with
-// status kError or kSkipped (DRM) and a stable error code, including a
-// chapter a tokenizer behind an API could not count (API_ERROR,
-// API_RATE_LIMITED; CANCELLED once *cancel becomes true, which aborts the
-// requests in flight). Thread-safe.
+// Counts one book on the calling thread. Never throws; every problem
+// becomes a model::BookResult with status kError or kSkipped (DRM) and a
+// stable error code, including a chapter a tokenizer behind an API could
+// not count (API_ERROR, API_RATE_LIMITED; CANCELLED once *cancel becomes
+// true, which aborts the requests in flight). Thread-safe.
 model::BookResult count_book(const std::string& path, const CountOptions& options,
                              const std::atomic<bool>* cancel = nullptr);
 
@@ -86,22 +101,30 @@ struct LibraryCallbacks {
   std::function<void(const model::BookResult&, const LibraryProgress&)> on_book;
 };
 
-// Counts `books` with `jobs` worker threads (>= 1). Returns the rows in the
-// order of `books`. Books start largest file first, so the last to finish
-// are small ones and the workers run out of work together. When `cancel` becomes true no further book is started;
-// books in flight finish and are returned (a book waiting on an API request
-// stops at once, as a CANCELLED row), books never started are absent.
-// Counts every book `source` yields as workers free up, with `jobs` worker
-// threads, and hands each row to `on_book` (serialised, in completion
-// order; rows of the source's failures pass straight through). Holds
-// nothing per book once its row is handed over. progress.total and
-// bytes_total stay 0: a stream's length is not known in advance. When
-// `cancel` becomes true no further book is taken from the source. An
-// IO_ERROR reading a --files-from list (source.error()) is returned.
+// Counts every book `source` yields with `jobs` worker threads (>= 1), and
+// hands each row to `on_book` (serialised, in completion order; rows of
+// the source's failures pass straight through). Each worker reads a book
+// and counts it; a worker with no book left to start helps count the books
+// still in flight, whose text is cut into parts (CountOptions::part_bytes)
+// at places where every count is additive (clean splits of each tokenizer,
+// ASCII white space for words), so one large book does not keep the run
+// waiting on a single thread. A tokenizer behind an API counts whole
+// chapters, as with one worker. Counts are the same for every `jobs`. At
+// most one book per worker is in flight; nothing of a book is held once its
+// row is handed over. progress.total and bytes_total stay 0: a stream's
+// length is not known in advance. When `cancel` becomes true no further
+// book is taken from the source; books in flight finish (a book waiting on
+// an API request stops at once, as a CANCELLED row). An IO_ERROR reading a
+// --files-from list (source.error()) is returned.
 Status count_stream(BookSource& source, const CountOptions& options, int jobs,
                     const std::function<void(const model::BookResult&, const LibraryProgress&)>& on_book,
                     const std::atomic<bool>* cancel = nullptr);
 
+// count_stream() over `books`, with progress: returns the rows in the order
+// of `books`. Books start largest file first, so the last to finish are
+// small ones and the workers run out of work together. When `cancel`
+// becomes true no further book is started; books in flight finish and are
+// returned, books never started are absent.
 std::vector<model::BookResult> count_library(const std::vector<std::string>& books, const CountOptions& options,
                                              int jobs, const LibraryCallbacks& callbacks = {},
                                              const std::atomic<bool>* cancel = nullptr);

@@ -1,7 +1,7 @@
 #include "count/joined_count.h"
 
+#include <algorithm>
 #include <cassert>
-#include <optional>
 #include <string>
 
 namespace epubtok::count {
@@ -21,13 +21,7 @@ struct CleanSplits {
 std::optional<CleanSplits> find_clean_splits(const tokenizers::Tokenizer& tokenizer, std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   const size_t window = std::min(text.size() - 1, kCleanSplitSearchBytes);
-  std::optional<size_t> first;
-  for (size_t pos = 1; pos <= window; ++pos) {
-    if (may_start_clean_split(text[pos]) && tokenizer.is_clean_split(text, pos)) {
-      first = pos;
-      break;
-    }
-  }
+  const std::optional<size_t> first = find_clean_split(tokenizer, text, 1, window + 1);
   if (!first) return std::nullopt;
   const size_t lowest = std::max(*first, text.size() - window);
   for (size_t pos = text.size() - 1; pos >= lowest; --pos) {
@@ -38,15 +32,24 @@ std::optional<CleanSplits> find_clean_splits(const tokenizers::Tokenizer& tokeni
 
 }  // namespace
 
-uint64_t count_joined(const tokenizers::Tokenizer& tokenizer, std::span<const std::string_view> segments,
-                      std::span<const uint64_t> segment_counts, std::string_view separator) {
-  assert(segments.size() == segment_counts.size());
+std::optional<size_t> find_clean_split(const tokenizers::Tokenizer& tokenizer, std::string_view text, size_t from,
+                                       size_t to) {
+  assert(from <= to && to <= text.size());
+  for (size_t pos = from; pos < to; ++pos) {
+    if (may_start_clean_split(text[pos]) && tokenizer.is_clean_split(text, pos)) return pos;
+  }
+  return std::nullopt;
+}
+
+JoinRepair repair_joins(const tokenizers::Tokenizer& tokenizer, std::span<const std::string_view> segments,
+                        std::string_view separator) {
   // The joined text is cut at clean splits into "interiors" (the middle of a
   // segment, between its first and last clean split), whose counts follow
   // from the segment's own count, and "joins": everything from one
   // interior's end to the next interior's start, separators and segments
   // without clean splits included, which is counted afresh.
-  uint64_t total = 0;
+  JoinRepair repair;
+  repair.uses_count.assign(segments.size(), false);
   std::string join;
   for (size_t i = 0; i < segments.size(); ++i) {
     const std::string_view segment = segments[i];
@@ -59,14 +62,30 @@ uint64_t count_joined(const tokenizers::Tokenizer& tokenizer, std::span<const st
     const std::string_view head = segment.substr(0, splits->first);
     const std::string_view tail = segment.substr(splits->last);
     join.append(head);
-    total += tokenizer.count(join);
+    repair.joins += tokenizer.count(join);
     join.assign(tail);
     // count(segment) == count(head) + count(interior) + count(tail), since
     // both cuts are clean splits of the segment.
-    total += segment_counts[i] - tokenizer.count(head) - tokenizer.count(tail);
+    repair.uses_count[i] = true;
+    repair.cut_off += tokenizer.count(head) + tokenizer.count(tail);
   }
-  if (!join.empty()) total += tokenizer.count(join);
-  return total;
+  if (!join.empty()) repair.joins += tokenizer.count(join);
+  return repair;
+}
+
+uint64_t JoinRepair::total(std::span<const uint64_t> segment_counts) const {
+  assert(segment_counts.size() == uses_count.size());
+  uint64_t sum = joins;
+  for (size_t i = 0; i < uses_count.size(); ++i) {
+    if (uses_count[i]) sum += segment_counts[i];
+  }
+  return sum - cut_off;
+}
+
+uint64_t count_joined(const tokenizers::Tokenizer& tokenizer, std::span<const std::string_view> segments,
+                      std::span<const uint64_t> segment_counts, std::string_view separator) {
+  assert(segments.size() == segment_counts.size());
+  return repair_joins(tokenizer, segments, separator).total(segment_counts);
 }
 
 }  // namespace epubtok::count

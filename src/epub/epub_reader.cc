@@ -475,6 +475,10 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
     if (total_text > options.max_entry_bytes)
       return Result<Book>(ErrorCode::kTooLarge, "extracted text exceeds " + std::to_string(options.max_entry_bytes) +
                                                     " bytes at spine item " + ch.href);
+    if (options.take_chapter_text) {
+      options.take_chapter_text(std::move(ch.text));
+      ch.text.clear();
+    }
     book.chapters.push_back(std::move(ch));
   }
   assign_kinds(book.chapters, marks);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,13 @@ struct ReadOptions {
   // Entries whose uncompressed/compressed ratio exceeds this are rejected as
   // zip bombs (EPUB_ZIP_BOMB). Default 1000.
   double max_ratio = 1000.0;
+  // When set, each chapter's text is handed to this function, in spine
+  // order on the calling thread, as soon as it is extracted, instead of
+  // being kept: the Book's chapters then have empty `text`, and everything
+  // else (titles, kinds, warnings, the size limit, the empty-book checks) is
+  // as without it. Lets a caller count a chapter while the next ones are
+  // read. A chapter handed over is not part of a book that fails later.
+  std::function<void(std::string text)> take_chapter_text;
 };
 
 // Reads the book at `path`. On failure returns one of the EPUB_* / FILE_*

@@ -414,4 +414,25 @@ std::vector<std::string> make_library(const std::string& dir, int n_books, doubl
   return written;
 }
 
+void make_big_book(const std::string& path, std::string_view language, size_t text_bytes, int chapters, uint64_t seed) {
+  chapters = std::max(1, chapters);
+  EpubSpec s;
+  s.metadata.title = "Big Book (" + std::string(language) + ")";
+  s.metadata.authors = {{"Generated Author", "", "aut"}};
+  s.metadata.languages = {std::string(language)};
+  s.metadata.identifiers = {{"urn:uuid:00000000-0000-4000-8000-" + std::to_string(200000000000ull + seed), ""}};
+  const size_t per_chapter = text_bytes / static_cast<size_t>(chapters) + 1;
+  for (int c = 0; c < chapters; ++c) {
+    std::vector<std::string> paras =
+        split_paragraphs(generate_book(seed * 1000003 + static_cast<uint64_t>(c), per_chapter, language));
+    ChapterSpec ch;
+    ch.file_name = "text/chapter" + std::to_string(c + 1) + ".xhtml";
+    ch.title = paras.empty() ? "Chapter" : paras[0];
+    ch.body = "<h2>" + xml_escape(ch.title) + "</h2>\n";
+    for (size_t p = 1; p < paras.size(); ++p) ch.body += "<p>" + xml_escape(paras[p]) + "</p>\n";
+    s.chapters.push_back(std::move(ch));
+  }
+  if (!write_file(path, build_epub(s))) throw std::runtime_error("cannot write " + path);
+}
+
 }  // namespace epubtok::testing

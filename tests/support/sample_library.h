@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace epubtok::testing {
@@ -37,5 +38,13 @@ std::vector<std::string> make_sample_library(const std::string& dir);
 // Every 4th book is EPUB 2 (NCX), the rest EPUB 3 (nav). Throws
 // std::runtime_error when a file cannot be written.
 std::vector<std::string> make_library(const std::string& dir, int n_books, double target_mb, uint64_t seed);
+
+// Writes one long book to `path`: EPUB 3, `chapters` chapters (>= 1) of
+// generate_book() text in `language` (prose.h's codes), about `text_bytes`
+// bytes of text in all, one <p> per paragraph, deflated. For measuring and
+// testing how one large book is counted (count -j N). Throws
+// std::runtime_error when the file cannot be written and
+// std::invalid_argument for an unknown language.
+void make_big_book(const std::string& path, std::string_view language, size_t text_bytes, int chapters, uint64_t seed);
 
 }  // namespace epubtok::testing
