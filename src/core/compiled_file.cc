@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +21,7 @@ namespace {
 
 static_assert(std::is_trivially_copyable_v<FileHeader> && std::is_trivially_copyable_v<SectionEntry>);
 constexpr size_t kHashFieldOffset = offsetof(FileHeader, file_hash);
+constexpr uint64_t kRacyNs = 2'000'000'000;
 
 // XXH3-64 of `file` with the 8 bytes of its file_hash field read as zero.
 uint64_t file_hash_of(std::string_view file) {
@@ -92,8 +94,25 @@ MappedFile::~MappedFile() {
   if (size_ > 0) ::munmap(data_, size_);
 }
 
-std::shared_ptr<const Reader> Reader::open(const std::filesystem::path& path, Kind kind, const SourceStamp& source,
-                                           std::string& why) {
+std::optional<FileIdentity> identity_of(const std::filesystem::path& path, std::string& error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = errno == ENOENT ? "missing" : std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = "not a regular file";
+    return std::nullopt;
+  }
+  auto ns = [](const timespec& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
+  };
+  return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                      static_cast<uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+std::shared_ptr<const Reader> Reader::open(const std::filesystem::path& path, Kind kind, const FileIdentity& source,
+                                           const std::function<SourceStamp()>& stamp, std::string& why) {
   auto file = MappedFile::open(path, why);
   if (!file) return nullptr;
   const std::string_view bytes = file->bytes();
@@ -125,12 +144,17 @@ std::shared_ptr<const Reader> Reader::open(const std::filesystem::path& path, Ki
           std::to_string(h.file_size) + ")";
     return nullptr;
   }
-  if (h.source_size != source.size || h.source_hash != source.hash) {
+  if (h.source_size != source.size) {
     why = "built from another version of the source file";
     return nullptr;
   }
   if (file_hash_of(bytes) != h.file_hash) {
     why = "damaged (checksum mismatch)";
+    return nullptr;
+  }
+  const FileIdentity recorded{h.source_dev, h.source_ino, h.source_size, h.source_mtime_ns, h.source_ctime_ns};
+  if (recorded != source && stamp() != SourceStamp{h.source_size, h.source_hash}) {
+    why = "built from another version of the source file";
     return nullptr;
   }
   // The hash matched, so the table is as written; still refuse a table
@@ -163,7 +187,8 @@ std::optional<std::string_view> Reader::section(uint32_t id) const {
 
 void Writer::add(uint32_t id, std::string_view bytes) { sections_.emplace_back(id, std::string(bytes)); }
 
-std::string Writer::write(const std::filesystem::path& path, Kind kind, const SourceStamp& source) const {
+std::string Writer::write(const std::filesystem::path& path, Kind kind, const SourceStamp& source,
+                          const FileIdentity& identity) const {
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof kMagic);
   h.endian = kEndianTag;
@@ -172,6 +197,18 @@ std::string Writer::write(const std::filesystem::path& path, Kind kind, const So
   h.section_count = static_cast<uint32_t>(sections_.size());
   h.source_size = source.size;
   h.source_hash = source.hash;
+  // A source changed within the file system's timestamp granularity of
+  // its last change could change again with the same times (git's "racy"
+  // entries): its identity is not recorded, so loads hash it.
+  const auto now_ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  if (identity.ctime_ns + kRacyNs < now_ns && identity.mtime_ns + kRacyNs < now_ns) {
+    h.source_dev = identity.dev;
+    h.source_ino = identity.ino;
+    h.source_mtime_ns = identity.mtime_ns;
+    h.source_ctime_ns = identity.ctime_ns;
+  }
   std::vector<SectionEntry> table;
   size_t at = align_up(sizeof h + sections_.size() * sizeof(SectionEntry));
   for (const auto& [id, bytes] : sections_) {

@@ -16,6 +16,12 @@
 // is refused. `file_hash` is XXH3-64 over the whole file with that field
 // read as zero, so any damaged or truncated byte is detected at open.
 //
+// The header also keeps the source's file identity when compiled (device,
+// inode, size, modification and status-change times). While the source
+// still has that identity it has not been rewritten, so the loader skips
+// reading and hashing it (4 ms for a 33 MB tokenizer.json); a source with
+// another identity (copied, reinstalled, touched) is hashed and compared.
+//
 // A section is an array of fixed-layout records that its reader uses in
 // place; the meaning of each section id belongs to the kind (see the
 // loaders). A file that is missing, stale, damaged or of another version is
@@ -25,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -38,7 +45,7 @@ inline constexpr char kMagic[8] = {'E', 'P', 'T', 'K', 'V', 'O', 'C', '\0'};
 // A compiled file sits next to its source: "<source file name>" + kFileSuffix.
 inline constexpr const char* kFileSuffix = ".compiled";
 // Bumped whenever the header, a section id or a record layout changes.
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr uint32_t kEndianTag = 0x01020304u;
 inline constexpr size_t kSectionAlign = 64;
 
@@ -55,7 +62,11 @@ struct FileHeader {
   uint64_t source_size;
   uint64_t source_hash;
   uint64_t file_hash;
-  uint64_t reserved[5];
+  uint64_t source_dev;
+  uint64_t source_ino;
+  uint64_t source_mtime_ns;
+  uint64_t source_ctime_ns;
+  uint64_t reserved;
 };
 static_assert(sizeof(FileHeader) == 96);
 
@@ -74,6 +85,18 @@ struct SourceStamp {
   bool operator==(const SourceStamp&) const = default;
 };
 SourceStamp stamp_of(std::string_view source_bytes);
+
+// What stat() says about a file: unchanged while the file is not rewritten.
+struct FileIdentity {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  uint64_t size = 0;
+  uint64_t mtime_ns = 0;
+  uint64_t ctime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+// The identity of `path`; nullopt with `error` ("missing", …) when stat fails.
+std::optional<FileIdentity> identity_of(const std::filesystem::path& path, std::string& error);
 
 // XXH3-64 of `bytes` (what the stamps and file_hash use).
 uint64_t hash_bytes(std::string_view bytes);
@@ -110,12 +133,15 @@ class MappedFile {
 // (and every shared_ptr from keep_alive()) lives.
 class Reader {
  public:
-  // Maps `path` and checks magic, byte order, version, kind, size, the
-  // whole-file hash and the source stamp. On any mismatch returns nullptr
-  // and sets `why` to a short reason ("missing", "built from another
-  // source file", "damaged (checksum)", …).
-  static std::shared_ptr<const Reader> open(const std::filesystem::path& path, Kind kind, const SourceStamp& source,
-                                            std::string& why);
+  // Maps `path` and checks magic, byte order, version, kind, size and the
+  // whole-file hash, then that it was built from the source: `source` has
+  // the identity recorded at compile time, or else `stamp()` (which reads
+  // and hashes the source; called at most once) equals the recorded
+  // stamp. On any mismatch returns nullptr and sets `why` to a short
+  // reason ("missing", "built from another version of the source file",
+  // "damaged (checksum mismatch)", …).
+  static std::shared_ptr<const Reader> open(const std::filesystem::path& path, Kind kind, const FileIdentity& source,
+                                            const std::function<SourceStamp()>& stamp, std::string& why);
 
   // The bytes of section `id`; nullopt when the file has no such section.
   std::optional<std::string_view> section(uint32_t id) const;
@@ -150,7 +176,8 @@ class Writer {
   // Writes the file atomically (a temporary file in the same directory,
   // renamed over `path`), so a reader never sees a partial file. Returns an
   // error message, empty on success.
-  std::string write(const std::filesystem::path& path, Kind kind, const SourceStamp& source) const;
+  std::string write(const std::filesystem::path& path, Kind kind, const SourceStamp& source,
+                    const FileIdentity& identity) const;
 
  private:
   std::vector<std::pair<uint32_t, std::string>> sections_;

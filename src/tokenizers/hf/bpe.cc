@@ -17,11 +17,14 @@
 //  - SentencePiece models are cut before every "▁" that no vocabulary entry
 //    straddles (checked at load), so the tokenizer can cache paragraph parts.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <queue>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/compiled_file.h"
 #include "tokenizers/bpe/pair_scan.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
@@ -40,35 +43,50 @@ constexpr size_t kSmall = 64;
 // The merges as a map (left id, right id) -> (rank, merged id): open
 // addressing with linear probing, each key stored beside its entry in one
 // 16-byte slot so that a lookup (a likely cache miss on a word not seen
-// before) touches one cache line.
+// before) touches one cache line. Read through a plain pointer into either
+// its own vector (reserve() + insert()) or a mapped compiled file (view()).
 class PairMap {
  public:
   struct Entry {
     uint32_t rank;
     uint32_t id;
   };
+  // A record of the compiled file's pair section, hence a fixed layout.
+  struct Slot {
+    uint64_t key;  // (a << 32) | b, or kEmpty
+    Entry entry;
+  };
   void reserve(size_t n) {
     size_t cap = 16;
-    unsigned bits = 4;
-    while (cap < n * 2) {
-      cap <<= 1;
-      ++bits;
-    }
+    while (cap < n * 2) cap <<= 1;
     slots_.assign(cap, Slot{kEmpty, Entry{kNone, kNone}});
-    mask_ = cap - 1;
-    shift_ = 64 - bits;
+    set_table(slots_.data(), cap);
   }
+  // Uses `slots` (as slots() gave them; `count` of them full, fewer than
+  // all, so probing ends) in place. False, changing nothing, when they do
+  // not fit.
+  bool view(std::span<const Slot> slots, size_t count, std::shared_ptr<const void> keep) {
+    if (slots.empty() || (slots.size() & (slots.size() - 1)) != 0 || count >= slots.size()) return false;
+    slots_.clear();
+    set_table(slots.data(), slots.size());
+    count_ = count;
+    keep_ = std::move(keep);
+    return true;
+  }
+  std::span<const Slot> slots() const { return {slots_p_, slots_p_ == nullptr ? 0 : mask_ + 1}; }
+  size_t size() const { return count_; }
   // Later merges of the same pair replace earlier ones (as a hash map insert does).
   void insert(uint32_t a, uint32_t b, Entry e) {
     const uint64_t key = (uint64_t(a) << 32) | b;
     size_t i = slot(key);
     while (slots_[i].key != kEmpty && slots_[i].key != key) i = (i + 1) & mask_;
+    if (slots_[i].key == kEmpty) ++count_;
     slots_[i] = Slot{key, e};
   }
   const Entry* find(uint32_t a, uint32_t b) const {
     const uint64_t key = (uint64_t(a) << 32) | b;
     for (size_t i = slot(key);; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
+      const Slot& s = slots_p_[i];
       if (s.key == key) return &s.entry;
       if (s.key == kEmpty) return nullptr;
     }
@@ -76,15 +94,19 @@ class PairMap {
 
  private:
   static constexpr uint64_t kEmpty = ~uint64_t(0);
-  struct Slot {
-    uint64_t key;
-    Entry entry;
-  };
+  void set_table(const Slot* slots, size_t cap) {
+    slots_p_ = slots;
+    mask_ = cap - 1;
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(cap));
+  }
   // Fibonacci hashing: the top bits of the product are the well-mixed ones.
   size_t slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_); }
-  std::vector<Slot> slots_;
+  std::vector<Slot> slots_;  // owned storage (reserve, insert); empty for a view
+  const Slot* slots_p_ = nullptr;
   size_t mask_ = 0;
   unsigned shift_ = 60;
+  size_t count_ = 0;
+  std::shared_ptr<const void> keep_;  // a view's storage
 };
 
 std::string byte_token(unsigned char b) {
@@ -111,6 +133,10 @@ class BpeModel final : public Model {
     byte_fallback_ = get_bool(o, "byte_fallback", path, false);
     ignore_merges_ = get_bool(o, "ignore_merges", path, false);
 
+    if (options.tables) {
+      if (!view_tables(*options.tables)) throw TablesDoNotFit{};
+      return;
+    }
     const json::value* vocab = o.if_contains("vocab");
     if (!vocab) fail_at(path, "missing \"vocab\"");
     const json::object& vo = need_object(*vocab, path + ".vocab");
@@ -208,6 +234,22 @@ class BpeModel final : public Model {
 
   bool splits_for_cache() const override { return sp_split_; }
 
+  bool write_tables(compiled::Writer& out) const override {
+    const TableMeta meta{raw_ ? 1u : 0u, sp_split_ ? 1u : 0u, unk_id_ ? 1u : 0u, unk_id_.value_or(0),
+                         vocab_.size(),  input_vocab_.size(), merges_.size()};
+    out.add_records(kModelSections + kMeta, std::span<const TableMeta>(&meta, 1));
+    out.add_records(kModelSections + kVocabSlots, vocab_.slots());
+    out.add(kModelSections + kVocabArena, vocab_.arena());
+    out.add_records(kModelSections + kInputSlots, input_vocab_.slots());
+    out.add(kModelSections + kInputArena, input_vocab_.arena());
+    out.add_records(kModelSections + kPairs, merges_.slots());
+    out.add_records(kModelSections + kCharIds, std::span<const uint32_t>(char_ids_));
+    out.add_records(kModelSections + kNoCutAfter, std::span<const uint64_t>(sp_no_cut_after_));
+    out.add_records(kModelSections + kUnitIds, std::span<const uint32_t>(unit_ids_));
+    out.add_records(kModelSections + kFallbackIds, std::span<const uint32_t>(fallback_ids_));
+    return true;
+  }
+
   void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const override {
     if (!sp_split_ || piece.size() < 8) {
       out.push_back(piece);
@@ -236,6 +278,63 @@ class BpeModel final : public Model {
 
  private:
   static constexpr char32_t kCharTable = 0x30000;
+
+  // The sections of write_tables(), from kModelSections.
+  enum : uint32_t {
+    kMeta,        // one TableMeta
+    kVocabSlots,  // vocab_ (StringIdMap::Slot records)
+    kVocabArena,  // its key bytes
+    kInputSlots,  // input_vocab_ (byte-level models; else empty)
+    kInputArena,
+    kPairs,        // merges_ (PairMap::Slot records)
+    kCharIds,      // char_ids_ (kCharTable entries, or none for byte-level models)
+    kNoCutAfter,   // sp_no_cut_after_ (or none)
+    kUnitIds,      // unit_ids_[256]
+    kFallbackIds,  // fallback_ids_[256]
+  };
+  struct TableMeta {
+    uint32_t raw;
+    uint32_t sp_split;
+    uint32_t has_unk_id;
+    uint32_t unk_id;
+    uint64_t vocab_count;
+    uint64_t input_count;
+    uint64_t merge_count;
+  };
+
+  // Takes the tables write_tables() stored; false when they do not fit
+  // this model (another byte-level setting, missing or misshapen sections).
+  bool view_tables(const compiled::Reader& in) {
+    const auto meta = in.records<TableMeta>(kModelSections + kMeta);
+    const auto vocab_slots = in.records<StringIdMap::Slot>(kModelSections + kVocabSlots);
+    const auto vocab_arena = in.section(kModelSections + kVocabArena);
+    const auto input_slots = in.records<StringIdMap::Slot>(kModelSections + kInputSlots);
+    const auto input_arena = in.section(kModelSections + kInputArena);
+    const auto pairs = in.records<PairMap::Slot>(kModelSections + kPairs);
+    const auto char_ids = in.records<uint32_t>(kModelSections + kCharIds);
+    const auto no_cut = in.records<uint64_t>(kModelSections + kNoCutAfter);
+    const auto unit_ids = in.records<uint32_t>(kModelSections + kUnitIds);
+    const auto fallback_ids = in.records<uint32_t>(kModelSections + kFallbackIds);
+    if (!meta || meta->size() != 1 || !vocab_slots || !vocab_arena || !input_slots || !input_arena || !pairs ||
+        !char_ids || !no_cut || !unit_ids || unit_ids->size() != 256 || !fallback_ids || fallback_ids->size() != 256) {
+      return false;
+    }
+    const TableMeta& m = (*meta)[0];
+    if ((m.raw != 0) != raw_) return false;
+    if (!raw_ && char_ids->size() != kCharTable) return false;
+    if (m.sp_split != 0 && no_cut->size() != (0x10FFFF >> 6) + 1) return false;
+    const auto keep = in.keep_alive();
+    if (!vocab_.view(*vocab_slots, *vocab_arena, m.vocab_count, keep)) return false;
+    if (raw_ && !input_vocab_.view(*input_slots, *input_arena, m.input_count, keep)) return false;
+    if (!merges_.view(*pairs, m.merge_count, keep)) return false;
+    char_ids_.assign(char_ids->begin(), char_ids->end());
+    sp_no_cut_after_.assign(no_cut->begin(), no_cut->end());
+    std::copy(unit_ids->begin(), unit_ids->end(), unit_ids_);
+    std::copy(fallback_ids->begin(), fallback_ids->end(), fallback_ids_);
+    sp_split_ = m.sp_split != 0;
+    if (m.has_unk_id != 0) unk_id_ = m.unk_id;
+    return true;
+  }
 
   void load_merges(const json::object& o, const std::string& path) {
     const json::value* mv = o.if_contains("merges");

@@ -110,6 +110,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+fs::path preset_file(const fs::path& data_dir, const Preset& p) { return data_dir / "hf" / p.dir / "tokenizer.json"; }
+
 const Preset* find_preset(std::string_view name) {
   std::string n = lower(name);
   for (const Preset& p : presets()) {
@@ -169,7 +171,7 @@ class HfProvider final : public TokenizerProvider {
 
   Result<std::shared_ptr<const Tokenizer>> load(const std::string& id) const override {
     if (const Preset* p = find_preset(id)) {
-      fs::path file = data_dir() / "hf" / p->dir / "tokenizer.json";
+      fs::path file = preset_file(data_dir(), *p);
       std::error_code ec;
       if (!fs::exists(file, ec)) {
         return Status(ErrorCode::kVocabMissing, "the " + std::string(p->id) + " tokenizer (" + file.string() +
@@ -257,5 +259,14 @@ class HfProvider final : public TokenizerProvider {
 }  // namespace
 
 std::unique_ptr<TokenizerProvider> make_hf_provider() { return std::make_unique<HfProvider>(); }
+
+std::vector<std::filesystem::path> preset_files(const std::filesystem::path& data_dir) {
+  std::vector<fs::path> files;
+  for (const Preset& p : presets()) {
+    fs::path f = preset_file(data_dir, p);
+    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(std::move(f));
+  }
+  return files;
+}
 
 }  // namespace epubtok::tokenizers::hf

@@ -7,7 +7,9 @@
 // See docs/tokenizers-hf.md.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "tokenizers/registry.h"
 
@@ -15,5 +17,9 @@ namespace epubtok::tokenizers::hf {
 
 // A new provider. Thread-safe; loading is cached by the Registry.
 std::unique_ptr<TokenizerProvider> make_hf_provider();
+
+// The tokenizer.json files of the presets under the data directory, each
+// once (gemini shares gemma-3's), for `epubtok compile-vocab`.
+std::vector<std::filesystem::path> preset_files(const std::filesystem::path& data_dir);
 
 }  // namespace epubtok::tokenizers::hf

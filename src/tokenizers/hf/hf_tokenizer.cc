@@ -1,17 +1,12 @@
 #include "tokenizers/hf/hf_tokenizer.h"
 
 #include <algorithm>
-
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/compiled_file.h"
 #include "tokenizers/hf/added_tokens.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
@@ -256,6 +251,12 @@ HfTokenizer::~HfTokenizer() = default;
 
 Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_view text, TokenizerInfo info,
                                                                   const HfLoadOptions& options) {
+  return build(text, std::move(info), options, nullptr);
+}
+
+Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view text, TokenizerInfo info,
+                                                              const HfLoadOptions& options,
+                                                              const compiled::Reader* tables) {
   // The document lives only while the tokenizer is built, so it goes in a
   // monotonic arena: no per-node malloc, and no per-node free when `root`
   // dies (measured on gemma-3's 33 MB file: allocation and destruction of
@@ -277,6 +278,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
   try {
     std::shared_ptr<HfTokenizer> t(new HfTokenizer());
     t->serial_ = g_serial.fetch_add(1);
+    t->compiled_ = tables != nullptr;
     const json::object& o = need_object(root, "$");
 
     const json::value null_value;
@@ -298,6 +300,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
     t->pre_tokenizer_ = make_pre_tokenizer(field("pre_tokenizer"), "$.pre_tokenizer", popt);
     ModelOptions mopt;
     mopt.byte_level_input = raw;
+    mopt.tables = tables;
     t->model_ = make_model(*model_v, "$.model", mopt);
     t->model_splits_ = t->model_->splits_for_cache();
     if (t->pre_tokenizer_ && t->pre_tokenizer_->views_only() && !t->pre_tokenizer_->isolating_chain(t->chain_)) {
@@ -387,6 +390,8 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_json(std::string_vi
   } catch (const LoadError& e) {
     std::string where = info.source.empty() ? std::string("tokenizer.json") : info.source;
     return Status(e.code, where + ": " + e.message);
+  } catch (const TablesDoNotFit&) {
+    return Status(ErrorCode::kTokenizerJson, "compiled tables do not fit the model");
   } catch (const std::exception& e) {
     return Status(ErrorCode::kTokenizerJson,
                   (info.source.empty() ? std::string("tokenizer.json") : info.source) + ": " + e.what());
@@ -400,26 +405,66 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::from_file(const std::fil
     return Status(ErrorCode::kFileNotFound, "tokenizer file " + path.string() + " does not exist");
   }
   if (info.source.empty()) info.source = path.string();
+  std::string error;
+  const auto identity = compiled::identity_of(path, error);
+  if (!identity) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string() + ": " + error);
   // Mapped, not read into a string: a 33 MB file (gemma-3) would otherwise
-  // be zero-filled, then copied, page-faulting twice over its size.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status(ErrorCode::kFileUnreadable, "cannot open " + path.string());
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
+  // be zero-filled, then copied, page-faulting twice over its size. Only
+  // when needed: a current compiled file is used without reading it.
+  std::shared_ptr<const compiled::MappedFile> source;
+  auto map_source = [&] {
+    if (!source) source = compiled::MappedFile::open(path, error);
+    return source != nullptr;
+  };
+  // The compiled form holds tables built with the default byte-level
+  // setting; the differential tests' literal pipeline parses the source.
+  if (options.raw_byte_level && options.use_compiled && compiled::enabled()) {
+    const std::filesystem::path cpath = compiled_path(path);
+    auto stamp = [&] { return map_source() ? compiled::stamp_of(source->bytes()) : compiled::SourceStamp{}; };
+    std::string why;
+    if (auto reader = compiled::Reader::open(cpath, compiled::Kind::kHfBpe, *identity, stamp, why)) {
+      if (auto config = reader->section(kConfigSection)) {
+        auto t = build(*config, info, options, reader.get());
+        if (t) return t;
+      }
+      why = "its tables do not fit this epubtok";
+    }
+    compiled::report_fallback(cpath, why);
   }
-  const size_t size = size_t(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return from_json(std::string_view(), std::move(info), options);
+  if (!map_source()) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string() + ": " + error);
+  return from_json(source->bytes(), std::move(info), options);
+}
+
+std::filesystem::path HfTokenizer::compiled_path(const std::filesystem::path& source) {
+  std::filesystem::path p = source;
+  p += compiled::kFileSuffix;
+  return p;
+}
+
+std::string HfTokenizer::compile_file(const std::filesystem::path& source, const std::filesystem::path& out) {
+  std::string error;
+  // Identity first, as in TiktokenEncoding::compile_file.
+  const auto identity = compiled::identity_of(source, error);
+  auto bytes = identity ? compiled::MappedFile::open(source, error) : nullptr;
+  if (!bytes) return source.string() + ": " + error;
+  TokenizerInfo info;
+  info.source = source.string();
+  auto t = from_json(bytes->bytes(), info, {});
+  if (!t) return t.status().message();
+  compiled::Writer w;
+  if (!(*t)->model_->write_tables(w)) return source.string() + ": only BPE models have a compiled form";
+  // The configuration is the source itself without the model's vocabulary
+  // and merges, which the tables replace.
+  boost::system::error_code ec;
+  json::value doc = json::parse(bytes->bytes(), ec);
+  if (ec || !doc.is_object() || !doc.as_object().contains("model") || !doc.at("model").is_object()) {
+    return source.string() + ": not a tokenizer.json object";
   }
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return Status(ErrorCode::kFileUnreadable, "cannot read " + path.string());
-  auto result = from_json(std::string_view(static_cast<const char*>(map), size), std::move(info), options);
-  ::munmap(map, size);
-  return result;
+  json::object& model = doc.at("model").as_object();
+  model["vocab"] = json::object();
+  model["merges"] = json::array();
+  w.add(kConfigSection, json::serialize(doc));
+  return w.write(out, compiled::Kind::kHfBpe, compiled::stamp_of(bytes->bytes()), *identity);
 }
 
 // The ids of `part`, with nothing readable beyond it (cached_piece).

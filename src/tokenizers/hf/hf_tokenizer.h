@@ -12,6 +12,10 @@
 #include "core/status.h"
 #include "tokenizers/tokenizer.h"
 
+namespace epubtok::compiled {
+class Reader;
+}  // namespace epubtok::compiled
+
 namespace epubtok::tokenizers::hf {
 
 class Model;
@@ -31,6 +35,9 @@ struct HfLoadOptions {
   // ids). Default none. Google's SentencePiece counting for Gemini never
   // matches Gemma's control tokens (<bos>, <eos>, …) in text; see hf_provider.cc.
   std::vector<std::string> unmatched_added_tokens;
+  // from_file() uses the file's compiled form (compiled_path()) when it is
+  // present and was built from exactly these bytes (default true).
+  bool use_compiled = true;
 };
 
 class HfTokenizer final : public Tokenizer {
@@ -57,12 +64,32 @@ class HfTokenizer final : public Tokenizer {
   // (an unknown component type, with its JSON path).
   static Result<std::shared_ptr<const HfTokenizer>> from_json(std::string_view json, TokenizerInfo info,
                                                               const HfLoadOptions& options = {});
-  // Reads and parses a file. Adds FILE_NOT_FOUND / FILE_UNREADABLE.
+  // Reads and parses a file. Adds FILE_NOT_FOUND / FILE_UNREADABLE. When
+  // compiled_path(path) holds a compiled form of exactly this file (see
+  // core/compiled_file.h), its tables are mapped and only the small rest
+  // of the configuration is parsed; a stale or damaged one is reported on
+  // stderr (compiled::report_fallback) and the source is parsed instead.
   static Result<std::shared_ptr<const HfTokenizer>> from_file(const std::filesystem::path& path, TokenizerInfo info,
                                                               const HfLoadOptions& options = {});
 
+  // Where from_file() looks for the compiled form of `source`.
+  static std::filesystem::path compiled_path(const std::filesystem::path& source);
+  // Parses `source` and writes its compiled form to `out` (atomically): the
+  // model's tables (Model::write_tables; BPE only) and the configuration
+  // without the model's "vocab" and "merges". Returns an error message,
+  // empty on success.
+  static std::string compile_file(const std::filesystem::path& source, const std::filesystem::path& out);
+  // True when the model's tables are mapped from a compiled file.
+  bool compiled() const { return compiled_; }
+
  private:
   HfTokenizer() = default;
+  // The section of a compiled file holding the configuration JSON; the
+  // model's tables start at kModelSections (model.h).
+  static constexpr uint32_t kConfigSection = 1;
+  // from_json(), with the model's tables from `tables` when not null.
+  static Result<std::shared_ptr<const HfTokenizer>> build(std::string_view json, TokenizerInfo info,
+                                                          const HfLoadOptions& options, const compiled::Reader* tables);
   template <typename Sink>
   void run(std::string_view text, Sink&& sink) const;
   template <typename Sink>
@@ -103,6 +130,7 @@ class HfTokenizer final : public Tokenizer {
   // Which cuts is_clean_split may accept (both false: none).
   bool space_cut_ = false;
   bool newline_cut_ = false;
+  bool compiled_ = false;
 };
 
 }  // namespace epubtok::tokenizers::hf

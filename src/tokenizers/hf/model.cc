@@ -22,6 +22,7 @@ std::unique_ptr<Model> make_model(const boost::json::value& v, const std::string
     }
   }
   if (type == "BPE") return make_bpe(o, path, options);
+  if (options.tables) throw TablesDoNotFit{};
   if (type == "WordPiece") return make_wordpiece(o, path);
   if (type == "WordLevel") return make_wordlevel(o, path);
   if (type == "Unigram") return make_unigram(o, path);

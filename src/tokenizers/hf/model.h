@@ -10,6 +10,11 @@
 #include <string_view>
 #include <vector>
 
+namespace epubtok::compiled {
+class Reader;
+class Writer;
+}  // namespace epubtok::compiled
+
 namespace epubtok::tokenizers::hf {
 
 class Model {
@@ -38,12 +43,29 @@ class Model {
   }
   // False when split_for_cache never cuts (lets callers skip it).
   virtual bool splits_for_cache() const { return false; }
+
+  // Adds the tables the model built from its vocabulary and merges to a
+  // compiled file (section ids kModelSections and up), for
+  // ModelOptions::tables to load. False when the model has no compiled
+  // form (only BPE has one).
+  virtual bool write_tables(compiled::Writer& /*out*/) const { return false; }
 };
+
+// The first section id of a model's tables in a compiled tokenizer file.
+inline constexpr uint32_t kModelSections = 16;
+
+// Thrown by make_model() when ModelOptions::tables does not hold tables
+// this model can use; the caller then loads the source instead.
+struct TablesDoNotFit {};
 
 struct ModelOptions {
   // The pre-tokenizer ends with ByteLevel, and its pieces reach the model as
   // raw bytes (not GPT-2 alphabet characters). BPE only. Default false.
   bool byte_level_input = false;
+  // BPE: take the vocabulary, merges and the tables derived from them from
+  // this compiled file (written by write_tables from the same source) and
+  // ignore the JSON's "vocab" and "merges". Default none.
+  const compiled::Reader* tables = nullptr;
 };
 
 // Builds the model at JSON path `path`. Throws LoadError: TOKENIZER_UNSUPPORTED

@@ -206,8 +206,8 @@ std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const co
   return enc;
 }
 
-std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out,
-                                             const compiled::SourceStamp& source) const {
+std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out, const compiled::SourceStamp& source,
+                                             const compiled::FileIdentity& identity) const {
   boost::json::object config;
   config["pat_str"] = pat_str_;
   boost::json::object specials;
@@ -217,7 +217,7 @@ std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out,
   w.add(kConfigSection, boost::json::serialize(config));
   ranks_.write_sections(w, kRankSections);
   split_.write_sections(w, kSplitSections);
-  return w.write(out, compiled::Kind::kTiktoken, source);
+  return w.write(out, compiled::Kind::kTiktoken, source, identity);
 }
 
 std::filesystem::path TiktokenEncoding::compiled_path(const std::filesystem::path& source) {
@@ -230,34 +230,43 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::load_file(cons
                                                                             TokenizerInfo info,
                                                                             EncodingOptions options) {
   std::string error;
-  auto source = compiled::MappedFile::open(path, error);
-  if (!source) {
+  const auto identity = compiled::identity_of(path, error);
+  if (!identity) {
     if (error == "missing") {
       return Status(ErrorCode::kVocabMissing,
                     "vocabulary file " + path.string() + " is not installed; " + kFetchVocabHint);
     }
     return corrupt(path.string(), error);
   }
-  const compiled::SourceStamp stamp = compiled::stamp_of(source->bytes());
+  std::shared_ptr<const compiled::MappedFile> source;  // mapped when needed
+  auto map_source = [&] {
+    if (!source) source = compiled::MappedFile::open(path, error);
+    return source != nullptr;
+  };
   if (options.use_compiled && compiled::enabled()) {
     const std::filesystem::path cpath = compiled_path(path);
+    auto stamp = [&] { return map_source() ? compiled::stamp_of(source->bytes()) : compiled::SourceStamp{}; };
     std::string why;
-    if (auto reader = compiled::Reader::open(cpath, compiled::Kind::kTiktoken, stamp, why)) {
+    if (auto reader = compiled::Reader::open(cpath, compiled::Kind::kTiktoken, *identity, stamp, why)) {
       if (auto enc = from_compiled(*reader, info, options, path.string())) return enc;
       why = "its tables do not fit this epubtok";
     }
     compiled::report_fallback(cpath, why);
   }
+  if (!map_source()) return corrupt(path.string(), error);
   return from_json(source->bytes(), std::move(info), options, path.string());
 }
 
 std::string TiktokenEncoding::compile_file(const std::filesystem::path& source, const std::filesystem::path& out) {
   std::string error;
-  auto bytes = compiled::MappedFile::open(source, error);
+  // Identity first: a source rewritten while compiling then no longer
+  // matches it, and gets hashed at load.
+  const auto identity = compiled::identity_of(source, error);
+  auto bytes = identity ? compiled::MappedFile::open(source, error) : nullptr;
   if (!bytes) return source.string() + ": " + error;
   auto enc = from_json(bytes->bytes(), {}, {}, source.string());
   if (!enc) return enc.status().message();
-  return (*enc)->write_compiled(out, compiled::stamp_of(bytes->bytes()));
+  return (*enc)->write_compiled(out, compiled::stamp_of(bytes->bytes()), *identity);
 }
 
 template <typename F>

@@ -129,7 +129,8 @@ class TiktokenEncoding final : public Tokenizer {
   // The encoding whose tables `in` holds, or null when they do not fit.
   static std::shared_ptr<const TiktokenEncoding> from_compiled(const compiled::Reader& in, TokenizerInfo info,
                                                                EncodingOptions options, const std::string& source);
-  std::string write_compiled(const std::filesystem::path& out, const compiled::SourceStamp& source) const;
+  std::string write_compiled(const std::filesystem::path& out, const compiled::SourceStamp& source,
+                             const compiled::FileIdentity& identity) const;
 
   TokenizerInfo info_;
   EncodingOptions options_;
