@@ -71,10 +71,18 @@ const std::vector<uint16_t>& class_table() {
     mark_property(UCHAR_ALPHABETIC, 2, props);
     mark_property(UCHAR_JOIN_CONTROL, 4, props);
     std::vector<uint16_t> t(kMaxCodePoint + 1);
-    for (char32_t cp = 0; cp <= kMaxCodePoint; ++cp) {
+    for (char32_t cp = 0; cp < 0x100; ++cp) {
       const uint8_t p = props[cp];
       t[cp] = class_bits(cp, U_MASK(gc[cp]), p & 1, p & 2, p & 4);
     }
+    // Above Latin-1 the bits depend only on the category (< 32) and the
+    // three properties: one class_bits call per combination, not per code
+    // point (that loop was most of a regex preset's load).
+    uint16_t by_key[32 * 8];
+    for (unsigned key = 0; key < 32 * 8; ++key) {
+      by_key[key] = class_bits(0x100, U_MASK(key & 31), key >> 5 & 1, key >> 5 & 2, key >> 5 & 4);
+    }
+    for (char32_t cp = 0x100; cp <= kMaxCodePoint; ++cp) t[cp] = by_key[(gc[cp] & 31) | (props[cp] << 5)];
     return t;
   }();
   return table;
