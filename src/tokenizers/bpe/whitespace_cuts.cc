@@ -46,8 +46,7 @@ WhitespaceCuts::WhitespaceCuts(const RankTable& table) {
   std::vector<uint32_t> fail(trie.size(), 0);
   std::vector<uint32_t> queue;
   queue.reserve(trie.size());
-  for (size_t a = 0; a < kAlphabet; ++a) {
-    uint32_t& child = trie[0].next[a];
+  for (uint32_t& child : trie[0].next) {
     if (child == kAbsent) {
       child = 0;
     } else {

@@ -20,7 +20,7 @@ struct AsciiClasses {
     for (int c = 'a'; c <= 'z'; ++c) bits[c] = kLetter | kLower;
     for (int c = 'A'; c <= 'Z'; ++c) bits[c] = kLetter | kUpper;
     for (int c = '0'; c <= '9'; ++c) bits[c] = kNumber;
-    for (int c : {'\t', '\n', '\v', '\f', '\r', ' '}) bits[c] = kSpace;
+    for (const unsigned char c : {'\t', '\n', '\v', '\f', '\r', ' '}) bits[c] = kSpace;
   }
 };
 inline constexpr AsciiClasses kAscii;
