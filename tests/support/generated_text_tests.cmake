@@ -5,3 +5,6 @@
 epubtok_add_test(generated_text_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/generated_text_test.cc
   LIBS epubtok_test_support ICU::uc ICU::i18n ICU::data)
+epubtok_add_test(script_prose_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/script_prose_test.cc
+  LIBS epubtok_test_support ICU::uc ICU::i18n ICU::data)

@@ -66,6 +66,38 @@ std::string generate_book_zipf(uint64_t seed, size_t approx_bytes, std::string_v
 // Thread-safe (builds its lexicon per call, ~20 ms).
 std::string generate_novel(uint64_t seed, size_t approx_bytes);
 
+// ---- Book-like text per script, for the single-pass benchmarks -------
+//
+// The languages of generate_script_book(): en fr de ru el ar he hi sa bn th
+// zh ja ko (sa: Sanskrit in Devanagari; bn: Bengali).
+std::vector<std::string> script_book_languages();
+
+// Book text in `language`, at least approx_bytes bytes (at most a
+// paragraph more), one paragraph per line, chapter headings on their own
+// lines, valid UTF-8, no trailing white space. Unlike generate_book(), the
+// words are built from the script's own syllables (Indic conjuncts with
+// virama, vowel signs, anusvara/visarga; Thai tone marks and pre-vowels;
+// Arabic and Hebrew roots in patterns with prefixes and final forms; Hangul
+// syllables with particles; a Han inventory of 3,500 characters with a rare
+// tail; kana and kanji for Japanese) into a lexicon of 80,000 words per
+// language drawn by a Zipf-Mandelbrot law, so the number of distinct words
+// keeps growing over many MB and rarer words are longer. Sanskrit is written
+// as verses of long compounds (avagraha, danda, double danda with verse
+// numbers); Thai, Chinese and Japanese put no spaces between words. "en"
+// is generate_novel(). Same (seed, size, language) -> same bytes; the
+// lexicon does not depend on the seed (the first call per language builds
+// it, ~0.1 s). Throws std::invalid_argument for another language.
+// Thread-safe.
+std::string generate_script_book(uint64_t seed, size_t approx_bytes, std::string_view language);
+
+// White-space-heavy book text, at least approx_bytes bytes: pretty-printed
+// XHTML with MathML both as markup and as text extraction keeps it (each
+// token on an indented line, empty indented lines where elements were),
+// indented code (spaces and tabs, blank lines that keep their indentation)
+// and poetry with staggered indentation and gaps inside lines. Long runs of
+// mixed spaces and newlines are the point. Same (seed, size) -> same bytes.
+std::string generate_whitespace_book(uint64_t seed, size_t approx_bytes);
+
 namespace detail {
 // The simple upper-casing the generator applies to the letters of its word
 // lists (Turkish dotted/dotless i when `turkish`). Exposed only so the tests

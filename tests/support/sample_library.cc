@@ -435,4 +435,93 @@ void make_big_book(const std::string& path, std::string_view language, size_t te
   if (!write_file(path, build_epub(s))) throw std::runtime_error("cannot write " + path);
 }
 
+namespace {
+
+// One benchmark book: `text_bytes` of generate_script_book() text in
+// chapters of about `chapter_bytes`, plus `image_bytes` of stored images.
+EpubSpec script_book(int number, std::string_view lang, size_t text_bytes, size_t chapter_bytes, size_t image_bytes,
+                     uint64_t seed, Rng& rng) {
+  EpubSpec s;
+  s.version = (number % 4 == 3) ? 2 : 3;
+  char title[64];
+  std::snprintf(title, sizeof title, "Library Book %03d (%s)", number, std::string(lang).c_str());
+  s.metadata.title = title;
+  s.metadata.authors = {{"Generated Author " + std::to_string(number % 11 + 1), "", "aut"}};
+  s.metadata.languages = {std::string(lang)};
+  s.metadata.identifiers = {{"urn:uuid:00000000-0000-4000-9000-" + std::to_string(100000000000ull + number), ""}};
+  for (int f = 1; image_bytes > 1000; ++f) {
+    const size_t n = std::min<size_t>(image_bytes, 400000);
+    ZipEntry fig;
+    fig.name = "OEBPS/images/fig" + std::to_string(f) + ".jpg";
+    fig.data = random_bytes(rng, n);
+    fig.method = ZipMethod::kStored;
+    s.extra_files.push_back(std::move(fig));
+    image_bytes -= n;
+  }
+  const std::string text = test_support::generate_script_book(seed, text_bytes, lang);
+  ChapterSpec ch;
+  int chapters = 0;
+  auto flush = [&] {
+    if (ch.body.empty()) return;
+    ch.file_name = "text/chapter" + std::to_string(++chapters) + ".xhtml";
+    ch.title = "Chapter " + std::to_string(chapters);
+    s.chapters.push_back(std::move(ch));
+    ch = ChapterSpec{};
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t e = text.find('\n', i);
+    if (e == std::string::npos) e = text.size();
+    if (e > i) ch.body += "<p>" + xml_escape(text.substr(i, e - i)) + "</p>\n";
+    if (ch.body.size() >= chapter_bytes) flush();
+    i = e + 1;
+  }
+  flush();
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> make_script_library(const std::string& dir, double target_mb, double sanskrit_text_mb,
+                                             uint64_t seed) {
+  static constexpr std::string_view kLangs[47] = {
+      "en", "fr", "de", "ru", "zh", "en", "el", "ar", "he", "hi", "en", "bn", "th", "ja", "ko", "en",
+      "en", "fr", "de", "ru", "zh", "en", "el", "ar", "he", "hi", "en", "bn", "th", "ja", "en", "en",
+      "en", "fr", "de", "ru", "zh", "en", "en", "en", "en", "en", "en", "en", "en", "en", "en"};
+  Rng rng{seed * 0x51B1 + 17};
+  // Book sizes: a product of uniforms (skewed, like real libraries: most
+  // books small, a few large), rescaled so the whole library hits the target
+  // once the Sanskrit book's measured size is taken off.
+  std::vector<std::string> written;
+  std::filesystem::create_directories(dir);
+  const std::string sa_path = join(dir, "book-048-sa.epub");
+  write_book(sa_path,
+             script_book(48, "sa", static_cast<size_t>(sanskrit_text_mb * 1e6), 420000, 0, seed * 1000003 + 48, rng),
+             written);
+  const double rest = std::max(1.0, target_mb * 1e6 - static_cast<double>(std::filesystem::file_size(sa_path)));
+  std::vector<double> weights;
+  double sum = 0;
+  for (size_t b = 0; b < std::size(kLangs); ++b) {
+    weights.push_back(0.2 + 2.5 * rng.unit() * rng.unit() * rng.unit() + rng.unit());
+    sum += weights.back();
+  }
+  for (size_t b = 0; b < std::size(kLangs); ++b) {
+    const double book_bytes = rest * weights[b] / sum;
+    const bool illustrated = b % 4 == 1;
+    const double images = illustrated ? book_bytes * 0.6 : 0;
+    // Deflated XHTML of generated text is about a third of the text's size
+    // (a fifth for Devanagari, Bengali and Thai, half for Han): aim the
+    // text at the EPUB bytes left once the images are in.
+    const std::string_view lang = kLangs[b];
+    const double ratio = lang == "zh" || lang == "ja" ? 2.2 : lang == "hi" || lang == "bn" || lang == "th" ? 4.0 : 3.0;
+    const size_t text = static_cast<size_t>((book_bytes - images) * ratio);
+    char name[64];
+    std::snprintf(name, sizeof name, "book-%03zu-%s.epub", b + 1, std::string(lang).c_str());
+    write_book(join(dir, name),
+               script_book(static_cast<int>(b + 1), lang, text, 150000, static_cast<size_t>(images),
+                           seed * 1000003 + b + 1, rng),
+               written);
+  }
+  return written;
+}
+
 }  // namespace epubtok::testing

@@ -47,4 +47,18 @@ std::vector<std::string> make_library(const std::string& dir, int n_books, doubl
 // std::invalid_argument for an unknown language.
 void make_big_book(const std::string& path, std::string_view language, size_t text_bytes, int chapters, uint64_t seed);
 
+// Writes the whole-library benchmark's library into `dir` and returns the
+// paths: 48 books totalling about `target_mb` MB (10^6 bytes) of EPUB in the
+// scripts of generate_script_book() (20 English, 3 each French, German,
+// Russian and Chinese, 2 each Greek, Arabic, Hebrew, Hindi, Bengali, Thai
+// and Japanese, 1 Korean), with sizes spread as in a real library (most of
+// 0.5-2 MB, a few large illustrated ones), plus book-048-sa.epub: one
+// Sanskrit book of about `sanskrit_text_mb` MB of Devanagari text (in 40
+// chapters), the book that sets a library's wall time when a book is
+// counted on one thread. Chapters are one <p> per generated paragraph; a
+// quarter of the books carry stored JPEG-like images. Same seed -> same
+// files. Throws std::runtime_error when a file cannot be written.
+std::vector<std::string> make_script_library(const std::string& dir, double target_mb, double sanskrit_text_mb,
+                                             uint64_t seed);
+
 }  // namespace epubtok::testing
