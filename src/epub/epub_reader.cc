@@ -446,9 +446,8 @@ Result<Book> read_book(const std::string& path, const ReadOptions& options) {
 
     if (is_text_media_type(content.media_type)) {
       // One document buffer per thread, reused across chapters and books:
-      // on the VM we measured, page faults on fresh multi-megabyte buffers
-      // cost more than inflating them (whole benchmark library: 0.73 s →
-      // 0.66 s CPU for 91 MB of EPUB).
+      // page faults on fresh multi-megabyte buffers cost more than
+      // inflating them (bench/RESULTS.md, "Pipeline").
       thread_local std::string doc;
       if (Status s = zip.read_into(d.index, doc); !s) return s;
       if (Status s = decode_in_place(doc, ch.href); !s) return s;

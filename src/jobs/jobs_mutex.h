@@ -2,8 +2,8 @@
 // store), with request threads served first.
 //
 // POST /api/jobs answers only once its job is stored, and while short jobs
-// run, the runner re-takes this lock all the time (measured at 1,000
-// POST/s: ~1,000 holds a second, 18% of the time); std::mutex is not fair,
+// run, the runner re-takes this lock all the time (bench/RESULTS.md,
+// "Server", has the hold figures); std::mutex is not fair,
 // so a submission could wait through several of the runner's holds in a
 // row. The background threads (the runner, the checkpointer) therefore
 // step aside while submissions wait, for at most kStepAsideLimit.

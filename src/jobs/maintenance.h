@@ -62,8 +62,8 @@ class Checkpointer {
  public:
   // How often the thread copies WAL frames into the database file.
   static constexpr std::chrono::milliseconds kCopyInterval{100};
-  // The completion step holds the lock through two fsyncs (3-15 ms
-  // measured on the shared VM), so it runs once the WAL holds this many
+  // The completion step holds the lock through two fsyncs (milliseconds;
+  // bench/RESULTS.md, "Server"), so it runs once the WAL holds this many
   // frames (64 MiB of 4 KiB pages), not at SQLite's 1,000: at 1,000 new
   // jobs a second with short jobs running that is about once a second,
   // and the WAL stays under ~64 MiB.

@@ -21,61 +21,33 @@
 #include <string>
 #include <vector>
 
-// Performance notes. Measured with `text_bench 10 moby.txt kusa.txt` (thread
-// CPU time, best of 3, RelWithDebInfo -O3, one core of the shared 2-core dev
-// box; generated books from tests/support, plus the text of two corpus books):
-//
-//   text            count_words   ICU alone   count_chars   count_text
-//   en (generated)     318 MB/s     72 MB/s     2196 MB/s     282 MB/s
-//   Moby-Dick          322          69          2512          286
-//   fr / de / ru    271/300/365   67/71/98     556/727/464   184/211/205
-//   vi (some NFD)      223          68           360           138
-//   ar / hi            218/389      76/138       360/423       166/153
-//   zh / ja             21/19       21/20        816/776        20/18
-//   Kusamakura (ja)     13          14           888            13
-//   th / ko             42/31-52    45/52-58     702/484        40/43
-//
-//  - ICU's word BreakIterator costs ~55-70 MB/s on English: the rule
-//    engine's per-boundary overhead dominates. The product needs >= 100.
-//    Fed through a UTF-8 UText (utext_openUTF8) it was ~20% slower on CJK and
-//    Thai than fed UTF-16 converted by u_strFromUTF8WithSub in 4 MB pieces,
-//    so ICU now always gets UTF-16.
-//  - Most book text is made of "simple" characters: Latin, Greek, Cyrillic,
-//    Arabic, Devanagari, general punctuation, combining marks. For those,
-//    UAX #29 reduces to a handful of rules (WB4, WB5–WB13b without
-//    Katakana/Hebrew), which a byte-level scanner applies 4-5x faster than
-//    ICU; a tight loop over ASCII letters inside a word is half of the gain.
-//    Testing 16 letters at a time (core/ascii.h) instead of one took
-//    English from ~320 to ~460 MB/s: the loop no longer mispredicts its exit
-//    at the end of every word.
-//  - So count_words() scans with that hand-written scanner and hands every
-//    piece of text that contains anything else (ZWJ, emoji, CJK, Thai,
-//    Hangul, Hebrew, invalid UTF-8…) to ICU. Pieces are cut just before
-//    ASCII white space, where UAX #29 (and ICU) always has a boundary that no
-//    rule looks across, so counting pieces separately gives exactly the
-//    whole-text result; word_count_test checks the two against each other on
-//    every handled character in every rule context, generated prose, the
-//    tricky strings and ~600k random strings (and 8M more were run once by
-//    hand), and text_corpus_test on real books.
+// How count_words() is fast and still exactly ICU's count (the figures and
+// what was tried: bench/RESULTS.md, "Words"):
+//  - Most book text is made of "simple" characters (Latin, Greek, Cyrillic,
+//    Arabic, Devanagari, general punctuation, combining marks), for which
+//    UAX #29 reduces to a handful of rules (WB4, WB5-WB13b without
+//    Katakana/Hebrew). A byte-level scanner applies them, testing 16 ASCII
+//    letters at a time (core/ascii.h), and hands every piece that contains
+//    anything else (ZWJ, emoji, CJK, Thai, Hangul, Hebrew, invalid UTF-8...)
+//    to ICU. Pieces are cut just before ASCII white space, where UAX #29
+//    (and ICU) always has a boundary that no rule looks across, so counting
+//    pieces separately gives exactly the whole-text result; word_count_test
+//    checks the two against each other (every handled character in every
+//    rule context, generated prose, tricky strings, random strings) and
+//    text_corpus_test on real books.
 //  - Where ICU 72 departs from UAX #29 the scanner defers to it: a combining
 //    mark or format character right after a connector ("_") goes to ICU,
 //    whose rule chaining gives "b_\u00AD.c" one segment.
-//  - Scripts that are all "complex" (Thai, Hangul, Hebrew) run at ICU
-//    speed minus ~5-10% for the scanner's look-ahead; ICU regions are
-//    merged while complex characters are < 64 bytes apart to keep the number
-//    of ICU calls low.
-//  - Chinese and Japanese were bound by ICU (~13-21 MB/s), most of it in
-//    the machinery around its dictionary engine. Runs of kana and kanji
-//    between punctuation now go through the same dictionary minimisation
-//    without that machinery (cjk_dictionary.h): zh/ja 20 -> 42-47 MB/s,
+//  - ICU regions are merged while complex characters are < 64 bytes apart,
+//    to keep the number of ICU calls low.
+//  - Runs of kana and kanji between punctuation go through ICU's dictionary
+//    minimisation without the machinery around it (cjk_dictionary.h),
 //    exact, tested against ICU like the scanner.
-//  - The character classes the scanner uses come from ICU's own property data
-//    at first use, so the two cannot drift apart by Unicode version; the two
+//  - The scanner's character classes come from ICU's own property data at
+//    first use, so the two cannot drift apart by Unicode version; the two
 //    ICU 72 tailorings that differ from the Word_Break property (':' is not
 //    MidLetter, '@' joins like a letter) are applied explicitly and pinned by
 //    tests.
-//  - Tried and dropped: nothing yet; a table-driven DFA over ASCII bytes
-//    could go further but English is already 3x the target.
 
 namespace epubtok::text {
 
@@ -267,7 +239,7 @@ bool segment_has_alnum(const UChar* s, int32_t begin, int32_t end) {
 
 // Words in [begin, end) by ICU alone, for a piece that starts and ends at
 // boundaries. ICU gets UTF-16: its dictionary engines (CJK, Thai) work in
-// UTF-16 and run ~25% faster fed UTF-16 directly than through a UTF-8 UText,
+// UTF-16 and run faster fed UTF-16 directly than through a UTF-8 UText,
 // conversion included. Ill-formed UTF-8 becomes U+FFFD (one per maximal
 // ill-formed subsequence), which is Word_Break Other and never in a word.
 uint64_t icu_count_piece(const uint8_t* begin, const uint8_t* end) {

@@ -219,8 +219,7 @@ std::string make_he(Rng& rng, size_t) {
   static const auto suf = split_on("ים ות ה ת י נו כם הם תי", ' ');
   std::string w = semitic(rng, letters, patterns, pre, suf, 4000, 3500);
   // Final forms at the end of a word.
-  static const std::map<std::string, std::string> finals = {
-      {"כ", "ך"}, {"מ", "ם"}, {"נ", "ן"}, {"פ", "ף"}, {"צ", "ץ"}};
+  static const std::map<std::string, std::string> finals = {{"כ", "ך"}, {"מ", "ם"}, {"נ", "ן"}, {"פ", "ף"}, {"צ", "ץ"}};
   if (w.size() >= 2) {
     const auto it = finals.find(w.substr(w.size() - 2));
     if (it != finals.end()) w.replace(w.size() - 2, 2, it->second);
@@ -232,10 +231,10 @@ std::string make_he(Rng& rng, size_t) {
 // the same offsets from the block's start name the same letters.
 struct Indic {
   char32_t base;
-  unsigned conjunct;    // per 10,000 syllables: onset is C + virama + C
-  unsigned triple;      // per 10,000 conjuncts: a third consonant
-  unsigned anusvara;    // per 10,000 syllables
-  unsigned visarga;     // per 10,000 words, at the end
+  unsigned conjunct;  // per 10,000 syllables: onset is C + virama + C
+  unsigned triple;    // per 10,000 conjuncts: a third consonant
+  unsigned anusvara;  // per 10,000 syllables
+  unsigned visarga;   // per 10,000 words, at the end
   unsigned initial_vowel;
   size_t min_syllables;
   bool bengali;
@@ -301,8 +300,8 @@ std::string make_th(Rng& rng, size_t rank) {
   // 'C' is the initial consonant; '+' marks where a tone mark may go (after
   // the consonant and any vowel above or below it);
   // '|' ends a pattern that takes no final consonant.
-  static const auto patterns = split_on(
-      "C+า C+ะ| Cิ+ Cี+ Cึ+ Cื+ Cุ+ Cู+ เC+ แC+ โC+ ใC+| ไC+| Cั+ C+ำ| เC+า| เCี+ย เCื+อ Cั+ว เC+อ C+", ' ');
+  static const auto patterns =
+      split_on("C+า C+ะ| Cิ+ Cี+ Cึ+ Cื+ Cุ+ Cู+ เC+ แC+ โC+ ใC+| ไC+| Cั+ C+ำ| เC+า| เCี+ย เCื+อ Cั+ว เC+อ C+", ' ');
   static const auto finals = split_on("น ม ง ก ด บ ย ว", ' ');
   static const auto tones = split_on("่ ้ ๊ ๋", ' ');
   std::string w;
@@ -361,7 +360,6 @@ const std::vector<std::string>& han() {
   return chars;
 }
 
-
 // A Zipf-ish draw from the Han inventory: 96% from the common characters
 // (log-uniform rank), 4% from the rare tail.
 const std::string& han_char(Rng& rng) {
@@ -382,18 +380,16 @@ std::string make_zh(Rng& rng, size_t) {
 
 std::string kana(Rng& rng, bool katakana) {
   // Katakana syllables, commonest first; hiragana is the same minus 0x60.
-  static const std::vector<char32_t> syl = {0x30F3, 0x30AB, 0x30C8, 0x30B7, 0x30EB, 0x30AF, 0x30C6, 0x30A4, 0x30EA,
-                                            0x30B9, 0x30DE, 0x30CA, 0x30CB, 0x30BF, 0x30B3, 0x30E9, 0x30CE, 0x30E2,
-                                            0x30AD, 0x30AA, 0x30A2, 0x30A6, 0x30A8, 0x30B1, 0x30B5, 0x30BB, 0x30BD,
-                                            0x30C1, 0x30C4, 0x30CD, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DF,
-                                            0x30E0, 0x30E1, 0x30E4, 0x30E6, 0x30E8, 0x30EC, 0x30ED, 0x30EF, 0x30AC,
-                                            0x30AE, 0x30B0, 0x30B2, 0x30B4, 0x30B6, 0x30B8, 0x30BA, 0x30BC, 0x30BE,
-                                            0x30C0, 0x30C7, 0x30C9, 0x30D0, 0x30D3, 0x30D6, 0x30D9, 0x30DC, 0x30D1,
-                                            0x30D4, 0x30D7, 0x30DA, 0x30DD};
+  static const std::vector<char32_t> syl = {
+      0x30F3, 0x30AB, 0x30C8, 0x30B7, 0x30EB, 0x30AF, 0x30C6, 0x30A4, 0x30EA, 0x30B9, 0x30DE, 0x30CA, 0x30CB, 0x30BF,
+      0x30B3, 0x30E9, 0x30CE, 0x30E2, 0x30AD, 0x30AA, 0x30A2, 0x30A6, 0x30A8, 0x30B1, 0x30B5, 0x30BB, 0x30BD, 0x30C1,
+      0x30C4, 0x30CD, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DF, 0x30E0, 0x30E1, 0x30E4, 0x30E6, 0x30E8, 0x30EC,
+      0x30ED, 0x30EF, 0x30AC, 0x30AE, 0x30B0, 0x30B2, 0x30B4, 0x30B6, 0x30B8, 0x30BA, 0x30BC, 0x30BE, 0x30C0, 0x30C7,
+      0x30C9, 0x30D0, 0x30D3, 0x30D6, 0x30D9, 0x30DC, 0x30D1, 0x30D4, 0x30D7, 0x30DA, 0x30DD};
   const char32_t c = syl[rng.skewed(syl.size())];
   std::string s = utf8(katakana ? c : c - 0x60);
   if (katakana && rng.chance(1200)) s += "ー";
-  if (rng.chance(500)) s += utf8(katakana ? 0x30C3 : 0x3063);  // small tsu
+  if (rng.chance(500)) s += utf8(katakana ? 0x30C3 : 0x3063);                       // small tsu
   if (rng.chance(400)) s += utf8((katakana ? 0x30E3 : 0x3083) + 2 * rng.below(3));  // small ya/yu/yo
   return s;
 }
@@ -431,7 +427,8 @@ const std::string& hangul_syllable(Rng& rng) {
     std::set<std::string> seen;
     while (v.size() < 1500) {
       const int t = r.chance(4500) ? tail[skew(tail.size())] : 0;
-      std::string syl = utf8(static_cast<char32_t>(0xAC00 + (lead[skew(lead.size())] * 21 + vowel[skew(vowel.size())]) * 28 + t));
+      std::string syl =
+          utf8(static_cast<char32_t>(0xAC00 + (lead[skew(lead.size())] * 21 + vowel[skew(vowel.size())]) * 28 + t));
       if (seen.insert(syl).second) v.push_back(std::move(syl));
     }
     return v;
@@ -442,7 +439,8 @@ const std::string& hangul_syllable(Rng& rng) {
 }
 
 std::string make_ko(Rng& rng, size_t rank) {
-  static const auto endings = split_on("은 는 이 가 을 를 에 에서 으로 의 도 와 과 하고 했다 합니다 있다 었다 습니다 지만 면서", ' ');
+  static const auto endings =
+      split_on("은 는 이 가 을 를 에 에서 으로 의 도 와 과 하고 했다 합니다 있다 었다 습니다 지만 면서", ' ');
   std::string w;
   const size_t n = syllables_for(rng, rank, 2);
   for (size_t k = 0; k < n; ++k) w += hangul_syllable(rng);
@@ -457,14 +455,14 @@ struct ScriptLang {
   WordMaker make;
   const char* common;  // function words, commonest first, space-separated
   bool cased;
-  bool spaced;           // words separated by spaces
-  bool phrase_spaces;    // unspaced, but a space between phrases (Thai)
-  const char* comma;     // including any following space
+  bool spaced;            // words separated by spaces
+  bool phrase_spaces;     // unspaced, but a space between phrases (Thai)
+  const char* comma;      // including any following space
   const char* full_stop;  // sentence ender, without the following space
   const char* question;
   const char* open_quote;
   const char* close_quote;
-  const char* chapter;  // heading prefix
+  const char* chapter;            // heading prefix
   unsigned words_min, words_max;  // per sentence
 };
 
@@ -489,8 +487,7 @@ const ScriptLang kScriptLangs[] = {
      "في من على إلى أن ما لا هذا التي الذي كان قال عن مع هذه ثم كل هو هي قد لم إن بعد حتى أو بين ذلك عند "
      "كانت لقد فقال يا إذا أيضا",
      false, true, false, "، ", ".", "؟", "«", "»", "الفصل ", 5, 22},
-    {"he", make_he,
-     "של את על לא הוא היא זה עם כי אני מה גם אבל היה כל אם יש הם אל עוד רק אז כך לו שלא אחרי לפני כמו",
+    {"he", make_he, "של את על לא הוא היא זה עם כי אני מה גם אבל היה כל אם יש הם אל עוד רק אז כך לו שלא אחרי לפני כמו",
      false, true, false, ", ", ".", "?", "\"", "\"", "פרק ", 5, 20},
     {"hi", make_hi,
      "के है में की और से को का एक यह पर भी नहीं कि था हैं तो थी ने कर वह हो लिए गया कुछ जो साथ अपने "
@@ -504,18 +501,15 @@ const ScriptLang kScriptLangs[] = {
      "এবং এই সে তার করে হয় না আমি তুমি কিন্তু যে থেকে জন্য সঙ্গে ছিল আর কি এক তিনি আমার তাদের "
      "হয়ে কোন এখন যখন তখন",
      false, true, false, ", ", "।", "?", "“", "”", "অধ্যায় ", 5, 20},
-    {"th", make_th,
-     "ที่ และ ของ ใน ไม่ เป็น มี ได้ ว่า จะ ก็ ให้ กับ แต่ นี้ คน ไป มา แล้ว อยู่ เขา ฉัน เรา",
-     false, false, true, " ", "", "?", "“", "”", "บทที่ ", 8, 30},
-    {"zh", make_zh,
-     "的 了 是 在 不 我 他 有 这 一个 们 你 说 就 也 和 她 到 着 那 要 没有 去 会 上 看 自己 还 什么",
+    {"th", make_th, "ที่ และ ของ ใน ไม่ เป็น มี ได้ ว่า จะ ก็ ให้ กับ แต่ นี้ คน ไป มา แล้ว อยู่ เขา ฉัน เรา", false, false, true, " ",
+     "", "?", "“", "”", "บทที่ ", 8, 30},
+    {"zh", make_zh, "的 了 是 在 不 我 他 有 这 一个 们 你 说 就 也 和 她 到 着 那 要 没有 去 会 上 看 自己 还 什么",
      false, false, false, "，", "。", "？", "“", "”", "第", 6, 24},
     {"ja", make_ja,
      "の に は を た が で て と し れ さ ある いる も する から な こと として い や など なっ ない この ため "
      "その あっ よう また もの という あり まで られ なる へ か だ これ によって により おり より による ず なり",
      false, false, false, "、", "。", "？", "「", "」", "第", 6, 24},
-    {"ko", make_ko,
-     "그 이 수 것 그리고 하지만 나는 그는 있다 없다 했다 그녀는 우리는 때 더 또 안 잘 다시 모든 같은",
+    {"ko", make_ko, "그 이 수 것 그리고 하지만 나는 그는 있다 없다 했다 그녀는 우리는 때 더 또 안 잘 다시 모든 같은",
      false, true, false, ", ", ".", "?", "“", "”", "제", 4, 16},
 };
 
@@ -679,7 +673,8 @@ std::string generate_whitespace_book(uint64_t seed, size_t approx_bytes) {
   static const auto kMo = split_on("= + − × ⋅ ( ) , ∑ ∫ ≤ ≥ → ∈ ′ ∂", ' ');
   static const auto kCode = split_on(
       "if for while return const auto int size_t std::string let var def class struct else elif "
-      "break continue yield await async static public private void", ' ');
+      "break continue yield await async static public private void",
+      ' ');
   Rng rng{{seed * 0x9E3779B97F4A7C15ull + 0x5EED}};
   std::string out;
   out.reserve(approx_bytes + 8192);
@@ -713,7 +708,9 @@ std::string generate_whitespace_book(uint64_t seed, size_t approx_bytes) {
       }
       indent(d);
       const char* tag = kind < 6 ? "mi" : kind < 8 ? "mo" : "mn";
-      const std::string token = kind < 6 ? rng.uniform(kMi) : kind < 8 ? rng.uniform(kMo) : std::to_string(rng.below(100));
+      const std::string token = kind < 6   ? rng.uniform(kMi)
+                                : kind < 8 ? rng.uniform(kMo)
+                                           : std::to_string(rng.below(100));
       if (markup) out += std::string("<") + tag + ">";
       out += token;
       if (markup) out += std::string("</") + tag + ">";

@@ -52,7 +52,8 @@ struct Words {
 
 Words icu_words(std::string_view text, size_t bytes) {
   text = text.substr(0, text.rfind('\n', bytes));
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   EXPECT_TRUE(U_SUCCESS(status));
@@ -72,7 +73,8 @@ Words icu_words(std::string_view text, size_t bytes) {
 TEST(ScriptBookTest, LanguagesAreTheIssuesScripts) {
   const std::vector<std::string> langs = script_book_languages();
   const std::set<std::string> got(langs.begin(), langs.end());
-  const std::set<std::string> want = {"en", "fr", "de", "ru", "el", "ar", "he", "hi", "sa", "bn", "th", "zh", "ja", "ko"};
+  const std::set<std::string> want = {"en", "fr", "de", "ru", "el", "ar", "he",
+                                      "hi", "sa", "bn", "th", "zh", "ja", "ko"};
   EXPECT_EQ(got, want);
   EXPECT_EQ(langs.size(), want.size());
   EXPECT_THROW(generate_script_book(1, 100, "xx"), std::invalid_argument);
@@ -92,12 +94,20 @@ TEST(ScriptBookTest, DeterministicSizedValidUtf8) {
 }
 
 TEST(ScriptBookTest, LettersAreInTheLanguagesScript) {
-  const std::map<std::string, std::set<UScriptCode>> want = {
-      {"en", {USCRIPT_LATIN}},      {"fr", {USCRIPT_LATIN}},       {"de", {USCRIPT_LATIN}},
-      {"ru", {USCRIPT_CYRILLIC}},   {"el", {USCRIPT_GREEK}},       {"ar", {USCRIPT_ARABIC}},
-      {"he", {USCRIPT_HEBREW}},     {"hi", {USCRIPT_DEVANAGARI}},  {"sa", {USCRIPT_DEVANAGARI}},
-      {"bn", {USCRIPT_BENGALI}},    {"th", {USCRIPT_THAI}},        {"zh", {USCRIPT_HAN}},
-      {"ja", {USCRIPT_HAN, USCRIPT_HIRAGANA, USCRIPT_KATAKANA}}, {"ko", {USCRIPT_HANGUL}}};
+  const std::map<std::string, std::set<UScriptCode>> want = {{"en", {USCRIPT_LATIN}},
+                                                             {"fr", {USCRIPT_LATIN}},
+                                                             {"de", {USCRIPT_LATIN}},
+                                                             {"ru", {USCRIPT_CYRILLIC}},
+                                                             {"el", {USCRIPT_GREEK}},
+                                                             {"ar", {USCRIPT_ARABIC}},
+                                                             {"he", {USCRIPT_HEBREW}},
+                                                             {"hi", {USCRIPT_DEVANAGARI}},
+                                                             {"sa", {USCRIPT_DEVANAGARI}},
+                                                             {"bn", {USCRIPT_BENGALI}},
+                                                             {"th", {USCRIPT_THAI}},
+                                                             {"zh", {USCRIPT_HAN}},
+                                                             {"ja", {USCRIPT_HAN, USCRIPT_HIRAGANA, USCRIPT_KATAKANA}},
+                                                             {"ko", {USCRIPT_HANGUL}}};
   for (const std::string& lang : script_book_languages()) {
     std::vector<UChar32> cps;
     ASSERT_TRUE(decode(book(lang), &cps)) << lang;
