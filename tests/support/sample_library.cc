@@ -504,6 +504,7 @@ std::vector<std::string> make_script_library(const std::string& dir, double targ
     weights.push_back(0.2 + 2.5 * rng.unit() * rng.unit() * rng.unit() + rng.unit());
     sum += weights.back();
   }
+  double correction = 1.0, planned = 0, actual = 0;
   for (size_t b = 0; b < std::size(kLangs); ++b) {
     const double book_bytes = rest * weights[b] / sum;
     const bool illustrated = b % 4 == 1;
@@ -513,13 +514,19 @@ std::vector<std::string> make_script_library(const std::string& dir, double targ
     // text at the EPUB bytes left once the images are in.
     const std::string_view lang = kLangs[b];
     const double ratio = lang == "zh" || lang == "ja" ? 2.2 : lang == "hi" || lang == "bn" || lang == "th" ? 4.0 : 3.0;
-    const size_t text = static_cast<size_t>((book_bytes - images) * ratio);
+    const size_t text = static_cast<size_t>((book_bytes - images) * ratio * correction);
     char name[64];
     std::snprintf(name, sizeof name, "book-%03zu-%s.epub", b + 1, std::string(lang).c_str());
-    write_book(join(dir, name),
+    const std::string path = join(dir, name);
+    write_book(path,
                script_book(static_cast<int>(b + 1), lang, text, 150000, static_cast<size_t>(images),
                            seed * 1000003 + b + 1, rng),
                written);
+    // The ratios are estimates: the next books' text is scaled by how the
+    // deflated text of the books so far compared with its plan.
+    planned += (book_bytes - images) * correction;
+    actual += static_cast<double>(std::filesystem::file_size(path)) - images;
+    correction = std::clamp(planned / std::max(actual, 1.0), 0.5, 2.0);
   }
   return written;
 }
