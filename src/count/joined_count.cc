@@ -50,20 +50,36 @@ JoinRepair repair_joins(const tokenizers::Tokenizer& tokenizer, std::span<const 
   // without clean splits included, which is counted afresh.
   JoinRepair repair;
   repair.uses_count.assign(segments.size(), false);
+  std::vector<std::optional<CleanSplits>> splits(segments.size());
+  for (size_t i = 0; i < segments.size(); ++i) splits[i] = find_clean_splits(tokenizer, segments[i]);
+  // Each join is built once at its final size: one that holds whole
+  // segments without clean splits may be most of the book.
+  auto next_join_size = [&](size_t from, size_t tail_size) {
+    size_t size = tail_size;
+    for (size_t i = from; i < segments.size(); ++i) {
+      if (i > 0) size += separator.size();
+      if (splits[i]) return size + splits[i]->first;
+      size += segments[i].size();
+    }
+    return size;
+  };
   std::string join;
+  join.reserve(next_join_size(0, 0));
   for (size_t i = 0; i < segments.size(); ++i) {
     const std::string_view segment = segments[i];
     if (i > 0) join.append(separator);
-    const std::optional<CleanSplits> splits = find_clean_splits(tokenizer, segment);
-    if (!splits) {
+    if (!splits[i]) {
       join.append(segment);
       continue;
     }
-    const std::string_view head = segment.substr(0, splits->first);
-    const std::string_view tail = segment.substr(splits->last);
+    const std::string_view head = segment.substr(0, splits[i]->first);
+    const std::string_view tail = segment.substr(splits[i]->last);
     join.append(head);
     repair.joins += tokenizer.count(join);
-    join.assign(tail);
+    std::string next;
+    next.reserve(next_join_size(i + 1, tail.size()));
+    next.assign(tail);
+    join.swap(next);
     // count(segment) == count(head) + count(interior) + count(tail), since
     // both cuts are clean splits of the segment.
     repair.uses_count[i] = true;

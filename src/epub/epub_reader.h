@@ -25,7 +25,8 @@ struct ReadOptions {
   // being kept: the Book's chapters then have empty `text`, and everything
   // else (titles, kinds, warnings, the size limit, the empty-book checks) is
   // as without it. Lets a caller count a chapter while the next ones are
-  // read. A chapter handed over is not part of a book that fails later.
+  // read. When read_book() then fails, the texts handed over belong to no
+  // book.
   std::function<void(std::string text)> take_chapter_text;
 };
 
