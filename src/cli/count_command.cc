@@ -214,8 +214,9 @@ void add_count_command(CLI::App& app) {
       ->default_str("o200k_base")
       ->allow_extra_args(false);  // one value per -t, so `-t x book.epub` keeps book.epub a path
   cmd->add_option("-j,--jobs", args->jobs,
-                  "Books counted in parallel: a number or 'all' (default: the CPUs this process may use, "
-                  "after affinity and cgroup quotas)");
+                  "Worker threads: books are counted in parallel, and a large book's parts once a thread runs "
+                  "out of books; a number or 'all' (default: the CPUs this process may use, after affinity and "
+                  "cgroup quotas)");
   cmd->add_option("-o,--output", args->output, "Folder for results.json/.md/.csv and errors.log")
       ->default_str("results")
       ->each([args](const std::string&) { args->output_given = true; });

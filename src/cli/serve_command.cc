@@ -206,7 +206,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--keep-jobs", flags->keep_jobs, "Finished jobs kept (default 500)");
   cmd->add_option("--keep-days", flags->keep_days, "Days finished jobs are kept (default 30)");
   cmd->add_option("-j,--jobs", flags->workers,
-                  "Books counted in parallel within a job (default: the CPUs this process may use)");
+                  "Worker threads per job: books in parallel, and a large book's parts once a thread runs out of "
+                  "books (default: the CPUs this process may use)");
   cmd->add_option("--count-priority", flags->count_priority,
                   "Scheduling priority of the counting threads: idle, low or normal (default idle)")
       ->check(CLI::IsMember({"idle", "low", "normal"}));
