@@ -92,6 +92,11 @@ std::shared_ptr<const tokenizers::Tokenizer> load(const std::string& id) {
   return tokenizer ? *tokenizer : nullptr;
 }
 
+bool all_loaded(const CountOptions& options) {
+  return std::all_of(options.tokenizers.begin(), options.tokenizers.end(),
+                     [](const auto& tokenizer) { return tokenizer != nullptr; });
+}
+
 // Every number of two rows, with the chapter as context.
 void expect_same_row(const BookResult& a, const BookResult& b, const std::string& what) {
   ASSERT_EQ(a.status, b.status) << what;
@@ -157,7 +162,7 @@ TEST_F(ParallelCountTest, PartsCountLikeOneWorkerAndLikeTheWholeText) {
   // whole book.
   for (const char* id : {"cl100k_base", "o200k_base", "claude", "llama-3", "llama-2"})
     options.tokenizers.push_back(load(id));
-  ASSERT_TRUE(std::all_of(options.tokenizers.begin(), options.tokenizers.end(), [](auto& t) { return t != nullptr; }));
+  ASSERT_TRUE(all_loaded(options));
   options.exclude = {epub::ChapterKind::kFront, epub::ChapterKind::kBack};
 
   const std::vector<BookResult> one = count_library(books, options, 1);
@@ -180,6 +185,7 @@ TEST_F(ParallelCountTest, StreamGivesTheSameRowsWhateverTheWorkers) {
   for (const char* language : {"en", "hi", "zh"}) books.push_back(write_book(language, 40 + books.size()));
   CountOptions options;
   options.tokenizers = {load("o200k_base")};
+  ASSERT_TRUE(all_loaded(options));
   options.part_bytes = kTinyParts;
   auto rows_of = [&](int jobs) {
     auto source = BookSource::from_paths({dir_.string()}, false);
@@ -204,6 +210,7 @@ TEST_F(ParallelCountTest, ABookThatFailsAfterSomeChaptersIsTheSameFailedRow) {
   const std::string path = write_book("en", 3);
   CountOptions options;
   options.tokenizers = {load("cl100k_base")};
+  ASSERT_TRUE(all_loaded(options));
   // Over the limit only once the first long chapters have been read (and
   // handed to the workers).
   options.max_bytes = 50000;
@@ -228,6 +235,7 @@ TEST_F(ParallelCountTest, AnApiTokenizerIsSentWholeChapters) {
   CountOptions options;
   options.tokenizers = {load("o200k_base"), std::make_shared<tokenizers::anthropic::ApiTokenizer>(
                                                 info, "claude-sonnet-4-5", client, nullptr, 4)};
+  ASSERT_TRUE(all_loaded(options));
   options.part_bytes = kTinyParts;
   options.exclude = {epub::ChapterKind::kFront};
   const std::string path = write_book("en", 11);
