@@ -29,6 +29,18 @@
 // restricted to such NFKC-inert letters. A special token cannot straddle the
 // cut unless its text contains the cut character, which is checked.
 //
+// (c) A space after any Devanagari code point (U+0900-U+097F: letters,
+// vowel signs, virama, anusvara, visarga, nukta, digits, danda, unassigned)
+// is clean too, though a line feed is not. Sanskrit and Hindi words end in
+// marks as often as in letters, and cl100k/GPT-2 put a lone mark or a danda
+// in a punctuation piece (`[^\s\p{L}\p{N}]+`), which absorbs trailing line
+// feeds (o200k: line feeds and '/') but never a space; o200k's letter pieces
+// take the marks and stop at the space like any letter run; digit pieces
+// stop there too. NFKC maps every code point of the block to Devanagari
+// (nukta letters decompose to a letter and U+093C), never to white space,
+// and the space, a starter that composes with nothing, keeps the halves'
+// normalisations apart.
+//
 // The set is deliberately small and explicit rather than "any \p{L}": it is
 // easy to verify, and it finds a cut within a few bytes in prose of every
 // script the product targets. tiktoken_test.cc checks it against whole-text
@@ -73,7 +85,9 @@ bool TiktokenEncoding::is_clean_split(std::string_view text, size_t pos) const {
   } else {
     return false;
   }
-  if (!is_inert_letter_or_digit(code_point_before(text, pos))) return false;
+  const char32_t before = code_point_before(text, pos);
+  const bool devanagari_before_space = text[pos] == ' ' && before >= 0x0900 && before <= 0x097F;  // (c)
+  if (!devanagari_before_space && !is_inert_letter_or_digit(before)) return false;
   if (options_.allow_special) {
     for (const auto& [special, id] : specials_) {
       if (special.find(cut_char) != std::string::npos) return false;
