@@ -111,6 +111,25 @@ std::string adversarial_string(std::mt19937_64& rng) {
                                                      "\u0965",
                                                      "\u0967",
                                                      "\u0978",
+                                                     "\u0995",
+                                                     "\u09be",
+                                                     "\u09cd",
+                                                     "\u09cb",
+                                                     "\u09e7",
+                                                     "\u09dc",
+                                                     "\u0e31",
+                                                     "\u0e33",
+                                                     "\u0e46",
+                                                     "\u0e2f",
+                                                     "\u0e51",
+                                                     "\u064e",
+                                                     "\u0651",
+                                                     "\u060c",
+                                                     "\u0600",
+                                                     "\u0675",
+                                                     "\u05b7",
+                                                     "\u05be",
+                                                     "\u05f3",
                                                      "\u200d",
                                                      "\u200b",
                                                      "\U0001F600",
@@ -135,7 +154,7 @@ TEST(CleanSplitTest, EncodingSplitsExactlyAtEveryCleanSplitOfAdversarialStrings)
     ASSERT_TRUE(tokenizer);
     std::mt19937_64 rng(20261129);
     size_t checked = 0;
-    for (int i = 0; i < 4000; ++i) {
+    for (int i = 0; i < 5000; ++i) {
       const std::string text = adversarial_string(rng);
       const std::vector<uint32_t> whole = tokenizer->encode(text);
       for (size_t pos = 0; pos <= text.size(); ++pos) {

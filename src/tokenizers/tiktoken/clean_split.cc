@@ -29,17 +29,18 @@
 // restricted to such NFKC-inert letters. A special token cannot straddle the
 // cut unless its text contains the cut character, which is checked.
 //
-// (c) A space after any Devanagari code point (U+0900-U+097F: letters,
-// vowel signs, virama, anusvara, visarga, nukta, digits, danda, unassigned)
-// is clean too, though a line feed is not. Sanskrit and Hindi words end in
-// marks as often as in letters, and cl100k/GPT-2 put a lone mark or a danda
-// in a punctuation piece (`[^\s\p{L}\p{N}]+`), which absorbs trailing line
-// feeds (o200k: line feeds and '/') but never a space; o200k's letter pieces
-// take the marks and stop at the space like any letter run; digit pieces
-// stop there too. NFKC maps every code point of the block to Devanagari
-// (nukta letters decompose to a letter and U+093C), never to white space,
-// and the space, a starter that composes with nothing, keeps the halves'
-// normalisations apart.
+// (c) A space after any code point of the Hebrew, Arabic, Devanagari,
+// Bengali or Thai blocks (letters, vowel signs and other marks, digits,
+// punctuation, format characters, unassigned) is clean too, though a line
+// feed is not. Words in these scripts end in marks as often as in letters,
+// and cl100k/GPT-2 put a lone mark or punctuation in a punctuation piece
+// (`[^\s\p{L}\p{N}]+`), which absorbs trailing line feeds (o200k: line
+// feeds and '/') but never a space; o200k's letter pieces take the marks and
+// stop at the space like any letter run; digit pieces stop there too. NFKC
+// maps no code point of these blocks to anything holding white space
+// (Greek's block, for one, has three that it maps to a space and a mark, so
+// it is not here), and the space, a starter that composes with nothing,
+// keeps the halves' normalisations apart.
 //
 // The set is deliberately small and explicit rather than "any \p{L}": it is
 // easy to verify, and it finds a cut within a few bytes in prose of every
@@ -68,6 +69,13 @@ bool is_inert_letter_or_digit(char32_t c) {
          || (c >= 0xAC00 && c <= 0xD7A3);                                 // Hangul syllables
 }
 
+// Any code point of the blocks of rule (c).
+bool ends_word_before_space(char32_t c) {
+  return (c >= 0x0590 && c <= 0x06FF)      // Hebrew, Arabic
+         || (c >= 0x0900 && c <= 0x09FF)   // Devanagari, Bengali
+         || (c >= 0x0E00 && c <= 0x0E7F);  // Thai
+}
+
 // code_point_before() comes from core/utf8.h.
 
 constexpr std::string_view kIdeographicComma = "\xE3\x80\x81";     // U+3001
@@ -86,8 +94,8 @@ bool TiktokenEncoding::is_clean_split(std::string_view text, size_t pos) const {
     return false;
   }
   const char32_t before = code_point_before(text, pos);
-  const bool devanagari_before_space = text[pos] == ' ' && before >= 0x0900 && before <= 0x097F;  // (c)
-  if (!devanagari_before_space && !is_inert_letter_or_digit(before)) return false;
+  const bool space_after_script = text[pos] == ' ' && ends_word_before_space(before);  // (c)
+  if (!space_after_script && !is_inert_letter_or_digit(before)) return false;
   if (options_.allow_special) {
     for (const auto& [special, id] : specials_) {
       if (special.find(cut_char) != std::string::npos) return false;
