@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "tokenizers/pretok/unicode_class.h"
 
@@ -21,8 +20,9 @@ bool is_inert(char32_t cp) {
 }
 
 // The BMP characters that normalisation leaves alone next to anything
-// ("stable"), as a bitset (8 KB) built once: a character is stable when it
-// is a starter (combining class 0), NFKC maps it to itself, it is never the
+// ("stable"), as a bitset (8 KB) generated at build time from the linked
+// utf8proc (gen_nfkc_stable_bmp.cc): a character is stable when it is a
+// starter (combining class 0), NFKC maps it to itself, it is never the
 // second part of a canonical composition, and neither is the first
 // character of its canonical decomposition. Then nothing before it can
 // compose with it and nothing is reordered across it, so text can be cut
@@ -31,52 +31,15 @@ bool is_inert(char32_t cp) {
 //
 // Why not is_inert() alone: it also excludes every first part of a
 // composition, i.e. most kana (か composes with U+3099 into が), so Japanese
-// text went through utf8proc nearly whole (claude ~77 MB/s on a real
-// Japanese book against ~115 for o200k). Other planes keep is_inert(), a
-// subset of stable.
-class StableBmp {
- public:
-  StableBmp() {
-    // Second parts of canonical compositions, and a superset of them: every
-    // character after the first of a full canonical decomposition.
-    std::vector<bool> second(0x110000, false);
-    utf8proc_int32_t buf[16];
-    int boundclass = 0;
-    for (utf8proc_int32_t cp = 0; cp < 0x110000; ++cp) {
-      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-      const bool hangul = cp >= 0xAC00 && cp <= 0xD7A3;
-      if (!hangul && utf8proc_get_property(cp)->decomp_seqindex == UINT16_MAX) continue;
-      const utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 16, UTF8PROC_DECOMPOSE, &boundclass);
-      for (utf8proc_ssize_t k = 1; k < n && k < 16; ++k) second[static_cast<size_t>(buf[k])] = true;
-    }
-    for (utf8proc_int32_t cp = 0; cp < 0x10000; ++cp) {
-      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-      if (cp >= 0x1100 && cp <= 0x11FF) continue;  // conjoining jamo: composed algorithmically
-      const utf8proc_property_t* prop = utf8proc_get_property(cp);
-      if (prop->combining_class != 0 || second[static_cast<size_t>(cp)]) continue;
-      utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 16, UTF8PROC_DECOMPOSE, &boundclass);
-      if (n < 1 || n > 16 || second[static_cast<size_t>(buf[0])]) continue;
-      n = utf8proc_decompose_char(cp, buf, 16, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT),
-                                  &boundclass);
-      if (n != 1 || buf[0] != cp) {
-        // Decomposes: stable only if NFKC composes it back to itself (が).
-        utf8proc_uint8_t in[4];
-        const utf8proc_ssize_t len = utf8proc_encode_char(cp, in);
-        utf8proc_uint8_t* mapped = nullptr;
-        const utf8proc_ssize_t m = utf8proc_map(
-            in, len, &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
-        const bool same = m == len && std::memcmp(mapped, in, static_cast<size_t>(len)) == 0;
-        std::free(mapped);
-        if (!same) continue;
-      }
-      bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
-    }
-  }
-  bool operator()(char32_t cp) const { return cp < 0x10000 ? (bits_[cp >> 6] >> (cp & 63)) & 1 : is_inert(cp); }
-
- private:
-  uint64_t bits_[0x10000 / 64] = {};
+// text would go through utf8proc nearly whole. Other planes keep
+// is_inert(), a subset of stable. Generated rather than built at run time:
+// building it walks every code point through utf8proc (~60M instructions,
+// paid by the first count of any non-ASCII text).
+constexpr uint64_t kStableBmp[0x10000 / 64] = {
+#include "nfkc_stable_bmp.inc"
 };
+
+bool stable_char(char32_t cp) { return cp < 0x10000 ? (kStableBmp[cp >> 6] >> (cp & 63)) & 1 : is_inert(cp); }
 
 // The NFKC of the compatibility characters of CJK prose whose mapping is
 // ASCII: full-width forms U+FF01..U+FF5E (Chinese commas, question marks,
@@ -131,7 +94,6 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
   const size_t n = text.size();
   size_t copied = 0;  // text[0, copied) is already in out (only once changed)
   bool changed = false;
-  static const StableBmp stable_char;  // thread-safe one-time initialisation
   size_t i = 0;
   while (i < n) {
     if (base[i] < 0x80) {
@@ -149,7 +111,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
     // of unstable characters, each with the character before it (the
     // run's preceding ASCII character or a stable character: a starter
     // the stretch may compose with). Cutting before a stable character is
-    // exact (see StableBmp). (Normalising whole runs sent entire Chinese
+    // exact (see kStableBmp). (Normalising whole runs sent entire Chinese
     // paragraphs through utf8proc for one full-width comma: claude counted
     // Chinese at ~48 MB/s against p50k's ~130.)
     const size_t run_start = i;
