@@ -150,8 +150,8 @@ Result<JsonlPart> read_jsonl(const std::string& path, bool tolerate_torn_tail,
       if (shard && shard->is_object()) {
         const auto* index = shard->get_object().if_contains("index");
         const auto* count = shard->get_object().if_contains("count");
-        if (!index || !count || !index->is_uint64() && !index->is_int64() ||
-            !count->is_uint64() && !count->is_int64()) {
+        if (!index || !count || (!index->is_uint64() && !index->is_int64()) ||
+            (!count->is_uint64() && !count->is_int64())) {
           return bad("shard must have integer index and count");
         }
         part.options.shard = {static_cast<uint32_t>(index->to_number<uint64_t>()),

@@ -89,6 +89,8 @@ http::status status_for(ErrorCode code) {
     case ErrorCode::kInvalidJson:
     case ErrorCode::kInvalidSchema:
     case ErrorCode::kInvalidPath:
+    case ErrorCode::kResultsIncomplete:
+    case ErrorCode::kResultsDuplicate:
     case ErrorCode::kCancelled: return http::status::bad_request;
     case ErrorCode::kPathOutsideLibrary:
     case ErrorCode::kHostNotAllowed: return http::status::forbidden;
