@@ -3,7 +3,7 @@
 #   make run     build, then serve the web UI on the sample library
 #   make test    build and run every test (ctest)
 #   make bench   benchmarks, side by side with the reference implementations
-#   make lint    clang-format and clang-tidy on the project's own C++ (scripts/lint)
+#   make lint    clang-format + clang-tidy on the C++, eslint + prettier on web/ (scripts/lint)
 #   make fuzz    build the libFuzzer targets and their seeds (clang; build-fuzz/)
 #   make test-asan  the tests of the modules that read untrusted input or run
 #                   threads, built with AddressSanitizer + UBSan (build-asan/)
