@@ -3,6 +3,9 @@
 
 #include "cli/command.h"
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the commands report failures as
+// Status and exit codes; an exception that reaches here is a bug, and
+// terminate() (abort, core dump) is the loudest report of it.
 int main(int argc, char** argv) {
   CLI::App app{"epubtok " EPUBTOK_VERSION " — count words and exact LLM tokens in EPUB books and libraries"};
   app.set_version_flag("--version", EPUBTOK_VERSION);
@@ -14,9 +17,7 @@ int main(int argc, char** argv) {
   epubtok::cli::add_merge_command(app);
   epubtok::cli::add_cache_command(app);
   epubtok::cli::add_compile_vocab_command(app);
-#ifdef EPUBTOK_HAVE_SERVE
   epubtok::cli::add_serve_command(app);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -7,55 +7,12 @@
 
 #include <boost/json.hpp>
 
+#include "jobs/sqlite_statement.h"
+
 namespace epubtok::jobs {
 namespace json = boost::json;
 
 namespace {
-
-// One use of a cached prepared statement: binds, steps, and on destruction
-// resets it (and clears its bindings) for the next use. Binding is 1-based
-// as in SQLite.
-class Stmt {
- public:
-  explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Stmt() {
-    if (stmt_) {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-    }
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  bool ok() const { return stmt_ != nullptr; }
-  Stmt& bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Stmt& bind_null(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  template <typename T>
-  Stmt& bind_opt(int i, const std::optional<T>& v) {
-    return v ? bind(i, static_cast<int64_t>(*v)) : bind_null(i);
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(stmt_); }
-  int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
-  bool is_null(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  std::string text(int col) {
-    const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 Status db_error(sqlite3* db, std::string_view what) {
   return Status(ErrorCode::kIoError, std::string(what) + ": " + sqlite3_errmsg(db));
@@ -97,7 +54,7 @@ CREATE TABLE IF NOT EXISTS books (
 );
 )sql";
 
-JobEvent read_event(Stmt& s) {
+JobEvent read_event(SqliteStatement& s) {
   // Columns: gid, job_id, id, type, status, data, created_ms.
   JobEvent e;
   e.global_id = static_cast<uint64_t>(s.integer(0));
@@ -199,7 +156,7 @@ Status JobStore::exec(const char* sql) {
 }
 
 Status JobStore::run(const char* sql) {
-  Stmt s(prepare(sql));
+  SqliteStatement s(prepare(sql));
   if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, sql);
   return Status();
 }
@@ -242,7 +199,7 @@ std::optional<std::string> plan_text(const StoredJob& job) {
   return json::serialize(a);
 }
 
-void bind_mutable(Stmt& s, const StoredJob& job, int first) {
+void bind_mutable(SqliteStatement& s, const StoredJob& job, int first) {
   const JobInfo& j = job.info;
   s.bind(first, std::string(to_string(j.status)));
   s.bind(first + 1, static_cast<int64_t>(j.cancel_requested));
@@ -265,7 +222,7 @@ void bind_mutable(Stmt& s, const StoredJob& job, int first) {
 }  // namespace
 
 Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
-  Stmt s(
+  SqliteStatement s(
       prepare("INSERT INTO jobs (status, cancel_requested, started_ms, finished_ms, error_code, error_message, plan,"
               " total_books, total_bytes, last_event_id, id, created_ms, request)"
               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
@@ -277,7 +234,7 @@ Result<uint64_t> JobStore::insert_job(const StoredJob& job) {
 }
 
 Status JobStore::update_job(const StoredJob& job) {
-  Stmt s(prepare(
+  SqliteStatement s(prepare(
       "UPDATE jobs SET status=?, cancel_requested=?, started_ms=?, finished_ms=?, error_code=?, error_message=?,"
       " plan=?, total_books=?, total_bytes=?, last_event_id=? WHERE id=?"));
   if (!s.ok()) return db_error(db_, "update job");
@@ -288,7 +245,7 @@ Status JobStore::update_job(const StoredJob& job) {
 }
 
 Result<std::vector<StoredJob>> JobStore::load_jobs() {
-  Stmt s(
+  SqliteStatement s(
       prepare("SELECT seq, id, status, cancel_requested, created_ms, started_ms, finished_ms, request, error_code,"
               " error_message, plan, total_books, total_bytes, last_event_id FROM jobs ORDER BY seq"));
   if (!s.ok()) return db_error(db_, "load jobs");
@@ -332,7 +289,7 @@ Result<std::vector<StoredJob>> JobStore::load_jobs() {
 Status JobStore::delete_job(const std::string& job_id) {
   for (const char* sql :
        {"DELETE FROM events WHERE job_id=?", "DELETE FROM books WHERE job_id=?", "DELETE FROM jobs WHERE id=?"}) {
-    Stmt s(prepare(sql));
+    SqliteStatement s(prepare(sql));
     if (!s.ok()) return db_error(db_, "delete job");
     s.bind(1, job_id);
     if (s.step() != SQLITE_DONE) return db_error(db_, "delete job");
@@ -341,7 +298,7 @@ Status JobStore::delete_job(const std::string& job_id) {
 }
 
 Status JobStore::append_event(JobEvent& e) {
-  Stmt s(prepare("INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)"));
+  SqliteStatement s(prepare("INSERT INTO events (job_id, id, type, status, data, created_ms) VALUES (?,?,?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "append event");
   s.bind(1, e.job_id).bind(2, static_cast<int64_t>(e.id)).bind(3, std::string(to_string(e.type)));
   s.bind(4, std::string(to_string(e.status))).bind(5, e.data).bind(6, e.created_ms);
@@ -351,7 +308,7 @@ Status JobStore::append_event(JobEvent& e) {
 }
 
 Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, uint64_t after_id) {
-  Stmt s(prepare(
+  SqliteStatement s(prepare(
       "SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE job_id=? AND id>? ORDER BY id"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(after_id));
@@ -363,7 +320,7 @@ Result<std::vector<JobEvent>> JobStore::job_events(const std::string& job_id, ui
 }
 
 Result<uint64_t> JobStore::max_event_id(const std::string& job_id) {
-  Stmt s(prepare("SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id=?"));
+  SqliteStatement s(prepare("SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id=?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id);
   if (s.step() != SQLITE_ROW) return db_error(db_, "read events");
@@ -371,7 +328,7 @@ Result<uint64_t> JobStore::max_event_id(const std::string& job_id) {
 }
 
 Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
-  Stmt s(prepare("SELECT 1 FROM events WHERE job_id=? AND id=?"));
+  SqliteStatement s(prepare("SELECT 1 FROM events WHERE job_id=? AND id=?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(id));
   int rc = s.step();
@@ -381,7 +338,7 @@ Result<bool> JobStore::has_event(const std::string& job_id, uint64_t id) {
 }
 
 Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t limit) {
-  Stmt s(
+  SqliteStatement s(
       prepare("SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE gid>? AND type<>'book'"
               " ORDER BY gid LIMIT ?"));
   if (!s.ok()) return db_error(db_, "read events");
@@ -394,7 +351,7 @@ Result<std::vector<JobEvent>> JobStore::global_events(uint64_t after, size_t lim
 }
 
 Result<std::vector<JobEvent>> JobStore::latest_global_events(size_t limit) {
-  Stmt s(
+  SqliteStatement s(
       prepare("SELECT gid, job_id, id, type, status, data, created_ms FROM events WHERE type<>'book'"
               " ORDER BY gid DESC LIMIT ?"));
   if (!s.ok()) return db_error(db_, "read events");
@@ -408,7 +365,7 @@ Result<std::vector<JobEvent>> JobStore::latest_global_events(size_t limit) {
 }
 
 Result<bool> JobStore::has_global_event(uint64_t global_id) {
-  Stmt s(prepare("SELECT 1 FROM events WHERE gid=?"));
+  SqliteStatement s(prepare("SELECT 1 FROM events WHERE gid=?"));
   if (!s.ok()) return db_error(db_, "read events");
   s.bind(1, static_cast<int64_t>(global_id));
   int rc = s.step();
@@ -420,7 +377,7 @@ Result<bool> JobStore::has_global_event(uint64_t global_id) {
 Result<uint64_t> JobStore::last_global_id() {
   // sqlite_sequence remembers the largest gid even after rows are deleted,
   // so ids are never reused.
-  Stmt s(prepare("SELECT seq FROM sqlite_sequence WHERE name='events'"));
+  SqliteStatement s(prepare("SELECT seq FROM sqlite_sequence WHERE name='events'"));
   if (!s.ok()) return db_error(db_, "read events");
   int rc = s.step();
   if (rc == SQLITE_ROW) return static_cast<uint64_t>(s.integer(0));
@@ -429,7 +386,7 @@ Result<uint64_t> JobStore::last_global_id() {
 }
 
 Status JobStore::trim_progress(const std::string& job_id) {
-  Stmt s(
+  SqliteStatement s(
       prepare("DELETE FROM events WHERE job_id=?1 AND type='progress' AND id < "
               "(SELECT MAX(id) FROM events WHERE job_id=?1 AND type='progress')"));
   if (!s.ok()) return db_error(db_, "trim events");
@@ -439,7 +396,7 @@ Status JobStore::trim_progress(const std::string& job_id) {
 }
 
 Status JobStore::put_book(const std::string& job_id, const StoredBook& book) {
-  Stmt s(prepare("INSERT OR REPLACE INTO books (job_id, idx, file_size, row) VALUES (?,?,?,?)"));
+  SqliteStatement s(prepare("INSERT OR REPLACE INTO books (job_id, idx, file_size, row) VALUES (?,?,?,?)"));
   if (!s.ok()) return db_error(db_, "store book");
   s.bind(1, job_id).bind(2, book.index).bind(3, static_cast<int64_t>(book.file_size)).bind(4, book.row);
   if (s.step() != SQLITE_DONE) return db_error(db_, "store book");
@@ -447,7 +404,7 @@ Status JobStore::put_book(const std::string& job_id, const StoredBook& book) {
 }
 
 Result<std::vector<StoredBook>> JobStore::books(const std::string& job_id) {
-  Stmt s(prepare("SELECT idx, file_size, row FROM books WHERE job_id=? ORDER BY idx"));
+  SqliteStatement s(prepare("SELECT idx, file_size, row FROM books WHERE job_id=? ORDER BY idx"));
   if (!s.ok()) return db_error(db_, "read books");
   s.bind(1, job_id);
   std::vector<StoredBook> out;

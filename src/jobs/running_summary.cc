@@ -21,9 +21,10 @@ model::BookResult summary_fields(const json::value& row) {
     return book;
   }
   const json::object& o = row.as_object();
-  std::string_view status =
-      o.contains("status") && o.at("status").is_string() ? std::string_view(o.at("status").as_string()) : "error";
-  book.status = model::parse_book_status(status).value_or(model::BookStatus::kError);
+  const json::value* status = o.if_contains("status");
+  book.status = status && status->is_string()
+                    ? model::parse_book_status(status->get_string()).value_or(model::BookStatus::kError)
+                    : model::BookStatus::kError;
   auto number = [&](std::string_view key) -> uint64_t {
     const json::value* v = o.if_contains(key);
     if (!v) return 0;

@@ -226,9 +226,10 @@ class Reader {
     if (b.file_name.empty()) b.file_name = std::filesystem::path(b.file_path).filename().string();
     b.file_size = count_at(o, "file_size", path, false);
 
-    std::string status = legacy ? "ok" : string_at(o, "status", path, true);
+    // Schema 1.0 has no status: its rows are ok, or errors when they carry one.
+    const std::string status = legacy ? std::string() : string_at(o, "status", path, true);
     if (const json::value* err = o.if_contains("error"); err && !err->is_null()) {
-      if (legacy) status = "error";
+      if (legacy) b.status = BookStatus::kError;
       if (err->is_string()) {  // 1.0 wrote plain messages
         b.error = model::BookError{"UNKNOWN", std::string(err->get_string())};
       } else if (err->is_object()) {
@@ -243,7 +244,9 @@ class Reader {
     } else if (!status.empty()) {
       problem(path + ".status", "must be \"ok\", \"error\" or \"skipped\", not \"" + status + "\"");
     }
-    if (b.status != BookStatus::kOk && !b.error) problem(path + ".error", "is required when status is " + status);
+    if (b.status != BookStatus::kOk && !b.error) {
+      problem(path + ".error", "is required when status is " + std::string(model::book_status_name(b.status)));
+    }
 
     bool ok = b.status == BookStatus::kOk;
     b.word_count = count_at(o, "word_count", path, ok);

@@ -12,6 +12,7 @@
 #include "results/results_document.h"
 #include "server/handlers.h"
 #include "server/responses.h"
+#include "server/routes.h"
 
 namespace epubtok::server::handlers {
 namespace json = boost::json;
@@ -28,8 +29,9 @@ json::value time_or_null(const std::optional<int64_t>& ms) {
 }
 
 json::object links_for(const std::string& id) {
-  std::string self = "/api/jobs/" + id;
-  return json::object{{"self", self}, {"events", self + "/events"}, {"results", self + "/results.json"}};
+  return json::object{{"self", route_path(kJobPattern, id)},
+                      {"events", route_path(kJobEventsPattern, id)},
+                      {"results", route_path(kJobResultsPattern, id)}};
 }
 
 json::object job_json(const JobInfo& j) {
@@ -109,11 +111,11 @@ Response submit_job(const Request& req, const ApiContext& ctx, model::RunRequest
   auto job = ctx.jobs->submit(std::move(request));
   if (!job) return status_error(req, job.status());
   json::object body{{"job_id", job->id},
-                    {"status", "queued"},
+                    {"status", jobs::to_string(jobs::JobStatus::kQueued)},
                     {"position", job->position.value_or(1)},
                     {"links", links_for(job->id)}};
   Response res = json_response(req, http::status::accepted, body);
-  res.set(http::field::location, "/api/jobs/" + job->id);
+  res.set(http::field::location, route_path(kJobPattern, job->id));
   return res;
 }
 

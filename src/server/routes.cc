@@ -22,11 +22,11 @@ constexpr std::array kRoutes = {
     Route{verb::get, "/api/jobs", BodyLimit::kJson, RouteKind::kPlain, h::list_jobs},
     Route{verb::post, "/api/jobs", BodyLimit::kJson, RouteKind::kPlain, h::create_job},
     Route{verb::get, "/api/sse/{id}", BodyLimit::kJson, RouteKind::kSse, h::job_events},
-    Route{verb::get, "/api/jobs/{id}", BodyLimit::kJson, RouteKind::kPlain, h::get_job},
-    Route{verb::delete_, "/api/jobs/{id}", BodyLimit::kJson, RouteKind::kPlain, h::delete_job},
+    Route{verb::get, kJobPattern, BodyLimit::kJson, RouteKind::kPlain, h::get_job},
+    Route{verb::delete_, kJobPattern, BodyLimit::kJson, RouteKind::kPlain, h::delete_job},
     Route{verb::post, "/api/jobs/{id}/cancel", BodyLimit::kJson, RouteKind::kPlain, h::cancel_job},
-    Route{verb::get, "/api/jobs/{id}/events", BodyLimit::kJson, RouteKind::kSse, h::job_events},
-    Route{verb::get, "/api/jobs/{id}/results.json", BodyLimit::kJson, RouteKind::kPlain, h::results_json},
+    Route{verb::get, kJobEventsPattern, BodyLimit::kJson, RouteKind::kSse, h::job_events},
+    Route{verb::get, kJobResultsPattern, BodyLimit::kJson, RouteKind::kPlain, h::results_json},
     Route{verb::get, "/api/jobs/{id}/results.csv", BodyLimit::kJson, RouteKind::kPlain, h::results_csv},
     Route{verb::get, "/api/jobs/{id}/results.md", BodyLimit::kJson, RouteKind::kPlain, h::results_md},
 };
@@ -74,6 +74,12 @@ RouteMatch match_route(verb method, std::string_view path) {
     match.allow += http::to_string(route.method);
   }
   return match;
+}
+
+std::string route_path(std::string_view pattern, std::string_view id) {
+  std::string path(pattern);
+  if (size_t param = path.find(kIdParam); param != std::string::npos) path.replace(param, kIdParam.size(), id);
+  return path;
 }
 
 }  // namespace epubtok::server

@@ -56,4 +56,14 @@ struct RouteMatch {
 // Looks `method` and the decoded `path` up in the table.
 RouteMatch match_route(http::verb method, std::string_view path);
 
+// The patterns that responses link to (a job's links, a new job's Location);
+// the table holds the same constants.
+inline constexpr std::string_view kJobPattern = "/api/jobs/{id}";
+inline constexpr std::string_view kJobEventsPattern = "/api/jobs/{id}/events";
+inline constexpr std::string_view kJobResultsPattern = "/api/jobs/{id}/results.json";
+
+// `pattern` with its {id} replaced by `id` (which is not escaped: job ids
+// are URL-safe).
+std::string route_path(std::string_view pattern, std::string_view id);
+
 }  // namespace epubtok::server

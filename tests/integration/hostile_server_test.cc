@@ -5,13 +5,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -36,37 +36,12 @@ constexpr const char* kTokenizer = "r50k_base";
 // builds (make test-asan / test-tsan build the server the same way) keep
 // quarantines and shadow memory, so they get more room.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr uint64_t kPeakRssKb = 1024u * 1024;
+constexpr uint64_t kPeakRssKb = uint64_t{1024} * 1024;
 #else
-constexpr uint64_t kPeakRssKb = 200u * 1024;
+constexpr uint64_t kPeakRssKb = uint64_t{200} * 1024;
 #endif
 
-// ---- raw socket helpers (the shared test client only speaks whole requests)
-
-int connect_raw(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-bool send_raw(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
+// ---- raw socket helpers beyond the shared test client's connect_to() and send_all()
 
 // Reads until the peer closes, an error, or `timeout`; returns what came.
 std::string read_until_closed(int fd, std::chrono::milliseconds timeout) {
@@ -199,9 +174,9 @@ TEST_F(HostileServerTest, SlowHeaderClientsAreClosedByTheHeaderTimeoutAndHealthS
   std::vector<int> slow;
   const auto opened_at = Clock::now();
   for (int i = 0; i < kSlow; ++i) {
-    int fd = connect_raw(server.port());
+    int fd = connect_to(server.port());
     ASSERT_GE(fd, 0) << "connection " << i;
-    ASSERT_TRUE(send_raw(fd, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+    ASSERT_TRUE(send_all(fd, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
     slow.push_back(fd);
   }
   std::atomic<bool> stop{false};
@@ -256,13 +231,13 @@ TEST_F(HostileServerTest, TenThousandConnectionsOpenedAndDropped) {
   for (int done = 0; done < kTotal; done += kBatch) {
     std::vector<int> fds;
     for (int i = 0; i < kBatch; ++i) {
-      int fd = connect_raw(server.port());
+      int fd = connect_to(server.port());
       if (fd < 0) {
         ++failed_connects;
         continue;
       }
       int kind = (done + i) % 3;
-      if (kind == 1) send_raw(fd, "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"pa");
+      if (kind == 1) send_all(fd, "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"pa");
       if (kind == 2) {
         linger reset{1, 0};  // close() sends RST
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
@@ -286,11 +261,11 @@ TEST_F(HostileServerTest, OneMegabyteHeadersAreRefused) {
   const std::string big(1 << 20, 'a');
   for (const std::string& request : {"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + big + "\r\n\r\n",
                                      "GET /api/health?x=" + big + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}) {
-    int fd = connect_raw(server.port());
+    int fd = connect_to(server.port());
     ASSERT_GE(fd, 0);
     std::string response;
     std::thread reader([&] { response = read_until_closed(fd, 20s); });
-    send_raw(fd, request);  // may fail once the server has answered and closed
+    send_all(fd, request);  // may fail once the server has answered and closed
     ::shutdown(fd, SHUT_WR);
     reader.join();
     ::close(fd);
@@ -313,10 +288,10 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   // Declared: raw and multipart.
   for (const std::string& type :
        {std::string("application/epub+zip"), std::string("multipart/form-data; boundary=xyz")}) {
-    int fd = connect_raw(server.port());
+    int fd = connect_to(server.port());
     ASSERT_GE(fd, 0);
     auto t0 = Clock::now();
-    send_raw(fd, "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type +
+    send_all(fd, "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type +
                      "\r\nContent-Length: " + std::to_string(two_gb) + "\r\n\r\nPK\3\4");
     std::string response = read_until_closed(fd, 10s);
     ::close(fd);
@@ -326,16 +301,16 @@ TEST_F(HostileServerTest, TwoGigabyteUploadAgainstTheLimit) {
   }
 
   // Streamed: chunked, 1 MiB chunks, up to 2 GB or until the server stops it.
-  int fd = connect_raw(server.port());
+  int fd = connect_to(server.port());
   ASSERT_GE(fd, 0);
   std::string response;
   std::thread reader([&] { response = read_until_closed(fd, 60s); });
   uint64_t sent = 0;
-  send_raw(fd,
+  send_all(fd,
            "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
            "Transfer-Encoding: chunked\r\n\r\n");
   std::string chunk = "100000\r\nPK\3\4" + std::string((1 << 20) - 4, 'z') + "\r\n";
-  while (sent < two_gb && send_raw(fd, chunk)) sent += 1 << 20;
+  while (sent < two_gb && send_all(fd, chunk)) sent += 1 << 20;
   reader.join();
   ::close(fd);
   std::printf("chunked upload: %llu MiB sent before the server closed\n", static_cast<unsigned long long>(sent >> 20));
@@ -415,6 +390,7 @@ TEST_F(HostileServerTest, UploadFileNamesWithDotDotAndNul) {
   }
 
   std::vector<std::string> paths;
+  paths.reserve(ids.size());
   for (const auto& id : ids) paths.push_back("upload:" + id);
   auto job = http(server.port(), "POST", "/api/jobs", job_body(paths));
   ASSERT_EQ(job.status, 202) << job.body;
@@ -475,18 +451,18 @@ TEST_F(HostileServerTest, KillNineDuringAnUploadThenRestart) {
 
     // Two uploads, each cut off after half its body.
     const std::string big = "PK\3\4" + std::string(4 << 20, 'q');
-    int raw = connect_raw(server.port());
+    int raw = connect_to(server.port());
     ASSERT_GE(raw, 0);
-    send_raw(raw,
+    send_all(raw,
              "POST /api/uploads?name=half.epub HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/epub+zip\r\n"
              "Content-Length: " +
                  std::to_string(big.size()) + "\r\n\r\n" + big.substr(0, big.size() / 2));
     const std::string b = "----killBoundary";
     std::string form = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.epub\"\r\n\r\n" +
                        big + "\r\n--" + b + "--\r\n";
-    int multi = connect_raw(server.port());
+    int multi = connect_to(server.port());
     ASSERT_GE(multi, 0);
-    send_raw(multi,
+    send_all(multi,
              "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" + b +
                  "\r\nContent-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form.substr(0, form.size() / 2));
     // Wait until the server has written part of both bodies to disk.

@@ -4,11 +4,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -27,31 +27,6 @@ namespace {
 std::string binary_path() {
   if (const char* dir = std::getenv("EPUBTOK_BINARY_DIR"); dir && *dir) return std::string(dir) + "/epubtok";
   return EPUBTOK_BINARY;
-}
-
-int connect_to(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-bool send_all(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 std::string build_request(const std::string& method, const std::string& target, const std::string& body,
@@ -90,6 +65,31 @@ void parse_head(const std::string& head, int& status, std::map<std::string, std:
 
 }  // namespace
 
+int connect_to(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> args) {
   int out[2];
   EXPECT_EQ(::pipe(out), 0);
@@ -102,6 +102,7 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
     std::vector<std::string> all = {bin, "serve", "--port", "0"};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(all.size() + 1);
     for (auto& a : all) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(bin.c_str(), argv.data());
@@ -156,7 +157,7 @@ json::value HttpResult::json() const {
 }
 
 HttpResult http(uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-                std::map<std::string, std::string> headers, const std::string& host) {
+                const std::map<std::string, std::string>& headers, const std::string& host) {
   HttpResult result;
   int fd = connect_to(port);
   if (fd < 0) return result;

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -42,9 +43,16 @@ struct HttpResult {
   boost::json::value json() const;
 };
 
+// Raw socket helpers, for tests that send what http() would not.
+// A TCP connection to 127.0.0.1:`port` with TCP_NODELAY; -1 when none could
+// be made. The caller closes it.
+int connect_to(uint16_t port);
+// Writes all of `data` (no SIGPIPE); false when the connection failed first.
+bool send_all(int fd, std::string_view data);
+
 // One request on a fresh connection. `host` is the Host header.
 HttpResult http(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
-                std::map<std::string, std::string> headers = {}, const std::string& host = "127.0.0.1");
+                const std::map<std::string, std::string>& headers = {}, const std::string& host = "127.0.0.1");
 
 struct SseEvent {
   uint64_t id = 0;
