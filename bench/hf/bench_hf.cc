@@ -16,10 +16,10 @@
 // Presets are read from <data>/hf/<preset>/tokenizer.json. One preset per
 // process, so the RSS figure is that preset's alone.
 #include <sys/resource.h>
-#include <time.h>
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>

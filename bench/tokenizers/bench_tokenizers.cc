@@ -130,9 +130,9 @@ int main(int argc, char** argv) {
   double seconds = 1.5;
   if (const char* e = std::getenv("EPUBTOK_BENCH_SECONDS")) seconds = std::atof(e);
   std::vector<std::string> names;
-  for (const Text& t : kTexts) names.push_back(t.name);
+  for (const Text& t : kTexts) names.emplace_back(t.name);
   for (const char* t : kOptionalTexts) {
-    if (fs::exists(dir / (std::string(t) + ".txt"))) names.push_back(t);
+    if (fs::exists(dir / (std::string(t) + ".txt"))) names.emplace_back(t);
   }
   for (const char* id : kTokenizers) {
     if (only_tokenizer && std::strcmp(only_tokenizer, id) != 0) continue;

@@ -2,6 +2,7 @@
 
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <cmath>
 #include <cstdio>
 
 namespace epubtok::cli {
@@ -21,14 +22,14 @@ void ProgressLine::update(const count::LibraryProgress& p, bool force) {
   double mb_per_s = seconds > 0 ? double(p.bytes_done) / 1e6 / seconds : 0.0;
   std::string eta = "--:--";
   if (fraction > 0 && fraction < 1) {
-    long remaining = static_cast<long>(seconds / fraction * (1 - fraction) + 0.5);
+    long remaining = std::lround(seconds / fraction * (1 - fraction));
     char buf[32];
     std::snprintf(buf, sizeof buf, "%ld:%02ld", remaining / 60, remaining % 60);
     eta = buf;
   }
 
   constexpr int kBarWidth = 24;
-  int filled = static_cast<int>(fraction * kBarWidth + 0.5);
+  int filled = static_cast<int>(std::lround(fraction * kBarWidth));
   std::string bar(filled, '#');
   bar.append(kBarWidth - filled, '-');
 

@@ -163,6 +163,7 @@ TEST_F(CounterTest, FindEpubsScansFoldersSkipsHiddenAndReportsMissingPaths) {
 
 TEST_F(CounterTest, LibraryKeepsOrderReportsProgressAndHonoursCancel) {
   std::vector<std::string> books;
+  books.reserve(7);
   for (int i = 0; i < 6; ++i) books.push_back(write_book("book" + std::to_string(i) + ".epub", three_part_book()));
   books.push_back((dir_ / "missing.epub").string());
 
@@ -197,7 +198,7 @@ TEST_F(CounterTest, LibraryStartsTheLargestBooksFirst) {
     // Book i carries a stored "image" of i * 10 KB, so later books are larger files.
     testing::ZipEntry image;
     image.name = "OEBPS/image.bin";
-    image.data = std::string(i * 10000, 'x');
+    image.data = std::string(size_t{10000} * i, 'x');
     image.method = testing::ZipMethod::kStored;
     spec.extra_files.push_back(image);
     books.push_back(write_book("size" + std::to_string(i) + ".epub", spec));

@@ -245,6 +245,7 @@ uint64_t joined_count_of(const Tokenizer& tokenizer, const std::vector<std::stri
                          std::string_view separator) {
   std::vector<std::string_view> views(segments.begin(), segments.end());
   std::vector<uint64_t> counts;
+  counts.reserve(segments.size());
   for (const std::string& s : segments) counts.push_back(tokenizer.count(s));
   return count_joined(tokenizer, views, counts, separator);
 }
@@ -261,8 +262,8 @@ std::string join(const std::vector<std::string>& segments, std::string_view sepa
 TEST(CountJoinedTest, EqualsTheCountOfTheJoinedText) {
   std::vector<std::string> ids = splitting_ids();
   // SentencePiece presets know no clean splits: the whole join is counted.
-  ids.push_back("llama-2");
-  ids.push_back("gemma-3");
+  ids.emplace_back("llama-2");
+  ids.emplace_back("gemma-3");
   for (const std::string& id : ids) {
     auto tokenizer = load(id);
     ASSERT_TRUE(tokenizer);

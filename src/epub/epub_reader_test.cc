@@ -133,7 +133,7 @@ TEST(ReadBook, Epub2WithNcxAndGuide) {
 
 TEST(ReadBook, LandmarksGiveKindsAndUnmarkedItemsFollowTheirNeighbours) {
   EpubSpec s;
-  auto ch = [](std::string f, std::string landmark) {
+  auto ch = [](const std::string& f, std::string landmark) {
     ChapterSpec c = testing::make_chapter(f, f, {"Text of " + f});
     c.landmark = std::move(landmark);
     return c;
@@ -868,7 +868,7 @@ TEST(ReadBookErrors, LargeEntryThatIsNotReadDoesNotMatter) {
 TEST(ReadBookErrors, HighRatioSmallEntryIsFine) {
   // Under 1 MiB uncompressed the ratio test does not apply.
   EpubSpec s = two_chapter_book();
-  s.extra_files.push_back(zeros("OEBPS/blank.css", 512 * 1024));
+  s.extra_files.push_back(zeros("OEBPS/blank.css", 512ull << 10));
   ChapterSpec c;
   c.file_name = "blank.css";
   c.in_archive = false;

@@ -214,6 +214,27 @@ bool is_valid_isbn(std::string_view d) {
   return false;
 }
 
+namespace {
+
+// The scheme of a dc:identifier, first match wins: its opf:scheme attribute,
+// then the value's URN prefix, then its identifier-type refinement (ONIX
+// codelist 5, where 15 and 02 mean ISBN, or a name such as "DOI"), then a
+// value whose digits are a valid ISBN. Empty when none applies.
+std::string identifier_scheme(const std::string& scheme, const std::string& itype, const std::string& value,
+                              std::string_view isbn_digits) {
+  if (!scheme.empty()) return lower(scheme) == "isbn" ? "ISBN" : scheme;
+  std::string lv = lower(value);
+  if (lv.rfind("urn:isbn:", 0) == 0 || lv.rfind("isbn:", 0) == 0) return "ISBN";
+  if (lv.rfind("urn:uuid:", 0) == 0) return "UUID";
+  if (lv.rfind("urn:doi:", 0) == 0 || lv.rfind("doi:", 0) == 0) return "DOI";
+  if (itype == "15" || itype == "02" || lower(itype) == "isbn") return "ISBN";
+  if (!itype.empty() && itype.find_first_not_of("0123456789") != std::string::npos) return itype;
+  if (is_valid_isbn(isbn_digits)) return "ISBN";
+  return {};
+}
+
+}  // namespace
+
 bool kind_from_types(std::string_view types, ChapterKind& kind) {
   // EPUB 3 Structural Semantics Vocabulary partitions and division types,
   // and EPUB 2 guide reference types (title-page, text, notes, …).
@@ -338,25 +359,8 @@ Result<Package> parse_opf(std::string_view xml, const std::string& opf_path) {
     } else if (name == "identifier") {
       Identifier id;
       id.value = text_of(n);
-      std::string scheme = attr(n, "scheme");
-      std::string itype = refined(n, "identifier-type");
-      std::string lv = lower(id.value);
       std::string isbn_digits = digits_only(isbn_body(id.value));
-      if (!scheme.empty()) {
-        id.scheme = lower(scheme) == "isbn" ? "ISBN" : scheme;
-      } else if (lv.rfind("urn:isbn:", 0) == 0 || lv.rfind("isbn:", 0) == 0) {
-        id.scheme = "ISBN";
-      } else if (lv.rfind("urn:uuid:", 0) == 0) {
-        id.scheme = "UUID";
-      } else if (lv.rfind("urn:doi:", 0) == 0 || lv.rfind("doi:", 0) == 0) {
-        id.scheme = "DOI";
-      } else if (itype == "15" || itype == "02" || lower(itype) == "isbn") {  // ONIX codelist 5: 15/02 = ISBN
-        id.scheme = "ISBN";
-      } else if (!itype.empty() && itype.find_first_not_of("0123456789") != std::string::npos) {
-        id.scheme = itype;  // e.g. "DOI" written as identifier-type
-      } else if (is_valid_isbn(isbn_digits)) {
-        id.scheme = "ISBN";
-      }
+      id.scheme = identifier_scheme(attr(n, "scheme"), refined(n, "identifier-type"), id.value, isbn_digits);
       if (id.scheme == "ISBN" && first_isbn.empty() && !isbn_digits.empty()) first_isbn = isbn_digits;
       if (!id.value.empty()) md.identifiers.push_back(std::move(id));
     } else if (name == "subject") {

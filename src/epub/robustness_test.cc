@@ -162,6 +162,7 @@ TEST(Robustness, ConcurrentReadsAgree) {
   ASSERT_TRUE(ref.is_ok()) << ref.status().to_string();
   const std::string expected = book_text(*ref);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> mismatches{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {

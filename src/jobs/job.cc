@@ -1,6 +1,7 @@
 #include "jobs/job.h"
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include <boost/json.hpp>
@@ -145,11 +146,11 @@ double Progress::percent() const {
 
 json::object progress_to_json(const Progress& p) {
   // Rounded to 0.1 % so the payload stays short and stable.
-  double percent = static_cast<double>(static_cast<int64_t>(p.percent() * 10.0 + 0.5)) / 10.0;
+  double percent = std::round(p.percent() * 10.0) / 10.0;
   json::object out{{"file_name", p.file_name}, {"current", p.current},       {"total", p.total},
                    {"percent", percent},       {"bytes_done", p.bytes_done}, {"bytes_total", p.bytes_total}};
   if (p.eta_s) {
-    out["eta_s"] = static_cast<double>(static_cast<int64_t>(*p.eta_s * 10.0 + 0.5)) / 10.0;
+    out["eta_s"] = std::round(*p.eta_s * 10.0) / 10.0;
   } else {
     out["eta_s"] = nullptr;
   }

@@ -35,7 +35,7 @@ model::RunRequest request_for(std::vector<std::string> paths) {
 }
 
 std::unique_ptr<JobManager> open_manager(FakeEngine& fake, std::filesystem::path db = ":memory:",
-                                         std::function<void(JobManagerOptions&)> tweak = {}) {
+                                         const std::function<void(JobManagerOptions&)>& tweak = {}) {
   JobManagerOptions options;
   options.database = std::move(db);
   options.engine = fake.engine();
@@ -65,6 +65,7 @@ std::vector<JobEvent> replay(JobManager& m, const std::string& id) {
 
 std::vector<std::string> types_of(const std::vector<JobEvent>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.emplace_back(to_string(e.type));
   return out;
 }
@@ -398,6 +399,7 @@ TEST(JobManager, ProgressIsRateLimitedYetEveryBookIsReported) {
   fake.allow(1);
   auto m = open_manager(fake, ":memory:", [](JobManagerOptions& o) { o.progress_interval = 100ms; });
   std::vector<std::string> paths;
+  paths.reserve(12);
   for (int i = 0; i < 12; ++i) paths.push_back("/burst/book" + std::to_string(i) + ".epub");
   auto job = m->submit(request_for(paths));
   auto sink = std::make_shared<RecordingSink>();
@@ -620,6 +622,7 @@ TEST(JobManager, QueueLimitRetentionAndPaging) {
     o.keep_jobs = 2;
   });
   std::vector<std::string> ids;
+  ids.reserve(3);
   for (int i = 0; i < 3; ++i) ids.push_back(m->submit(request_for({"/a.epub"}))->id);
   EXPECT_TRUE(m->queue_full());
   auto refused = m->submit(request_for({"/a.epub"}));

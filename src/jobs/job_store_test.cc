@@ -23,7 +23,7 @@ StoredJob make_job(const std::string& id) {
   return job;
 }
 
-JobEvent make_event(const std::string& job, uint64_t id, std::string type) {
+JobEvent make_event(const std::string& job, uint64_t id, std::string_view type) {
   JobEvent e;
   e.job_id = job;
   e.id = id;

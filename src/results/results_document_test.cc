@@ -13,7 +13,7 @@ using model::BookResult;
 using model::BookStatus;
 using ::testing::HasSubstr;
 
-BookResult ok_book(std::string name, uint64_t words, uint64_t a, uint64_t b) {
+BookResult ok_book(const std::string& name, uint64_t words, uint64_t a, uint64_t b) {
   BookResult r;
   r.file_path = "/lib/" + name;
   r.file_name = name;
@@ -35,12 +35,12 @@ BookResult ok_book(std::string name, uint64_t words, uint64_t a, uint64_t b) {
   return r;
 }
 
-BookResult failed_book(std::string name, BookStatus status, std::string code) {
+BookResult failed_book(const std::string& name, BookStatus status, std::string code) {
   BookResult r;
   r.file_path = "/lib/" + name;
   r.file_name = name;
   r.status = status;
-  r.error = model::BookError{code, "something about " + name + "\nsecond line"};
+  r.error = model::BookError{std::move(code), "something about " + name + "\nsecond line"};
   return r;
 }
 

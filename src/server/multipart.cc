@@ -137,7 +137,7 @@ Result<std::vector<MultipartFile>> extract_multipart_files(const std::filesystem
     std::string after = scan.take(2);
     if (after == "--") break;
     if (after != "\r\n") return R(ErrorCode::kInvalidArgument, "multipart body: malformed boundary line");
-    auto headers = scan.read_until("\r\n\r\n", 16 * 1024);
+    auto headers = scan.read_until("\r\n\r\n", size_t{16} * 1024);
     if (!headers) return R(ErrorCode::kInvalidArgument, "multipart body: part headers missing or too long");
     std::optional<std::string> filename;
     size_t line_start = 0;

@@ -47,7 +47,7 @@ TEST_F(MultipartTest, ExtractsTheFilePartAcrossChunkBoundaries) {
   // the full boundary) so a scanner that matches prefixes would cut early.
   std::mt19937 rng(7);
   std::string content;
-  while (content.size() < 300 * 1024) {
+  while (content.size() < 300u << 10) {
     content += static_cast<char>(rng() & 0xff);
     if (rng() % 5000 == 0) content += "\r\n--XyZboundar";
   }

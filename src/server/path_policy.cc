@@ -27,8 +27,9 @@ bool path_within(const fs::path& child, const fs::path& root) {
   return true;
 }
 
-PathPolicy::PathPolicy(std::vector<fs::path> roots, fs::path upload_dir) {
-  for (auto& r : roots) roots_.push_back(canonical_or_absolute(r));
+PathPolicy::PathPolicy(const std::vector<fs::path>& roots, const fs::path& upload_dir) {
+  roots_.reserve(roots.size());
+  for (const auto& r : roots) roots_.push_back(canonical_or_absolute(r));
   upload_dir_ = canonical_or_absolute(upload_dir);
 }
 

@@ -20,7 +20,7 @@ class PathPolicy {
  public:
   // `roots` that do not exist are kept as given (made absolute) so that a
   // library created later still works; `upload_dir` is the upload area.
-  PathPolicy(std::vector<std::filesystem::path> roots, std::filesystem::path upload_dir);
+  PathPolicy(const std::vector<std::filesystem::path>& roots, const std::filesystem::path& upload_dir);
 
   // Resolves a user path (absolute, relative to the roots tried in order, or
   // an upload id "upload:<id>" / "<id>") to an absolute canonical path.

@@ -77,7 +77,8 @@ class RouterTest : public ::testing::Test {
     fs::remove_all(base_);
   }
 
-  RouteResult call(http::verb method, std::string target, std::string body = "", std::string host = "127.0.0.1:8787") {
+  RouteResult call(http::verb method, const std::string& target, std::string body = "",
+                   const std::string& host = "127.0.0.1:8787") {
     Request req{method, target, 11};
     if (!host.empty()) req.set(http::field::host, host);
     req.body() = std::move(body);

@@ -15,10 +15,10 @@
 namespace epubtok::server {
 
 // A page holds at most this many bytes unless the request asks for fewer.
-inline constexpr uint64_t kTextPageDefaultBytes = 64 * 1024;
+inline constexpr uint64_t kTextPageDefaultBytes = uint64_t{64} * 1024;
 // The most a request may ask for: large enough for any chapter a reader
 // would scroll through, small enough that one answer stays quick to send.
-inline constexpr uint64_t kTextPageMaxBytes = 1024 * 1024;
+inline constexpr uint64_t kTextPageMaxBytes = uint64_t{1024} * 1024;
 // The uncompressed-text limit a book is read with: `epubtok text`'s
 // --max-mb default, so the server serves every book the CLI would print.
 inline constexpr uint64_t kTextPageMaxBookBytes = 512ull << 20;

@@ -38,6 +38,7 @@ class TextPageTest : public ::testing::Test {
     spec.metadata.title = "Paged";
     spec.chapters.push_back(epubtok::testing::make_chapter("one.xhtml", "One", {"Short."}));
     std::vector<std::string> long_paragraphs;
+    long_paragraphs.reserve(400);
     for (int i = 0; i < 400; ++i)
       long_paragraphs.push_back("Ünïcödé line " + std::to_string(i) + " — 日本語のテキスト。");
     spec.chapters.push_back(epubtok::testing::make_chapter("two.xhtml", "Two", long_paragraphs));
@@ -77,7 +78,7 @@ TEST_F(TextPageTest, PagesConcatenateToWhatTextChapterPrints) {
 }
 
 TEST_F(TextPageTest, RefusesWhatItCannotServe) {
-  auto code = [&](TextPageRequest r) {
+  auto code = [&](const TextPageRequest& r) {
     auto page = chapter_text_page(*policy_, r, 512u << 20);
     return page ? std::string("OK") : std::string(error_code_name(page.status().code()));
   };

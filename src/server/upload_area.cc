@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kPrefix = "up_";
-constexpr uint64_t kMultipartOverhead = 64 * 1024;
+constexpr uint64_t kMultipartOverhead = uint64_t{64} * 1024;
 
 bool is_upload_id(std::string_view s) {
   if (s.size() != kPrefix.size() + 16 || s.substr(0, kPrefix.size()) != kPrefix) return false;

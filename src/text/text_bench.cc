@@ -2,11 +2,10 @@
 // Usage: text_bench [MB per language, default 20]
 // Prints MB/s (best of 3, thread CPU time) for count_words (hybrid), ICU
 // alone, count_chars and count_text, and flags any hybrid/ICU mismatch.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -242,6 +242,7 @@ TEST(CountTextTest, ThreadSafe) {
   const std::string text = test_support::generate_prose("fr", 3, 20000) + test_support::generate_prose("ja", 3, 5000);
   const TextStats expected = count_text(text);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<TextStats> results(4);
   for (int i = 0; i < 4; ++i)
     threads.emplace_back([&, i] {

@@ -171,7 +171,7 @@ TEST_P(HostileBookTest, CountGivesItsCodeOrCountsIt) {
   ASSERT_TRUE(fs::exists(book));
   std::vector<std::string> args = {"count", "--json", "-j", "1", "-t", "o200k_base"};
   if (expected.max_mb > 0) {
-    args.push_back("--max-mb");
+    args.emplace_back("--max-mb");
     args.push_back(std::to_string(expected.max_mb));
   }
   args.push_back(book.string());

@@ -3,10 +3,10 @@
 // `count` over the whole library writes. docs/scale-out.md describes the
 // workflow these tests hold to.
 #include <sched.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -241,7 +241,7 @@ TEST_F(ScaleOutTest, ResumeRefusesOtherOptions) {
 TEST_F(ScaleOutTest, MergeRefusesPartsThatDoNotMakeOneLibrary) {
   ASSERT_EQ(run({"count", "-r", "lib", "--shard", "0/2", "--jsonl", "p0.jsonl"}).exit_code, 0);
   ASSERT_EQ(run({"count", "-r", "lib", "--shard", "1/2", "--jsonl", "p1.jsonl"}).exit_code, 0);
-  auto expect_error = [&](std::vector<std::string> args, const std::string& code, const std::string& detail) {
+  auto expect_error = [&](const std::vector<std::string>& args, const std::string& code, const std::string& detail) {
     Outcome r = epubtok(args, dir_);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_THAT(r.err, HasSubstr(code));

@@ -88,9 +88,9 @@ TEST(FuzzRegression, ErrorBodyEchoingInvalidUtf8IsValidJson) {
   ctx.uploads = &uploads;
   ctx.port = 8787;
 
-  for (std::string target : {std::string("/api/jobs/job_\x84"
-                                         "000000000000001/cancel"),
-                             std::string("/api/jobs/job_%84%C3%28/cancel")}) {
+  for (const std::string& target : {std::string("/api/jobs/job_\x84"
+                                                "000000000000001/cancel"),
+                                    std::string("/api/jobs/job_%84%C3%28/cancel")}) {
     server::Request req{server::http::verb::post, target, 11};
     req.set(server::http::field::host, "127.0.0.1:8787");
     server::RouteResult r = server::route(req, ctx);

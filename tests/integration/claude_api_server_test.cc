@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <ranges>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -39,11 +40,11 @@ class ScopedEnv {
     }
   }
   ~ScopedEnv() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second) {
-        ::setenv(it->first.c_str(), it->second->c_str(), 1);
+    for (const auto& [name, value] : std::ranges::reverse_view(saved_)) {
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
       } else {
-        ::unsetenv(it->first.c_str());
+        ::unsetenv(name.c_str());
       }
     }
   }

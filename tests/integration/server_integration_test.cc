@@ -2,12 +2,12 @@
 // port, real sockets, generated EPUBs. Counting uses r50k_base (the
 // smallest installed vocabulary) so tests spend their time on the server.
 #include <sched.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -647,7 +647,7 @@ TEST_F(ServerTest, UploadsAndTheirLimits) {
   std::string big = "PK\x03\x04" + std::string((1 << 20) + 10, 'x');
   EXPECT_EQ(http(server.port(), "POST", "/api/uploads", big, {{"Content-Type", "application/epub+zip"}}).status, 413);
   // The total is 2 MiB: two more files of 1000 KiB fit, a third does not.
-  std::string chunk = "PK\x03\x04" + std::string(1000 * 1024, 'y');
+  std::string chunk = "PK\x03\x04" + std::string(size_t{1000} * 1024, 'y');
   EXPECT_EQ(http(server.port(), "POST", "/api/uploads", chunk, {{"Content-Type", "application/epub+zip"}}).status, 201);
   EXPECT_EQ(http(server.port(), "POST", "/api/uploads", chunk, {{"Content-Type", "application/epub+zip"}}).status, 201);
   EXPECT_EQ(http(server.port(), "POST", "/api/uploads", chunk, {{"Content-Type", "application/epub+zip"}}).status, 413);

@@ -154,10 +154,10 @@ TEST(GeminiSentencePiece, CountsAsSentencePieceBpeOverGemma3sPieces) {
         test_support::random_unicode(seed, 1 + seed % 40, test_support::RandomUnicodeMode::kMixedScriptWords));
     cases.push_back(test_support::random_unicode(seed, 1 + seed % 40, test_support::RandomUnicodeMode::kAnyScalar));
   }
-  cases.push_back("Hello, world!  Two spaces,\ttab, new\nline and\n\nparagraph.");
+  cases.emplace_back("Hello, world!  Two spaces,\ttab, new\nline and\n\nparagraph.");
   // Control tokens are plain text to SentencePiece; user-defined ones match.
   for (const char* s : {"<bos>", "a<eos>b", " <pad> ", "<unk><mask>", "<start_of_turn>user\nhi<end_of_turn>"}) {
-    cases.push_back(s);
+    cases.emplace_back(s);
   }
   size_t tokens = 0;
   for (const std::string& text : cases) {

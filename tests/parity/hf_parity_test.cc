@@ -220,7 +220,8 @@ TEST_P(HfPresetParity, IdsEqualReference) {
   literal.raw_byte_level = false;
   auto slow = HfTokenizer::from_file(file, TokenizerInfo{}, literal);
   ASSERT_TRUE(slow) << slow.status().to_string();
-  check_parity(preset, file, **fast, slow->get(), build_cases(std::hash<std::string>{}(preset)&0xFF, 24 * 1024, 250));
+  check_parity(preset, file, **fast, slow->get(),
+               build_cases(std::hash<std::string>{}(preset)&0xFF, size_t{24} * 1024, 250));
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, HfPresetParity,
@@ -254,7 +255,7 @@ TEST_P(HfFixtureParity, IdsEqualReference) {
   literal.raw_byte_level = false;
   auto slow = HfTokenizer::from_file(file, TokenizerInfo{}, literal);
   ASSERT_TRUE(slow) << slow.status().to_string();
-  std::vector<Case> cases = build_cases(7, 4 * 1024, 80);
+  std::vector<Case> cases = build_cases(7, size_t{4} * 1024, 80);
   if (GetParam().find("unicode_scripts") != std::string::npos) {
     // Every code point, so that each entry of the script table meets the
     // reference: blocks of 1024 in order, alone, between Latin letters and

@@ -40,7 +40,7 @@ std::vector<Case> build_cases(const std::string& tokenizer) {
   std::vector<Case> cases;
   const uint64_t salt = std::hash<std::string>{}(tokenizer)&0xFFFF;
   for (const std::string& lang : test_support::prose_languages()) {
-    cases.push_back({"book/" + lang, test_support::generate_book(1000 + salt, 48 * 1024, lang)});
+    cases.push_back({"book/" + lang, test_support::generate_book(1000 + salt, size_t{48} * 1024, lang)});
     for (int i = 0; i < 3; ++i) {
       cases.push_back(
           {"prose/" + lang + "/" + std::to_string(i), test_support::generate_prose(lang, 77 + i + salt, 150)});
@@ -49,7 +49,7 @@ std::vector<Case> build_cases(const std::string& tokenizer) {
   // Novel-like English with a real book's vocabulary size and typography
   // (curly quotes and apostrophes, em-dashes, numbers): the text the
   // count path's fast paths and caches are tuned for.
-  cases.push_back({"novel/en", test_support::generate_novel(500 + salt, 256 * 1024)});
+  cases.push_back({"novel/en", test_support::generate_novel(500 + salt, size_t{256} * 1024)});
   const auto& tricky = test_support::tricky_strings();
   for (size_t i = 0; i < tricky.size(); ++i) cases.push_back({"tricky/" + std::to_string(i), tricky[i]});
   const RandomUnicodeMode modes[] = {RandomUnicodeMode::kAnyScalar, RandomUnicodeMode::kMixedScriptWords,

@@ -48,7 +48,7 @@ inline CorpusDir corpus_dir() {
 // failure, not a skip: someone asked for these tests to run.
 #define EPUBTOK_REQUIRE_CORPUS(var)                                           \
   const ::epubtok::testing::CorpusDir var = ::epubtok::testing::corpus_dir(); \
-  if (!var.present()) {                                                       \
-    if (var.from_env) FAIL() << var.absent_reason();                          \
-    GTEST_SKIP() << var.absent_reason();                                      \
+  if (!(var).present()) {                                                     \
+    if ((var).from_env) FAIL() << (var).absent_reason();                      \
+    GTEST_SKIP() << (var).absent_reason();                                    \
   }

@@ -3,7 +3,6 @@
 // "listening on http://127.0.0.1:PORT" and serves until SIGTERM or SIGINT.
 //   fake-anthropic-server [--delay-ms N]
 #include <pthread.h>
-#include <signal.h>
 
 #include <chrono>
 #include <csignal>

@@ -4,9 +4,8 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#include <time.h>
-
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 #include <stdexcept>

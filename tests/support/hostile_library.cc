@@ -1,6 +1,6 @@
 #include "support/hostile_library.h"
 
-#include <cstring>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -65,7 +65,7 @@ std::function<size_t(char*, size_t)> streamed(std::string prefix, uint64_t body_
             st->stage = 2;
             continue;
           }
-          size_t want = static_cast<size_t>(std::min<uint64_t>(st->body_left, 256 * 1024));
+          size_t want = static_cast<size_t>(std::min<uint64_t>(st->body_left, uint64_t{256} * 1024));
           st->fill(st->pending, want);
           if (st->pending.size() > want) st->pending.resize(want);
           st->body_left -= st->pending.size();
@@ -76,7 +76,7 @@ std::function<size_t(char*, size_t)> streamed(std::string prefix, uint64_t body_
         if (st->pending.empty()) continue;
       }
       size_t k = std::min(cap - n, st->pending.size());
-      std::memcpy(buf + n, st->pending.data(), k);
+      std::copy_n(st->pending.data(), k, buf + n);
       st->pending.erase(0, k);
       n += k;
     }
@@ -241,6 +241,7 @@ const std::vector<Entry>& library() {
           }
           std::string inner = build_zip(level1);
           std::vector<ZipEntry> level2;
+          level2.reserve(16);
           for (int i = 0; i < 16; ++i) level2.push_back(stored("inner" + std::to_string(i) + ".zip", inner));
           // In the spine as a foreign item without fallback: listed, never unpacked.
           add_raw_chapter(s, "archive.zip", stored("", build_zip(level2)), "application/zip");
@@ -281,7 +282,7 @@ const std::vector<Entry>& library() {
     });
     add("names-nul", "entry names with NUL bytes inside", [](const fs::path&) {
       EpubSpec s = ordinary("NUL names");
-      s.extra_files.push_back(deflated(std::string("OEBPS/ch1.xhtml\0.exe", 21), xhtml("<p>after the NUL</p>")));
+      s.extra_files.push_back(deflated(std::string("OEBPS/ch1.xhtml\0.exe", 20), xhtml("<p>after the NUL</p>")));
       s.extra_files.push_back(deflated(std::string("\0\0\0", 3), "nul"));
       return build_epub(s);
     });

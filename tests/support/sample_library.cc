@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -353,7 +354,7 @@ std::vector<std::string> make_library(const std::string& dir, int n_books, doubl
   }
   static constexpr std::string_view kLangs[] = {"en", "en", "en", "en", "en", "en", "en", "en", "en", "en",
                                                 "en", "en", "fr", "de", "es", "fr", "ru", "ru", "zh", "ja"};
-  constexpr size_t kChapterText = 150 * 1000;
+  constexpr size_t kChapterText = size_t{150} * 1000;
   for (int b = 0; b < n_books; ++b) {
     double book_bytes = target_mb * 1e6 * weights[b] / sum;
     std::string_view lang = kLangs[rng.next() % std::size(kLangs)];
@@ -393,7 +394,7 @@ std::vector<std::string> make_library(const std::string& dir, int n_books, doubl
         generate_book(book_seed, std::min<size_t>(kChapterText, static_cast<size_t>(text_budget * 3) + 1000), lang);
     double ratio = static_cast<double>(first.size()) / static_cast<double>(std::max<size_t>(1, deflated_size(first)));
     double raw_needed = text_budget * ratio;
-    int chapters = std::max(1, static_cast<int>(raw_needed / kChapterText + 0.5));
+    int chapters = std::max(1, static_cast<int>(std::lround(raw_needed / kChapterText)));
     size_t per_chapter = static_cast<size_t>(raw_needed / chapters);
     for (int c = 0; c < chapters; ++c) {
       std::string text = c == 0 && per_chapter <= first.size() + kChapterText / 10
