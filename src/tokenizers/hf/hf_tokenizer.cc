@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -245,6 +246,91 @@ std::string line_col(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col) + " (byte " + std::to_string(offset) + ")";
 }
 
+// The sections of a compiled file holding the added tokens (the
+// configuration JSON then has an empty "added_tokens").
+constexpr uint32_t kAddedTokenSection = 2;  // AddedTokenRecord records
+constexpr uint32_t kAddedTextSection = 3;   // their contents, concatenated
+
+struct AddedTokenRecord {
+  uint32_t id;
+  uint32_t offset;  // of the content in the text section
+  uint32_t length;
+  uint8_t special, single_word, lstrip, rstrip, normalized;
+  uint8_t pad[3];
+};
+static_assert(sizeof(AddedTokenRecord) == 20);
+
+// The "added_tokens" of tokenizer.json, validated, without empty contents
+// (which never match).
+std::vector<AddedToken> declared_added_tokens(const json::object& o) {
+  std::vector<AddedToken> tokens;
+  const json::value* at = o.if_contains("added_tokens");
+  if (!at || at->is_null()) return tokens;
+  const json::array& arr = need_array(*at, "$.added_tokens");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string ipath = "$.added_tokens[" + std::to_string(i) + "]";
+    const json::object& a = need_object(arr[i], ipath);
+    AddedToken tok;
+    int64_t id = get_int(a, "id", ipath, -1);
+    if (id < 0 || id > int64_t(UINT32_MAX)) fail_at(ipath + ".id", "missing or out of range");
+    tok.id = uint32_t(id);
+    tok.content = get_string(a, "content", ipath);
+    tok.special = get_bool(a, "special", ipath, false);
+    tok.single_word = get_bool(a, "single_word", ipath, false);
+    tok.lstrip = get_bool(a, "lstrip", ipath, false);
+    tok.rstrip = get_bool(a, "rstrip", ipath, false);
+    tok.normalized = get_bool(a, "normalized", ipath, !tok.special);
+    if (tok.content.empty()) continue;
+    if (!is_valid_utf8(tok.content)) fail_at(ipath + ".content", "is not valid UTF-8");
+    tokens.push_back(std::move(tok));
+  }
+  return tokens;
+}
+
+// declared_added_tokens() as written to a compiled file.
+void write_added_tokens(const std::vector<AddedToken>& tokens, compiled::Writer& out) {
+  std::vector<AddedTokenRecord> records;
+  std::string text;
+  for (const AddedToken& tok : tokens) {
+    AddedTokenRecord r{};
+    r.id = tok.id;
+    r.offset = static_cast<uint32_t>(text.size());
+    r.length = static_cast<uint32_t>(tok.content.size());
+    r.special = tok.special;
+    r.single_word = tok.single_word;
+    r.lstrip = tok.lstrip;
+    r.rstrip = tok.rstrip;
+    r.normalized = tok.normalized;
+    records.push_back(r);
+    text += tok.content;
+  }
+  out.add_records(kAddedTokenSection, std::span<const AddedTokenRecord>(records));
+  out.add(kAddedTextSection, text);
+}
+
+// The added tokens write_added_tokens() stored. Throws TablesDoNotFit when
+// the sections are missing or out of range.
+std::vector<AddedToken> added_tokens_from(const compiled::Reader& in) {
+  const auto records = in.records<AddedTokenRecord>(kAddedTokenSection);
+  const auto text = in.section(kAddedTextSection);
+  if (!records || !text) throw TablesDoNotFit{};
+  std::vector<AddedToken> tokens;
+  tokens.reserve(records->size());
+  for (const AddedTokenRecord& r : *records) {
+    if (r.offset > text->size() || r.length > text->size() - r.offset) throw TablesDoNotFit{};
+    AddedToken tok;
+    tok.id = r.id;
+    tok.content = std::string(text->substr(r.offset, r.length));
+    tok.special = r.special != 0;
+    tok.single_word = r.single_word != 0;
+    tok.lstrip = r.lstrip != 0;
+    tok.rstrip = r.rstrip != 0;
+    tok.normalized = r.normalized != 0;
+    tokens.push_back(std::move(tok));
+  }
+  return tokens;
+}
+
 }  // namespace
 
 HfTokenizer::~HfTokenizer() = default;
@@ -323,37 +409,20 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view t
     std::vector<std::string> raw_patterns, norm_patterns;
     std::vector<AddedToken> raw_tokens, norm_tokens;
     uint64_t extra = 0;
-    if (const json::value* at = o.if_contains("added_tokens"); at && !at->is_null()) {
-      const json::array& arr = need_array(*at, "$.added_tokens");
-      for (size_t i = 0; i < arr.size(); ++i) {
-        std::string ipath = "$.added_tokens[" + std::to_string(i) + "]";
-        const json::object& a = need_object(arr[i], ipath);
-        AddedToken tok;
-        int64_t id = get_int(a, "id", ipath, -1);
-        if (id < 0 || id > int64_t(UINT32_MAX)) fail_at(ipath + ".id", "missing or out of range");
-        tok.id = uint32_t(id);
-        tok.content = get_string(a, "content", ipath);
-        tok.special = get_bool(a, "special", ipath, false);
-        tok.single_word = get_bool(a, "single_word", ipath, false);
-        tok.lstrip = get_bool(a, "lstrip", ipath, false);
-        tok.rstrip = get_bool(a, "rstrip", ipath, false);
-        tok.normalized = get_bool(a, "normalized", ipath, !tok.special);
-        if (tok.content.empty()) continue;
-        if (!is_valid_utf8(tok.content)) fail_at(ipath + ".content", "is not valid UTF-8");
-        if (std::find(options.unmatched_added_tokens.begin(), options.unmatched_added_tokens.end(), tok.content) !=
-            options.unmatched_added_tokens.end()) {
-          continue;
-        }
-        if (!t->model_->token_to_id(tok.content)) ++extra;
-        if (tok.normalized) {
-          std::string pat = tok.content;
-          if (t->normalizer_) t->normalizer_->normalize(pat);
-          norm_patterns.push_back(std::move(pat));
-          norm_tokens.push_back(std::move(tok));
-        } else {
-          raw_patterns.push_back(tok.content);
-          raw_tokens.push_back(std::move(tok));
-        }
+    for (AddedToken& tok : tables ? added_tokens_from(*tables) : declared_added_tokens(o)) {
+      if (std::find(options.unmatched_added_tokens.begin(), options.unmatched_added_tokens.end(), tok.content) !=
+          options.unmatched_added_tokens.end()) {
+        continue;
+      }
+      if (!t->model_->token_to_id(tok.content)) ++extra;
+      if (tok.normalized) {
+        std::string pat = tok.content;
+        if (t->normalizer_) t->normalizer_->normalize(pat);
+        norm_patterns.push_back(std::move(pat));
+        norm_tokens.push_back(std::move(tok));
+      } else {
+        raw_patterns.push_back(tok.content);
+        raw_tokens.push_back(std::move(tok));
       }
     }
     // Clean splits (see is_clean_split): only for the pre-tokenizers whose
@@ -453,8 +522,8 @@ std::string HfTokenizer::compile_file(const std::filesystem::path& source, const
   if (!t) return t.status().message();
   compiled::Writer w;
   if (!(*t)->model_->write_tables(w)) return source.string() + ": only BPE models have a compiled form";
-  // The configuration is the source itself without the model's vocabulary
-  // and merges, which the tables replace.
+  // The configuration is the source itself without the model's vocabulary,
+  // merges and the added tokens, which the sections replace.
   boost::system::error_code ec;
   json::value doc = json::parse(bytes->bytes(), ec);
   if (ec || !doc.is_object() || !doc.as_object().contains("model") || !doc.at("model").is_object()) {
@@ -463,6 +532,12 @@ std::string HfTokenizer::compile_file(const std::filesystem::path& source, const
   json::object& model = doc.at("model").as_object();
   model["vocab"] = json::object();
   model["merges"] = json::array();
+  try {
+    write_added_tokens(declared_added_tokens(doc.as_object()), w);
+  } catch (const LoadError& e) {
+    return source.string() + ": " + e.message;
+  }
+  doc.as_object()["added_tokens"] = json::array();
   w.add(kConfigSection, json::serialize(doc));
   return w.write(out, compiled::Kind::kHfBpe, compiled::stamp_of(bytes->bytes()), *identity);
 }
