@@ -206,6 +206,33 @@ TEST_F(ParallelCountTest, StreamGivesTheSameRowsWhateverTheWorkers) {
   }
 }
 
+// Cancelling stops taking books; the books in flight (at most one per
+// worker) still finish whole, so every row returned is the complete one.
+TEST_F(ParallelCountTest, CancelFinishesTheBooksInFlightWhole) {
+  std::vector<std::string> books;
+  for (const char* language : {"en", "hi", "ru", "ar", "zh", "ja"})
+    books.push_back(write_book(language, 60 + books.size()));
+  CountOptions options;
+  options.tokenizers = {load("cl100k_base")};
+  ASSERT_TRUE(all_loaded(options));
+  const std::vector<BookResult> one = count_library(books, options, 1);
+  options.part_bytes = kTinyParts;
+  std::atomic<bool> cancel{false};
+  LibraryCallbacks callbacks;
+  size_t started = 0;
+  callbacks.on_start = [&](const LibraryProgress&) { ++started; };
+  callbacks.on_book = [&](const BookResult&, const LibraryProgress&) { cancel = true; };
+  const std::vector<BookResult> rows = count_library(books, options, 3, callbacks, &cancel);
+  ASSERT_GE(rows.size(), 1u);
+  EXPECT_LE(rows.size(), 3u);
+  EXPECT_EQ(rows.size(), started);
+  for (const BookResult& row : rows) {
+    const auto it = std::find(books.begin(), books.end(), row.file_path);
+    ASSERT_NE(it, books.end());
+    expect_same_row(one[static_cast<size_t>(it - books.begin())], row, row.file_path + " after cancel");
+  }
+}
+
 TEST_F(ParallelCountTest, ABookThatFailsAfterSomeChaptersIsTheSameFailedRow) {
   const std::string path = write_book("en", 3);
   CountOptions options;
