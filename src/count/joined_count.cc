@@ -50,6 +50,11 @@ JoinRepair repair_joins(const tokenizers::Tokenizer& tokenizer, std::span<const 
   // without clean splits included, which is counted afresh.
   JoinRepair repair;
   repair.uses_count.assign(segments.size(), false);
+  if (segments.size() == 1) {
+    // One segment is the whole text: its own count is the total.
+    repair.uses_count[0] = true;
+    return repair;
+  }
   std::vector<std::optional<CleanSplits>> splits(segments.size());
   for (size_t i = 0; i < segments.size(); ++i) splits[i] = find_clean_splits(tokenizer, segments[i]);
   // Each join is built once at its final size: one that holds whole

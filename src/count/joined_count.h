@@ -52,7 +52,8 @@ struct JoinRepair {
 
 // Counts the joins of segments[0] + separator + … + segments[n-1], cut at
 // the first and last clean split of each segment (each searched for within
-// kCleanSplitSearchBytes of its end).
+// kCleanSplitSearchBytes of its end). A single segment has no joins: its
+// own count is the total, whether or not it has clean splits.
 JoinRepair repair_joins(const tokenizers::Tokenizer& tokenizer, std::span<const std::string_view> segments,
                         std::string_view separator);
 

@@ -307,6 +307,9 @@ TEST(CountJoinedTest, RecountsOnlyTheJoinsAndKeepsSegmentCounts) {
   EXPECT_EQ(count_joined(tokenizer, segments, std::vector<uint64_t>{3 + 10, 2, 1}, "-"), 4u + 10);
   EXPECT_EQ(count_joined(tokenizer, segments, std::vector<uint64_t>{3, 2, 1}, " "), 6u);
   EXPECT_EQ(count_joined(tokenizer, {}, std::vector<uint64_t>{}, "-"), 0u);
+  // One segment is the whole text: its count is used as it is, not recounted.
+  const std::vector<std::string_view> one = {"no clean split"};
+  EXPECT_EQ(count_joined(tokenizer, one, std::vector<uint64_t>{3 + 10}, "-"), 3u + 10);
   const std::vector<std::string_view> with_empty = {"a b", "", "c d"};
   EXPECT_EQ(count_joined(tokenizer, with_empty, std::vector<uint64_t>{2, 0, 2}, "-"), 3u);  // "a", "b--c", "d"
 }
