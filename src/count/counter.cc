@@ -101,8 +101,7 @@ namespace {
 // over several workers only when a worker would otherwise be idle, at most
 // one book per worker is in flight, and a library of small books runs as
 // it did when each book was one unit of work. Results do not depend on who
-// counts what: every stretch count is exact, and the sums are taken in a
-// fixed order.
+// counts what, or when: every stretch count is exact, and the rest are sums.
 
 // How the options' tokenizers are counted.
 enum class Via : uint8_t {
