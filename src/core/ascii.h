@@ -18,6 +18,9 @@ namespace epubtok {
 // Whether b is an ASCII letter, A-Z or a-z.
 constexpr bool is_ascii_letter(unsigned char b) { return static_cast<unsigned char>((b | 0x20) - 'a') < 26; }
 
+// Whether b is ASCII white space: \t \n \v \f \r or the space.
+constexpr bool is_ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
+
 #if defined(__SSE2__)
 // Bit i set when byte i of v is in [lo, lo + 25] (unsigned b - lo <= 25,
 // tested as min(b - lo, 25) == b - lo).

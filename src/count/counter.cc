@@ -15,6 +15,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/ascii.h"
 #include "count/joined_count.h"
 #include "epub/epub_reader.h"
 #include "text/text_stats.h"
@@ -174,8 +175,6 @@ struct NextBook {
 
 using TakeFn = std::function<std::optional<NextBook>()>;
 using DoneFn = std::function<void(size_t id, BookResult row)>;
-
-bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 uint64_t elapsed_ms(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(

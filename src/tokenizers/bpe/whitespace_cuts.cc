@@ -2,12 +2,9 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+
 namespace epubtok::tokenizers::bpe {
-namespace {
-
-bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-}  // namespace
 
 bool WhitespaceCuts::applies(std::string_view piece) {
   return std::all_of(piece.begin(), piece.end(), [](char c) { return is_ascii_space(static_cast<unsigned char>(c)); });
