@@ -85,7 +85,7 @@ class HfTokenizer final : public Tokenizer {
  private:
   HfTokenizer() = default;
   // The section of a compiled file holding the configuration JSON (with
-  // empty "added_tokens": they are sections 2 and 3, see hf_tokenizer.cc);
+  // empty "added_tokens": they are sections 2 and 3, see hf_load.cc);
   // the model's tables start at kModelSections (model.h).
   static constexpr uint32_t kConfigSection = 1;
   // from_json(), with the model's tables from `tables` when not null.
