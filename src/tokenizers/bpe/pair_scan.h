@@ -1,6 +1,6 @@
-// The two array steps of a short BPE merge, shared by both engines (the
-// tiktoken merge in bpe.cc and the Hugging Face merge in hf/bpe.cc): find
-// the leftmost lowest-ranked pair, and remove one element.
+// The two array steps of merge_flat() (merge.h), the short BPE merge of
+// both engines: find the leftmost lowest-ranked pair, and remove one
+// element.
 //
 // Pair ranks are kept biased (rank ^ 0x80000000) as int32_t "keys": SSE2
 // has only a signed 32-bit compare, and the bias makes it order ranks as

@@ -19,13 +19,12 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <queue>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/compiled_file.h"
-#include "tokenizers/bpe/pair_scan.h"
+#include "tokenizers/bpe/merge.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/pre_tokenizers.h"
@@ -472,84 +471,60 @@ class BpeModel final : public Model {
     return true;
   }
 
+  // Symbols as bpe::merge_flat() sees them: sym[k] is part k's id, and
+  // merged[k] the id the pair (k, k + 1) merges into, set as it is ranked.
+  struct FlatSymbols {
+    const PairMap& merges;
+    uint32_t* sym;
+    uint32_t* merged;
+    bpe::Rank pair_rank(size_t k) const {
+      const PairMap::Entry* e = merges.find(sym[k], sym[k + 1]);
+      merged[k] = e ? e->id : kNone;
+      return e ? e->rank : bpe::kNoRank;
+    }
+    void merge(size_t k, size_t count) {
+      sym[k] = merged[k];
+      bpe::remove_at(sym, k + 1, count - 1);
+      bpe::remove_at(merged, k + 1, count - 2);
+    }
+  };
+
   // Merges ids.size() <= kSmall symbols by rescanning their pair ranks
-  // (pair_scan.h): for short words this beats merge_large()'s heap.
+  // (bpe::merge_flat): for short words this beats merge_large()'s heap.
   void merge_small(std::vector<uint32_t>& ids) const {
-    size_t n = ids.size();
+    const size_t n = ids.size();
     if (n < 2) return;
     uint32_t sym[kSmall + bpe::kPairScanPadding];
-    int32_t key[kSmall + bpe::kPairScanPadding];      // key[k]: biased rank of the pair (sym[k], sym[k + 1])
-    uint32_t merged[kSmall + bpe::kPairScanPadding];  // merged[k]: the id that pair merges into
+    uint32_t merged[kSmall + bpe::kPairScanPadding];
+    int32_t key[kSmall + bpe::kPairScanPadding];
     std::copy(ids.begin(), ids.end(), sym);
-    auto set = [&](size_t k) {
-      const PairMap::Entry* e = merges_.find(sym[k], sym[k + 1]);
-      key[k] = e ? bpe::rank_key(e->rank) : bpe::kNoKey;
-      merged[k] = e ? e->id : kNone;
-    };
-    for (size_t k = 0; k + 1 < n; ++k) set(k);
-    for (size_t k = n - 1; k < n - 1 + bpe::kPairScanPadding; ++k) key[k] = bpe::kNoKey;
-    while (n > 1) {
-      int32_t best;
-      const size_t at = bpe::first_min(key, n - 1, &best);
-      if (best == bpe::kNoKey) break;
-      sym[at] = merged[at];
-      bpe::remove_at(sym, at + 1, n - 1);
-      bpe::remove_at(key, at + 1, n - 2);
-      bpe::remove_at(merged, at + 1, n - 2);
-      --n;
-      if (at > 0) set(at - 1);
-      if (at + 1 < n) {
-        set(at);
-      } else {
-        key[at] = bpe::kNoKey;
-      }
-    }
-    ids.assign(sym, sym + n);
+    FlatSymbols parts{merges_, sym, merged};
+    ids.assign(sym, sym + bpe::merge_flat(parts, n, key));
   }
 
+  // Symbols as bpe::merge_linked() sees them, named by their index in ids.
+  struct LinkedSymbols {
+    const PairMap& merges;
+    std::vector<uint32_t>& ids;
+    std::vector<uint32_t>& merged;  // merged[i]: the id the pair starting at i merges into
+    bpe::Rank pair_rank(uint32_t i, uint32_t j, uint32_t /*after_j*/) const {
+      const PairMap::Entry* e = merges.find(ids[i], ids[j]);
+      merged[i] = e ? e->id : kNone;
+      return e ? e->rank : bpe::kNoRank;
+    }
+    void merge(uint32_t i, uint32_t /*j*/) { ids[i] = merged[i]; }
+  };
+
+  // Merges any number of symbols (bpe::merge_linked).
   void merge_large(std::vector<uint32_t>& ids) const {
-    size_t n = ids.size();
-    std::vector<int32_t> prev(n), next(n);
-    std::vector<bool> alive(n, true);
-    for (size_t i = 0; i < n; ++i) {
-      prev[i] = int32_t(i) - 1;
-      next[i] = i + 1 < n ? int32_t(i + 1) : -1;
-    }
-    struct Cand {
-      uint32_t rank;
-      uint32_t pos;
-      uint32_t new_id;
-      bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
-    };
-    std::priority_queue<Cand, std::vector<Cand>, std::greater<Cand>> heap;
-    for (size_t i = 0; i + 1 < n; ++i) {
-      if (const PairMap::Entry* e = merges_.find(ids[i], ids[i + 1])) heap.push({e->rank, uint32_t(i), e->id});
-    }
-    while (!heap.empty()) {
-      Cand top = heap.top();
-      heap.pop();
-      size_t p = top.pos;
-      if (!alive[p] || next[p] < 0) continue;
-      size_t q = size_t(next[p]);
-      const PairMap::Entry* e = merges_.find(ids[p], ids[q]);
-      // The reference checks only the resulting id, not the rank.
-      if (!e || e->id != top.new_id) continue;
-      ids[p] = e->id;
-      alive[q] = false;
-      next[p] = next[q];
-      if (next[q] >= 0) prev[size_t(next[q])] = int32_t(p);
-      if (prev[p] >= 0) {
-        size_t l = size_t(prev[p]);
-        if (const PairMap::Entry* f = merges_.find(ids[l], ids[p])) heap.push({f->rank, uint32_t(l), f->id});
-      }
-      if (next[p] >= 0) {
-        size_t r = size_t(next[p]);
-        if (const PairMap::Entry* f = merges_.find(ids[p], ids[r])) heap.push({f->rank, uint32_t(p), f->id});
-      }
-    }
+    thread_local bpe::LinkedMergeScratch scratch;
+    thread_local std::vector<uint32_t> merged;
+    const size_t n = ids.size();
+    merged.resize(n);
+    LinkedSymbols parts{merges_, ids, merged};
+    bpe::merge_linked(parts, n, scratch);
     size_t w = 0;
-    for (size_t i = 0; i < n; ++i)
-      if (alive[i]) ids[w++] = ids[i];
+    for (size_t i = 0; i < n; i = scratch.next[i]) ids[w++] = ids[i];
     ids.resize(w);
   }
 
