@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
 #include "tokenizers/hf/regex.h"
-#include "tokenizers/hf/unicode.h"
 
 namespace {
 
@@ -47,8 +47,7 @@ struct Matchers {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Matchers matchers;
-  const std::string text =
-      epubtok::tokenizers::hf::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string text = epubtok::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(data), size));
   for (const auto& [scanner, oracle] : matchers.pairs) {
     std::vector<Span> a, b;
     scanner->find_all(text, a);

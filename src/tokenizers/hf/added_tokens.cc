@@ -56,7 +56,7 @@ char32_t last_char(std::string_view s, size_t end) {
   size_t k = end - 1;
   while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
   size_t len;
-  return decode_utf8(s, k, &len);
+  return decode_valid_utf8(s, k, &len);
 }
 
 size_t prev_char_start(std::string_view s, size_t end) {
@@ -102,7 +102,7 @@ void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) 
     if (tok.single_word) {
       bool start_space = start == 0 || !(char_class(last_char(s, start)) & kWord);
       size_t l2;
-      bool stop_space = stop == s.size() || !(char_class(decode_utf8(s, stop, &l2)) & kWord);
+      bool stop_space = stop == s.size() || !(char_class(decode_valid_utf8(s, stop, &l2)) & kWord);
       if (!start_space || !stop_space) continue;
     }
     if (tok.lstrip) {
@@ -113,7 +113,7 @@ void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) 
     if (tok.rstrip) {
       while (stop < s.size()) {
         size_t l2;
-        char32_t cp = decode_utf8(s, stop, &l2);
+        char32_t cp = decode_valid_utf8(s, stop, &l2);
         if (!(char_class(cp) & kWhiteSpace)) break;
         stop += l2;
       }

@@ -173,7 +173,7 @@ class BpeModel final : public Model {
         bool ok = true;
         for (size_t i = 0; i < tok.size();) {
           size_t len;
-          char32_t cp = decode_utf8(tok, i, &len);
+          char32_t cp = decode_valid_utf8(tok, i, &len);
           auto it = inverse.find(cp);
           if (it == inverse.end()) {
             ok = false;
@@ -195,7 +195,7 @@ class BpeModel final : public Model {
       vocab_.for_each([&](std::string_view tok, uint32_t id) {
         if (tok.empty() || !is_valid_utf8(tok)) return;
         size_t len;
-        char32_t cp = decode_utf8(tok, 0, &len);
+        char32_t cp = decode_valid_utf8(tok, 0, &len);
         if (len == tok.size() && cp < kCharTable) char_ids_[cp] = id;
       });
       setup_sentencepiece_split();
@@ -267,7 +267,7 @@ class BpeModel final : public Model {
       size_t k = p - 1;
       while (k > 0 && (static_cast<unsigned char>(piece[k]) & 0xC0) == 0x80) --k;
       size_t len;
-      char32_t prev = decode_utf8(piece, k, &len);
+      char32_t prev = decode_valid_utf8(piece, k, &len);
       if (prev == 0x2581 || no_cut_after(prev)) continue;
       if (p > start) out.push_back(piece.substr(start, p - start));
       start = p;
@@ -390,7 +390,7 @@ class BpeModel final : public Model {
       char32_t prev = 0;
       for (size_t i = 0; i < tok.size();) {
         size_t len;
-        char32_t cp = decode_utf8(tok, i, &len);
+        char32_t cp = decode_valid_utf8(tok, i, &len);
         if (cp == 0x2581 && i > 0 && prev != 0x2581) sp_no_cut_after_[prev >> 6] |= uint64_t(1) << (prev & 63);
         prev = cp;
         i += len;
@@ -416,7 +416,7 @@ class BpeModel final : public Model {
         id = unit_ids_[static_cast<unsigned char>(w[i])];
       } else if (!raw_ && !decorated) {
         size_t l2;
-        char32_t cp = decode_utf8(w, i, &l2);
+        char32_t cp = decode_valid_utf8(w, i, &l2);
         id = cp < kCharTable ? char_ids_[cp] : lookup_unit(w.substr(i, len));
       } else {
         scratch.clear();

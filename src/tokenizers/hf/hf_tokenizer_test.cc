@@ -245,7 +245,7 @@ TEST(HfInvalidUtf8, IsCountedAsReplacementCharacters) {
 TEST(HfCharClass, TableEqualsPerCodePointIcu) {
   size_t letters = 0;
   for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
-    ASSERT_EQ(char_class(cp), detail::char_class_from_icu(cp)) << "U+" << std::hex << uint32_t(cp);
+    ASSERT_EQ(char_class(cp), unicode_detail::unicode15_class_from_icu(cp)) << "U+" << std::hex << uint32_t(cp);
     letters += (char_class(cp) & kLetter) != 0;
   }
   EXPECT_GT(letters, 100000u);

@@ -106,7 +106,7 @@ class UnicodeNormalizer final : public Normalizer {
         last_ccc = 0;
       }
       size_t len;
-      const char32_t cp = decode_utf8(s, i, &len);
+      const char32_t cp = decode_valid_utf8(s, i, &len);
       const uint8_t ccc = cp < 0x10000 ? bmp_[cp] : quick_check_entry(UChar32(cp));
       if (ccc == kNotYes || (ccc != 0 && last_ccc > ccc)) return false;
       last_ccc = ccc;
@@ -126,7 +126,7 @@ class Lowercase final : public Normalizer {
     out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
       size_t len;
-      char32_t cp = decode_utf8(s, i, &len);
+      char32_t cp = decode_valid_utf8(s, i, &len);
       append_lowercase(cp, out);
       i += len;
     }
@@ -142,7 +142,7 @@ class Strip final : public Normalizer {
     if (left_) {
       while (b < e) {
         size_t len;
-        char32_t cp = decode_utf8(s, b, &len);
+        char32_t cp = decode_valid_utf8(s, b, &len);
         if (!(char_class(cp) & kWhiteSpace)) break;
         b += len;
       }
@@ -153,7 +153,7 @@ class Strip final : public Normalizer {
         size_t k = e - 1;
         while ((static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
         size_t len;
-        char32_t cp = decode_utf8(s, k, &len);
+        char32_t cp = decode_valid_utf8(s, k, &len);
         if (!(char_class(cp) & kWhiteSpace)) break;
         e = k;
       }
@@ -175,7 +175,7 @@ class StripAccents final : public Normalizer {
     out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
       size_t len;
-      char32_t cp = decode_utf8(s, i, &len);
+      char32_t cp = decode_valid_utf8(s, i, &len);
       if (!(char_class(cp) & kMark)) {
         out.append(s, i, len);
       } else if (i == 0 && head_dropped) {
@@ -281,7 +281,7 @@ class BertNormalizer final : public Normalizer {
     if (clean_text_ || chinese_) {
       for (size_t i = 0; i < s.size();) {
         size_t len;
-        char32_t cp = decode_utf8(s, i, &len);
+        char32_t cp = decode_valid_utf8(s, i, &len);
         uint16_t cls = char_class(cp);
         if (clean_text_) {
           // Controls (category C except \t \n \r) go first, so VT, FF and
@@ -317,7 +317,7 @@ class BertNormalizer final : public Normalizer {
       kept.reserve(s.size());
       for (size_t i = 0; i < s.size();) {
         size_t len;
-        char32_t cp = decode_utf8(s, i, &len);
+        char32_t cp = decode_valid_utf8(s, i, &len);
         if (!(char_class(cp) & kMarkNonspacing)) {
           kept.append(s, i, len);
         } else if (i == 0 && head_dropped) {

@@ -126,7 +126,7 @@ void split_by_matches(std::string_view s, const std::vector<Span>& matches, Beha
 void char_matches(std::string_view s, const std::function<bool(char32_t, uint16_t)>& pred, std::vector<Span>& m) {
   for (size_t i = 0; i < s.size();) {
     size_t len;
-    char32_t cp = decode_utf8(s, i, &len);
+    char32_t cp = decode_valid_utf8(s, i, &len);
     if (pred(cp, char_class(cp))) m.emplace_back(i, i + len);
     i += len;
   }
@@ -196,7 +196,7 @@ class WhitespacePre final : public PreTokenizer {
     size_t i = 0;
     while (i < s.size()) {
       size_t len;
-      uint16_t cls = char_class(decode_utf8(s, i, &len));
+      uint16_t cls = char_class(decode_valid_utf8(s, i, &len));
       if (cls & kWhiteSpace) {
         i += len;
         continue;
@@ -204,7 +204,7 @@ class WhitespacePre final : public PreTokenizer {
       bool word = cls & kOnigWord;
       size_t j = i + len;
       while (j < s.size()) {
-        uint16_t c2 = char_class(decode_utf8(s, j, &len));
+        uint16_t c2 = char_class(decode_valid_utf8(s, j, &len));
         if ((c2 & kWhiteSpace) || bool(c2 & kOnigWord) != word) break;
         j += len;
       }
@@ -245,7 +245,7 @@ class UnicodeScriptsPre final : public PreTokenizer {
     size_t start = s.size();  // start of the open piece; none yet
     for (size_t i = 0; i < s.size();) {
       size_t len;
-      const int script = unicode_script(decode_utf8(s, i, &len));
+      const int script = unicode_script(decode_valid_utf8(s, i, &len));
       if (script != 0 && script != last) {
         if (start < i) out.push_back(s.substr(start, i - start));
         start = i;
@@ -426,7 +426,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json::value& v, const std
   if (type == "Metaspace") {
     std::string rep = get_string(o, "replacement", path, "\xE2\x96\x81");
     size_t len;
-    if (rep.empty() || !is_valid_utf8(rep) || (decode_utf8(rep, 0, &len), len != rep.size())) {
+    if (rep.empty() || !is_valid_utf8(rep) || (decode_valid_utf8(rep, 0, &len), len != rep.size())) {
       fail_at(path + ".replacement", "must be exactly one character");
     }
     MetaspacePre::Scheme scheme = MetaspacePre::Scheme::kAlways;
@@ -464,10 +464,10 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json::value& v, const std
   if (type == "CharDelimiterSplit") {
     std::string d = get_string(o, "delimiter", path);
     size_t len = 0;
-    if (d.empty() || !is_valid_utf8(d) || (decode_utf8(d, 0, &len), len != d.size())) {
+    if (d.empty() || !is_valid_utf8(d) || (decode_valid_utf8(d, 0, &len), len != d.size())) {
       fail_at(path + ".delimiter", "must be exactly one character");
     }
-    char32_t delim = decode_utf8(d, 0, &len);
+    char32_t delim = decode_valid_utf8(d, 0, &len);
     return std::make_unique<CharSplit>([delim](char32_t cp, uint16_t) { return cp == delim; }, Behavior::kRemoved);
   }
   if (type == "Sequence") {

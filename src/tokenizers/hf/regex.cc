@@ -106,13 +106,11 @@ std::string translate_oniguruma(std::string_view p) {
 
 namespace {
 
-using detail::any_digit_or_non_ascii;
-using detail::cp_at;
-using detail::deepseek_main_at;
 using detail::DeepSeekFusedScanner;
 using detail::EmittingMatcher;
 using detail::Gpt4StyleScanner;
-using detail::kHighBits;
+using pretok::detail::any_digit_or_non_ascii;
+using pretok::detail::kHighBits;
 
 class Pcre2Matcher final : public Matcher {
  public:
@@ -334,24 +332,25 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
     if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
     if (pattern == kDeepSeekDigitsPattern) {
       // \p{N}: the ASCII digits, or a non-ASCII number (lead byte >= 0xC2).
-      return make_run_scanner(
-          [](std::string_view t, size_t i, size_t* len) { return (char_class(cp_at(t, i, len)) & kNumber) != 0; },
-          [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; }, any_digit_or_non_ascii, 3,
-          MatcherKind::kDeepSeekDigits, "deepseek-digits");
+      return make_run_scanner([](std::string_view t, size_t i,
+                                 size_t* len) { return (char_class(decode_valid_utf8(t, i, len)) & kNumber) != 0; },
+                              [](unsigned char b) { return (b >= '0' && b <= '9') || b >= 0xC2; },
+                              any_digit_or_non_ascii, 3, MatcherKind::kDeepSeekDigits, "deepseek-digits");
     }
     if (pattern == kDeepSeekCjkPattern) {
       // U+3040-U+30FF and U+4E00-U+9FA5 are three-byte characters with
       // lead bytes E3 to E9.
       return make_run_scanner(
           [](std::string_view t, size_t i, size_t* len) {
-            char32_t c = cp_at(t, i, len);
+            char32_t c = decode_valid_utf8(t, i, len);
             return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
           },
           [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, [](uint64_t w) { return (w & kHighBits) != 0; }, 0,
           MatcherKind::kDeepSeekCjk, "deepseek-cjk");
     }
     if (pattern == kDeepSeekMainPattern)
-      return std::make_unique<FunctionScanner>(deepseek_main_at<false>, MatcherKind::kDeepSeekMain, "deepseek-main");
+      return std::make_unique<FunctionScanner>(pretok::detail::deepseek_main_at<kHfUnicode, false>,
+                                               MatcherKind::kDeepSeekMain, "deepseek-main");
   }
   return make_pcre2_matcher(pattern, path);
 }

@@ -5,7 +5,7 @@
 // number, and newline runs before text.
 //
 // Why: counting English spends most of its time finding piece ends, and the
-// full scanners (scanner_impl.h) decide each piece through the pattern's
+// full scanners (cl100k_scanner.h and the others) decide each piece through the pattern's
 // alternatives with a class lookup per character. These pieces are decided
 // by their first byte or two and one scan, done here 16 bytes at a time
 // with SSE2 where the text allows, so a word costs no per-letter branch
@@ -32,7 +32,7 @@
 #endif
 
 #include "core/ascii.h"
-#include "tokenizers/pretok/scanner.h"
+#include "tokenizers/pretok/pattern_family.h"
 
 namespace epubtok::tokenizers::pretok::detail {
 

@@ -7,7 +7,7 @@
 //    U+0085. compile() rewrites \s and \S into the explicit White_Space set.
 //  * Unicode version: PCRE2 10.42 has Unicode 14 tables, the reference 16.0.
 //    Code points assigned since 14.0 classify differently (the differential
-//    tests keep them out of their inputs; unicode_class.h has the right ones).
+//    tests keep them out of their inputs; unicode/char_class.h has the right ones).
 //  * Both engines are backtracking, leftmost-first, so alternation order,
 //    greedy quantifiers and (?!\S) behave alike.
 #pragma once

@@ -1,7 +1,5 @@
 #include "tokenizers/pretok/scanner.h"
 
-#include "tokenizers/pretok/scanner_impl.h"
-
 namespace epubtok::tokenizers::pretok {
 namespace {
 

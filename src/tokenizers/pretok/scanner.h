@@ -1,5 +1,13 @@
 // Hand-written pre-tokenizers for the three regex families of the OpenAI
-// encodings (and the HF models that reuse them).
+// encodings, as the tiktoken engine uses them.
+//
+// pretok/ is the pre-tokenization layer both engines share: one scanner per
+// grammar, each in its own file (cl100k_scanner.h, o200k_scanner.h,
+// gpt2_scanner.h, deepseek_scanner.h), parameterised by the Unicode version
+// of its character classes (unicode/char_class.h); the ASCII fast path
+// (ascii_piece.h); the PCRE2 oracle (regex_pretokenizer.h). This header
+// picks the tiktoken engine's parameters; the Hugging Face engine picks its
+// own in hf/scanners.h.
 //
 // A pre-tokenizer splits text into "pieces" that BPE encodes independently.
 // tiktoken does it with a backtracking regex (fancy-regex); these scanners
@@ -18,19 +26,35 @@
 //   kGpt2:   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 //            (r50k_base, p50k_base, the legacy Claude tokenizer, GPT-2)
 //
-// Character classes are Unicode 16.0 (unicode_class.h); invalid UTF-8 bytes
-// count as one U+FFFD each.
+// Character classes are kTiktokenUnicode's; invalid UTF-8 bytes count as
+// one U+FFFD each.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string_view>
 
-#include "tokenizers/pretok/scanner_impl.h"
+#include "tokenizers/pretok/cl100k_scanner.h"
+#include "tokenizers/pretok/gpt2_scanner.h"
+#include "tokenizers/pretok/o200k_scanner.h"
+#include "tokenizers/pretok/pattern_family.h"
+#include "tokenizers/unicode/char_class.h"
 
 namespace epubtok::tokenizers::pretok {
 
-enum class PatternFamily { kCl100k, kO200k, kGpt2 };
+// The Unicode version of the tiktoken engine's classes; see UnicodeVersion
+// for why.
+inline constexpr UnicodeVersion kTiktokenUnicode = UnicodeVersion::k16_0;
+
+namespace detail {
+// The three grammars' piece ends with the tiktoken engine's parameters
+// (inline, for the engine's own count loop).
+inline size_t cl100k_end(std::string_view text, size_t pos) {
+  return cl100k_end<kTiktokenUnicode, 3, Utf8Input::kAny>(text, pos);
+}
+inline size_t o200k_end(std::string_view text, size_t pos) { return o200k_end<kTiktokenUnicode>(text, pos); }
+inline size_t gpt2_end(std::string_view text, size_t pos) { return gpt2_end<kTiktokenUnicode>(text, pos); }
+}  // namespace detail
 
 // The family whose scanner reproduces `pat_str` exactly, or nullopt when the
 // pattern is not one of the three known strings (then use RegexPretokenizer).

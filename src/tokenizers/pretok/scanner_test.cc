@@ -13,7 +13,7 @@
 #include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/pretok/regex_pretokenizer.h"
 #include "tokenizers/pretok/scanner.h"
-#include "tokenizers/pretok/unicode_class.h"
+#include "tokenizers/unicode/char_class.h"
 
 namespace epubtok::tokenizers::pretok {
 namespace {
@@ -97,7 +97,7 @@ TEST(ScannerTest, HandDerivedExamples) {
   }
 }
 
-// Classifies cp with PCRE2 (Unicode 14): bits as in char_class(), or -1 when
+// Classifies cp with PCRE2 (Unicode 14): bits as in char_class<kTiktokenUnicode>(), or -1 when
 // PCRE2 considers cp unassigned (its tables are older than ours).
 class Pcre2Classes {
  public:
@@ -127,13 +127,13 @@ class Pcre2Classes {
     int bits = 0;
     if (match(0)) bits |= kLetter;
     if (match(1)) bits |= kNumber;
-    if (match(2)) bits |= kUpper;
-    if (match(3)) bits |= kLower;
+    if (match(2)) bits |= kO200kUpper;
+    if (match(3)) bits |= kO200kLower;
     static const char32_t kWhite[] = {0x9,    0xA,    0xB,    0xC,    0xD,    0x20,   0x85,   0xA0,   0x1680,
                                       0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
                                       0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
     for (char32_t w : kWhite) {
-      if (cp == w) bits |= kSpace;
+      if (cp == w) bits |= kWhiteSpace;
     }
     return bits;
   }
@@ -154,21 +154,21 @@ TEST(UnicodeClassTest, AgreesWithPcre2WhereBothKnowTheCodePoint) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
     const int theirs = pcre2.classify(cp);
     if (theirs < 0) {
-      if (char_class(cp) != 0) ++newer;
+      if (char_class<kTiktokenUnicode>(cp) != 0) ++newer;
       continue;
     }
-    ASSERT_EQ(char_class(cp), theirs) << "U+" << std::hex << static_cast<uint32_t>(cp);
+    ASSERT_EQ(char_class<kTiktokenUnicode>(cp), theirs) << "U+" << std::hex << static_cast<uint32_t>(cp);
   }
   // Unicode 15.0-16.0 assigned several thousand letters (CJK Ext. H/I,
   // Kawi, Garay, Tulu-Tigalari, …).
   EXPECT_GT(newer, 4000u);
   // Spot checks from the reference's behaviour (tiktoken@1.0.22 treats
   // these as letters) and the UCD 16.0 data.
-  EXPECT_EQ(char_class(0x10D50) & kLetter, kLetter);  // GARAY CAPITAL LETTER A (16.0)
-  EXPECT_EQ(char_class(0x2EBF0) & kLetter, kLetter);  // CJK Ext. I (15.1)
-  EXPECT_EQ(char_class(0x11F04) & kLetter, kLetter);  // KAWI LETTER A (15.0)
-  EXPECT_EQ(char_class(0x0085), kSpace);
-  EXPECT_EQ(char_class(0x180E), 0);  // not White_Space since Unicode 6.3
+  EXPECT_EQ(char_class<kTiktokenUnicode>(0x10D50) & kLetter, kLetter);  // GARAY CAPITAL LETTER A (16.0)
+  EXPECT_EQ(char_class<kTiktokenUnicode>(0x2EBF0) & kLetter, kLetter);  // CJK Ext. I (15.1)
+  EXPECT_EQ(char_class<kTiktokenUnicode>(0x11F04) & kLetter, kLetter);  // KAWI LETTER A (15.0)
+  EXPECT_EQ(char_class<kTiktokenUnicode>(0x0085), kWhiteSpace);
+  EXPECT_EQ(char_class<kTiktokenUnicode>(0x180E), 0);  // not White_Space since Unicode 6.3
 }
 
 // Generates strings from an alphabet chosen to hit every decision the
@@ -194,7 +194,7 @@ class CaseGenerator {
         for (;;) {
           char32_t cp = static_cast<char32_t>(rng_() % 0x30000);
           if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-          if (pcre2.classify(cp) != char_class(cp)) continue;
+          if (pcre2.classify(cp) != char_class<kTiktokenUnicode>(cp)) continue;
           append_utf8(s, cp);
           break;
         }

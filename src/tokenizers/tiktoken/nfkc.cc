@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "tokenizers/pretok/unicode_class.h"
+#include "core/utf8.h"
 
 namespace epubtok::tokenizers::tiktoken {
 namespace {
@@ -67,8 +67,8 @@ void append_normalized(std::string_view unit, std::string& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(unit.data());
   const auto* end = p + unit.size();
   while (p < end) {
-    pretok::Utf8Char c = pretok::decode_utf8(p, end);
-    if (c.cp == pretok::kReplacementChar && c.len == 1) {
+    Utf8Char c = decode_utf8(p, end);
+    if (c.cp == kReplacementChar && c.len == 1) {
       clean += "\xEF\xBF\xBD";
     } else {
       clean.append(reinterpret_cast<const char*>(p), c.len);
@@ -115,11 +115,11 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
     // Chinese paragraphs through utf8proc for one full-width comma.)
     const size_t run_start = i;
     size_t unit_start = run_start > 0 ? run_start - 1 : 0;
-    auto is_ok = [&](const pretok::Utf8Char& c) {
-      return !(c.cp == pretok::kReplacementChar && c.len == 1) && stable_char(c.cp);
+    auto is_ok = [&](const Utf8Char& c) {
+      return !(c.cp == kReplacementChar && c.len == 1) && stable_char(c.cp);
     };
     while (i < n && base[i] >= 0x80) {
-      const pretok::Utf8Char c = pretok::decode_utf8(base + i, base + n);
+      const Utf8Char c = decode_utf8(base + i, base + n);
       i += c.len;
       if (is_ok(c)) {
         unit_start = i - c.len;  // an unstable stretch after it may compose with it
@@ -134,7 +134,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
       if (const char* mapped = ascii_compat_mapping(c.cp)) {
         bool next_ok = i >= n || base[i] < 0x80;
         if (!next_ok) {
-          const pretok::Utf8Char d = pretok::decode_utf8(base + i, base + n);
+          const Utf8Char d = decode_utf8(base + i, base + n);
           next_ok = is_ok(d) || ascii_compat_mapping(d.cp) != nullptr;
         }
         if (next_ok) {
@@ -151,7 +151,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
         }
       }
       while (i < n && base[i] >= 0x80) {
-        const pretok::Utf8Char d = pretok::decode_utf8(base + i, base + n);
+        const Utf8Char d = decode_utf8(base + i, base + n);
         if (is_ok(d)) break;
         i += d.len;
       }
