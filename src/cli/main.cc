@@ -3,9 +3,10 @@
 
 #include "cli/command.h"
 
-// NOLINTNEXTLINE(bugprone-exception-escape): the commands report failures as
-// Status and exit codes; an exception that reaches here is a bug, and
-// terminate() (abort, core dump) is the loudest report of it.
+// Not a bugprone-exception-escape: the commands report failures as Status
+// and exit codes; an exception that reaches here is a bug, and terminate()
+// (abort, core dump) is the loudest report of it.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   CLI::App app{"epubtok " EPUBTOK_VERSION " — count words and exact LLM tokens in EPUB books and libraries"};
   app.set_version_flag("--version", EPUBTOK_VERSION);

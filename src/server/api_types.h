@@ -47,9 +47,10 @@ struct SseTarget {
   std::optional<uint64_t> last_event_id;
 };
 
-// NOLINTNEXTLINE(bugprone-exception-escape): the implicit move-assignment
-// reaches Beast's fields clear_all(), whose realloc_string() can allocate;
-// clearing passes an empty string, which only frees.
+// Not a bugprone-exception-escape: the implicit move-assignment reaches
+// Beast's fields clear_all(), whose realloc_string() can allocate; clearing
+// passes an empty string, which only frees.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct RouteResult {
   Response response;             // the answer, or the SSE response head
   std::optional<SseTarget> sse;  // set: the session streams events after the head

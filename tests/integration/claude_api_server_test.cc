@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <ranges>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -40,7 +39,9 @@ class ScopedEnv {
     }
   }
   ~ScopedEnv() {
-    for (const auto& [name, value] : std::ranges::reverse_view(saved_)) {
+    // Newest first, so a variable set twice ends with its first old value.
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      const auto& [name, value] = *it;
       if (value) {
         ::setenv(name.c_str(), value->c_str(), 1);
       } else {

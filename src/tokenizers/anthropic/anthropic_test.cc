@@ -46,11 +46,11 @@ class ApiTokenizerTest : public ::testing::Test {
   }
 
   std::shared_ptr<ApiTokenizer> tokenizer(const FakeAnthropic& fake, bool cached = false, int concurrency = 4,
-                                          std::string model = "claude-sonnet-4-5") {
-    return tokenizer_with(client(fake), cached, concurrency, std::move(model));
+                                          const std::string& model = "claude-sonnet-4-5") {
+    return tokenizer_with(client(fake), cached, concurrency, model);
   }
-  std::shared_ptr<ApiTokenizer> tokenizer_with(ClientOptions options, bool cached, int concurrency = 4,
-                                               std::string model = "claude-sonnet-4-5") {
+  std::shared_ptr<ApiTokenizer> tokenizer_with(const ClientOptions& options, bool cached, int concurrency = 4,
+                                               const std::string& model = "claude-sonnet-4-5") {
     TokenizerInfo info;
     info.id = "claude-api:" + model;
     std::shared_ptr<CountCache> cache = cached ? std::make_shared<CountCache>(dir_ / "cache.sqlite") : nullptr;
@@ -344,6 +344,7 @@ TEST_F(ApiTokenizerTest, NeverHasMoreRequestsInFlightThanItsConcurrency) {
   auto t = tokenizer(fake, false, 3);
   fake.set_delay(std::chrono::milliseconds(60));
   std::vector<std::string> texts;
+  texts.reserve(12);
   for (int i = 0; i < 12; ++i) texts.push_back("Chapter " + std::to_string(i) + ".");
   // Two callers at once (two books) share the tokenizer's three slots.
   std::vector<Result<TextCount>> a = {Status(ErrorCode::kInternal, "not run")};

@@ -66,7 +66,7 @@ std::string sha256_hex(std::string_view text) {
   EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
   static const char* kHex = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * length);
+  out.reserve(size_t{2} * length);
   for (unsigned i = 0; i < length; ++i) {
     out += kHex[digest[i] >> 4];
     out += kHex[digest[i] & 15];

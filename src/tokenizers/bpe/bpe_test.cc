@@ -40,6 +40,7 @@ std::vector<Rank> naive_bpe(const RankTable& table, const std::string& piece) {
     parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(at) + 1);
   }
   std::vector<Rank> ids;
+  ids.reserve(parts.size());
   for (const auto& p : parts) ids.push_back(table.find(p));
   return ids;
 }

@@ -350,7 +350,7 @@ TEST(HfProvider, LoadsALocalFileAndDirectory) {
   fs::create_directories(dir);
   std::ofstream(dir / "tokenizer.json") << tiny_bpe();
   auto p = make_hf_provider();
-  for (std::string name : {"hf:" + (dir / "tokenizer.json").string(), "hf:" + dir.string()}) {
+  for (const std::string& name : {"hf:" + (dir / "tokenizer.json").string(), "hf:" + dir.string()}) {
     auto id = p->resolve(name);
     ASSERT_TRUE(id) << name;
     auto t = p->load(*id);

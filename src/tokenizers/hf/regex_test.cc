@@ -20,7 +20,7 @@ using test_support::RandomUnicodeMode;
 std::vector<std::string> corpus() {
   std::vector<std::string> out = test_support::tricky_strings();
   for (const std::string& lang : test_support::prose_languages())
-    out.push_back(test_support::generate_book(9, 16 * 1024, lang));
+    out.push_back(test_support::generate_book(9, size_t{16} * 1024, lang));
   const RandomUnicodeMode modes[] = {RandomUnicodeMode::kAnyScalar, RandomUnicodeMode::kMixedScriptWords,
                                      RandomUnicodeMode::kAscii};
   for (int m = 0; m < 3; ++m)
@@ -43,9 +43,9 @@ std::vector<std::string> corpus() {
     for (size_t m = 1 + rng() % 24; m > 0; --m) s += kAtoms[rng() % std::size(kAtoms)];
     out.push_back(std::move(s));
   }
-  out.push_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
-  out.push_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
-  out.push_back(
+  out.emplace_back("it's IT'S it'S 'ſ 'Re 've 'LL 'd'm x'' ''s");
+  out.emplace_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
+  out.emplace_back(
       ".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");
   return out;
 }

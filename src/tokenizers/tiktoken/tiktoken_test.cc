@@ -437,6 +437,7 @@ namespace {
 // Texts whose ids the compiled and the source load must agree on: every
 // script the parity texts cover, specials, white-space runs, invalid UTF-8.
 std::vector<std::string> compiled_parity_texts() {
+  using namespace std::string_literals;  // "..."s keeps the embedded NUL
   std::vector<std::string> texts = {
       "Hello, world! It's 2024: 12345678 apples cost $3.50.\n\n  Indented\tline\r\n",
       "Ünïcødé façade — naïve coöperation; Straße, œuvre.",
@@ -445,7 +446,7 @@ std::vector<std::string> compiled_parity_texts() {
       "धर्मक्षेत्रे कुरुक्षेत्रे समवेता युयुत्सवः। মামকাঃ পাণ্ডবাশ্চৈব ภาษาไทยง่ายนิดเดียว",
       "我能吞下玻璃而不伤身体。日本語のテキストです。한국어 텍스트입니다.",
       "<|endoftext|> and <|fim_prefix|> as text; <EOT> <META>",
-      std::string("bad \xff\xfe utf-8 \xc3 and a NUL \0 byte", 34),
+      "bad \xff\xfe utf-8 \xc3 and a NUL \0 byte"s,
       std::string(300, ' ') + "x" + std::string(50, '\n') + "\t\t  y",
   };
   std::mt19937 rng(7);
