@@ -49,6 +49,37 @@ inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
   return j;
 }
 
+// The end of [A-Z]*[a-z]* in s[j, n) from j (an upper-case run, then a
+// lower-case one; o200k's cased-letter pieces). Reads only s[j, n). Sixteen
+// bytes at once when they hold the whole match, else byte by byte.
+inline size_t ascii_upper_lower_end(const unsigned char* s, size_t n, size_t j) {
+#if defined(__SSE2__)
+  if (n - j >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
+    const unsigned not_upper = ~ascii_range_mask16(v, 'A') & 0xFFFFu;
+    const unsigned not_lower = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
+    if (not_upper) {
+      const unsigned u = static_cast<unsigned>(__builtin_ctz(not_upper));
+      const unsigned stop = not_lower & (0xFFFFu << u);
+      if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
+    }
+  }
+#endif
+  while (j < n && s[j] >= 'A' && s[j] <= 'Z') ++j;
+  while (j < n && s[j] >= 'a' && s[j] <= 'z') ++j;
+  return j;
+}
+
+// Whether any of the eight bytes of w (a little-endian load) is non-ASCII or
+// an ASCII digit: lets a search for digits or non-ASCII characters skip
+// eight ASCII bytes at once. For ASCII bytes x, x + (0x80 - k) sets the
+// byte's high bit exactly when x >= k, without carrying into the next byte.
+constexpr bool any_digit_or_non_ascii(uint64_t w) {
+  constexpr uint64_t kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
+  if (w & kHigh) return true;
+  return ((w + kOnes * (0x80 - '0')) & ~(w + kOnes * (0x80 - '9' - 1)) & kHigh) != 0;
+}
+
 // The offset of the first byte >= 0x80 in s[i, s.size()), or s.size()
 // when there is none. Sixteen bytes at a time (SSE2; eight elsewhere),
 // landing on the byte itself.

@@ -46,21 +46,30 @@ inline Utf8Char decode_utf8(const unsigned char* p, const unsigned char* end) {
   return {kReplacementChar, 1};
 }
 
-// Decodes the code point at `p`, the start of a code point of valid UTF-8.
-// No checks: the caller guarantees validity (is_valid_utf8, sanitize_utf8).
-inline Utf8Char decode_valid_utf8(const unsigned char* p) {
+// Decodes the code point at `p`, the start of a code point of valid UTF-8,
+// and stores its length in *len. No checks: the caller guarantees validity
+// (is_valid_utf8, sanitize_utf8).
+inline char32_t decode_valid_utf8(const unsigned char* p, size_t* len) {
   const unsigned char c = p[0];
-  if (c < 0x80) return {c, 1};
-  if (c < 0xE0) return {(char32_t(c & 0x1F) << 6) | (p[1] & 0x3F), 2};
-  if (c < 0xF0) return {(char32_t(c & 0x0F) << 12) | (char32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F), 3};
-  return {(char32_t(c & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) | (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F), 4};
+  if (c < 0x80) {
+    *len = 1;
+    return c;
+  }
+  if (c < 0xE0) {
+    *len = 2;
+    return (char32_t(c & 0x1F) << 6) | (p[1] & 0x3F);
+  }
+  if (c < 0xF0) {
+    *len = 3;
+    return (char32_t(c & 0x0F) << 12) | (char32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+  }
+  *len = 4;
+  return (char32_t(c & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) | (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
-// The same at s[i] (i < s.size()), storing the length in *len.
+// The same at s[i] (i < s.size()).
 inline char32_t decode_valid_utf8(std::string_view s, size_t i, size_t* len) {
-  const Utf8Char u = decode_valid_utf8(reinterpret_cast<const unsigned char*>(s.data()) + i);
-  *len = u.len;
-  return u.cp;
+  return decode_valid_utf8(reinterpret_cast<const unsigned char*>(s.data()) + i, len);
 }
 
 // Length of the UTF-8 sequence that starts with byte `lead` (valid input).

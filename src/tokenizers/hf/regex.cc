@@ -109,8 +109,6 @@ namespace {
 using detail::DeepSeekFusedScanner;
 using detail::EmittingMatcher;
 using detail::Gpt4StyleScanner;
-using pretok::detail::any_digit_or_non_ascii;
-using pretok::detail::kHighBits;
 
 class Pcre2Matcher final : public Matcher {
  public:
@@ -345,8 +343,8 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
             char32_t c = decode_valid_utf8(t, i, len);
             return (c >= 0x4E00 && c <= 0x9FA5) || (c >= 0x3040 && c <= 0x30FF);
           },
-          [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; }, [](uint64_t w) { return (w & kHighBits) != 0; }, 0,
-          MatcherKind::kDeepSeekCjk, "deepseek-cjk");
+          [](unsigned char b) { return b >= 0xE3 && b <= 0xE9; },
+          [](uint64_t w) { return (w & 0x8080808080808080ULL) != 0; }, 0, MatcherKind::kDeepSeekCjk, "deepseek-cjk");
     }
     if (pattern == kDeepSeekMainPattern)
       return std::make_unique<FunctionScanner>(pretok::detail::deepseek_main_at<kHfUnicode, false>,

@@ -27,10 +27,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "core/ascii.h"
 #include "tokenizers/pretok/pattern_family.h"
 
@@ -89,27 +85,8 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
   return j;
 }
 
-// ascii_letter_run_end() and ascii_range_mask16() come from
-// core/ascii.h, shared with the word counter.
-
-// End of [A-Z]*[a-z]* from j (o200k's letter alternatives on ASCII).
-inline size_t ascii_upper_lower_end(const unsigned char* s, size_t n, size_t j) {
-#if defined(__SSE2__)
-  if (n - j >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
-    const unsigned not_upper = ~ascii_range_mask16(v, 'A') & 0xFFFFu;
-    const unsigned not_lower = ~ascii_range_mask16(v, 'a') & 0xFFFFu;
-    if (not_upper) {
-      const unsigned u = static_cast<unsigned>(__builtin_ctz(not_upper));
-      const unsigned stop = not_lower & (0xFFFFu << u);
-      if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
-    }
-    // A run reaching past the 16 bytes: rare, scalar.
-  }
-#endif
-  j = ascii_class_run_end(s, n, j, kAsciiUpper);
-  return ascii_class_run_end(s, n, j, kAsciiLower);
-}
+// ascii_letter_run_end() and ascii_upper_lower_end() come from core/ascii.h,
+// the ASCII SIMD helpers shared with the word counter.
 
 // The end of the piece starting at pos (pos < n) when the ASCII fast path
 // settles it, else 0. See the file comment. Always inlined: the count

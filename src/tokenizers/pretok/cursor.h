@@ -65,8 +65,9 @@ class Cursor {
     const unsigned char b = base_[pos];
     if (b < 0x80) return {b, 1, kAscii.bits[b]};
     if constexpr (kInput == Utf8Input::kValid) {
-      const Utf8Char u = decode_valid_utf8(base_ + pos);
-      return {u.cp, u.len, char_class<V>(u.cp)};
+      size_t len;
+      const char32_t cp = decode_valid_utf8(base_ + pos, &len);
+      return {cp, static_cast<uint32_t>(len), char_class<V>(cp)};
     } else {
       if ((b & 0xF0) == 0xE0 && pos + 3 <= size_) {
         const unsigned b1 = base_[pos + 1], b2 = base_[pos + 2];
@@ -94,9 +95,10 @@ class Cursor {
         continue;
       }
       if constexpr (kInput == Utf8Input::kValid) {
-        const Utf8Char u = decode_valid_utf8(base_ + pos);
-        if (!(char_class<V>(u.cp) & bits)) break;
-        pos += u.len;
+        size_t len;
+        const char32_t cp = decode_valid_utf8(base_ + pos, &len);
+        if (!(char_class<V>(cp) & bits)) break;
+        pos += len;
         continue;
       } else {
         // Three- and two-byte characters (CJK, Indic scripts and most of the

@@ -22,17 +22,6 @@ namespace detail {
 
 inline const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-constexpr uint64_t bytes_of(unsigned char b) { return 0x0101010101010101ULL * b; }
-
-// Whether any of eight bytes is non-ASCII or an ASCII digit. For ASCII
-// bytes x, x + (0x80 - k) sets the byte's high bit exactly when x >= k,
-// without carrying into the next byte.
-inline bool any_digit_or_non_ascii(uint64_t w) {
-  if (w & kHighBits) return true;
-  return ((w + bytes_of(0x80 - '0')) & ~(w + bytes_of(0x80 - '9' - 1)) & kHighBits) != 0;
-}
-
 // ASCII punctuation and symbols: 33-47, 58-64, 91-96, 123-126 (one bit test).
 inline bool is_ascii_punct(char32_t c) {
   constexpr uint64_t kLow = 0xFC00FFFE00000000ULL;   // 33-47, 58-63
