@@ -69,10 +69,11 @@ bool is_valid_utf8(std::string_view s) {
     unsigned char c = p[i];
     if (c >= 0xC2 && c <= 0xDF && i + 1 < n && cont(i + 1)) {
       i += 2;
-    } else if (c >= 0xE1 && c <= 0xEC && i + 2 < n && cont(i + 1) && cont(i + 2)) {
-      i += 3;  // no overlong or surrogate forms start with E1..EC
-    } else if (c == 0xE0 && i + 2 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF && cont(i + 2)) {
-      i += 3;  // E0 A0..BF: not overlong (Devanagari, Thai and other Indic scripts)
+    } else if (i + 2 < n && cont(i + 2) &&
+               ((c >= 0xE1 && c <= 0xEC && cont(i + 1)) || (c == 0xE0 && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF))) {
+      // No overlong or surrogate forms start with E1..EC; E0 A0..BF is not
+      // overlong (Devanagari, Thai and the other Indic scripts).
+      i += 3;
     } else {
       size_t bad;
       size_t len = valid_sequence_length(s, i, &bad);

@@ -115,9 +115,7 @@ bool nfkc_if_needed(std::string_view text, std::string& out) {
     // Chinese paragraphs through utf8proc for one full-width comma.)
     const size_t run_start = i;
     size_t unit_start = run_start > 0 ? run_start - 1 : 0;
-    auto is_ok = [&](const Utf8Char& c) {
-      return !(c.cp == kReplacementChar && c.len == 1) && stable_char(c.cp);
-    };
+    auto is_ok = [&](const Utf8Char& c) { return !(c.cp == kReplacementChar && c.len == 1) && stable_char(c.cp); };
     while (i < n && base[i] >= 0x80) {
       const Utf8Char c = decode_utf8(base + i, base + n);
       i += c.len;
