@@ -11,8 +11,7 @@
 // with SSE2 where the text allows, so a word costs no per-letter branch
 // (the scalar loop's exit was a branch misprediction per word). Real books
 // add curly quotes, apostrophes and dashes (U+2010..U+203F) to nearly
-// every line; before they were handled here, ~5% of Moby-Dick's pieces
-// (and ~8% of generate_novel()'s) went through the full scanners.
+// every line, so those are settled here too.
 //
 // Exact: ascii_piece_end() returns either 0 ("ask the full scanner") or the
 // very end the family's full scanner returns (differential test in
@@ -90,7 +89,7 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
 
 // The end of the piece starting at pos (pos < n) when the ASCII fast path
 // settles it, else 0. See the file comment. Always inlined: the count
-// loop calls it for every piece (out of line, it cost o200k ~5% on Chinese).
+// loop calls it for every piece.
 template <PatternFamily kFamily>
 __attribute__((always_inline)) inline size_t ascii_piece_end(const unsigned char* s, size_t n, size_t pos) {
   constexpr bool kGpt2 = kFamily == PatternFamily::kGpt2;

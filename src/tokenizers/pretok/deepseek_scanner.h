@@ -234,7 +234,7 @@ inline constexpr DeepSeekByteClasses kDeepSeekBytes;
 // Why: English text is nearly all such pieces, and deciding them from one
 // table lookup per byte pair with SSE2 letter runs (core/ascii.h) costs
 // fewer instructions and mispredicted branches than walking the pattern's
-// alternatives (measured: see the performance notes in hf_tokenizer.cc).
+// alternatives.
 // Exact: HfRegex.AsciiFastPathsMatchPcre2 (regex_test.cc) and the
 // hf_scanner_fuzz target check the scanner against PCRE2's chain.
 template <UnicodeVersion V>
@@ -316,8 +316,7 @@ punct:
 // DeepSeek V3's three isolating Splits (digits, then CJK runs, then the
 // main pattern) fused into one pass that reports every piece as a span.
 // Same pieces as running the three scanners as a chain, without a virtual
-// call and a nested feed per piece and level (measured: the chain's
-// plumbing was ~a quarter of DeepSeek's counting time).
+// call and a nested feed per piece and level.
 //
 // Why one pass: the chain's pieces are the digit runs (at most three
 // \p{N}, left whole by the later Splits), the maximal CJK runs (cut by the
