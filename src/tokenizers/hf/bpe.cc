@@ -19,12 +19,14 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <mutex>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/compiled_file.h"
 #include "tokenizers/bpe/merge.h"
+#include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/pre_tokenizers.h"
@@ -211,6 +213,15 @@ class BpeModel final : public Model {
         return true;
       }
     }
+    return merge_piece(piece, out);
+  }
+
+  bool tokenize_merged(std::string_view piece, std::vector<uint32_t>& out) const override {
+    return piece.empty() || merge_piece(piece, out);
+  }
+
+  // tokenize() after the whole-piece lookup: initial symbols, then merges.
+  bool merge_piece(std::string_view piece, std::vector<uint32_t>& out) const {
     thread_local std::vector<uint32_t> syms;
     syms.clear();
     if (!initial_symbols(piece, syms)) return false;
@@ -233,6 +244,26 @@ class BpeModel final : public Model {
 
   bool splits_for_cache() const override { return sp_split_; }
 
+  // Exact for byte-level models: every byte is a symbol of its own and
+  // every merge makes a token of input_vocab_, so a position no token of
+  // it spans is never merged across (split_filter.h's argument). Not with
+  // a subword prefix or suffix, which make a symbol depend on where its
+  // part starts or ends.
+  const bpe::SplitFilter* split_filter() const override {
+    if (!raw_ || !prefix_.empty() || !suffix_.empty()) return nullptr;
+    if (mapped_split_) return mapped_split_.get();
+    std::call_once(split_once_, [this] {
+      for (uint32_t id : unit_ids_) {
+        if (id == kNone) return;  // a byte with no symbol: parts could fail where the whole does not
+      }
+      std::vector<std::pair<std::string, bpe::Rank>> tokens;
+      tokens.reserve(input_vocab_.size());
+      input_vocab_.for_each([&](std::string_view tok, uint32_t id) { tokens.emplace_back(std::string(tok), id); });
+      split_ = std::make_unique<const bpe::SplitFilter>(tokens);
+    });
+    return split_.get();
+  }
+
   bool write_tables(compiled::Writer& out) const override {
     const TableMeta meta{raw_ ? 1u : 0u, sp_split_ ? 1u : 0u, unk_id_ ? 1u : 0u, unk_id_.value_or(0),
                          vocab_.size(),  input_vocab_.size(), merges_.size()};
@@ -246,6 +277,7 @@ class BpeModel final : public Model {
     out.add_records(kModelSections + kNoCutAfter, std::span<const uint64_t>(sp_no_cut_after_));
     out.add_records(kModelSections + kUnitIds, std::span<const uint32_t>(unit_ids_));
     out.add_records(kModelSections + kFallbackIds, std::span<const uint32_t>(fallback_ids_));
+    if (const bpe::SplitFilter* split = split_filter()) split->write_sections(out, kModelSections + kSplitFilter);
     return true;
   }
 
@@ -290,6 +322,7 @@ class BpeModel final : public Model {
     kNoCutAfter,   // sp_no_cut_after_ (or none)
     kUnitIds,      // unit_ids_[256]
     kFallbackIds,  // fallback_ids_[256]
+    kSplitFilter,  // split_filter()'s bpe::SplitFilter::kSections sections, when it has one
   };
   struct TableMeta {
     uint32_t raw;
@@ -332,6 +365,10 @@ class BpeModel final : public Model {
     std::copy(fallback_ids->begin(), fallback_ids->end(), fallback_ids_);
     sp_split_ = m.sp_split != 0;
     if (m.has_unk_id != 0) unk_id_ = m.unk_id;
+    // Files written before the filter was stored have no such sections:
+    // split_filter() then builds it on first use.
+    auto split = std::make_unique<bpe::SplitFilter>();
+    if (bpe::SplitFilter::from_sections(in, kModelSections + kSplitFilter, *split)) mapped_split_ = std::move(split);
     return true;
   }
 
@@ -544,6 +581,9 @@ class BpeModel final : public Model {
   // A bitset, not a hash set: it is tested at every "▁" of the text.
   std::vector<uint64_t> sp_no_cut_after_;
   bool no_cut_after(char32_t cp) const { return (sp_no_cut_after_[cp >> 6] >> (cp & 63)) & 1; }
+  mutable std::once_flag split_once_;
+  mutable std::unique_ptr<const bpe::SplitFilter> split_;  // see split_filter(): built on first use
+  std::unique_ptr<const bpe::SplitFilter> mapped_split_;   // or read from a compiled file
 };
 
 }  // namespace

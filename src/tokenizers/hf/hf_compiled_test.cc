@@ -13,6 +13,7 @@
 #include "core/compiled_file.h"
 #include "core/data_dir.h"
 #include "tokenizers/hf/hf_tokenizer.h"
+#include "support/prose.h"
 
 namespace epubtok::tokenizers::hf {
 namespace {
@@ -103,6 +104,34 @@ TEST_F(HfCompiledTest, CompiledAndSourceLoadsAgreeOnEveryPreset) {
       expect_same(*gemini, *load(src, false, control));
     }
     fs::remove_all(src.parent_path());  // the copies are large
+  }
+}
+
+// Long CJK pieces are cut at the vocabulary's split points, with the split
+// filter mapped from the compiled file or built from the source: either way
+// the ids equal those of the literal pipeline, which never cuts.
+TEST_F(HfCompiledTest, CutCjkPiecesKeepTheIdsOfTheWholePieces) {
+  for (const std::string preset : {"llama-3", "qwen-3", "deepseek-v3"}) {
+    const fs::path src = copy_of(preset);
+    if (src.empty()) GTEST_SKIP() << "presets not installed (make vocab)";
+    ASSERT_EQ(HfTokenizer::compile_file(src, HfTokenizer::compiled_path(src)), "") << preset;
+    HfLoadOptions literal;
+    literal.use_scanners = false;
+    literal.raw_byte_level = false;
+    auto whole = HfTokenizer::from_file(src, {}, literal);
+    ASSERT_TRUE(whole) << whole.status().to_string();
+    for (const bool use_compiled : {true, false}) {
+      auto cut = load(src, use_compiled);
+      ASSERT_TRUE(cut);
+      for (const char* lang : {"zh", "ja"}) {
+        for (uint64_t seed = 1; seed <= 3; ++seed) {
+          const std::string text = test_support::generate_prose(lang, seed, 2000);
+          EXPECT_EQ(cut->encode(text), (*whole)->encode(text)) << preset << " " << lang << " " << seed;
+          EXPECT_EQ(cut->count(text), (*whole)->encode(text).size()) << preset << " " << lang << " " << seed;
+        }
+      }
+    }
+    fs::remove_all(src.parent_path());
   }
 }
 

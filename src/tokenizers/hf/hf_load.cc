@@ -187,6 +187,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view t
   try {
     std::shared_ptr<HfTokenizer> t(new HfTokenizer());
     t->serial_ = new_cache_serial();
+    t->chunk_serial_ = new_cache_serial();
     t->compiled_ = tables != nullptr;
     const json::object& o = need_object(root, "$");
 

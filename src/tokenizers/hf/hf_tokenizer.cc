@@ -4,7 +4,9 @@
 
 #include <vector>
 
+#include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/hf/added_tokens.h"
+#include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/normalizers.h"
 #include "tokenizers/hf/piece_cache.h"
@@ -85,6 +87,72 @@ __attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& 
   }
 }
 
+inline bool HfTokenizer::tokenize_piece(std::string_view piece, std::vector<uint32_t>& out) const {
+  // Only long pieces ending in U+3000..U+9FFF (CJK punctuation, kana, Han:
+  // lead bytes E3..E9): whole clauses of Chinese and Japanese, whose parts
+  // repeat far more than the clauses do. Shorter pieces are mostly whole
+  // words, cached as they are; other scripts' long pieces are words too,
+  // and cutting them costs more than it saves.
+  constexpr size_t kCutFromBytes = PieceCache::kMaxFrontKey + 1;
+  if (piece.size() >= kCutFromBytes) {
+    const auto lead = static_cast<unsigned char>(piece[piece.size() - 3]);
+    if (lead >= 0xE3 && lead <= 0xE9) return tokenize_cut(piece, out);
+  }
+  return model_->tokenize(piece, out);
+}
+
+__attribute__((noinline)) bool HfTokenizer::tokenize_cut(std::string_view piece, std::vector<uint32_t>& out) const {
+  const bpe::SplitFilter* split = model_->split_filter();
+  if (split == nullptr) return model_->tokenize(piece, out);
+  PieceCache& cache = cache_for(chunk_serial_);
+  const size_t mark = out.size();
+  size_t part = 0;
+  bool ok = true;
+  for (size_t b = 1; b < piece.size() && ok; ++b) {
+    if ((static_cast<unsigned char>(piece[b]) & 0xC0) == 0x80) continue;  // cut only at code point starts
+    if (!split->can_split(piece, b)) continue;
+    ok = part_ids(piece.substr(part, b - part), cache, out);
+    part = b;
+  }
+  // Uncut (the whole piece may be one token under ignore_merges), or a part
+  // the model refused: the whole piece, as the reference sees it.
+  if (part == 0 || !ok) {
+    out.resize(mark);
+    return model_->tokenize(piece, out);
+  }
+  if (part_ids(piece.substr(part), cache, out)) return true;
+  out.resize(mark);
+  return model_->tokenize(piece, out);
+}
+
+bool HfTokenizer::part_ids(std::string_view part, PieceCache& cache, std::vector<uint32_t>& out) const {
+  PieceCache::FrontEntry* front = nullptr;
+  PieceCache::FrontKey key{0, 0, 0};
+  if (part.size() <= PieceCache::kMaxFrontKey) {
+    key = PieceCache::front_key(part);
+    front = &cache.front_slot(key);
+    if (PieceCache::front_hit(*front, key) && front->n == 1) {
+      out.push_back(front->id);
+      return true;
+    }
+  }
+  const uint64_t h = hash_bytes(part) | 1;
+  const uint32_t* ids;
+  uint32_t n;
+  if (part.size() <= PieceCache::kMaxKey && cache.find(part, h, &ids, &n)) {
+    if (front) PieceCache::front_fill(*front, key, ids, n);
+    out.insert(out.end(), ids, ids + n);
+    return true;
+  }
+  thread_local std::vector<uint32_t> part_scratch;
+  part_scratch.clear();
+  if (!model_->tokenize_merged(part, part_scratch)) return false;
+  if (part.size() <= PieceCache::kMaxKey) cache.insert(part, h, part_scratch.data(), part_scratch.size());
+  if (front) PieceCache::front_fill(*front, key, part_scratch.data(), uint32_t(part_scratch.size()));
+  out.insert(out.end(), part_scratch.begin(), part_scratch.end());
+  return true;
+}
+
 // The number of ids of a piece the front cache missed.
 template <typename Sink>
 __attribute__((noinline)) uint64_t HfTokenizer::count_part_slow(std::string_view part, PieceCache& cache) const {
@@ -113,13 +181,13 @@ __attribute__((noinline)) void HfTokenizer::cached_part_slow(std::string_view pa
       return;
     }
     scratch.clear();
-    if (!model_->tokenize(part, scratch)) scratch.clear();
+    if (!tokenize_piece(part, scratch)) scratch.clear();
     cache.insert(part, h, scratch.data(), scratch.size());
     if (front) PieceCache::front_fill(*front, key, scratch.data(), uint32_t(scratch.size()));
     sink(scratch.data(), scratch.size());
   } else {
     scratch.clear();
-    if (!model_->tokenize(part, scratch)) scratch.clear();
+    if (!tokenize_piece(part, scratch)) scratch.clear();
     sink(scratch.data(), scratch.size());
   }
 }

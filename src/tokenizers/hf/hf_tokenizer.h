@@ -109,10 +109,23 @@ class HfTokenizer final : public Tokenizer {
   uint64_t count_part_slow(std::string_view part, PieceCache& cache) const;
   template <typename Sink>
   void cached_part_slow(std::string_view part, PieceCache& cache, Sink& sink) const;
+  // The model's ids of a piece the caches missed, cut first at the
+  // vocabulary's exact split points when it is a long run of CJK (a clause
+  // of Chinese or Japanese is one letter run), so that its parts, which
+  // repeat, are cached. False as Model::tokenize().
+  bool tokenize_piece(std::string_view piece, std::vector<uint32_t>& out) const;
+  // tokenize_piece() for a piece it cuts: out of line, so the common case
+  // stays a plain call of the model.
+  bool tokenize_cut(std::string_view piece, std::vector<uint32_t>& out) const;
+  // Appends the ids of the part of a cut piece (its own cache, chunk_serial_).
+  bool part_ids(std::string_view part, PieceCache& cache, std::vector<uint32_t>& out) const;
 
   TokenizerInfo info_;
   uint64_t special_overhead_ = 0;
   uint64_t serial_ = 0;  // identifies this instance's thread-local caches
+  // The caches of the parts tokenize_piece() cuts: their ids come from
+  // Model::tokenize_merged(), which may differ from a whole piece's.
+  uint64_t chunk_serial_ = 0;
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
   std::unique_ptr<Model> model_;

@@ -15,6 +15,10 @@ class Reader;
 class Writer;
 }  // namespace epubtok::compiled
 
+namespace epubtok::tokenizers::bpe {
+class SplitFilter;
+}  // namespace epubtok::tokenizers::bpe
+
 namespace epubtok::tokenizers::hf {
 
 class Model {
@@ -43,6 +47,18 @@ class Model {
   }
   // False when split_for_cache never cuts (lets callers skip it).
   virtual bool splits_for_cache() const { return false; }
+
+  // The exact split points of the model's vocabulary (bpe/split_filter.h):
+  // a piece cut where no token can span gives, part by part through
+  // tokenize_merged(), the ids tokenize() gives the whole piece. Built on
+  // first use (reading the whole vocabulary); null for models where that
+  // does not hold. Thread-safe.
+  virtual const bpe::SplitFilter* split_filter() const { return nullptr; }
+  // tokenize() by merging alone, without ignore_merges' whole-piece
+  // vocabulary lookup: the ids of a part of a piece cut at split points.
+  virtual bool tokenize_merged(std::string_view piece, std::vector<uint32_t>& out) const {
+    return tokenize(piece, out);
+  }
 
   // Adds the tables the model built from its vocabulary and merges to a
   // compiled file (section ids kModelSections and up), for
