@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -262,7 +263,7 @@ class PieceCache {
   // Makes `e` the set's newest entry and returns the oldest, which leaves.
   template <typename Set, typename E>
   static E push_front(Set& set, const E& e) {
-    constexpr size_t kWays = sizeof(set.way) / sizeof(set.way[0]);
+    constexpr size_t kWays = std::extent_v<decltype(Set::way)>;
     const E out = set.way[kWays - 1];
     for (size_t i = kWays - 1; i > 0; --i) set.way[i] = set.way[i - 1];
     set.way[0] = e;
