@@ -259,8 +259,9 @@ class UnicodeScriptsPre final : public PreTokenizer {
 
 class ByteLevelPre final : public PreTokenizer {
  public:
-  ByteLevelPre(bool add_prefix_space, bool use_regex, bool raw) : add_prefix_space_(add_prefix_space), raw_(raw) {
-    if (use_regex) regex_ = make_pcre2_matcher(kGpt2Pattern, "ByteLevel");
+  ByteLevelPre(bool add_prefix_space, bool use_regex, bool raw, bool use_scanners)
+      : add_prefix_space_(add_prefix_space), raw_(raw) {
+    if (use_regex) regex_ = make_regex_matcher(kGpt2Pattern, "ByteLevel", use_scanners);
   }
   bool views_only() const override { return raw_ && !add_prefix_space_; }
   bool is_identity() const override { return raw_ && !add_prefix_space_ && !regex_; }
@@ -413,7 +414,8 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json::value& v, const std
   std::string_view type = get_type(o, path);
   if (type == "ByteLevel") {
     return std::make_unique<ByteLevelPre>(get_bool(o, "add_prefix_space", path, true),
-                                          get_bool(o, "use_regex", path, true), options.raw_byte_level);
+                                          get_bool(o, "use_regex", path, true), options.raw_byte_level,
+                                          options.use_scanners);
   }
   if (type == "Split") {
     const json::value* pat = o.if_contains("pattern");

@@ -327,6 +327,7 @@ std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const st
   if (allow_scanner) {
     if (pattern == kLlama3Pattern) return std::make_unique<Gpt4StyleScanner>(3);
     if (pattern == kQwenPattern) return std::make_unique<Gpt4StyleScanner>(1);
+    if (pattern == kGpt2Pattern) return std::make_unique<detail::Gpt2Scanner>();
     if (pattern == kDeepSeekDigitsPattern) {
       // \p{N}: the ASCII digits, or a non-ASCII number (lead byte >= 0xC2).
       return make_run_scanner([](std::string_view t, size_t i,

@@ -36,6 +36,7 @@ enum class MatcherKind : uint8_t {
   kLiteral,         // a {"String": s} pattern
   kLlama3,          // hand-written scanner of kLlama3Pattern (cl100k-style)
   kQwen,            // hand-written scanner of kQwenPattern
+  kGpt2,            // hand-written scanner of kGpt2Pattern
   kDeepSeekDigits,  // hand-written scanners of DeepSeek V3's three Splits ...
   kDeepSeekCjk,
   kDeepSeekMain,
@@ -72,7 +73,8 @@ std::unique_ptr<Matcher> make_pcre2_matcher(const std::string& pattern, const st
 std::unique_ptr<Matcher> make_literal_matcher(std::string literal);
 
 // The matcher for `pattern`: a hand-written scanner when one exists for it
-// (Llama 3 / GPT-4 cl100k-style, Qwen 2/3), else PCRE2.
+// (Llama 3 / GPT-4 cl100k-style, Qwen 2/3, GPT-2, DeepSeek V3's Splits),
+// else PCRE2.
 // `allow_scanner` = false forces PCRE2 (differential tests).
 std::unique_ptr<Matcher> make_regex_matcher(const std::string& pattern, const std::string& path,
                                             bool allow_scanner = true);

@@ -61,8 +61,8 @@ bool covers_all(std::string_view s, const std::vector<Span>& spans) {
 }
 
 TEST(HfRegex, ScannersMatchPcre2) {
-  for (const char* pattern :
-       {kLlama3Pattern, kQwenPattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern, kDeepSeekMainPattern}) {
+  for (const char* pattern : {kLlama3Pattern, kQwenPattern, kGpt2Pattern, kDeepSeekDigitsPattern, kDeepSeekCjkPattern,
+                              kDeepSeekMainPattern}) {
     auto scanner = make_regex_matcher(pattern, "test", true);
     auto oracle = make_regex_matcher(pattern, "test", false);
     ASSERT_NE(scanner->kind(), MatcherKind::kPcre2) << "no scanner for " << pattern;

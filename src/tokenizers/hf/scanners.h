@@ -1,6 +1,7 @@
 // The hand-written scanners of the common pre-tokenizer patterns as this
 // engine's matchers: the cl100k grammar (Llama 3, and Qwen with one digit
-// per number) and DeepSeek V3's three Splits fused into one pass, both from
+// per number), GPT-2's (ByteLevel's use_regex) and DeepSeek V3's three
+// Splits fused into one pass, all from
 // the shared pre-tokenization layer (pretok/) at this engine's Unicode
 // version. Internal to the engine: regex.cc builds them (make_regex_matcher,
 // make_fused_chain) and the tokenizer's count loop runs their `run`
@@ -16,6 +17,7 @@
 #include "tokenizers/hf/unicode.h"
 #include "tokenizers/pretok/cl100k_scanner.h"
 #include "tokenizers/pretok/deepseek_scanner.h"
+#include "tokenizers/pretok/gpt2_scanner.h"
 
 namespace epubtok::tokenizers::hf::detail {
 
@@ -57,6 +59,20 @@ class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
 
  private:
   bool single_digits_;
+};
+
+// kGpt2Pattern (ByteLevel's use_regex): the GPT-2 grammar,
+// pretok::Gpt2Scanner. The pieces tile the text.
+class Gpt2Scanner final : public EmittingMatcher<Gpt2Scanner> {
+ public:
+  bool covers() const override { return true; }
+  MatcherKind kind() const override { return MatcherKind::kGpt2; }
+  std::string describe() const override { return "scanner:gpt2"; }
+
+  template <typename Emit>
+  static void run(std::string_view s, Emit&& emit) {
+    pretok::Gpt2Scanner<kHfUnicode>::run(s, emit);
+  }
 };
 
 // DeepSeek V3's three isolating Splits in one pass, pretok::DeepSeekScanner:

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/pretok/cursor.h"
 
 namespace epubtok::tokenizers::pretok::detail {
@@ -34,3 +35,25 @@ inline size_t gpt2_end(std::string_view text, size_t pos) {
 }
 
 }  // namespace epubtok::tokenizers::pretok::detail
+
+namespace epubtok::tokenizers::pretok {
+
+// The GPT-2 grammar's piece loop: calls emit(begin, end) for each piece of
+// `text` in order (the pieces tile it), each decided by the ASCII fast path
+// (ascii_piece.h, the same in every Unicode version) or else gpt2_end.
+template <UnicodeVersion V>
+struct Gpt2Scanner {
+  template <typename Emit>
+  __attribute__((always_inline)) static void run(std::string_view text, Emit&& emit) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    for (size_t pos = 0; pos < n;) {
+      size_t end = detail::ascii_piece_end<PatternFamily::kGpt2>(s, n, pos);
+      if (end == 0) end = detail::gpt2_end<V>(text, pos);
+      emit(pos, end);
+      pos = end;
+    }
+  }
+};
+
+}  // namespace epubtok::tokenizers::pretok
