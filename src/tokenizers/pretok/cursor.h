@@ -48,6 +48,7 @@ struct Ch {
 template <UnicodeVersion V, Utf8Input kInput = Utf8Input::kAny>
 class Cursor {
   static_assert((carried_bits(V) & kUnicode16Bits) == kUnicode16Bits, "the scanners' classes must be in V's table");
+  static_assert(kUnicode16Bits <= 0xFF, "run_end tests the low byte of a class");
 
  public:
   explicit Cursor(std::string_view s) : base_(reinterpret_cast<const unsigned char*>(s.data())), size_(s.size()) {}
@@ -83,8 +84,10 @@ class Cursor {
     return {u.cp, u.len, char_class<V>(u.cp)};
   }
 
-  // End of the run of characters from pos whose class has any of `bits`.
-  size_t run_end(size_t pos, uint16_t bits) const {
+  // End of the run of characters from pos whose class has any of `bits`
+  // (bits of kUnicode16Bits, all in the low byte: tested as one byte, so
+  // the test can read the table's byte directly).
+  size_t run_end(size_t pos, uint8_t bits) const {
     while (pos < size_) {
       const unsigned char b = base_[pos];
       if (b < 0x80) {
@@ -95,7 +98,7 @@ class Cursor {
       if constexpr (kInput == Utf8Input::kValid) {
         size_t len;
         const char32_t cp = decode_valid_utf8(base_ + pos, &len);
-        if (!(char_class<V>(cp) & bits)) break;
+        if (!(static_cast<uint8_t>(char_class<V>(cp)) & bits)) break;
         pos += len;
         continue;
       } else {
@@ -109,7 +112,7 @@ class Cursor {
           if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
             const uint32_t cp = ((b & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
             if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
-              if (!(char_class<V>(cp) & bits)) break;
+              if (!(static_cast<uint8_t>(char_class<V>(cp)) & bits)) break;
               pos += 3;
               continue;
             }
@@ -117,7 +120,7 @@ class Cursor {
         }
         if (b >= 0xC2 && b <= 0xDF && pos + 2 <= size_ && (base_[pos + 1] & 0xC0) == 0x80) {
           const uint32_t cp = ((b & 0x1Fu) << 6) | (base_[pos + 1] & 0x3Fu);
-          if (!(char_class<V>(cp) & bits)) break;
+          if (!(static_cast<uint8_t>(char_class<V>(cp)) & bits)) break;
           pos += 2;
           continue;
         }
