@@ -11,8 +11,10 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -107,6 +109,26 @@ class PieceCache {
     e.tag = long_tag(owner, piece.size());
     e.count = count;
     std::memcpy(e.key, piece.data(), piece.size());
+  }
+
+  // Long runs of white space that no exact cut shortens below
+  // kMaxBigKey + 1 bytes (Claude's vocabulary has newline-and-spaces tokens
+  // of up to 1,024 bytes, so its runs in indented markup stay whole): few
+  // distinct ones, each a long merge. A hash map of at most kMaxHugeEntries,
+  // emptied when full, for pieces of up to kMaxHugeKey bytes.
+  static constexpr size_t kMaxHugeKey = 4096;
+  static constexpr size_t kMaxHugeEntries = 1 << 14;
+  // The cached count of `piece` (kMaxBigKey < size <= kMaxHugeKey) for
+  // `owner`, or -1.
+  int64_t find_huge(uint64_t owner, std::string_view piece) {
+    huge_key(owner, piece);
+    const auto it = huge_.find(huge_scratch_);
+    return it == huge_.end() ? -1 : static_cast<int64_t>(it->second);
+  }
+  void store_huge(uint64_t owner, std::string_view piece, uint32_t count) {
+    if (huge_.size() >= kMaxHugeEntries) huge_.clear();
+    huge_key(owner, piece);
+    huge_.emplace(huge_scratch_, count);
   }
 
   // The hot front cache for pieces of at most 8 bytes, given as one
@@ -295,7 +317,15 @@ class PieceCache {
     return h ^ (h >> 29);
   }
 
+  // The key of the huge map: the owner's eight bytes, then the piece.
+  void huge_key(uint64_t owner, std::string_view piece) {
+    huge_scratch_.assign(reinterpret_cast<const char*>(&owner), sizeof owner);
+    huge_scratch_.append(piece);
+  }
+
   std::vector<BigSet> big_ = std::vector<BigSet>(size_t{1} << kBigSetBits);
+  std::unordered_map<std::string, uint32_t> huge_;
+  std::string huge_scratch_;
   std::vector<LongSet> long_ = std::vector<LongSet>(size_t{1} << kLongSetBits);
   std::vector<ShortSet> short_ = std::vector<ShortSet>(size_t{1} << kShortSetBits);
 };

@@ -387,7 +387,17 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
   if (piece.size() > PieceCache::kMaxKey && bpe::WhitespaceCuts::applies(piece)) {
     uint64_t total = 0;
     whitespace_cuts().for_each_chunk(piece, [&](std::string_view chunk) {
-      total += count_piece_cached(chunk, readable - static_cast<size_t>(chunk.data() - piece.data()), cache);
+      const size_t chunk_readable = readable - static_cast<size_t>(chunk.data() - piece.data());
+      if (chunk.size() <= PieceCache::kMaxBigKey || chunk.size() > PieceCache::kMaxHugeKey) {
+        total += count_piece_cached(chunk, chunk_readable, cache);
+        return;
+      }
+      int64_t n = cache.find_huge(cache_owner_, chunk);
+      if (n < 0) {
+        n = static_cast<int64_t>(count_piece_cached(chunk, chunk_readable, cache));
+        cache.store_huge(cache_owner_, chunk, static_cast<uint32_t>(n));
+      }
+      total += static_cast<uint64_t>(n);
     });
     return total;
   }

@@ -224,6 +224,43 @@ TEST(PieceCacheTest, KeepsMoreKeysThanOneSetHoldsWhenTheyShareASet) {
   }
 }
 
+// The huge tier (long white-space runs) answers a piece for its owner only,
+// and stays bounded: a full map empties rather than grows.
+TEST(PieceCacheTest, HugeTierKeepsOwnersApartAndStaysBounded) {
+  auto cache = std::make_unique<PieceCache>();
+  const std::string a = "\n" + std::string(200, ' '), b = "\n" + std::string(201, ' ');
+  EXPECT_EQ(cache->find_huge(1, a), -1);
+  cache->store_huge(1, a, 3);
+  cache->store_huge(2, a, 5);
+  EXPECT_EQ(cache->find_huge(1, a), 3);
+  EXPECT_EQ(cache->find_huge(2, a), 5);
+  EXPECT_EQ(cache->find_huge(1, b), -1);
+  for (size_t i = 0; i < PieceCache::kMaxHugeEntries; ++i) {
+    cache->store_huge(3, std::string(100 + i % 50, ' ') + std::to_string(i), 1);
+  }
+  // The map filled up and was emptied along the way: what it still answers
+  // is right, and what it forgot reads as a miss.
+  const int64_t left = cache->find_huge(1, a);
+  EXPECT_TRUE(left == -1 || left == 3);
+}
+
+// Claude's newline-and-spaces tokens keep long white-space runs whole; their
+// counts through the huge tier equal encode()'s on many distinct runs.
+TEST(TiktokenEncodingTest, LongWhiteSpaceRunsCountAsTheyEncode) {
+  for (const char* id : {"claude", "cl100k_base", "p50k_base"}) {
+    auto t = Registry::global().get(id);
+    ASSERT_TRUE(t) << t.status().to_string();
+    std::string text;
+    std::mt19937 rng(5);
+    for (int i = 0; i < 400; ++i) {
+      text += "<p>x</p>";
+      const int lines = 1 + static_cast<int>(rng() % 4);
+      for (int l = 0; l < lines; ++l) text += "\n" + std::string(rng() % 90, ' ');
+    }
+    for (int pass = 0; pass < 2; ++pass) EXPECT_EQ((*t)->count(text), (*t)->encode(text).size()) << id;
+  }
+}
+
 // count() (which goes through the caches) equals encode().size() on text
 // with far more distinct pieces than the caches hold, twice in a row (the
 // second pass answers mostly from the caches).
