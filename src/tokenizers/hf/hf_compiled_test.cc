@@ -12,8 +12,8 @@
 
 #include "core/compiled_file.h"
 #include "core/data_dir.h"
-#include "tokenizers/hf/hf_tokenizer.h"
 #include "support/prose.h"
+#include "tokenizers/hf/hf_tokenizer.h"
 
 namespace epubtok::tokenizers::hf {
 namespace {
