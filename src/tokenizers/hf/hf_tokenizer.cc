@@ -6,7 +6,6 @@
 
 #include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/hf/added_tokens.h"
-#include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/normalizers.h"
 #include "tokenizers/hf/piece_cache.h"
@@ -114,42 +113,28 @@ __attribute__((noinline)) bool HfTokenizer::tokenize_cut(std::string_view piece,
     ok = part_ids(piece.substr(part, b - part), cache, out);
     part = b;
   }
+  if (part > 0 && ok && part_ids(piece.substr(part), cache, out)) return true;
   // Uncut (the whole piece may be one token under ignore_merges), or a part
   // the model refused: the whole piece, as the reference sees it.
-  if (part == 0 || !ok) {
-    out.resize(mark);
-    return model_->tokenize(piece, out);
-  }
-  if (part_ids(piece.substr(part), cache, out)) return true;
   out.resize(mark);
   return model_->tokenize(piece, out);
 }
 
 bool HfTokenizer::part_ids(std::string_view part, PieceCache& cache, std::vector<uint32_t>& out) const {
-  PieceCache::FrontEntry* front = nullptr;
-  PieceCache::FrontKey key{0, 0, 0};
   if (part.size() <= PieceCache::kMaxFrontKey) {
-    key = PieceCache::front_key(part);
-    front = &cache.front_slot(key);
-    if (PieceCache::front_hit(*front, key) && front->n == 1) {
-      out.push_back(front->id);
+    const PieceCache::FrontKey key = PieceCache::front_key(part);
+    const PieceCache::FrontEntry& front = cache.front_slot(key);
+    if (PieceCache::front_hit(front, key) && front.n == 1) {
+      out.push_back(front.id);
       return true;
     }
   }
-  const uint64_t h = hash_bytes(part) | 1;
+  thread_local std::vector<uint32_t> scratch;
   const uint32_t* ids;
   uint32_t n;
-  if (part.size() <= PieceCache::kMaxKey && cache.find(part, h, &ids, &n)) {
-    if (front) PieceCache::front_fill(*front, key, ids, n);
-    out.insert(out.end(), ids, ids + n);
-    return true;
-  }
-  thread_local std::vector<uint32_t> part_scratch;
-  part_scratch.clear();
-  if (!model_->tokenize_merged(part, part_scratch)) return false;
-  if (part.size() <= PieceCache::kMaxKey) cache.insert(part, h, part_scratch.data(), part_scratch.size());
-  if (front) PieceCache::front_fill(*front, key, part_scratch.data(), uint32_t(part_scratch.size()));
-  out.insert(out.end(), part_scratch.begin(), part_scratch.end());
+  auto merged = [&](std::string_view p, std::vector<uint32_t>& v) { return model_->tokenize_merged(p, v); };
+  if (!cache.ids_of(part, scratch, merged, &ids, &n)) return false;
+  out.insert(out.end(), ids, ids + n);
   return true;
 }
 
@@ -165,31 +150,17 @@ template <typename Sink>
 __attribute__((noinline)) void HfTokenizer::cached_part_slow(std::string_view part, PieceCache& cache,
                                                              Sink& sink) const {
   thread_local std::vector<uint32_t> scratch;
-  PieceCache::FrontEntry* front = nullptr;
-  PieceCache::FrontKey key{0, 0, 0};
-  if (part.size() <= PieceCache::kMaxFrontKey) {
-    key = PieceCache::front_key(part);
-    front = &cache.front_slot(key);
-  }
-  if (part.size() <= PieceCache::kMaxKey) {
-    uint64_t h = hash_bytes(part) | 1;
-    const uint32_t* ids;
-    uint32_t n;
-    if (cache.find(part, h, &ids, &n)) {
-      if (front) PieceCache::front_fill(*front, key, ids, n);
-      sink(ids, n);
-      return;
-    }
-    scratch.clear();
-    if (!tokenize_piece(part, scratch)) scratch.clear();
-    cache.insert(part, h, scratch.data(), scratch.size());
-    if (front) PieceCache::front_fill(*front, key, scratch.data(), uint32_t(scratch.size()));
-    sink(scratch.data(), scratch.size());
-  } else {
-    scratch.clear();
-    if (!tokenize_piece(part, scratch)) scratch.clear();
-    sink(scratch.data(), scratch.size());
-  }
+  const uint32_t* ids;
+  uint32_t n;
+  // A piece the model refuses counts as no ids, and is remembered so.
+  cache.ids_of(
+      part, scratch,
+      [&](std::string_view p, std::vector<uint32_t>& v) {
+        if (!tokenize_piece(p, v)) v.clear();
+        return true;
+      },
+      &ids, &n);
+  sink(ids, n);
 }
 
 // One level of the isolating chain: receives the matches of chain_[level]

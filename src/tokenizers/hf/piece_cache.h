@@ -119,6 +119,34 @@ class PieceCache {
     return true;
   }
 
+  // The ids of a piece the front has not answered: the back map's (then
+  // copied to the front), else tokenize(part, out)'s, stored in both
+  // (pieces of at most kMaxKey bytes). `out` is the caller's scratch,
+  // which *ids may point into. False, storing nothing, when tokenize is.
+  template <typename Tokenize>
+  bool ids_of(std::string_view part, std::vector<uint32_t>& out, Tokenize&& tokenize, const uint32_t** ids,
+              uint32_t* n) {
+    FrontEntry* front = nullptr;
+    FrontKey key{0, 0, 0};
+    if (part.size() <= kMaxFrontKey) {
+      key = front_key(part);
+      front = &front_slot(key);
+    }
+    const bool memo = part.size() <= kMaxKey;
+    const uint64_t h = memo ? hash_bytes(part) | 1 : 0;
+    if (memo && find(part, h, ids, n)) {
+      if (front) front_fill(*front, key, *ids, *n);
+      return true;
+    }
+    out.clear();
+    if (!tokenize(part, out)) return false;
+    if (memo) insert(part, h, out.data(), out.size());
+    if (front) front_fill(*front, key, out.data(), uint32_t(out.size()));
+    *ids = out.data();
+    *n = uint32_t(out.size());
+    return true;
+  }
+
   bool find(std::string_view key, uint64_t h, const uint32_t** ids, uint32_t* n) const {
     if (slots_.empty()) return false;
     size_t i = h & mask_;
