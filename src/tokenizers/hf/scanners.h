@@ -61,32 +61,31 @@ class Gpt4StyleScanner final : public EmittingMatcher<Gpt4StyleScanner> {
   bool single_digits_;
 };
 
-// kGpt2Pattern (ByteLevel's use_regex): the GPT-2 grammar,
-// pretok::Gpt2Scanner. The pieces tile the text.
-class Gpt2Scanner final : public EmittingMatcher<Gpt2Scanner> {
+// A covering matcher over one of pretok's scanners with a static `run`:
+// the pieces tile the text. `kName` is what describe() returns.
+template <typename Scanner, MatcherKind kKind, const char* kName>
+class StaticScannerMatcher final : public EmittingMatcher<StaticScannerMatcher<Scanner, kKind, kName>> {
  public:
   bool covers() const override { return true; }
-  MatcherKind kind() const override { return MatcherKind::kGpt2; }
-  std::string describe() const override { return "scanner:gpt2"; }
+  MatcherKind kind() const override { return kKind; }
+  std::string describe() const override { return kName; }
 
   template <typename Emit>
   static void run(std::string_view s, Emit&& emit) {
-    pretok::Gpt2Scanner<kHfUnicode>::run(s, emit);
+    Scanner::run(s, emit);
   }
 };
+
+inline constexpr char kGpt2ScannerName[] = "scanner:gpt2";
+inline constexpr char kDeepSeekFusedScannerName[] = "scanner:deepseek-fused";
+
+// kGpt2Pattern (ByteLevel's use_regex): the GPT-2 grammar,
+// pretok::Gpt2Scanner.
+using Gpt2Scanner = StaticScannerMatcher<pretok::Gpt2Scanner<kHfUnicode>, MatcherKind::kGpt2, kGpt2ScannerName>;
 
 // DeepSeek V3's three isolating Splits in one pass, pretok::DeepSeekScanner:
-// every piece is reported as a span (they tile the text).
-class DeepSeekFusedScanner final : public EmittingMatcher<DeepSeekFusedScanner> {
- public:
-  bool covers() const override { return true; }
-  MatcherKind kind() const override { return MatcherKind::kDeepSeekFused; }
-  std::string describe() const override { return "scanner:deepseek-fused"; }
-
-  template <typename Emit>
-  static void run(std::string_view s, Emit&& emit) {
-    pretok::DeepSeekScanner<kHfUnicode>::run(s, emit);
-  }
-};
+// every piece is reported as a span.
+using DeepSeekFusedScanner =
+    StaticScannerMatcher<pretok::DeepSeekScanner<kHfUnicode>, MatcherKind::kDeepSeekFused, kDeepSeekFusedScannerName>;
 
 }  // namespace epubtok::tokenizers::hf::detail
