@@ -11,17 +11,10 @@
 #include <set>
 #include <thread>
 
-#include <boost/json.hpp>
-
 #include "jobs/job_manager_test_util.h"
 
 namespace epubtok::jobs {
 namespace {
-namespace json = boost::json;
-using namespace std::chrono_literals;
-
-using testing::FakeEngine;
-using testing::RecordingSink;
 
 // Positions change at every job start; like progress, they go out at most
 // once per progress_interval, as they are when the interval is up.

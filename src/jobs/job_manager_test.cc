@@ -13,17 +13,10 @@
 #include <set>
 #include <thread>
 
-#include <boost/json.hpp>
-
 #include "jobs/job_manager_test_util.h"
 
 namespace epubtok::jobs {
 namespace {
-namespace json = boost::json;
-using namespace std::chrono_literals;
-
-using testing::FakeEngine;
-using testing::RecordingSink;
 
 TEST(JobManager, HappyPathLogsEventsAndSummary) {
   FakeEngine fake;

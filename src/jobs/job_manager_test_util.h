@@ -1,6 +1,6 @@
-// What job_manager_test.cc and job_events_test.cc share: a JobManager over
-// the fake engine, requests for it, and waiting for and reading a job's
-// events.
+// What job_manager_test.cc and job_events_test.cc share: the names they
+// use, a JobManager over the fake engine, requests for it, and waiting for
+// and reading a job's events.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,11 +15,19 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "jobs/job_manager.h"
 #include "support/fake_engine.h"
 #include "support/recording_sink.h"
 
 namespace epubtok::jobs {
+
+// The names both test files use.
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using testing::FakeEngine;
+using testing::RecordingSink;
 
 inline model::RunRequest request_for(std::vector<std::string> paths) {
   model::RunRequest r;
