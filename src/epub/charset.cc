@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "core/ascii.h"
+#include "core/utf8.h"
 #include "epub/html_tokenizer.h"
 
 namespace epubtok::epub {
@@ -191,106 +191,10 @@ Result<std::string> decode_to_utf8(std::string owned, std::string_view doc_name)
   return owned;
 }
 
-namespace {
+// core/utf8's validator and sanitizer: the rules the tokenizers apply to
+// the text this module hands them.
+bool is_valid_utf8(std::string_view s) { return epubtok::is_valid_utf8(s); }
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 if ill-formed.
-// Follows Unicode Table 3-7 (well-formed byte sequences).
-size_t utf8_seq_len(std::string_view s, size_t i) {
-  auto u = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = u(i);
-  size_t n = s.size();
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return (i + 1 < n && (u(i + 1) & 0xC0) == 0x80) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (i + 2 >= n) return 0;
-    unsigned char c1 = u(i + 1);
-    unsigned char lo = (c == 0xE0) ? 0xA0 : 0x80, hi = (c == 0xED) ? 0x9F : 0xBF;
-    if (c1 < lo || c1 > hi || (u(i + 2) & 0xC0) != 0x80) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (i + 3 >= n) return 0;
-    unsigned char c1 = u(i + 1);
-    unsigned char lo = (c == 0xF0) ? 0x90 : 0x80, hi = (c == 0xF4) ? 0x8F : 0xBF;
-    if (c1 < lo || c1 > hi || (u(i + 2) & 0xC0) != 0x80 || (u(i + 3) & 0xC0) != 0x80) return 0;
-    return 4;
-  }
-  return 0;
-}
-
-// Length of the maximal subpart (prefix of a well-formed sequence) at s[i]
-// that an ill-formed sequence starts with; at least 1.
-size_t maximal_subpart(std::string_view s, size_t i) {
-  auto u = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = u(i);
-  size_t need;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF)
-    need = 1;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 1;
-  }
-  size_t k = 1;
-  while (k <= need && i + k < s.size()) {
-    unsigned char b = u(i + k);
-    if (k == 1 ? (b < lo || b > hi) : ((b & 0xC0) != 0x80)) break;
-    ++k;
-  }
-  return k;
-}
-
-}  // namespace
-
-bool is_valid_utf8(std::string_view s) {
-  // Performance: every content document passes through here. ASCII is
-  // skipped 16 bytes at a time (first_non_ascii); the common 2- and 3-byte
-  // sequences (accented letters, CJK, curly quotes) are checked inline
-  // before falling back to the general table-3-7 check.
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    i = first_non_ascii(s, i);
-    if (i >= n) break;
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-      i += 2;
-    } else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
-               (p[i + 2] & 0xC0) == 0x80) {
-      i += 3;
-    } else {
-      size_t len = utf8_seq_len(s, i);
-      if (len == 0) return false;
-      i += len;
-    }
-  }
-  return true;
-}
-
-std::string repair_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t len = utf8_seq_len(s, i);
-    if (len > 0) {
-      out.append(s.data() + i, len);
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      i += maximal_subpart(s, i);
-    }
-  }
-  return out;
-}
+std::string repair_utf8(std::string_view s) { return sanitize_utf8(s); }
 
 }  // namespace epubtok::epub
