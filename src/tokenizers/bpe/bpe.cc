@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "tokenizers/bpe/merge.h"
+#include "tokenizers/bpe/pair_table.h"
 
 namespace epubtok::tokenizers::bpe {
 namespace {
@@ -19,7 +20,7 @@ struct FlatParts {
   Rank pair_rank(size_t k) const {
     return table.find_in_buffer(p + bound[k], bound[k + 2] - bound[k], readable - bound[k]);
   }
-  void merge(size_t k, size_t count) { remove_at(bound, k + 1, count); }
+  void merge(size_t k, size_t count, Rank /*rank*/) { remove_at(bound, k + 1, count); }
 };
 
 // Merges a short piece (n <= kShortPieceBytes) that is not itself a token.
@@ -38,7 +39,7 @@ struct LinkedParts {
   const RankTable& table;
   const unsigned char* p;
   Rank pair_rank(uint32_t i, uint32_t /*j*/, uint32_t after_j) const { return table.find(p + i, after_j - i); }
-  void merge(uint32_t /*i*/, uint32_t /*j*/) {}
+  void merge(uint32_t /*i*/, uint32_t /*j*/, Rank /*rank*/) {}
 };
 
 // Merges a long piece; appends the start offsets of the final tokens to
@@ -50,7 +51,83 @@ void merge_long(const RankTable& table, const unsigned char* p, size_t n, std::v
   for (uint32_t i = 0; i < n; i = s.next[i]) starts.push_back(i);
 }
 
+// A piece's parts as merge_flat() sees them when pairs are ranked by ids
+// (pair_table.h): id[k] is part k's token, so the pair (k, k + 1) is one
+// PairTable lookup and its rank is the token it merges into.
+struct FlatIdParts {
+  const PairTable& pairs;
+  Rank* id;  // n + kPairScanPadding entries (remove_at reads ahead)
+  Rank pair_rank(size_t k) const { return pairs.find(id[k], id[k + 1]); }
+  void merge(size_t k, size_t count, Rank rank) {
+    id[k] = rank;
+    remove_at(id, k + 1, count - 1);
+  }
+};
+
+// merge_short() by ids: on return id[0, parts) are the tokens.
+size_t merge_short_ids(const PairTable& pairs, const unsigned char* p, size_t n, Rank* id, int32_t* key) {
+  for (size_t i = 0; i < n; ++i) id[i] = pairs.byte_rank(p[i]);
+  FlatIdParts parts{pairs, id};
+  return merge_flat(parts, n, key);
+}
+
+// merge_linked()'s parts by ids, each named by its initial index.
+struct LinkedIdParts {
+  const PairTable& pairs;
+  Rank* id;
+  Rank pair_rank(uint32_t i, uint32_t j, uint32_t /*after_j*/) const { return pairs.find(id[i], id[j]); }
+  void merge(uint32_t i, uint32_t /*j*/, Rank rank) { id[i] = rank; }
+};
+
+// Merges a long piece by ids; appends its tokens to `out`.
+void merge_long_ids(const PairTable& pairs, const unsigned char* p, size_t n, std::vector<Rank>& out) {
+  thread_local LinkedMergeScratch s;
+  thread_local std::vector<Rank> id;
+  id.resize(n);
+  for (size_t i = 0; i < n; ++i) id[i] = pairs.byte_rank(p[i]);
+  LinkedIdParts parts{pairs, id.data()};
+  merge_linked(parts, n, s);
+  for (uint32_t i = 0; i < n; i = s.next[i]) out.push_back(id[i]);
+}
+
 }  // namespace
+
+void encode_piece(const RankTable& table, const PairTable& pairs, std::string_view piece, std::vector<Rank>& out) {
+  if (!pairs.usable()) {
+    encode_piece(table, piece, out);
+    return;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  if (n == 0) return;
+  if (Rank r = table.find(p, n); r != kNoRank) {
+    out.push_back(r);
+    return;
+  }
+  if (n <= kShortPieceBytes) {
+    Rank id[kShortPieceBytes + kPairScanPadding];
+    int32_t key[kShortPieceBytes + kPairScanPadding];
+    const size_t parts = merge_short_ids(pairs, p, n, id, key);
+    out.insert(out.end(), id, id + parts);
+    return;
+  }
+  merge_long_ids(pairs, p, n, out);
+}
+
+size_t count_merged(const RankTable& table, const PairTable& pairs, std::string_view piece, size_t readable) {
+  if (!pairs.usable()) return count_merged(table, piece, readable);
+  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  if (n <= kShortPieceBytes) {
+    Rank id[kShortPieceBytes + kPairScanPadding];
+    int32_t key[kShortPieceBytes + kPairScanPadding];
+    return merge_short_ids(pairs, p, n, id, key);
+  }
+  thread_local std::vector<Rank> ids;
+  ids.clear();
+  merge_long_ids(pairs, p, n, ids);
+  return ids.size();
+}
 
 void encode_piece(const RankTable& table, std::string_view piece, std::vector<Rank>& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());

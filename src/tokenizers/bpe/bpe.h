@@ -29,6 +29,15 @@ size_t count_piece(const RankTable& table, std::string_view piece);
 // load whole words.
 size_t count_merged(const RankTable& table, std::string_view piece, size_t readable);
 
+class PairTable;
+
+// encode_piece() and count_merged() ranking pairs by token ids (pair_table.h)
+// instead of by their bytes: the same tokens, found with cheaper lookups.
+// `pairs` must be built from `table`; when it is not usable() these fall
+// back to the byte lookups.
+void encode_piece(const RankTable& table, const PairTable& pairs, std::string_view piece, std::vector<Rank>& out);
+size_t count_merged(const RankTable& table, const PairTable& pairs, std::string_view piece, size_t readable);
+
 // Pieces of at most this many bytes merge by rescanning a flat array (as
 // tiktoken does: for small n, cache locality beats complexity); longer ones
 // use a heap over a linked list so the merge stays O(n log n).

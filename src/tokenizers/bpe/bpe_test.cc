@@ -2,6 +2,7 @@
 // vocabularies, the rank table, and the exact split filter.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "tokenizers/bpe/bpe.h"
+#include "tokenizers/bpe/pair_table.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/bpe/whitespace_cuts.h"
@@ -92,6 +94,106 @@ TEST_P(BpeOracleTest, FastMergeEqualsNaiveMerge) {
     ASSERT_EQ(fast, slow) << "piece of " << piece.size() << " bytes, case " << i;
     ASSERT_EQ(count_piece(table, piece), slow.size());
   }
+}
+
+TEST_P(BpeOracleTest, MergeByIdsEqualsNaiveMerge) {
+  const tiktoken::TiktokenEncoding& enc = encoding(GetParam());
+  const RankTable& table = enc.ranks();
+  ASSERT_TRUE(enc.pairs().usable());
+  std::mt19937_64 rng(43);
+  for (int i = 0; i < 3000; ++i) {
+    const std::string piece = random_piece(rng);
+    std::vector<Rank> ids;
+    encode_piece(table, enc.pairs(), piece, ids);
+    const std::vector<Rank> slow = naive_bpe(table, piece);
+    ASSERT_EQ(ids, slow) << "piece of " << piece.size() << " bytes, case " << i;
+    if (slow.size() > 1) {
+      ASSERT_EQ(count_merged(table, enc.pairs(), piece, piece.size()), slow.size());
+    }
+  }
+}
+
+TEST_P(BpeOracleTest, LoadedPairTableIsTheOneBuiltFromTheRanks) {
+  // The encoding's table comes from the compiled vocabulary file: it must
+  // hold exactly the splits a fresh build finds.
+  const tiktoken::TiktokenEncoding& enc = encoding(GetParam());
+  const RankTable& table = enc.ranks();
+  const PairTable fresh(table);
+  ASSERT_EQ(enc.pairs().size(), fresh.size());
+  size_t formed = 0;
+  for (Rank r = 0; r < table.rank_end(); ++r) {
+    const std::string_view bytes = table.bytes_of(r);
+    if (bytes.size() < 2) continue;
+    // Every split of the token into two tokens: at most one is its split.
+    size_t found = 0;
+    for (size_t mid = 1; mid < bytes.size(); ++mid) {
+      const Rank a = table.find(bytes.substr(0, mid));
+      const Rank b = table.find(bytes.substr(mid));
+      if (a == kNoRank || b == kNoRank) continue;
+      ASSERT_EQ(enc.pairs().find(a, b), fresh.find(a, b)) << "token " << r;
+      if (fresh.find(a, b) == r) ++found;
+    }
+    ASSERT_LE(found, 1u) << "token " << r;
+    formed += found;
+  }
+  EXPECT_EQ(formed, fresh.size());
+}
+
+// Vocabularies no BPE training would make: every string of up to four
+// letters over a small alphabet, a random part of them kept, ranked at
+// random. Tokens form in any order and many can never form; merging by ids
+// must still make the same merges as merging by bytes.
+TEST(PairTableTest, AnyRankOrderMergesAsTheBytesDo) {
+  std::mt19937_64 rng(2026);
+  size_t merges = 0;
+  for (int round = 0; round < 40; ++round) {
+    const int letters = 2 + static_cast<int>(rng() % 3);
+    std::vector<std::string> strings;
+    for (int b = 0; b < 256; ++b) strings.emplace_back(1, static_cast<char>(b));
+    std::vector<std::string> frontier{""};
+    for (int len = 1; len <= 4; ++len) {
+      std::vector<std::string> next;
+      for (const auto& s : frontier) {
+        for (int c = 0; c < letters; ++c) next.push_back(s + static_cast<char>('a' + c));
+      }
+      for (const auto& s : next) {
+        if (len > 1 && rng() % 3 != 0) strings.push_back(s);
+      }
+      frontier = std::move(next);
+    }
+    std::vector<Rank> order(strings.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Rank>(i);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<std::pair<std::string, Rank>> tokens;
+    for (size_t i = 0; i < strings.size(); ++i) tokens.emplace_back(strings[i], order[i]);
+    const RankTable table(tokens);
+    const PairTable pairs(table);
+    ASSERT_TRUE(pairs.usable());
+    for (int i = 0; i < 400; ++i) {
+      std::string piece;
+      const size_t n = 1 + rng() % (i % 10 == 0 ? 200 : 12);
+      while (piece.size() < n) piece += static_cast<char>('a' + rng() % letters);
+      std::vector<Rank> by_ids, by_bytes;
+      encode_piece(table, pairs, piece, by_ids);
+      encode_piece(table, piece, by_bytes);
+      // tiktoken takes a piece that is itself a token whole, even one its
+      // merges could never form.
+      const Rank whole = table.find(piece);
+      const std::vector<Rank> slow = whole != kNoRank ? std::vector<Rank>{whole} : naive_bpe(table, piece);
+      ASSERT_EQ(by_bytes, slow) << "round " << round << ", piece " << piece;
+      ASSERT_EQ(by_ids, slow) << "round " << round << ", piece " << piece;
+      merges += piece.size() - slow.size();
+    }
+  }
+  EXPECT_GT(merges, 10000u);  // the pieces really merged
+}
+
+TEST(PairTableTest, EmptyWithoutEveryByte) {
+  const RankTable table({{"a", 0}, {"b", 1}, {"ab", 2}});
+  EXPECT_FALSE(PairTable(table).usable());
+  std::vector<Rank> ids;
+  encode_piece(table, PairTable(table), "abab", ids);  // falls back to the byte lookups
+  EXPECT_EQ(ids, (std::vector<Rank>{2, 2}));
 }
 
 TEST_P(BpeOracleTest, SplitFilterCutsOnlyWhereNoTokenSpans) {

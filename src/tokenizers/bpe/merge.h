@@ -30,10 +30,11 @@ namespace epubtok::tokenizers::bpe {
 // their current order:
 //   Rank pair_rank(size_t k)             the rank of merging part k with
 //                                        part k + 1, or kNoRank;
-//   void merge(size_t k, size_t count)   part k absorbs part k + 1 (the
-//                                        pair pair_rank(k) last ranked),
-//                                        and parts k + 2 .. count - 1 move
-//                                        down by one.
+//   void merge(size_t k, size_t count, Rank rank)
+//                                        part k absorbs part k + 1, the
+//                                        pair pair_rank(k) last ranked
+//                                        `rank`, and parts k + 2 ..
+//                                        count - 1 move down by one.
 template <typename Parts>
 size_t merge_flat(Parts& parts, size_t n, int32_t* key) {
   if (n < 2) return n;
@@ -43,7 +44,7 @@ size_t merge_flat(Parts& parts, size_t n, int32_t* key) {
     int32_t best;
     const size_t at = first_min(key, n - 1, &best);
     if (best == kNoKey) break;
-    parts.merge(at, n);
+    parts.merge(at, n, static_cast<Rank>(best) ^ 0x80000000u);
     // The pair that started at part at + 1 is gone; the pairs at and at - 1
     // now hold the merged part.
     remove_at(key, at + 1, n - 2);
@@ -69,8 +70,10 @@ struct LinkedMergeScratch {
 //   Rank pair_rank(uint32_t i, uint32_t j, uint32_t after_j)
 //                                           the rank of merging i with j,
 //                                           or kNoRank;
-//   void merge(uint32_t i, uint32_t j)      part i absorbs part j (the pair
-//                                           pair_rank(i, j, ...) last ranked).
+//   void merge(uint32_t i, uint32_t j, Rank rank)
+//                                           part i absorbs part j, the pair
+//                                           pair_rank(i, j, ...) last ranked
+//                                           `rank`.
 // A heap entry is live while its rank is still rank[part]: a merge resets
 // the rank of the part it absorbs and re-ranks the pairs beside it, and a
 // pair's rank names its merge, so a changed pair never keeps its rank.
@@ -104,7 +107,7 @@ void merge_linked(Parts& parts, size_t n, LinkedMergeScratch& s) {
     if (s.rank[i] != static_cast<Rank>(top >> 32)) continue;  // stale
     const uint32_t j = s.next[i];
     const uint32_t k = s.next[j];
-    parts.merge(i, j);
+    parts.merge(i, j, static_cast<Rank>(top >> 32));
     s.rank[j] = kNoRank;  // j is gone: its entries are stale
     s.next[i] = k;
     if (k <= end) s.prev[k] = i;

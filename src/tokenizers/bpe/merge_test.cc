@@ -62,7 +62,8 @@ struct Flat {
     merged[k] = it == rules.end() ? 0 : it->second.second;
     return it == rules.end() ? kNoRank : it->second.first;
   }
-  void merge(size_t k, size_t count) {
+  void merge(size_t k, size_t count, Rank rank) {
+    EXPECT_EQ(rank, rules.at({sym[k], sym[k + 1]}).first) << "merge() is told the rank of the pair it merges";
     sym[k] = merged[k];
     remove_at(sym, k + 1, count - 1);
     remove_at(merged, k + 1, count - 2);
@@ -78,7 +79,10 @@ struct Linked {
     merged[i] = it == rules.end() ? 0 : it->second.second;
     return it == rules.end() ? kNoRank : it->second.first;
   }
-  void merge(uint32_t i, uint32_t /*j*/) { sym[i] = merged[i]; }
+  void merge(uint32_t i, uint32_t j, Rank rank) {
+    EXPECT_EQ(rank, rules.at({sym[i], sym[j]}).first) << "merge() is told the rank of the pair it merges";
+    sym[i] = merged[i];
+  }
 };
 
 TEST(MergeTest, FlatAndLinkedMakeTheNaiveMerges) {

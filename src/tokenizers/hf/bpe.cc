@@ -519,7 +519,7 @@ class BpeModel final : public Model {
       merged[k] = e ? e->id : kNone;
       return e ? e->rank : bpe::kNoRank;
     }
-    void merge(size_t k, size_t count) {
+    void merge(size_t k, size_t count, bpe::Rank /*rank*/) {
       sym[k] = merged[k];
       bpe::remove_at(sym, k + 1, count - 1);
       bpe::remove_at(merged, k + 1, count - 2);
@@ -549,7 +549,7 @@ class BpeModel final : public Model {
       merged[i] = e ? e->id : kNone;
       return e ? e->rank : bpe::kNoRank;
     }
-    void merge(uint32_t i, uint32_t /*j*/) { ids[i] = merged[i]; }
+    void merge(uint32_t i, uint32_t /*j*/, bpe::Rank /*rank*/) { ids[i] = merged[i]; }
   };
 
   // Merges any number of symbols (bpe::merge_linked).

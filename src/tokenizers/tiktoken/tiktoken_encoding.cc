@@ -106,9 +106,10 @@ Status corrupt(const std::string& source, const std::string& what) {
 
 // The sections of a compiled tiktoken file (compiled::Kind::kTiktoken).
 enum : uint32_t {
-  kConfigSection = 1,  // JSON {"pat_str", "special_tokens"}, as in the source
-  kRankSections = 16,  // bpe::RankTable::kSections from here
-  kSplitSections = 32  // bpe::SplitFilter::kSections from here
+  kConfigSection = 1,   // JSON {"pat_str", "special_tokens"}, as in the source
+  kRankSections = 16,   // bpe::RankTable::kSections from here
+  kSplitSections = 32,  // bpe::SplitFilter::kSections from here
+  kPairSections = 48    // bpe::PairTable::kSections from here
 };
 
 }  // namespace
@@ -177,6 +178,7 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   }
   enc->ranks_ = bpe::RankTable(tokens);
   enc->split_ = bpe::SplitFilter(tokens);
+  enc->pairs_ = bpe::PairTable(enc->ranks_);
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   if (Status st = enc->configure(obj, source); !st) return st;
   return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
@@ -195,7 +197,8 @@ std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const co
   enc->options_ = options;
   enc->cache_owner_ = g_next_cache_owner.fetch_add(1);
   if (!bpe::RankTable::from_sections(in, kRankSections, enc->ranks_) ||
-      !bpe::SplitFilter::from_sections(in, kSplitSections, enc->split_)) {
+      !bpe::SplitFilter::from_sections(in, kSplitSections, enc->split_) ||
+      !bpe::PairTable::from_sections(in, kPairSections, enc->pairs_)) {
     return nullptr;
   }
   // The source's rank count is checked as from_json checks it, so a
@@ -217,6 +220,7 @@ std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out, c
   w.add(kConfigSection, boost::json::serialize(config));
   ranks_.write_sections(w, kRankSections);
   split_.write_sections(w, kSplitSections);
+  pairs_.write_sections(w, kPairSections);
   return w.write(out, compiled::Kind::kTiktoken, source, identity);
 }
 
@@ -336,7 +340,7 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
     }
     size_t n = 1;
     if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank)
-      n = bpe::count_merged(ranks_, piece, readable);
+      n = bpe::count_merged(ranks_, pairs_, piece, readable);
     if (cacheable) cache.store_big(set, cache_owner_, piece, static_cast<uint32_t>(n));
     return n;
   }
@@ -350,7 +354,8 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
     return static_cast<uint64_t>(hit);
   }
   size_t n = 1;
-  if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank) n = bpe::count_merged(ranks_, piece, readable);
+  if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank)
+    n = bpe::count_merged(ranks_, pairs_, piece, readable);
   cache.store(key, static_cast<uint32_t>(n));
   return n;
 }
@@ -370,7 +375,7 @@ __attribute__((noinline)) uint32_t TiktokenEncoding::count_short_miss(std::strin
   uint32_t n = 1;
   if (ranks_.find_in_buffer(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable) ==
       bpe::kNoRank) {
-    n = static_cast<uint32_t>(bpe::count_merged(ranks_, piece, readable));
+    n = static_cast<uint32_t>(bpe::count_merged(ranks_, pairs_, piece, readable));
   }
   cache.store_short(slot, cache_owner_, word, piece.size(), n);
   return n;
@@ -486,7 +491,7 @@ uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
 
 std::vector<uint32_t> TiktokenEncoding::encode_ordinary(std::string_view text) const {
   std::vector<uint32_t> ids;
-  for_each_piece(text, [&](std::string_view piece) { bpe::encode_piece(ranks_, piece, ids); });
+  for_each_piece(text, [&](std::string_view piece) { bpe::encode_piece(ranks_, pairs_, piece, ids); });
   return ids;
 }
 
@@ -506,7 +511,7 @@ std::vector<uint32_t> TiktokenEncoding::encode(std::string_view text) const {
   split_special(
       text,
       [&](std::string_view segment) {
-        for_each_piece(segment, [&](std::string_view piece) { bpe::encode_piece(ranks_, piece, ids); });
+        for_each_piece(segment, [&](std::string_view piece) { bpe::encode_piece(ranks_, pairs_, piece, ids); });
       },
       [&](uint32_t id) { ids.push_back(id); });
   return ids;

@@ -18,6 +18,7 @@
 
 #include "core/compiled_file.h"
 #include "core/status.h"
+#include "tokenizers/bpe/pair_table.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/bpe/whitespace_cuts.h"
@@ -89,6 +90,7 @@ class TiktokenEncoding final : public Tokenizer {
   std::string_view token_bytes(uint32_t id) const;
 
   const bpe::RankTable& ranks() const { return ranks_; }
+  const bpe::PairTable& pairs() const { return pairs_; }
   std::optional<pretok::PatternFamily> scanner_family() const { return family_; }
 
   TiktokenEncoding(const TiktokenEncoding&) = delete;
@@ -135,6 +137,7 @@ class TiktokenEncoding final : public Tokenizer {
   TokenizerInfo info_;
   EncodingOptions options_;
   bpe::RankTable ranks_;
+  bpe::PairTable pairs_;    // the same merges by token ids (the merge loop's lookups)
   bpe::SplitFilter split_;  // exact split points of long pieces (count path)
   mutable std::once_flag whitespace_once_;
   mutable std::unique_ptr<const bpe::WhitespaceCuts> whitespace_;  // see whitespace_cuts()
