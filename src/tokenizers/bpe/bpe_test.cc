@@ -149,6 +149,7 @@ TEST(PairTableTest, AnyRankOrderMergesAsTheBytesDo) {
   for (int round = 0; round < 40; ++round) {
     const int letters = 2 + static_cast<int>(rng() % 3);
     std::vector<std::string> strings;
+    strings.reserve(256);
     for (int b = 0; b < 256; ++b) strings.emplace_back(1, static_cast<char>(b));
     std::vector<std::string> frontier{""};
     for (int len = 1; len <= 4; ++len) {
