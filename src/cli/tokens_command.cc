@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,11 +22,20 @@ struct TokensArgs {
   bool with_special = false;
 };
 
+// The whole input, read with one buffer sized from the file when it is a
+// regular file: streaming it through an ostringstream grew and copied the
+// buffer several times over, which cost more than counting a book's text.
 std::optional<std::string> read_input(const std::string& file) {
-  std::ostringstream buffer;
   if (file == "-") {
+    std::ostringstream buffer;
     buffer << std::cin.rdbuf();
     return buffer.str();
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    std::cerr << "epubtok: FILE_UNREADABLE: cannot read " << file
+              << ": it is a directory (tokens reads one text file)\n";
+    return std::nullopt;
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -33,8 +43,20 @@ std::optional<std::string> read_input(const std::string& file) {
               << ": " << std::strerror(errno) << "\n";
     return std::nullopt;
   }
-  buffer << in.rdbuf();
-  return buffer.str();
+  std::string text;
+  const uintmax_t size = std::filesystem::is_regular_file(file, ec) ? std::filesystem::file_size(file, ec) : 0;
+  if (!ec && size > 0) {
+    text.resize(size);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
+  }
+  // Whatever a pipe, a device or a file that grew since file_size() still has.
+  if (in) {
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    text += rest.str();
+  }
+  return text;
 }
 
 void run(const TokensArgs& args) {

@@ -178,6 +178,25 @@ TEST_F(CliTest, TokensMatchesKnownTiktokenOutput) {
   EXPECT_EQ(special.out, "7\n") << special.err;
 }
 
+TEST_F(CliTest, TokensReadsAFileAsItReadsStdinAndRefusesAFolder) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "Line " + std::to_string(i) + ": caf\u00e9, \u4e2d\u6587 and  spaces\n";
+  { std::ofstream(dir_ / "book.txt", std::ios::binary) << text; }
+  Outcome from_file = epubtok({"tokens", "-t", "o200k_base", "book.txt"}, dir_);
+  Outcome from_stdin = epubtok({"tokens", "-t", "o200k_base"}, dir_, text);
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_EQ(from_file.out, from_stdin.out);
+  EXPECT_NE(from_file.out, "0\n");
+
+  Outcome folder = epubtok({"tokens", "-t", "o200k_base", "epubs"}, dir_);
+  EXPECT_EQ(folder.exit_code, 1);
+  EXPECT_THAT(folder.err, HasSubstr("FILE_UNREADABLE"));
+  EXPECT_THAT(folder.err, HasSubstr("directory"));
+  Outcome missing = epubtok({"tokens", "-t", "o200k_base", "no-such.txt"}, dir_);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("FILE_NOT_FOUND"));
+}
+
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
   Outcome unknown = epubtok({"count", "-t", "no-such-model"}, dir_);
   EXPECT_EQ(unknown.exit_code, 2);
