@@ -1,6 +1,8 @@
 #include "tokenizers/bpe/pair_table.h"
 
+#include <algorithm>
 #include <bit>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -11,7 +13,7 @@ namespace epubtok::tokenizers::bpe {
 namespace {
 
 // Section offsets from write_sections()'s first id.
-enum : uint32_t { kCount = 0, kSlots = 1, kByteRanks = 2 };
+enum : uint32_t { kCount = 0, kSlots = 1, kByteRanks = 2, kBytePairs = 3 };
 
 // A token's bytes as merge_linked() sees them, with the one pair that spans
 // the whole token left unranked: the merge then stops where the token's
@@ -29,7 +31,20 @@ struct SplitParts {
 struct Owned {
   std::vector<uint64_t> slots;
   std::vector<Rank> byte_rank;
+  std::vector<Rank> byte_pairs;
 };
+
+// The base of the single bytes' ranks when they are 256 consecutive ranks,
+// else nullopt.
+std::optional<Rank> contiguous_byte_base(std::span<const Rank> byte_rank) {
+  const Rank base = *std::min_element(byte_rank.begin(), byte_rank.end());
+  std::vector<bool> seen(256, false);
+  for (const Rank r : byte_rank) {
+    if (r - base >= 256 || seen[r - base]) return std::nullopt;
+    seen[r - base] = true;
+  }
+  return base;
+}
 
 }  // namespace
 
@@ -72,6 +87,14 @@ PairTable::PairTable(const RankTable& ranks) {
   count_ = entries.size();
   slots_ = owned->slots.data();
   byte_rank_ = owned->byte_rank.data();
+  if (const auto base = contiguous_byte_base(owned->byte_rank)) {
+    byte_base_ = *base;
+    owned->byte_pairs.resize(size_t{256} * 256);
+    for (uint32_t a = 0; a < 256; ++a) {
+      for (uint32_t b = 0; b < 256; ++b) owned->byte_pairs[(a << 8) | b] = find_hashed(*base + a, *base + b);
+    }
+    byte_pairs_ = owned->byte_pairs.data();
+  }
   keep_ = std::move(owned);
 }
 
@@ -81,13 +104,15 @@ void PairTable::write_sections(compiled::Writer& out, uint32_t first_id) const {
   out.add_records(first_id + kCount, std::span<const uint64_t>(&count, 1));
   out.add_records(first_id + kSlots, std::span<const uint64_t>(slots_, slot_count));
   out.add_records(first_id + kByteRanks, std::span<const Rank>(byte_rank_, byte_rank_ ? 256 : 0));
+  out.add_records(first_id + kBytePairs, std::span<const Rank>(byte_pairs_, byte_pairs_ ? size_t{256} * 256 : 0));
 }
 
 bool PairTable::from_sections(const compiled::Reader& in, uint32_t first_id, PairTable& out) {
   const auto count = in.records<uint64_t>(first_id + kCount);
   const auto slots = in.records<uint64_t>(first_id + kSlots);
   const auto byte_rank = in.records<Rank>(first_id + kByteRanks);
-  if (!count || count->size() != 1 || !slots || !byte_rank) return false;
+  const auto byte_pairs = in.records<Rank>(first_id + kBytePairs);
+  if (!count || count->size() != 1 || !slots || !byte_rank || !byte_pairs) return false;
   PairTable t;
   if (slots->empty()) {  // a vocabulary too large for the table
     out = std::move(t);
@@ -99,6 +124,12 @@ bool PairTable::from_sections(const compiled::Reader& in, uint32_t first_id, Pai
   t.mask_ = slots->size() - 1;
   t.shift_ = 64 - static_cast<unsigned>(std::countr_zero(slots->size()));
   t.byte_rank_ = byte_rank->data();
+  if (!byte_pairs->empty()) {
+    const auto base = contiguous_byte_base(*byte_rank);
+    if (!base || byte_pairs->size() != size_t{256} * 256) return false;
+    t.byte_base_ = *base;
+    t.byte_pairs_ = byte_pairs->data();
+  }
   t.count_ = (*count)[0];
   t.keep_ = in.keep_alive();
   out = std::move(t);

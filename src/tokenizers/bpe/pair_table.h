@@ -43,7 +43,7 @@ class PairTable {
   // of the token's bytes.
   explicit PairTable(const RankTable& ranks);
 
-  static constexpr uint32_t kSections = 3;
+  static constexpr uint32_t kSections = 4;
   void write_sections(compiled::Writer& out, uint32_t first_id) const;
   // False, leaving `out` alone, when a section is missing or malformed.
   static bool from_sections(const compiled::Reader& in, uint32_t first_id, PairTable& out);
@@ -57,12 +57,12 @@ class PairTable {
 
   // The token the adjacent parts `left` and `right` merge into, or kNoRank.
   Rank find(Rank left, Rank right) const {
-    const uint64_t key = (uint64_t{left} << 21) | right;
-    for (size_t i = slot_of(key);; i = (i + 1) & mask_) {
-      const uint64_t s = slots_[i];
-      if (s == 0) return kNoRank;
-      if ((s & kKeyMask) == key) return static_cast<Rank>(s >> 42) - 1;
-    }
+    // Two single bytes, as every merge starts: a direct 256 KB table, which
+    // stays in cache where the hashed slots would not.
+    const Rank a = left - byte_base_;
+    const Rank b = right - byte_base_;
+    if ((a | b) < 256 && byte_pairs_ != nullptr) return byte_pairs_[(a << 8) | b];
+    return find_hashed(left, right);
   }
 
   // Entries held: the merge-formed tokens.
@@ -72,12 +72,25 @@ class PairTable {
   // A slot: bits 0..41 the key (left << 21 | right), 42..62 merged + 1;
   // 0 marks an empty slot.
   static constexpr uint64_t kKeyMask = (uint64_t{1} << 42) - 1;
+  Rank find_hashed(Rank left, Rank right) const {
+    const uint64_t key = (uint64_t{left} << 21) | right;
+    for (size_t i = slot_of(key);; i = (i + 1) & mask_) {
+      const uint64_t s = slots_[i];
+      if (s == 0) return kNoRank;
+      if ((s & kKeyMask) == key) return static_cast<Rank>(s >> 42) - 1;
+    }
+  }
   size_t slot_of(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
 
   const uint64_t* slots_ = nullptr;  // 1 << (64 - shift_) slots
   size_t mask_ = 0;
   unsigned shift_ = 64;
   const Rank* byte_rank_ = nullptr;  // 256 entries
+  // When the single bytes hold the ranks byte_base_ .. byte_base_ + 255
+  // (every tiktoken vocabulary), byte_pairs_[(a << 8) | b] is what the
+  // tokens of ranks byte_base_ + a and byte_base_ + b merge into; else null.
+  const Rank* byte_pairs_ = nullptr;
+  Rank byte_base_ = 0;
   size_t count_ = 0;
   std::shared_ptr<const void> keep_;  // the storage the pointers point into
 };
