@@ -14,29 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/hash.h"
 #include "tokenizers/hf/json_util.h"
 
 namespace epubtok::tokenizers::hf {
 
-// Rebuilds an open-addressing table with linear probing at `cap` slots (a
-// power of two), placing each slot of the old table by the hash it stores
-// (0 marks an empty slot). Returns the new index mask. Shared by
-// StringIdMap and the tokenizer's piece cache, whose slots both carry
-// their key's hash so that growing never rereads keys.
-template <typename Slot>
-size_t rehash_slots(std::vector<Slot>& slots, size_t cap) {
-  std::vector<Slot> old;
-  old.swap(slots);
-  slots.assign(cap, Slot{});
-  const size_t mask = cap - 1;
-  for (const Slot& s : old) {
-    if (s.hash == 0) continue;
-    size_t i = s.hash & mask;
-    while (slots[i].hash != 0) i = (i + 1) & mask;
-    slots[i] = s;
-  }
-  return mask;
-}
+using epubtok::rehash_slots;
 
 class StringIdMap {
  public:
