@@ -4,12 +4,12 @@
 #include <span>
 
 #include "core/compiled_file.h"
+#include "tokenizers/bpe/piece_cache.h"
 #include "tokenizers/hf/added_tokens.h"
 #include "tokenizers/hf/hf_tokenizer.h"
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/normalizers.h"
-#include "tokenizers/hf/piece_cache.h"
 #include "tokenizers/hf/pre_tokenizers.h"
 #include "tokenizers/hf/regex.h"
 #include "tokenizers/hf/unicode.h"
@@ -186,8 +186,8 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view t
   const json::value root = parser.release();
   try {
     std::shared_ptr<HfTokenizer> t(new HfTokenizer());
-    t->serial_ = new_cache_serial();
-    t->chunk_serial_ = new_cache_serial();
+    t->serial_ = PieceCache::new_owner();
+    t->chunk_serial_ = PieceCache::new_owner();
     t->compiled_ = tables != nullptr;
     const json::object& o = need_object(root, "$");
 

@@ -4,11 +4,11 @@
 
 #include <vector>
 
+#include "tokenizers/bpe/piece_cache.h"
 #include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/hf/added_tokens.h"
 #include "tokenizers/hf/model.h"
 #include "tokenizers/hf/normalizers.h"
-#include "tokenizers/hf/piece_cache.h"
 #include "tokenizers/hf/pre_tokenizers.h"
 #include "tokenizers/hf/regex.h"
 #include "tokenizers/hf/scanners.h"
@@ -63,7 +63,7 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
 template <typename Scanner, typename Sink>
 __attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment,
                                                                  Sink& sink) const {
-  PieceCache& cache = cache_for(serial_);
+  PieceCache& cache = PieceCache::of(serial_);
   const char* p = segment.data();
   const size_t n = segment.size();
   if constexpr (Sink::kCountOnly) {
@@ -103,7 +103,7 @@ inline bool HfTokenizer::tokenize_piece(std::string_view piece, std::vector<uint
 __attribute__((noinline)) bool HfTokenizer::tokenize_cut(std::string_view piece, std::vector<uint32_t>& out) const {
   const bpe::SplitFilter* split = model_->split_filter();
   if (split == nullptr) return model_->tokenize(piece, out);
-  PieceCache& cache = cache_for(chunk_serial_);
+  PieceCache& cache = PieceCache::of(chunk_serial_);
   const size_t mark = out.size();
   size_t part = 0;
   bool ok = true;
@@ -201,7 +201,7 @@ struct ChainFeed final : SpanSink {
 
 template <typename Sink>
 void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
-  PieceCache& cache = cache_for(serial_);
+  PieceCache& cache = PieceCache::of(serial_);
   if (!model_splits_) {
     cached_part(piece, cache, sink);
     return;
@@ -232,7 +232,7 @@ void HfTokenizer::run_segment(std::string_view segment, bool at_start, Sink& sin
   if (!chain_.empty() && !model_splits_) {
     // Stream pieces straight from the scanners: matches and the gaps
     // between, each cut again by the next matcher of the chain.
-    ChainFeed<Sink> feed(this, 0, segment, cache_for(serial_), sink);
+    ChainFeed<Sink> feed(this, 0, segment, PieceCache::of(serial_), sink);
     chain_[0]->scan(segment, feed);
     feed.finish();
     return;

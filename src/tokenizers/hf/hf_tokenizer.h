@@ -16,8 +16,13 @@ namespace epubtok::compiled {
 class Reader;
 }  // namespace epubtok::compiled
 
+namespace epubtok::tokenizers::bpe {
+class PieceCache;
+}  // namespace epubtok::tokenizers::bpe
+
 namespace epubtok::tokenizers::hf {
 
+using bpe::PieceCache;
 class Model;
 class Normalizer;
 class PreTokenizer;
@@ -100,7 +105,7 @@ class HfTokenizer final : public Tokenizer {
   template <typename Sink>
   friend struct ChainFeed;
   template <typename Sink>
-  void cached_part(std::string_view part, class PieceCache& cache, Sink& sink) const;
+  void cached_part(std::string_view part, PieceCache& cache, Sink& sink) const;
   template <typename Sink>
   void cached_piece(const char* p, size_t n, size_t readable, PieceCache& cache, Sink& sink) const;
   template <typename Scanner, typename Sink>
@@ -122,7 +127,7 @@ class HfTokenizer final : public Tokenizer {
 
   TokenizerInfo info_;
   uint64_t special_overhead_ = 0;
-  uint64_t serial_ = 0;  // identifies this instance's thread-local caches
+  uint64_t serial_ = 0;  // this instance's owner id in the piece caches (PieceCache::of)
   // The caches of the parts tokenize_piece() cuts: their ids come from
   // Model::tokenize_merged(), which may differ from a whole piece's.
   uint64_t chunk_serial_ = 0;

@@ -1,7 +1,6 @@
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstring>
@@ -11,12 +10,9 @@
 #include "tokenizers/bpe/bpe.h"
 #include "tokenizers/pretok/ascii_piece.h"
 #include "tokenizers/tiktoken/nfkc.h"
-#include "tokenizers/tiktoken/piece_cache.h"
 
 namespace epubtok::tokenizers::tiktoken {
 namespace {
-
-std::atomic<uint64_t> g_next_cache_owner{1};
 
 // Standard base64 with padding, as the vocab files use. False on bad input.
 bool decode_base64(std::string_view in, std::string& out) {
@@ -158,7 +154,7 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   std::shared_ptr<TiktokenEncoding> enc(new TiktokenEncoding());
   enc->info_ = std::move(info);
   enc->options_ = options;
-  enc->cache_owner_ = g_next_cache_owner.fetch_add(1);
+  enc->cache_owner_ = PieceCache::new_owner();
 
   std::vector<std::pair<std::string, bpe::Rank>> tokens;
   if (std::string err = parse_bpe_ranks(ranks->as_string(), tokens); !err.empty()) return corrupt(source, err);
@@ -195,7 +191,7 @@ std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const co
   std::shared_ptr<TiktokenEncoding> enc(new TiktokenEncoding());
   enc->info_ = std::move(info);
   enc->options_ = options;
-  enc->cache_owner_ = g_next_cache_owner.fetch_add(1);
+  enc->cache_owner_ = PieceCache::new_owner();
   if (!bpe::RankTable::from_sections(in, kRankSections, enc->ranks_) ||
       !bpe::SplitFilter::from_sections(in, kSplitSections, enc->split_) ||
       !bpe::PairTable::from_sections(in, kPairSections, enc->pairs_)) {
@@ -312,73 +308,64 @@ void TiktokenEncoding::split_special(std::string_view text, Ordinary&& ordinary,
   if (segment < text.size()) ordinary(text.substr(segment));
 }
 
-// Inline (only used in this file) so the short-cache hit path costs no
-// call: CJK chunks are mostly 1-2 characters and reach here one by one.
+// Inline (only used in this file) so the front's hit path costs no call:
+// CJK chunks are mostly 1-2 characters and reach here one by one.
 inline uint64_t TiktokenEncoding::count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const {
-  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
-  if (piece.size() <= 8 && readable >= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    if (piece.size() < 8) word &= (uint64_t{1} << (8 * piece.size())) - 1;
-    size_t slot;
-    const int64_t hit = cache.find_short(cache_owner_, word, piece.size(), slot);
-    if (hit >= 0) return static_cast<uint64_t>(hit);
-    return count_short_miss(piece, readable, word, slot, cache);
+  if (piece.size() <= PieceCache::kMaxFrontKey) {
+    const PieceCache::FrontKey key =
+        readable >= 16 ? PieceCache::front_key16(piece.data(), piece.size()) : PieceCache::front_key(piece);
+    PieceCache::FrontEntry& front = cache.front_slot(key);
+    if (PieceCache::front_hit(front, key)) return front.n;
+    return count_front_miss(piece, readable, key, front, cache);
   }
   return count_long_cached(piece, readable, cache);
 }
 
+__attribute__((noinline)) uint32_t TiktokenEncoding::count_front_miss(std::string_view piece, size_t readable,
+                                                                      const PieceCache::FrontKey& key,
+                                                                      PieceCache::FrontEntry& front,
+                                                                      PieceCache& cache) const {
+  const PieceCache::LongKey long_key = PieceCache::long_key(key);
+  int64_t n = cache.find(long_key);
+  if (n < 0) {
+    n = cache.find_alt(long_key);
+    if (n < 0) n = count_uncached(piece, readable);
+    cache.store(long_key, static_cast<uint32_t>(n));  // new, or back to its home set
+  }
+  PieceCache::front_fill_count(front, key, static_cast<uint32_t>(n));
+  return static_cast<uint32_t>(n);
+}
+
+uint32_t TiktokenEncoding::count_uncached(std::string_view piece, size_t readable) const {
+  // Single-token pieces are cached too: their rank lookup is a likely miss
+  // in the big table.
+  if (ranks_.find_in_buffer(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable) !=
+      bpe::kNoRank) {
+    return 1;
+  }
+  return static_cast<uint32_t>(bpe::count_merged(ranks_, pairs_, piece, readable));
+}
+
 __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::string_view piece, size_t readable,
                                                                        PieceCache& cache) const {
-  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
-  if (piece.size() > PieceCache::kMaxKey) {
+  if (piece.size() > PieceCache::kMaxLongKey) {
     size_t set = 0;
     const bool cacheable = piece.size() <= PieceCache::kMaxBigKey;
     if (cacheable) {
-      const int64_t hit = cache.find_big(cache_owner_, piece, set);
+      const int64_t hit = cache.find_big(piece, set);
       if (hit >= 0) return static_cast<uint64_t>(hit);
     }
-    size_t n = 1;
-    if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank)
-      n = bpe::count_merged(ranks_, pairs_, piece, readable);
-    if (cacheable) cache.store_big(set, cache_owner_, piece, static_cast<uint32_t>(n));
+    const uint32_t n = count_uncached(piece, readable);
+    if (cacheable) cache.store_big(set, piece, n);
     return n;
   }
-  // The cache first, single-token pieces included: the rank lookup is a
-  // likely cache miss in the big table (it was ~15% of counting Moby-Dick
-  // when only multi-token pieces were cached).
-  const PieceCache::LongKey key = PieceCache::long_key(cache_owner_, p, piece.size(), readable);
+  const PieceCache::LongKey key =
+      PieceCache::long_key(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable);
   if (const int64_t hit = cache.find(key); hit >= 0) return static_cast<uint64_t>(hit);
-  if (const int64_t hit = cache.find_alt(key); hit >= 0) {
-    cache.store(key, static_cast<uint32_t>(hit));  // back home, as in count_short_miss()
-    return static_cast<uint64_t>(hit);
-  }
-  size_t n = 1;
-  if (ranks_.find_in_buffer(p, piece.size(), readable) == bpe::kNoRank)
-    n = bpe::count_merged(ranks_, pairs_, piece, readable);
-  cache.store(key, static_cast<uint32_t>(n));
-  return n;
-}
-
-__attribute__((noinline)) uint32_t TiktokenEncoding::count_short_miss(std::string_view piece, size_t readable,
-                                                                      uint64_t word, size_t slot,
-                                                                      PieceCache& cache) const {
-  if (const int64_t hit = cache.find_short_alt(cache_owner_, word, piece.size()); hit >= 0) {
-    // Back to its home set: otherwise entries of an earlier book that fill
-    // the home set are never evicted (nothing there misses any more) and
-    // this piece pays the second probe for the rest of the process
-    // (Moby-Dick after 20 MB of other novels: 540 -> 355 MB/s). The copy
-    // left in the alternate set is identical and ages out.
-    cache.store_short(slot, cache_owner_, word, piece.size(), static_cast<uint32_t>(hit));
-    return static_cast<uint32_t>(hit);
-  }
-  uint32_t n = 1;
-  if (ranks_.find_in_buffer(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable) ==
-      bpe::kNoRank) {
-    n = static_cast<uint32_t>(bpe::count_merged(ranks_, pairs_, piece, readable));
-  }
-  cache.store_short(slot, cache_owner_, word, piece.size(), n);
-  return n;
+  int64_t n = cache.find_alt(key);
+  if (n < 0) n = count_uncached(piece, readable);
+  cache.store(key, static_cast<uint32_t>(n));  // new, or back to its home set
+  return static_cast<uint64_t>(n);
 }
 
 const bpe::WhitespaceCuts& TiktokenEncoding::whitespace_cuts() const {
@@ -389,7 +376,7 @@ const bpe::WhitespaceCuts& TiktokenEncoding::whitespace_cuts() const {
 uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const {
   // Long white-space pieces (blank indented lines) are cut where no
   // white-space token spans: the chunks repeat and hit the caches.
-  if (piece.size() > PieceCache::kMaxKey && bpe::WhitespaceCuts::applies(piece)) {
+  if (piece.size() > PieceCache::kMaxLongKey && bpe::WhitespaceCuts::applies(piece)) {
     uint64_t total = 0;
     whitespace_cuts().for_each_chunk(piece, [&](std::string_view chunk) {
       const size_t chunk_readable = readable - static_cast<size_t>(chunk.data() - piece.data());
@@ -397,10 +384,10 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
         total += count_piece_cached(chunk, chunk_readable, cache);
         return;
       }
-      int64_t n = cache.find_huge(cache_owner_, chunk);
+      int64_t n = cache.find_huge(chunk);
       if (n < 0) {
         n = static_cast<int64_t>(count_piece_cached(chunk, chunk_readable, cache));
-        cache.store_huge(cache_owner_, chunk, static_cast<uint32_t>(n));
+        cache.store_huge(chunk, static_cast<uint32_t>(n));
       }
       total += static_cast<uint64_t>(n);
     });
@@ -409,7 +396,8 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
   // Pieces ending in a multi-byte character (CJK clauses are \p{L}+ runs)
   // are split even when short: their chunks repeat far more than whole
   // 9-22 byte pieces do, so they hit the caches instead of merging.
-  if (piece.size() <= 8 || (piece.size() <= PieceCache::kMaxKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
+  if (piece.size() <= 8 ||
+      (piece.size() <= PieceCache::kMaxLongKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
     return count_piece_cached(piece, readable, cache);
   }
   // Long piece (CJK clause, run without spaces): cut it at the positions
@@ -435,8 +423,7 @@ template <pretok::PatternFamily kFamily>
 uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  PieceCache& cache = PieceCache::local();  // once per call: thread_local access has a guard
-  const uint64_t owner = cache_owner_;      // else reloaded after every call the loop makes
+  PieceCache& cache = PieceCache::of(cache_owner_);  // once per call
   uint64_t total = 0;
   size_t pos = 0;
   while (pos < n) {
@@ -451,18 +438,16 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
       }
     }
     const size_t len = end - pos;
-    if (len <= 8 && n - pos >= 8) {
-      // The hot path, inline: one word load, one probe of the short cache
-      // (a call to count_piece_cached here cost ~20% of English counting,
-      // mostly its prologue and epilogue).
-      uint64_t word;
-      std::memcpy(&word, s + pos, 8);
-      word &= ~uint64_t{0} >> (64 - 8 * len);
-      size_t slot;
-      const int64_t hit = cache.find_short(owner, word, len, slot);
-      total += hit >= 0 ? static_cast<uint64_t>(hit)
-                        : count_short_miss(std::string_view(text.data() + pos, len), n - pos, word, slot, cache);
-    } else if (len <= 8 || (len <= PieceCache::kMaxKey && s[end - 1] < 0x80)) {
+    if (len <= PieceCache::kMaxFrontKey && n - pos >= 16 && (len <= 8 || s[end - 1] < 0x80)) {
+      // The hot path, inline: two masked loads and one front slot (a call
+      // of count_piece_cached here would cost its prologue and epilogue on
+      // every piece).
+      const PieceCache::FrontKey key = PieceCache::front_key16(text.data() + pos, len);
+      PieceCache::FrontEntry& front = cache.front_slot(key);
+      total += __builtin_expect(PieceCache::front_hit(front, key), 1)
+                   ? front.n
+                   : count_front_miss(std::string_view(text.data() + pos, len), n - pos, key, front, cache);
+    } else if (len <= 8 || (len <= PieceCache::kMaxLongKey && s[end - 1] < 0x80)) {
       total += count_piece_cached(std::string_view(text.data() + pos, len), n - pos, cache);
     } else {
       total += count_piece_any(std::string_view(text.data() + pos, len), n - pos, cache);
@@ -482,7 +467,7 @@ uint64_t TiktokenEncoding::count_ordinary(std::string_view text) const {
   }
   uint64_t total = 0;
   const char* text_end = text.data() + text.size();
-  PieceCache& cache = PieceCache::local();
+  PieceCache& cache = PieceCache::of(cache_owner_);
   for_each_piece(text, [&](std::string_view piece) {
     total += count_piece_any(piece, static_cast<size_t>(text_end - piece.data()), cache);
   });

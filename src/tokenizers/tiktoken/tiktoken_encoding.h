@@ -19,6 +19,7 @@
 #include "core/compiled_file.h"
 #include "core/status.h"
 #include "tokenizers/bpe/pair_table.h"
+#include "tokenizers/bpe/piece_cache.h"
 #include "tokenizers/bpe/rank_table.h"
 #include "tokenizers/bpe/split_filter.h"
 #include "tokenizers/bpe/whitespace_cuts.h"
@@ -28,7 +29,7 @@
 
 namespace epubtok::tokenizers::tiktoken {
 
-class PieceCache;
+using bpe::PieceCache;
 
 struct EncodingOptions {
   // NFKC-normalise the text before anything else (Claude). Default off.
@@ -106,12 +107,15 @@ class TiktokenEncoding final : public Tokenizer {
   // tokens (when allowed).
   // Token count of one piece: whole-piece lookup, piece cache, BPE.
   uint64_t count_piece_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
-  // count_piece_cached() for pieces the short cache cannot take.
+  // count_piece_cached() for pieces longer than the front's keys.
   uint64_t count_long_cached(std::string_view piece, size_t readable, PieceCache& cache) const;
-  // The short-piece cache missed `piece` (<= 8 bytes, as `word`): count it
-  // and store it in `slot`. Out of line so the hit path stays small.
-  uint32_t count_short_miss(std::string_view piece, size_t readable, uint64_t word, size_t slot,
-                            PieceCache& cache) const;
+  // The front missed `piece` (its key `key`, its slot `front`): the long
+  // tier's count, else the piece's own, stored in both. Out of line so the
+  // hit path stays small.
+  uint32_t count_front_miss(std::string_view piece, size_t readable, const PieceCache::FrontKey& key,
+                            PieceCache::FrontEntry& front, PieceCache& cache) const;
+  // Token count of a piece the caches do not hold: its rank, or BPE.
+  uint32_t count_uncached(std::string_view piece, size_t readable) const;
   // Token count of one piece of any length (long pieces are cut at exact
   // split points first). `readable` = bytes readable from piece.data().
   uint64_t count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const;
@@ -147,7 +151,7 @@ class TiktokenEncoding final : public Tokenizer {
   std::string special_first_bytes_;  // distinct first bytes of specials_
   std::string pat_str_;
   bool compiled_ = false;
-  uint64_t cache_owner_ = 0;  // distinguishes this encoding in the per-thread piece cache
+  uint64_t cache_owner_ = 0;  // this encoding's owner id in the piece caches (PieceCache::of)
 };
 
 }  // namespace epubtok::tokenizers::tiktoken

@@ -9,13 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <map>
 #include <random>
 
 #include "core/data_dir.h"
 #include "tokenizers/registry.h"
 #include "tokenizers/tiktoken/nfkc.h"
-#include "tokenizers/tiktoken/piece_cache.h"
 #include "tokenizers/tiktoken/tiktoken_encoding.h"
 #include "tokenizers/tiktoken/tiktoken_provider.h"
 
@@ -102,146 +100,6 @@ TEST(TiktokenEncodingTest, CountEqualsEncodeAndIdsDecodeToTheText) {
       EXPECT_EQ(decode(*tok, ids), t) << id;
     }
   }
-}
-
-// The piece cache may forget (sets evict their oldest entry) but must never
-// answer with another piece's or another encoding's count: many more keys
-// than entries, keys that differ only in length or owner, and prefixes.
-TEST(PieceCacheTest, AnswersOnlyWhatWasStoredForThatPieceAndOwner) {
-  auto cache = std::make_unique<PieceCache>();
-  std::mt19937_64 rng(42);
-  std::map<std::pair<uint64_t, std::string>, uint32_t> stored;  // latest count per (owner, piece)
-  size_t hits = 0;
-  for (int i = 0; i < 300000; ++i) {
-    const uint64_t owner = 1 + rng() % 3;
-    std::string piece(1 + rng() % (rng() % 4 == 0 ? PieceCache::kMaxBigKey : PieceCache::kMaxKey), '\0');
-    for (char& c : piece) c = static_cast<char>("ab \0\xE4"[rng() % 5]);  // few symbols: many near-duplicates
-    const uint32_t count = static_cast<uint32_t>(rng() % (piece.size() + 1));
-    const auto key = std::make_pair(owner, piece);
-    if (piece.size() <= 8) {
-      uint64_t word = 0;
-      std::memcpy(&word, piece.data(), piece.size());
-      size_t set = 0;
-      int64_t got = cache->find_short(owner, word, piece.size(), set);
-      if (got < 0) got = cache->find_short_alt(owner, word, piece.size());
-      if (got >= 0) {
-        ASSERT_TRUE(stored.count(key)) << i;
-        ASSERT_EQ(got, stored[key]) << i;
-        ++hits;
-        continue;  // stores follow misses only (counts are a function of the key)
-      }
-      cache->store_short(set, owner, word, piece.size(), count);
-      ASSERT_EQ(cache->find_short(owner, word, piece.size(), set), count);
-    } else if (piece.size() > PieceCache::kMaxKey) {
-      size_t set = 0;
-      const int64_t got = cache->find_big(owner, piece, set);
-      if (got >= 0) {
-        ASSERT_TRUE(stored.count(key)) << i;
-        ASSERT_EQ(got, stored[key]) << i;
-        ++hits;
-      }
-      cache->store_big(set, owner, piece, count);
-      ASSERT_EQ(cache->find_big(owner, piece, set), count);
-    } else {
-      // Keys from a buffer with garbage after the piece (the count path
-      // reads whole words past it) and from an exact-size copy must agree.
-      const std::string padded = piece + std::string(30, '\x7F');
-      const auto k = PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(padded.data()), piece.size(),
-                                          padded.size());
-      const auto exact =
-          PieceCache::long_key(owner, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), piece.size());
-      ASSERT_EQ(k.set, exact.set);
-      int64_t got = cache->find(exact);
-      if (got < 0) got = cache->find_alt(exact);
-      if (got >= 0) {
-        ASSERT_TRUE(stored.count(key)) << i;
-        ASSERT_EQ(got, stored[key]) << i;
-        ++hits;
-        continue;
-      }
-      cache->store(k, count);
-      ASSERT_EQ(cache->find(exact), count);
-    }
-    stored[key] = count;
-  }
-  EXPECT_GT(hits, 1000u);  // the short keys repeat: the test did exercise hits
-}
-
-// More keys than ways in one set stay cached: the set's oldest entries
-// move to their alternate sets (a real book puts 5-6 of its pieces into
-// some sets, and FIFO eviction alone made them evict each other forever).
-TEST(PieceCacheTest, KeepsMoreKeysThanOneSetHoldsWhenTheyShareASet) {
-  auto cache = std::make_unique<PieceCache>();
-  for (const size_t len : {size_t{4}, size_t{8}}) {
-    std::map<size_t, std::vector<uint64_t>> by_set;
-    std::vector<uint64_t> same;
-    for (uint64_t w = 1; same.empty(); ++w) {
-      const uint64_t word = len == 8 ? w * 0x0101010101010101ull : w & 0xFFFFFFFFu;
-      size_t set = 0;
-      ASSERT_LT(cache->find_short(1, word, len, set), 0);
-      auto& keys = by_set[set];
-      keys.push_back(word);
-      if (keys.size() == 7) same = keys;
-    }
-    for (size_t i = 0; i < same.size(); ++i) {
-      size_t set = 0;
-      ASSERT_LT(cache->find_short(1, same[i], len, set), 0);
-      ASSERT_LT(cache->find_short_alt(1, same[i], len), 0);
-      cache->store_short(set, 1, same[i], len, static_cast<uint32_t>(i + 1));
-    }
-    size_t in_home = 0;
-    for (size_t i = 0; i < same.size(); ++i) {
-      size_t set = 0;
-      int64_t got = cache->find_short(1, same[i], len, set);
-      in_home += got >= 0;
-      if (got < 0) got = cache->find_short_alt(1, same[i], len);
-      EXPECT_EQ(got, static_cast<int64_t>(i + 1)) << "key " << i << " of 7 sharing a set, length " << len;
-    }
-    EXPECT_EQ(in_home, 4u);  // four ways at home, the rest next door
-  }
-  std::map<size_t, std::vector<std::string>> long_by_set;
-  std::vector<std::string> same;
-  for (int i = 0; same.empty(); ++i) {
-    std::string piece = " piece-" + std::to_string(i);
-    const auto k =
-        PieceCache::long_key(1, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), piece.size());
-    auto& keys = long_by_set[k.set];
-    keys.push_back(piece);
-    if (keys.size() == 7) same = keys;
-  }
-  auto key_of = [](const std::string& p) {
-    return PieceCache::long_key(1, reinterpret_cast<const unsigned char*>(p.data()), p.size(), p.size());
-  };
-  for (size_t i = 0; i < same.size(); ++i) {
-    ASSERT_LT(cache->find(key_of(same[i])), 0);
-    ASSERT_LT(cache->find_alt(key_of(same[i])), 0);
-    cache->store(key_of(same[i]), static_cast<uint32_t>(i + 1));
-  }
-  for (size_t i = 0; i < same.size(); ++i) {
-    int64_t got = cache->find(key_of(same[i]));
-    if (got < 0) got = cache->find_alt(key_of(same[i]));
-    EXPECT_EQ(got, static_cast<int64_t>(i + 1)) << "long key " << i << " of 7 sharing a set";
-  }
-}
-
-// The huge tier (long white-space runs) answers a piece for its owner only,
-// and stays bounded: a full map empties rather than grows.
-TEST(PieceCacheTest, HugeTierKeepsOwnersApartAndStaysBounded) {
-  auto cache = std::make_unique<PieceCache>();
-  const std::string a = "\n" + std::string(200, ' '), b = "\n" + std::string(201, ' ');
-  EXPECT_EQ(cache->find_huge(1, a), -1);
-  cache->store_huge(1, a, 3);
-  cache->store_huge(2, a, 5);
-  EXPECT_EQ(cache->find_huge(1, a), 3);
-  EXPECT_EQ(cache->find_huge(2, a), 5);
-  EXPECT_EQ(cache->find_huge(1, b), -1);
-  for (size_t i = 0; i < PieceCache::kMaxHugeEntries; ++i) {
-    cache->store_huge(3, std::string(100 + i % 50, ' ') + std::to_string(i), 1);
-  }
-  // The map filled up and was emptied along the way: what it still answers
-  // is right, and what it forgot reads as a miss.
-  const int64_t left = cache->find_huge(1, a);
-  EXPECT_TRUE(left == -1 || left == 3);
 }
 
 // Claude's newline-and-spaces tokens keep long white-space runs whole; their
