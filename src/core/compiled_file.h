@@ -19,7 +19,7 @@
 // The header also keeps the source's file identity when compiled (device,
 // inode, size, modification and status-change times). While the source
 // still has that identity it has not been rewritten, so the loader skips
-// reading and hashing it (4 ms for a 33 MB tokenizer.json); a source with
+// reading and hashing it; a source with
 // another identity (copied, reinstalled, touched) is hashed and compared.
 //
 // A section is an array of fixed-layout records that its reader uses in

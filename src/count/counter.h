@@ -30,11 +30,9 @@ namespace epubtok::count {
 // The unit of work one book's text is cut into when several workers count
 // (see count_stream): chapters of at least twice this are counted in
 // stretches of about this size, smaller ones in bundles of about this size.
-// 1 MiB costs 3-10 ms to count at 100-300 MB/s per tokenizer: thousands of
-// times what handing it to another worker and finding its cut cost (a lock,
-// usually a few bytes of search), and small enough that the workers finish
-// a book within ~10 ms of each other (a 17 MB book is 17 stretches per
-// tokenizer).
+// Counting a part costs thousands of times what handing it to another
+// worker and finding its cut cost (a lock, usually a few bytes of search),
+// and parts are small enough that the workers finish a book close together.
 inline constexpr uint64_t kPartBytes = 1ull << 20;
 
 struct CountOptions {

@@ -6,8 +6,7 @@
 //   self-closing syntax and then swallows the rest of a chapter after
 //   `<script/>` or `<title/>`. Here `/>` is always honoured, and raw-text
 //   elements (script, style, …) are only entered when not self-closed;
-// - speed: text extraction sits on the counting hot path (target well above
-//   100 MB/s). The tokenizer never allocates: tag names are lowercased into
+// - speed: text extraction sits on the counting hot path. The tokenizer never allocates: tag names are lowercased into
 //   a small fixed buffer, attributes are handed out as one raw span that the
 //   consumer searches only for the few attributes it cares about.
 //

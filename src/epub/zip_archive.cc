@@ -159,9 +159,9 @@ struct DecompressorFree {
 
 }  // namespace
 
-// Performance: inflating is about half the cost of reading a book. zlib
-// (through libzip) streams; libdeflate decompresses a whole buffer at once
-// and is about twice as fast, and its CRC-32 is faster too. EPUB entries
+// Performance: inflating is a large part of reading a book. zlib (through
+// libzip) streams; libdeflate decompresses a whole buffer at once, which is
+// faster, and so is its CRC-32. EPUB entries
 // state their size, so whole-buffer decompression fits, as long as a
 // header that lies is caught: output space is exactly the declared size, so
 // a larger stream fails with INSUFFICIENT_SPACE and goes to the capped

@@ -4,8 +4,8 @@
 // Open addressing with linear probing over one array of 24-byte slots; the
 // token bytes live in one arena. Keys of up to 8 bytes (most merge
 // candidates) are compared as one 64-bit word held in the slot, so a lookup
-// touches one cache line. std::unordered_map<std::string, …> is 4-5x slower
-// here (node allocation, pointer chasing, std::hash over the whole string).
+// touches one cache line, where std::unordered_map<std::string, …> would
+// allocate nodes, chase pointers and hash the whole string.
 //
 // The arrays are reached through plain pointers, whether the table built
 // them (owned storage) or they lie in a mapped compiled vocabulary file
@@ -104,9 +104,7 @@ class RankTable {
  public:
   // The n <= 8 bytes at p as a zero-padded little-endian word, reading only
   // [p, p + n). Two overlapping fixed-size loads instead of a variable
-  // memcpy, which compiles to a libc call. (Measured neutral on the count
-  // path, whose hot lookups already load whole words; kept for the merge
-  // and hash paths.)
+  // memcpy, which compiles to a libc call.
   static uint64_t load_le(const unsigned char* p, size_t n) {
     if (n >= 4) {
       uint32_t lo, hi;

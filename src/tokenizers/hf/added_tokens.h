@@ -52,8 +52,7 @@ class AddedTokenMatcher {
   ByteTrie<int32_t> trie_{-1};  // node → index of the pattern ending there, or -1
   // Whether a pattern may start at s[i] (i + 4 <= s.size()): false only
   // when none can. Why: gemma-3's added tokens include runs of "▁", so
-  // after normalization every word boundary began a trie walk (measured:
-  // 12% of gemma-3's counting time).
+  // after normalization every word boundary would begin a trie walk.
   bool may_match_at(const char* p) const {
     if (short_first_[static_cast<unsigned char>(p[0])]) return true;
     uint32_t w;

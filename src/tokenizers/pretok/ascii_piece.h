@@ -66,8 +66,7 @@ inline constexpr AsciiPieceClasses kAsciiPiece;
 
 // True when a character of U+2010..U+2027 or U+2030..U+203F starts at j
 // (j < n): dashes, curly quotes and apostrophes, ellipsis, daggers,
-// per mille, primes. Real books are full of them (Moby-Dick: one per ~160
-// bytes), and they are all [^\s\p{L}\p{N}] (general punctuation, no
+// per mille, primes. Real books are full of them, and they are all [^\s\p{L}\p{N}] (general punctuation, no
 // letter, mark, number or space among them), so they end a letter run, may
 // be the one-character prefix of cl100k/o200k's letter pieces, and belong
 // in symbol runs. (The rest of U+2000..U+203F holds white space and

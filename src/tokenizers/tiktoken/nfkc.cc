@@ -45,9 +45,8 @@ bool stable_char(char32_t cp) { return cp < 0x10000 ? (kStableBmp[cp >> 6] >> (c
 // ASCII: full-width forms U+FF01..U+FF5E (Chinese commas, question marks,
 // brackets, digits, Latin letters), U+3000 IDEOGRAPHIC SPACE and U+2026
 // HORIZONTAL ELLIPSIS; null for anything else. Mapped directly when the next
-// character cannot combine (see nfkc_if_needed), because sending each
-// Chinese comma through utf8proc made NFKC ~20% of counting Chinese with
-// claude. The mappings are checked against utf8proc in tiktoken_test.cc.
+// character cannot combine (see nfkc_if_needed), so that Chinese prose's
+// commas and stops do not each go through utf8proc. The mappings are checked against utf8proc in tiktoken_test.cc.
 const char* ascii_compat_mapping(char32_t cp) {
   static const struct Table {
     char full_width[0x5E][2];
