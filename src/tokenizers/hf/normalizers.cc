@@ -165,8 +165,9 @@ class Strip final : public Normalizer {
   bool left_, right_;
 };
 
-// Removes combining marks (General_Category M: Mn, Mc and Me, as the
-// reference's is_combining_mark does); does not decompose first (the
+// Removes combining marks (General_Category M: Mn, Mc and Me, at the
+// Unicode version of the reference's is_combining_mark: kCombiningMark);
+// does not decompose first (the
 // reference pairs it with NFD in a Sequence).
 class StripAccents final : public Normalizer {
  public:
@@ -176,7 +177,7 @@ class StripAccents final : public Normalizer {
     for (size_t i = 0; i < s.size();) {
       size_t len;
       char32_t cp = decode_valid_utf8(s, i, &len);
-      if (!(char_class(cp) & kMark)) {
+      if (!(char_class(cp) & kCombiningMark)) {
         out.append(s, i, len);
       } else if (i == 0 && head_dropped) {
         *head_dropped = true;

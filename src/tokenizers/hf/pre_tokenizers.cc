@@ -132,10 +132,12 @@ void char_matches(std::string_view s, const std::function<bool(char32_t, uint16_
   }
 }
 
+// The reference's is_bert_punc: ASCII punctuation (which takes in $+<=>^`|~)
+// or is_punctuation at its crate's Unicode version (kCategoriesPunct).
 bool is_bert_punct(char32_t cp, uint16_t cls) {
   bool ascii_punct = cp < 0x80 && ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) ||
                                    (cp >= 123 && cp <= 126));
-  return ascii_punct || (cls & kPunct);
+  return ascii_punct || (cls & kCategoriesPunct);
 }
 
 class CharSplit final : public PreTokenizer {
@@ -460,7 +462,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json::value& v, const std
   }
   if (type == "Digits") {
     bool individual = get_bool(o, "individual_digits", path, false);
-    return std::make_unique<CharSplit>([](char32_t, uint16_t cls) { return (cls & kNumber) != 0; },
+    return std::make_unique<CharSplit>([](char32_t, uint16_t cls) { return (cls & kNumeric) != 0; },
                                        individual ? Behavior::kIsolated : Behavior::kContiguous);
   }
   if (type == "CharDelimiterSplit") {

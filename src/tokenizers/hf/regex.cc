@@ -3,11 +3,14 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <unicode/uchar.h>
 #include <unicode/uniset.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/scanners.h"
@@ -17,27 +20,81 @@ namespace epubtok::tokenizers::hf {
 
 namespace {
 
-// The code point ranges of Unicode property `name` (e.g. "L", "N", "Han",
-// "Alphabetic") from ICU, as PCRE2 class items; empty when ICU does not know
-// the name. Why: PCRE2 10.42 carries Unicode 14 tables while the reference
-// (and ICU 72) use Unicode 15, so characters added in 15 would otherwise be
-// classified differently.
+// Appends ranges as PCRE2 class items, leaving out the surrogates (PCRE2
+// rejects them in UTF mode; no text holds them).
+void append_ranges(const CodePointRange* r, size_t n, std::string& out) {
+  const auto item = [&out](char32_t lo, char32_t hi) {
+    char buf[40];
+    if (lo == hi) {
+      std::snprintf(buf, sizeof buf, "\\x{%X}", unsigned(lo));
+    } else {
+      std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", unsigned(lo), unsigned(hi));
+    }
+    out += buf;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (r[i].first < 0xD800) item(r[i].first, std::min<char32_t>(r[i].last, 0xD7FF));
+    if (r[i].last > 0xDFFF) item(std::max<char32_t>(r[i].first, 0xE000), r[i].last);
+  }
+}
+
+// The complement of sorted ranges within U+0000..U+10FFFF.
+std::vector<CodePointRange> complement(CodePointRanges r) {
+  std::vector<CodePointRange> out;
+  char32_t next = 0;
+  for (size_t i = 0; i < r.size; ++i) {
+    if (r.data[i].first > next) out.push_back({next, r.data[i].first - 1});
+    next = r.data[i].last + 1;
+  }
+  if (next <= 0x10FFFF) out.push_back({next, 0x10FFFF});
+  return out;
+}
+
+// The Unicode 16.0 ranges (Oniguruma's version, see char_class.h) of
+// property `name` (e.g. "L", "Letter", "Han", "Hani", "Alphabetic"), or
+// {nullptr, 0}. A script's alias is resolved to its long name through ICU.
+CodePointRanges property_ranges(const std::string& name) {
+  CodePointRanges r = unicode16_property(name);
+  if (r.size != 0) return r;
+  const int32_t script = u_getPropertyValueEnum(UCHAR_SCRIPT, name.c_str());
+  if (script == UCHAR_INVALID_CODE) return r;
+  const char* long_name = u_getPropertyValueName(UCHAR_SCRIPT, script, U_LONG_PROPERTY_NAME);
+  return long_name ? unicode16_property(long_name) : r;
+}
+
+// The code point ranges of a Unicode property ICU knows but the generated
+// table does not hold (e.g. "Emoji"), as PCRE2 class items; empty when ICU
+// does not know the name either. These follow ICU's Unicode version, not
+// Oniguruma's.
 std::string icu_property_ranges(const std::string& name) {
   UErrorCode err = U_ZERO_ERROR;
   icu::UnicodeSet set(icu::UnicodeString::fromUTF8("[\\p{" + name + "}]"), err);
   if (U_FAILURE(err)) return "";
-  std::string out;
-  char buf[40];
+  std::vector<CodePointRange> ranges;
   for (int32_t i = 0; i < set.getRangeCount(); ++i) {
-    UChar32 a = set.getRangeStart(i), b = set.getRangeEnd(i);
-    if (a == b) {
-      std::snprintf(buf, sizeof buf, "\\x{%X}", unsigned(a));
-    } else {
-      std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", unsigned(a), unsigned(b));
-    }
-    out += buf;
+    ranges.push_back({char32_t(set.getRangeStart(i)), char32_t(set.getRangeEnd(i))});
   }
+  std::string out;
+  append_ranges(ranges.data(), ranges.size(), out);
   return out;
+}
+
+// PCRE2 class items for \p{name} (negated: \P{name}); empty when the name
+// is unknown.
+std::string class_items(const std::string& name, bool negated) {
+  std::string out;
+  const CodePointRanges r = property_ranges(name);
+  if (r.size != 0) {
+    if (negated) {
+      const std::vector<CodePointRange> c = complement(r);
+      append_ranges(c.data(), c.size(), out);
+    } else {
+      append_ranges(r.data, r.size, out);
+    }
+    return out;
+  }
+  if (negated) return "";  // left to PCRE2
+  return icu_property_ranges(name);
 }
 
 }  // namespace
@@ -47,10 +104,13 @@ std::string translate_oniguruma(std::string_view p) {
   // UCP \s lacks U+0085 and wrongly includes U+180E.
   // Oniguruma's \w (as measured against the reference) is Alphabetic, Mark,
   // Decimal_Number, Connector_Punctuation and, from its Latin-1 table, ²³¹¼½¾;
-  // PCRE2's UCP \w is \p{L}\p{N}_.
+  // PCRE2's UCP \w is \p{L}\p{N}_. Its \d is Decimal_Number. Both at
+  // Oniguruma's Unicode version, from the generated table (PCRE2 10.42's
+  // own tables are Unicode 14.0).
   static constexpr std::string_view kSpaceIn =
       R"(\t\n\x{0B}\f\r\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000})";
-  static constexpr std::string_view kWordIn = R"(\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\x{B2}\x{B3}\x{B9}\x{BC}-\x{BE})";
+  static const std::string kWordIn = class_items("@onigword", false);
+  static const std::string kDigitIn = class_items("Nd", false);
   std::string out;
   bool in_class = false;
   for (size_t i = 0; i < p.size(); ++i) {
@@ -63,9 +123,13 @@ std::string translate_oniguruma(std::string_view p) {
       } else if (e == 'S' && !in_class) {
         out += "[^" + std::string(kSpaceIn) + "]";
       } else if (e == 'w') {
-        out += in_class ? std::string(kWordIn) : "[" + std::string(kWordIn) + "]";
+        out += in_class ? kWordIn : "[" + kWordIn + "]";
       } else if (e == 'W' && !in_class) {
-        out += "[^" + std::string(kWordIn) + "]";
+        out += "[^" + kWordIn + "]";
+      } else if (e == 'd') {
+        out += in_class ? kDigitIn : "[" + kDigitIn + "]";
+      } else if (e == 'D' && !in_class) {
+        out += "[^" + kDigitIn + "]";
       } else if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{' &&
                  p.find('}', i + 1) != std::string_view::npos) {
         size_t close = p.find('}', i + 1);
@@ -75,8 +139,10 @@ std::string translate_oniguruma(std::string_view p) {
           negated = !negated;
           name.erase(0, 1);
         }
-        std::string ranges = icu_property_ranges(name);
-        if (ranges.empty() || (in_class && negated)) {
+        // Inside a class a negated property is its complement's items;
+        // outside, a negated class of the property's items.
+        std::string ranges = class_items(name, negated && in_class);
+        if (ranges.empty()) {
           out += p.substr(i - 1, close - i + 2);  // leave it to PCRE2
         } else if (in_class) {
           out += ranges;

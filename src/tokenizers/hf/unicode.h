@@ -15,10 +15,10 @@
 namespace epubtok::tokenizers::hf {
 
 // The Unicode version of this engine's classes; see UnicodeVersion for why.
-inline constexpr UnicodeVersion kHfUnicode = UnicodeVersion::k15_0;
+inline constexpr UnicodeVersion kHfUnicode = UnicodeVersion::kHfReference;
 
-// Class bits (CharClass) of code point `cp` (0 for cp > 0x10FFFF).
-// Thread-safe; the table is built on first use (tens of milliseconds).
+// Class bits (CharClass) of code point `cp` (0 for cp > 0x10FFFF), each bit
+// at the Unicode version of the reference's code that asks that question.
 inline uint16_t char_class(char32_t cp) { return tokenizers::char_class<kHfUnicode>(cp); }
 
 // The script class the reference's UnicodeScripts pre-tokenizer gives `cp`:
