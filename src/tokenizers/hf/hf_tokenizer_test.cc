@@ -12,6 +12,8 @@
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
 
 #include "tokenizers/hf/hf_provider.h"
 #include "tokenizers/hf/normalizers.h"
@@ -171,14 +173,43 @@ TEST(HfNormalizers, ReplacePrependLowercase) {
   EXPECT_EQ((*t)->encode("A C"), (std::vector<uint32_t>{0}));
 }
 
+// Lowercase is Rust's char::to_lowercase at its Unicode version (17.0):
+// capitals new in 16.0 and 17.0 lowercase, U+0130 becomes two code points,
+// and a final sigma stays σ. Each expectation is what the reference's
+// Lowercase normalizer returned (probe_hf_reference.mjs).
+TEST(HfNormalizers, LowercaseFollowsRustsUnicodeVersion) {
+  auto n = make_normalizer(boost::json::parse(R"({"type":"Lowercase"})"), "$");
+  ASSERT_TRUE(n);
+  const std::pair<std::string, std::string> cases[] = {
+      {"ABC \u00C9\u0391\u03A3", "abc \u00E9\u03B1\u03C3"},
+      {"\U00010D50\U00010D65", "\U00010D70\U00010D85"},  // Garay, 16.0
+      {"\uA7CB\uA7DC\u1C89", "\u0264\u019B\u1C8A"},      // Latin and Cyrillic, 16.0
+      {"\uA7CE\uA7D2", "\uA7CF\uA7D3"},                  // Latin, 17.0
+      {"\u0130", "i\u0307"},
+      {"\u1E9E\u2126\u212A", "\u00DF\u03C9k"},
+  };
+  for (const auto& [in, want] : cases) {
+    std::string s = in;
+    n->normalize(s);
+    EXPECT_EQ(s, want) << in;
+  }
+}
+
 // The four Unicode normalizers skip ICU when a quick check proves the text
-// is already normalized; the result must be ICU's on every input.
+// is already normalized; the result must be ICU's on every input, ICU's
+// forms restricted to the characters Unicode 9.0 assigns (the reference's
+// version: normalizers.cc).
 TEST(HfNormalizers, QuickCheckAgreesWithIcu) {
   UErrorCode err = U_ZERO_ERROR;
-  const std::pair<const char*, const icu::Normalizer2*> forms[] = {{"NFC", icu::Normalizer2::getNFCInstance(err)},
-                                                                   {"NFD", icu::Normalizer2::getNFDInstance(err)},
-                                                                   {"NFKC", icu::Normalizer2::getNFKCInstance(err)},
-                                                                   {"NFKD", icu::Normalizer2::getNFKDInstance(err)}};
+  icu::UnicodeSet unicode9(icu::UnicodeString(u"[:age=9.0:]"), err);
+  ASSERT_TRUE(U_SUCCESS(err));
+  unicode9.freeze();
+  const icu::FilteredNormalizer2 nfc(*icu::Normalizer2::getNFCInstance(err), unicode9);
+  const icu::FilteredNormalizer2 nfd(*icu::Normalizer2::getNFDInstance(err), unicode9);
+  const icu::FilteredNormalizer2 nfkc(*icu::Normalizer2::getNFKCInstance(err), unicode9);
+  const icu::FilteredNormalizer2 nfkd(*icu::Normalizer2::getNFKDInstance(err), unicode9);
+  const std::pair<const char*, const icu::Normalizer2*> forms[] = {
+      {"NFC", &nfc}, {"NFD", &nfd}, {"NFKC", &nfkc}, {"NFKD", &nfkd}};
   ASSERT_TRUE(U_SUCCESS(err));
   // Characters that are composed, decomposable, combining, compatibility
   // variants, Hangul syllables and jamo, plus plain ones.

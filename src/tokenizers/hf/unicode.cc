@@ -1,8 +1,6 @@
 #include "tokenizers/hf/unicode.h"
 
-#include <unicode/ustring.h>
-#include <unicode/utf16.h>
-
+#include <algorithm>
 #include <iterator>
 
 namespace epubtok::tokenizers::hf {
@@ -12,6 +10,15 @@ struct ScriptRange {
   char32_t first, last;
   uint8_t script;
 };
+
+// Rust's char::to_lowercase, generated (gen_hf_tables.mjs): code points
+// missing from the table lowercase to themselves.
+struct LowercaseEntry {
+  char32_t from, to, to2;  // to2: a second code point, or 0
+};
+#define EPUBTOK_HF_LOWERCASE
+#include "tokenizers/unicode/hf_tables.inc"
+#undef EPUBTOK_HF_LOWERCASE
 
 // Sorted, non-overlapping; code points in no range are "Any" (0).
 constexpr ScriptRange kScriptRanges[] = {
@@ -40,23 +47,15 @@ void append_lowercase(char32_t cp, std::string& out) {
     out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
     return;
   }
-  UChar src[2];
-  int32_t src_len = 0;
-  U16_APPEND_UNSAFE(src, src_len, static_cast<UChar32>(cp));
-  UChar dst[8];
-  UErrorCode err = U_ZERO_ERROR;
-  // Root locale, no surrounding context: a single code point never sees the
-  // final-sigma condition, matching Rust's per-char mapping.
-  int32_t len = u_strToLower(dst, 8, src, src_len, "", &err);
-  if (U_FAILURE(err)) {
+  const auto* end = std::end(kHfLowercase);
+  const auto* it = std::lower_bound(std::begin(kHfLowercase), end, cp,
+                                    [](const LowercaseEntry& e, char32_t c) { return e.from < c; });
+  if (it == end || it->from != cp) {
     append_utf8(out, cp);
     return;
   }
-  for (int32_t k = 0; k < len;) {
-    UChar32 c;
-    U16_NEXT(dst, k, len, c);
-    append_utf8(out, static_cast<char32_t>(c));
-  }
+  append_utf8(out, it->to);
+  if (it->to2 != 0) append_utf8(out, it->to2);
 }
 
 }  // namespace epubtok::tokenizers::hf

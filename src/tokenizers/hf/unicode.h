@@ -27,8 +27,9 @@ inline uint16_t char_class(char32_t cp) { return tokenizers::char_class<kHfUnico
 // reference does. Only equality between ids is meaningful. Thread-safe.
 uint8_t unicode_script(char32_t cp);
 
-// Full Unicode lowercase of one code point (Rust char::to_lowercase: no
-// context, so a final sigma stays σ), appended to out.
+// Full Unicode lowercase of one code point (Rust char::to_lowercase, at its
+// standard library's Unicode version, 17.0: no context, so a final sigma
+// stays σ), appended to out.
 void append_lowercase(char32_t cp, std::string& out);
 
 }  // namespace epubtok::tokenizers::hf
