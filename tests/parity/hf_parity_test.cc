@@ -95,6 +95,28 @@ std::vector<Case> build_cases(uint64_t salt, size_t book_bytes, int randoms_per_
                      return s;
                    }()});
   cases.push_back({"long/punct", std::string(3000, '!') + std::string(2000, '-')});
+  // Characters assigned after Unicode 15.0, and those whose class changed
+  // between 8.0 and 11.0: the reference takes its classes from code of
+  // several Unicode versions (unicode/char_class.h).
+  for (const char* s :
+       {"\U00010D50\U00010D51\U00010D70 abc\U00010D69x \U00010D40\U00010D41 \U00010D6E",        // Garay
+        "x\U0001E5D0\U0001E5D1 \U0001E5F1\U0001E5F2\U0001E5F3\U0001E5F4 \U0001E5FF\U0001E5EE",  // Ol Onal
+        "\U00016D70\U00016D71\U00016D72\U00016D73 12\U00016D74 \U00016D6D\U00016D40",           // Kirat Rai
+        "\U0001CCF0\U0001CCF1x \U0001CC00\U0001CC01 $\U0001CC02",                               // legacy computing
+        "\U0002EBF0\U0002EBF1 \u4e00\U0002EBF2 a\U0002EBF3\u2FFC\u2FFD",                        // CJK Ext I, IDCs
+        "\U000113B8\U000113C2 \U000113D4\U000113D5 \U00011BF0\U00011BF1 \U00016130\U00016131",
+        "\U00011DE0\U00011DE1\U00011DE2 7\U00011DE3 a\U00011DE4",              // 17.0 digits
+        "a\u0897b \u1B4E\u1B4F. \u2E43\u2E44 \u166D x\U000111C9y",             // punctuation
+        "e\u08D4\u08D5 \u08E2x \u07FD\u1DF6 e\u0301\u08D4 A\U00010D69\u0301",  // marks, format
+        "\U00010D50\U00010D51 \U00010D52 \uA7CB\uA7CC\uA7DA\uA7DC"}) {         // capitals
+    cases.push_back({"recent", s});
+  }
+  for (int seed = 0; seed < randoms_per_mode; ++seed) {
+    const size_t n = 1 + (size_t(seed) * 7919) % 100;
+    cases.push_back(
+        {"random/recent/" + std::to_string(seed),
+         test_support::random_unicode(uint64_t(seed) * 5 + 3 + (salt << 24), n, RandomUnicodeMode::kRecentScalars)});
+  }
   return cases;
 }
 

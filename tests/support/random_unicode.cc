@@ -101,6 +101,29 @@ constexpr std::string_view kPunct[] = {
     ".", ",", "!", "?", "'", "\"", "-", "\xE2\x80\x94", "\xE3\x80\x82", ":", ";", "(", ")", "\xE2\x80\x99",
     "_", "@", "#"};
 
+// Ranges for kRecentScalars (a few unassigned code points slip in).
+constexpr Script kRecent[] = {
+    {0x2EBF0, 0x2EE5D},  // 15.1: CJK Extension I (letters)
+    {0x2FFC, 0x2FFF},    // 15.1: ideographic description characters (symbols)
+    {0x10D40, 0x10D8F},  // 16.0: Garay (letters, digits, marks, punctuation)
+    {0x105C0, 0x105F3},  // 16.0: Todhri (letters)
+    {0x11380, 0x113E2},  // 16.0: Tulu-Tigalari (letters, marks, punctuation)
+    {0x11BC0, 0x11BF9},  // 16.0: Sunuwar (letters, digits)
+    {0x16100, 0x16139},  // 16.0: Gurung Khema (letters, marks, digits)
+    {0x16D40, 0x16D79},  // 16.0: Kirat Rai (letters, punctuation, digits)
+    {0x1E5D0, 0x1E5FF},  // 16.0: Ol Onal (letters, marks, digits, punctuation)
+    {0x1CC00, 0x1CCF9},  // 16.0: legacy computing symbols and outlined digits
+    {0x0897, 0x0897},    // 16.0: an Arabic mark
+    {0x1B4E, 0x1B4F},    // 16.0: Balinese punctuation
+    {0x11DE0, 0x11DE9},  // 17.0: digits
+    {0x08D4, 0x08E2},    // 9.0: marks and a format character
+    {0x2E43, 0x2E44},    // 9.0: punctuation
+    {0x166D, 0x166D},    // punctuation until 10.0, then a symbol
+    {0x111C9, 0x111C9},  // punctuation until 11.0, then a mark
+    {0x07FD, 0x07FD},    // 11.0: a mark
+    {0x1DF6, 0x1DF9},    // 10.0: marks
+};
+
 size_t count_cps(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -183,6 +206,23 @@ std::string random_unicode(uint64_t seed, size_t n_codepoints, RandomUnicodeMode
         while ((static_cast<unsigned char>(out[start]) & 0xC0) == 0x80) --start;
         out.resize(start);
         --n;
+      }
+      return out;
+    }
+    case RandomUnicodeMode::kRecentScalars: {
+      size_t n = 0;
+      while (n < n_codepoints) {
+        const size_t len = rng.between(1, 8);
+        for (size_t i = 0; i < len && n < n_codepoints; ++i, ++n) {
+          const uint64_t r = rng.below(10);
+          const Script& s = r < 7 ? kRecent[rng.below(std::size(kRecent))] : r < 9 ? kScripts[0] : kScripts[13];
+          append_utf8(out, static_cast<char32_t>(s.lo + rng.below(s.hi - s.lo + 1)));
+        }
+        if (n < n_codepoints) {
+          const std::string_view sep = rng.chance(300) ? kPunct[rng.below(std::size(kPunct))] : " ";
+          out += sep;
+          n += count_cps(sep);
+        }
       }
       return out;
     }

@@ -56,6 +56,12 @@ enum class RandomUnicodeMode {
   // ASCII only (U+0000–U+007F), weighted toward letters, digits, spaces and
   // the punctuation that matters to word segmentation (' . , : ; _ -).
   kAscii,
+  // Words of 1–8 code points mixing characters assigned in Unicode 15.1,
+  // 16.0 and 17.0 (letters, digits, marks, punctuation, symbols) with ASCII
+  // letters and digits and the characters whose class changed between 8.0
+  // and 11.0, separated by spaces and punctuation: the characters on which
+  // references built on different Unicode versions disagree.
+  kRecentScalars,
 };
 
 // Returns exactly n_codepoints code points of valid UTF-8, a pure function of

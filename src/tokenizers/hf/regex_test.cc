@@ -47,6 +47,9 @@ std::vector<std::string> corpus() {
   out.emplace_back("a\u0085b \u180E c\u00A0\u00A0d \u3000\u3000x \r\n\r\n  \n \t\ty");
   out.emplace_back(
       ".abc .é ,x1 -- !!\n\n \u0301x 1a \u4e00\u4e01\u3042\u30A2 12345 \u0661\u0662\u0663\u0664 $$ \u00A0.\r");
+  // Characters assigned after Unicode 14.0 (PCRE2's own tables) and 15.0.
+  for (uint64_t seed = 0; seed < 1500; ++seed)
+    out.push_back(test_support::random_unicode(seed, 1 + seed % 90, RandomUnicodeMode::kRecentScalars));
   return out;
 }
 
