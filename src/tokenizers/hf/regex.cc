@@ -71,6 +71,7 @@ std::string icu_property_ranges(const std::string& name) {
   icu::UnicodeSet set(icu::UnicodeString::fromUTF8("[\\p{" + name + "}]"), err);
   if (U_FAILURE(err)) return "";
   std::vector<CodePointRange> ranges;
+  ranges.reserve(size_t(set.getRangeCount()));
   for (int32_t i = 0; i < set.getRangeCount(); ++i) {
     ranges.push_back({char32_t(set.getRangeStart(i)), char32_t(set.getRangeEnd(i))});
   }
