@@ -37,9 +37,8 @@ __attribute__((always_inline)) inline const PieceCache::FrontEntry* front_lookup
 
 // The ids of the piece [p, p + n), when `readable` bytes may be read from
 // p (see front_lookup). The hit path of the front cache is inline in the
-// scanners' loops; the rest is out of line (measured: the thread-local
-// scratch vector's guard and the back map's code around every hit cost
-// ~10% of counting time).
+// scanners' loops; the rest is out of line, so that the thread-local
+// scratch vector's guard and the ids map's code stay off every hit.
 template <typename Sink>
 __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char* p, size_t n, size_t readable,
                                                                      PieceCache& cache, Sink& sink) const {

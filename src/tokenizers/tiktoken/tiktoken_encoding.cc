@@ -368,6 +368,17 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
   return static_cast<uint64_t>(n);
 }
 
+// Whether the caches take the piece [p, p + len) whole rather than cut at
+// exact split points first: short pieces, pieces of up to kMaxLongKey bytes
+// ending in ASCII, and front-sized ones ending in a two-byte character
+// (Cyrillic, Greek, Arabic words). Longer runs of non-ASCII letters (CJK
+// clauses, Thai and Indic runs, long words) are cut, as their chunks
+// repeat far more often than the runs do.
+inline bool cached_whole(const unsigned char* p, size_t len) {
+  return len <= 8 || (len <= PieceCache::kMaxLongKey && p[len - 1] < 0x80) ||
+         (len <= PieceCache::kMaxFrontKey && p[len - 2] >= 0xC0);
+}
+
 const bpe::WhitespaceCuts& TiktokenEncoding::whitespace_cuts() const {
   std::call_once(whitespace_once_, [this] { whitespace_ = std::make_unique<const bpe::WhitespaceCuts>(ranks_); });
   return *whitespace_;
@@ -393,11 +404,7 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
     });
     return total;
   }
-  // Pieces ending in a multi-byte character (CJK clauses are \p{L}+ runs)
-  // are split even when short: their chunks repeat far more than whole
-  // 9-22 byte pieces do, so they hit the caches instead of merging.
-  if (piece.size() <= 8 ||
-      (piece.size() <= PieceCache::kMaxLongKey && static_cast<unsigned char>(piece.back()) < 0x80)) {
+  if (cached_whole(reinterpret_cast<const unsigned char*>(piece.data()), piece.size())) {
     return count_piece_cached(piece, readable, cache);
   }
   // Long piece (CJK clause, run without spaces): cut it at the positions
@@ -405,8 +412,8 @@ uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readab
   // short and repeat, so they mostly hit the whole-token lookup or cache.
   // No whole-piece lookup first: a piece with a split point cannot be one
   // token, and one without reaches count_piece_cached() whole, which looks
-  // it up. (That lookup, a cache miss in the rank table for nearly every
-  // Chinese clause, was ~35% of counting Chinese with o200k.)
+  // it up (that lookup misses the CPU caches for nearly every Chinese
+  // clause).
   uint64_t total = 0;
   size_t chunk = 0;
   for (size_t b = 1; b < piece.size(); ++b) {
@@ -438,7 +445,8 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
       }
     }
     const size_t len = end - pos;
-    if (len <= PieceCache::kMaxFrontKey && n - pos >= 16 && (len <= 8 || s[end - 1] < 0x80)) {
+    const bool whole = cached_whole(s + pos, len);
+    if (len <= PieceCache::kMaxFrontKey && n - pos >= 16 && whole) {
       // The hot path, inline: two masked loads and one front slot (a call
       // of count_piece_cached here would cost its prologue and epilogue on
       // every piece).
@@ -447,7 +455,7 @@ uint64_t TiktokenEncoding::count_scanned(std::string_view text) const {
       total += __builtin_expect(PieceCache::front_hit(front, key), 1)
                    ? front.n
                    : count_front_miss(std::string_view(text.data() + pos, len), n - pos, key, front, cache);
-    } else if (len <= 8 || (len <= PieceCache::kMaxLongKey && s[end - 1] < 0x80)) {
+    } else if (whole) {
       total += count_piece_cached(std::string_view(text.data() + pos, len), n - pos, cache);
     } else {
       total += count_piece_any(std::string_view(text.data() + pos, len), n - pos, cache);
