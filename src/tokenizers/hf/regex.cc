@@ -104,14 +104,28 @@ std::string translate_oniguruma(std::string_view p) {
   // Oniguruma's \s is the White_Space property, spelled out here: PCRE2's
   // UCP \s lacks U+0085 and wrongly includes U+180E.
   // Oniguruma's \w (as measured against the reference) is Alphabetic, Mark,
-  // Decimal_Number, Connector_Punctuation and, from its Latin-1 table, ²³¹¼½¾;
-  // PCRE2's UCP \w is \p{L}\p{N}_. Its \d is Decimal_Number. Both at
-  // Oniguruma's Unicode version, from the generated table (PCRE2 10.42's
-  // own tables are Unicode 14.0).
+  // Decimal_Number, Connector_Punctuation and, on its own (not inside a
+  // bracket class), ²³¹¼½¾ from its Latin-1 table; PCRE2's UCP \w is
+  // \p{L}\p{N}_. Its \d is Decimal_Number, its \h an ASCII hex digit
+  // (PCRE2's \h is horizontal space). All at Oniguruma's Unicode version,
+  // from the generated table (PCRE2 10.42's own tables are Unicode 14.0).
+  // Inside a class, \S, \W, \D and \H are their sets' complements.
   static constexpr std::string_view kSpaceIn =
       R"(\t\n\x{0B}\f\r\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000})";
+  static constexpr std::string_view kHexIn = "0-9A-Fa-f";
   static const std::string kWordIn = class_items("@onigword", false);
+  static const std::string kWordInClass = class_items("@onigwordinclass", false);
+  static const std::string kNotWordInClass = class_items("@onigwordinclass", true);
+  static const std::string kNotSpaceInClass = class_items("White_Space", true);
   static const std::string kDigitIn = class_items("Nd", false);
+  static const std::string kNotDigitInClass = class_items("Nd", true);
+  static const std::string kNotHexInClass = [] {
+    const CodePointRange hex[] = {{'0', '9'}, {'A', 'F'}, {'a', 'f'}};
+    const std::vector<CodePointRange> c = complement({hex, std::size(hex)});
+    std::string items;
+    append_ranges(c.data(), c.size(), items);
+    return items;
+  }();
   std::string out;
   bool in_class = false;
   for (size_t i = 0; i < p.size(); ++i) {
@@ -121,16 +135,20 @@ std::string translate_oniguruma(std::string_view p) {
       ++i;
       if (e == 's') {
         out += in_class ? std::string(kSpaceIn) : "[" + std::string(kSpaceIn) + "]";
-      } else if (e == 'S' && !in_class) {
-        out += "[^" + std::string(kSpaceIn) + "]";
+      } else if (e == 'S') {
+        out += in_class ? kNotSpaceInClass : "[^" + std::string(kSpaceIn) + "]";
       } else if (e == 'w') {
-        out += in_class ? kWordIn : "[" + kWordIn + "]";
-      } else if (e == 'W' && !in_class) {
-        out += "[^" + kWordIn + "]";
+        out += in_class ? kWordInClass : "[" + kWordIn + "]";
+      } else if (e == 'W') {
+        out += in_class ? kNotWordInClass : "[^" + kWordIn + "]";
       } else if (e == 'd') {
         out += in_class ? kDigitIn : "[" + kDigitIn + "]";
-      } else if (e == 'D' && !in_class) {
-        out += "[^" + kDigitIn + "]";
+      } else if (e == 'D') {
+        out += in_class ? kNotDigitInClass : "[^" + kDigitIn + "]";
+      } else if (e == 'h') {
+        out += in_class ? std::string(kHexIn) : "[" + std::string(kHexIn) + "]";
+      } else if (e == 'H') {
+        out += in_class ? kNotHexInClass : "[^" + std::string(kHexIn) + "]";
       } else if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{' &&
                  p.find('}', i + 1) != std::string_view::npos) {
         size_t close = p.find('}', i + 1);

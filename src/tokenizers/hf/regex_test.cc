@@ -200,6 +200,39 @@ TEST(HfRegex, TranslationUsesOnigurumaClasses) {
   EXPECT_NE(translate_oniguruma(R"(\p{L})").find("\\x{41}-\\x{5A}"), std::string::npos);
 }
 
+// The translation at Oniguruma's Unicode version (16.0) and with its
+// shorthand rules, as the reference's Split regexes match them (each
+// expectation probed on the reference; hf_parity_test's
+// wordlevel_split_shorthand_classes fixture checks whole texts).
+TEST(HfRegex, TranslationFollowsTheReferencesOniguruma) {
+  const auto matches = [](const char* pattern, std::string_view s) {
+    std::vector<Span> m;
+    make_pcre2_matcher(pattern, "t")->find_all(s, m);
+    std::vector<std::string> out;
+    out.reserve(m.size());
+    for (auto [b, e] : m) out.emplace_back(s.substr(b, e - b));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // Letters, digits and marks new in 15.1 and 16.0.
+  EXPECT_EQ(matches(R"(\p{L}+)", "\U0002EBF0\U00010D50\U0001E5D0 1"), V{"\U0002EBF0\U00010D50\U0001E5D0"});
+  EXPECT_EQ(matches(R"(\d+)", "\U00016D70\U0001E5F1 x"), V{"\U00016D70\U0001E5F1"});
+  EXPECT_EQ(matches(R"(\p{N})", "\U0001CCF0"), V{"\U0001CCF0"});
+  EXPECT_EQ(matches(R"(\w+)", "a\U00010D69\U00010D50"), V{"a\U00010D69\U00010D50"});
+  EXPECT_EQ(matches(R"([\P{L}]+)", "\U00010D50,\U00010D50"), V{","});
+  // Scripts by long name and alias.
+  EXPECT_EQ(matches(R"(\p{Hani}+)", "a\u4e00\U0002EBF0b"), V{"\u4e00\U0002EBF0"});
+  EXPECT_EQ(matches(R"(\p{Garay}+)", "a\U00010D50b"), V{"\U00010D50"});
+  // \w takes ²³¹¼½¾ on its own but not inside brackets; \h is a hex digit.
+  EXPECT_EQ(matches(R"(\w+)", "\u00BD"), V{"\u00BD"});
+  EXPECT_EQ(matches(R"([\w]+)", "\u00BDa"), V{"a"});
+  EXPECT_EQ(matches(R"([^\W]+)", "\u00BDa"), V{"a"});
+  EXPECT_EQ(matches(R"(\h+)", "0fA9 g\u3000"), V{"0fA9"});
+  EXPECT_EQ(matches(R"([\H]+)", "0fg\u3000"), V{"g\u3000"});
+  EXPECT_EQ(matches(R"([^\S\n]+)", "a \u0085\n\u3000b"), (V{" \u0085", "\u3000"}));
+  EXPECT_EQ(matches(R"([\D]+)", "\U00016D70x\U00016D71"), V{"x"});
+}
+
 TEST(HfRegex, BadPatternIsALoadError) {
   EXPECT_THROW(make_pcre2_matcher("(unclosed", "$.pre_tokenizer.pattern.Regex"), LoadError);
 }

@@ -136,8 +136,11 @@ for (const script of fs.readdirSync(scriptDir).sort()) {
   if (properties.has(loose(script))) throw new Error("script name clashes with a property: " + script);
   await property([script], "16.0.0", ["Script/" + script]);
 }
-// Oniguruma's \w, with its Latin-1 additions ("@" keeps the key out of the property names).
+// Oniguruma's \w: with its Latin-1 additions on its own, without them
+// inside a bracket class, as probed ("@" keeps the keys out of the property
+// names).
 await property(["@onigword"], "16.0.0", onigWord, latin1Word);
+await property(["@onigwordinclass"], "16.0.0", onigWord);
 
 out.push("#ifdef EPUBTOK_HF_PROPERTY_RANGES");
 const names = [...properties.keys()].sort();

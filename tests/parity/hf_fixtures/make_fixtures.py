@@ -339,6 +339,17 @@ def main():
               {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"},
                                                      {"type": "Punctuation", "behavior": "Contiguous"},
                                                      {"type": "Digits", "individual_digits": False}]})
+    # Oniguruma's shorthand classes inside and outside brackets (\w differs:
+    # ²³¹¼½¾ only outside), \h (hex digits), and properties by script name
+    # and alias, on the Unicode 16.0 characters of the "recent" cases.
+    wordlevel("wordlevel_split_shorthand_classes",
+              {"type": "Sequence", "pretokenizers": [
+                  {"type": "Split", "pattern": {"Regex": r"\h+|\p{Hani}+|\p{Garay}+|\p{Latin}+"},
+                   "behavior": "Isolated", "invert": False},
+                  {"type": "Split", "pattern": {"Regex": r"[\w]+|\w|[^\W\d]"}, "behavior": "Isolated", "invert": False},
+                  {"type": "Split", "pattern": {"Regex": r"[^\S\n]+"}, "behavior": "Removed", "invert": False},
+                  {"type": "Split", "pattern": {"Regex": r"[\d\P{L}]"}, "behavior": "MergedWithNext", "invert": False},
+                  {"type": "Split", "pattern": {"Regex": r"[\D]{3}"}, "behavior": "Isolated", "invert": False}]})
     # UnicodeScripts alone (hf_parity_test adds cases covering every code
     # point for fixtures named *unicode_scripts*), and after WhitespaceSplit.
     wordlevel("wordlevel_unicode_scripts", {"type": "UnicodeScripts"})
