@@ -34,8 +34,8 @@ namespace epubtok::tokenizers::bpe {
 class PairTable {
  public:
   // Ranks must be below this to be held (21 bits each for left, right and
-  // merged + 1 in one word); a larger vocabulary gets an empty table and
-  // its users fall back to byte lookups.
+  // merged + 1 in one word): ten times the largest vocabulary in use. A
+  // larger vocabulary gets an unusable table, and its loader refuses it.
   static constexpr Rank kMaxRank = (Rank{1} << 21) - 1;
 
   PairTable() = default;
@@ -48,8 +48,9 @@ class PairTable {
   // False, leaving `out` alone, when a section is missing or malformed.
   static bool from_sections(const compiled::Reader& in, uint32_t first_id, PairTable& out);
 
-  // Whether the table holds the splits (false when empty or too large a
-  // vocabulary).
+  // Whether the table holds the splits: false when default-constructed, or
+  // built from a vocabulary with ranks over kMaxRank or a byte without a
+  // token (BPE could not start).
   bool usable() const { return slots_ != nullptr; }
 
   // The rank of the single byte `b`.

@@ -175,6 +175,9 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   enc->ranks_ = bpe::RankTable(tokens);
   enc->split_ = bpe::SplitFilter(tokens);
   enc->pairs_ = bpe::PairTable(enc->ranks_);
+  if (!enc->pairs_.usable()) {
+    return corrupt(source, "ranks above " + std::to_string(bpe::PairTable::kMaxRank) + " are not supported");
+  }
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   if (Status st = enc->configure(obj, source); !st) return st;
   return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
@@ -200,6 +203,7 @@ std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const co
   // The source's rank count is checked as from_json checks it, so a
   // compiled file never hides a vocabulary the provider would refuse.
   if (options.expected_ranks != 0 && enc->ranks_.size() != options.expected_ranks) return nullptr;
+  if (!enc->pairs_.usable()) return nullptr;
   if (!enc->configure(doc.as_object(), source)) return nullptr;
   enc->compiled_ = true;
   return enc;
@@ -343,7 +347,7 @@ uint32_t TiktokenEncoding::count_uncached(std::string_view piece, size_t readabl
       bpe::kNoRank) {
     return 1;
   }
-  return static_cast<uint32_t>(bpe::count_merged(ranks_, pairs_, piece, readable));
+  return static_cast<uint32_t>(bpe::count_merged(pairs_, piece));
 }
 
 __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::string_view piece, size_t readable,
