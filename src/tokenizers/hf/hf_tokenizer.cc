@@ -53,8 +53,7 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
 
 // The pieces of `segment` from one of the hand-written scanners, each
 // looked up as the scanner finds it: no vector of spans and no virtual
-// call in between (measured: collecting the spans first and walking them
-// cost ~5 instructions per byte).
+// call in between.
 //
 // Flattened, and out of line: one function per scanner with everything on
 // its hot path inlined (GCC otherwise outlined the SSE2 letter run, or the
@@ -205,8 +204,8 @@ void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
     cached_part(piece, cache, sink);
     return;
   }
-  // Reused: a vector per piece was ~8% of SentencePiece counting time. No
-  // re-entry is possible (the model never calls back into the tokenizer).
+  // Reused rather than allocated per piece. No re-entry is possible (the
+  // model never calls back into the tokenizer).
   thread_local std::vector<std::string_view> parts;
   parts.clear();
   model_->split_for_cache(piece, parts);
@@ -263,8 +262,8 @@ void HfTokenizer::run(std::string_view input, Sink&& sink) const {
     sanitized = sanitize_utf8(input);
     text = sanitized;
   }
-  // Reused across calls: count() runs once per paragraph, and two vector
-  // allocations per call were ~5% of counting time.
+  // Reused across calls: count() runs once per paragraph, too often for two
+  // vector allocations per call.
   thread_local std::vector<AddedSplit> splits_buffer, sub_buffer;
   std::vector<AddedSplit> splits, sub;
   splits.swap(splits_buffer);
@@ -282,9 +281,7 @@ void HfTokenizer::run(std::string_view input, Sink&& sink) const {
     std::string_view nseg = seg;
     bool head_dropped = false;
     // Most book text is already in the normalizer's form (NFC for Qwen) or
-    // the normalizer is an empty Sequence (DeepSeek): then no copy is made
-    // (measured: the copy and the in-place check were ~9 of qwen-3's 49
-    // instructions per byte).
+    // the normalizer is an empty Sequence (DeepSeek): then no copy is made.
     if (normalizer_ && !normalizer_->is_unchanged(seg)) {
       normalized.assign(seg);
       normalizer_->normalize(normalized, &head_dropped);
