@@ -32,7 +32,8 @@ std::optional<std::string> read_input(const std::string& file) {
     return buffer.str();
   }
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
+  const std::filesystem::file_type type = std::filesystem::status(file, ec).type();
+  if (type == std::filesystem::file_type::directory) {
     std::cerr << "epubtok: FILE_UNREADABLE: cannot read " << file
               << ": it is a directory (tokens reads one text file)\n";
     return std::nullopt;
@@ -44,7 +45,7 @@ std::optional<std::string> read_input(const std::string& file) {
     return std::nullopt;
   }
   std::string text;
-  const uintmax_t size = std::filesystem::is_regular_file(file, ec) ? std::filesystem::file_size(file, ec) : 0;
+  const uintmax_t size = type == std::filesystem::file_type::regular ? std::filesystem::file_size(file, ec) : 0;
   if (!ec && size > 0) {
     text.resize(size);
     in.read(text.data(), static_cast<std::streamsize>(size));

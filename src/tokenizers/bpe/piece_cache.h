@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "tokenizers/bpe/rank_table.h"
 
 namespace epubtok::tokenizers::bpe {
 
@@ -84,30 +85,12 @@ class PieceCache {
     std::memcpy(&mb, kLengthMask + 24 - n, 8);
     return FrontKey{a & ma, b & mb, static_cast<uint32_t>(n)};
   }
-  // The same key when no byte past the piece may be read (n <= 16):
-  // overlapping loads, shifted so that no byte appears twice.
+  // The same key when no byte past the piece may be read (n <= 16).
   static FrontKey front_key(std::string_view piece) {
-    const char* d = piece.data();
+    const auto* d = reinterpret_cast<const unsigned char*>(piece.data());
     const size_t n = piece.size();
-    FrontKey k{0, 0, static_cast<uint32_t>(n)};
-    if (n >= 8) {
-      std::memcpy(&k.w0, d, 8);
-      if (n > 8) {
-        std::memcpy(&k.w1, d + n - 8, 8);
-        k.w1 >>= 8 * (16 - n);
-      }
-    } else if (n >= 4) {
-      uint32_t lo, hi;
-      std::memcpy(&lo, d, 4);
-      std::memcpy(&hi, d + n - 4, 4);
-      k.w0 = lo | ((uint64_t{hi} >> (8 * (8 - n))) << 32);
-    } else if (n > 0) {
-      const uint64_t w = uint64_t{static_cast<unsigned char>(d[0])} |
-                         (uint64_t{static_cast<unsigned char>(d[n / 2])} << 8) |
-                         (uint64_t{static_cast<unsigned char>(d[n - 1])} << 16);
-      k.w0 = w & ((uint64_t{1} << (8 * n)) - 1);
-    }
-    return k;
+    return FrontKey{RankTable::load_le(d, n < 8 ? n : 8), n > 8 ? RankTable::load_le(d + 8, n - 8) : 0,
+                    static_cast<uint32_t>(n)};
   }
 
   // A front slot: a hit when its key equals the looked-up one. An owner
@@ -130,19 +113,16 @@ class PieceCache {
   static bool front_hit(const FrontEntry& e, const FrontKey& k) {
     return ((e.w0 ^ k.w0) | (e.w1 ^ k.w1) | (e.len ^ k.len)) == 0;
   }
-  static void front_fill(FrontEntry& e, const FrontKey& k, const uint32_t* ids, uint32_t n) {
-    e.w0 = k.w0;
-    e.w1 = k.w1;
-    e.len = k.len;
-    e.n = n;
-    e.id = n == 1 ? ids[0] : 0;
-  }
   static void front_fill_count(FrontEntry& e, const FrontKey& k, uint32_t n) {
     e.w0 = k.w0;
     e.w1 = k.w1;
     e.len = k.len;
     e.n = n;
     e.id = 0;
+  }
+  static void front_fill(FrontEntry& e, const FrontKey& k, const uint32_t* ids, uint32_t n) {
+    front_fill_count(e, k, n);
+    if (n == 1) e.id = ids[0];
   }
 
   // ---- Count tiers (owners that only count) ----------------------------

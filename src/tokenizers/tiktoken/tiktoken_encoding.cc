@@ -173,12 +173,12 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
     }
   }
   enc->ranks_ = bpe::RankTable(tokens);
+  if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   enc->split_ = bpe::SplitFilter(tokens);
-  enc->pairs_ = bpe::PairTable(enc->ranks_);
+  enc->pairs_ = bpe::PairTable(enc->ranks_);  // one BPE per token: after the cheap checks
   if (!enc->pairs_.usable()) {
     return corrupt(source, "ranks above " + std::to_string(bpe::PairTable::kMaxRank) + " are not supported");
   }
-  if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   if (Status st = enc->configure(obj, source); !st) return st;
   return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
 }
@@ -329,14 +329,17 @@ __attribute__((noinline)) uint32_t TiktokenEncoding::count_front_miss(std::strin
                                                                       const PieceCache::FrontKey& key,
                                                                       PieceCache::FrontEntry& front,
                                                                       PieceCache& cache) const {
-  const PieceCache::LongKey long_key = PieceCache::long_key(key);
-  int64_t n = cache.find(long_key);
-  if (n < 0) {
-    n = cache.find_alt(long_key);
-    if (n < 0) n = count_uncached(piece, readable);
-    cache.store(long_key, static_cast<uint32_t>(n));  // new, or back to its home set
-  }
-  PieceCache::front_fill_count(front, key, static_cast<uint32_t>(n));
+  const uint32_t n = count_long_tier(PieceCache::long_key(key), piece, readable, cache);
+  PieceCache::front_fill_count(front, key, n);
+  return n;
+}
+
+inline uint32_t TiktokenEncoding::count_long_tier(const PieceCache::LongKey& key, std::string_view piece,
+                                                  size_t readable, PieceCache& cache) const {
+  if (const int64_t hit = cache.find(key); hit >= 0) return static_cast<uint32_t>(hit);
+  int64_t n = cache.find_alt(key);
+  if (n < 0) n = count_uncached(piece, readable);
+  cache.store(key, static_cast<uint32_t>(n));  // new, or back to its home set
   return static_cast<uint32_t>(n);
 }
 
@@ -363,13 +366,9 @@ __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::stri
     if (cacheable) cache.store_big(set, piece, n);
     return n;
   }
-  const PieceCache::LongKey key =
-      PieceCache::long_key(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable);
-  if (const int64_t hit = cache.find(key); hit >= 0) return static_cast<uint64_t>(hit);
-  int64_t n = cache.find_alt(key);
-  if (n < 0) n = count_uncached(piece, readable);
-  cache.store(key, static_cast<uint32_t>(n));  // new, or back to its home set
-  return static_cast<uint64_t>(n);
+  return count_long_tier(
+      PieceCache::long_key(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable), piece,
+      readable, cache);
 }
 
 // Whether the caches take the piece [p, p + len) whole rather than cut at
