@@ -243,6 +243,9 @@ class BpeModel final : public Model {
   const char* type() const override { return "BPE"; }
 
   bool splits_for_cache() const override { return sp_split_; }
+  std::span<const uint64_t> marker_joins() const override {
+    return sp_split_ ? std::span<const uint64_t>(sp_no_cut_after_) : std::span<const uint64_t>();
+  }
 
   // Exact for byte-level models: every byte is a symbol of its own and
   // every merge makes a token of input_vocab_, so a position no token of
@@ -282,7 +285,7 @@ class BpeModel final : public Model {
   }
 
   void split_for_cache(std::string_view piece, std::vector<std::string_view>& out) const override {
-    if (!sp_split_ || piece.size() < 8) {
+    if (!sp_split_ || piece.size() < kMarkerCutMinBytes) {
       out.push_back(piece);
       return;
     }

@@ -274,6 +274,22 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view t
     t->raw_added_->build(std::move(raw_patterns), std::move(raw_tokens));
     t->normalized_added_ = std::make_unique<AddedTokenMatcher>();
     t->normalized_added_->build(std::move(norm_patterns), std::move(norm_tokens));
+    // SentencePiece's normalization folded into the cut (run_marker_cut).
+    if (options.use_scanners && t->normalizer_ && t->normalized_added_->empty()) {
+      const std::span<const uint64_t> joins = t->model_->marker_joins();
+      const std::optional<Normalizer::ByteReplace> rep = t->normalizer_->as_byte_replace();
+      if (!joins.empty() && rep && rep->to == "\xE2\x96\x81" &&
+          (!t->pre_tokenizer_ || t->pre_tokenizer_->keeps_whole_without(rep->from))) {
+        t->marker_fused_ = true;
+        t->marker_from_ = rep->from;
+        t->marker_prefix_ = rep->prefix;
+        t->marker_joins_ = joins;
+        if (!rep->prefix.empty()) {
+          const char32_t last = code_point_before(rep->prefix, rep->prefix.size());
+          t->marker_cut_at_start_ = last != 0x2581 && !((joins[last >> 6] >> (last & 63)) & 1);
+        }
+      }
+    }
 
     info.type = t->model_->type();
     info.vocab_size = t->model_->vocab_size() + extra;

@@ -2,7 +2,12 @@
 // pre-tokenizer scanners and model, with the piece cache in between.
 #include "tokenizers/hf/hf_tokenizer.h"
 
+#include <algorithm>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tokenizers/bpe/piece_cache.h"
 #include "tokenizers/bpe/split_filter.h"
@@ -15,6 +20,22 @@
 #include "tokenizers/hf/unicode.h"
 
 namespace epubtok::tokenizers::hf {
+
+namespace {
+
+// Appends `raw` to `out` with each byte `from` replaced by "▁".
+void append_with_markers(std::string& out, std::string_view raw, char from) {
+  for (size_t i = 0; i < raw.size();) {
+    const size_t hit = raw.find(from, i);
+    const size_t end = hit == std::string_view::npos ? raw.size() : hit;
+    out.append(raw, i, end - i);
+    if (hit == std::string_view::npos) break;
+    out.append("\xE2\x96\x81");
+    i = hit + 1;
+  }
+}
+
+}  // namespace
 
 // The ids of `part`, with nothing readable beyond it (cached_piece).
 template <typename Sink>
@@ -154,6 +175,13 @@ __attribute__((noinline)) void HfTokenizer::cached_part_slow(std::string_view pa
   cache.ids_of(
       part, scratch,
       [&](std::string_view p, std::vector<uint32_t>& v) {
+        // run_marker_cut's keys are raw text: the model sees it normalized.
+        thread_local std::string normalized;
+        if (marker_fused_ && p.find(marker_from_) != std::string_view::npos) {
+          normalized.clear();
+          append_with_markers(normalized, p, marker_from_);
+          p = normalized;
+        }
         if (!tokenize_piece(p, v)) v.clear();
         return true;
       },
@@ -210,6 +238,83 @@ void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
   parts.clear();
   model_->split_for_cache(piece, parts);
   for (std::string_view part : parts) cached_part(part, cache, sink);
+}
+
+// The pieces split_for_cache cuts normalize(segment) into, found on the
+// raw segment: each "▁" of the normalized text is a raw marker_from_ byte,
+// a raw "▁", or the last character of the prefix. A piece after the first
+// is looked up by its raw bytes: normalize maps them to the normalized
+// piece, and is the identity on normalized text (see ByteReplace), so a
+// cache key names the same ids whichever form it is in.
+template <typename Sink>
+void HfTokenizer::run_marker_cut(std::string_view segment, Sink& sink) const {
+  PieceCache& cache = PieceCache::of(serial_);
+  const char* p = segment.data();
+  const size_t n = segment.size();
+  const char from = marker_from_;
+  // split_for_cache leaves a short text whole; each `from` grows by two bytes.
+  if (marker_prefix_.size() + n < Model::kMarkerCutMinBytes &&
+      marker_prefix_.size() + n + 2 * size_t(std::count(segment.begin(), segment.end(), from)) <
+          Model::kMarkerCutMinBytes) {
+    marker_head(segment, cache, sink);
+    return;
+  }
+  size_t start = 0;
+  bool head = true;
+  auto cut_at = [&](size_t q) {
+    if (head) {
+      marker_head(segment.substr(0, q), cache, sink);
+      head = false;
+    } else {
+      cached_piece(p + start, q - start, n - start, cache, sink);
+    }
+    start = q;
+  };
+  // A "▁" at q starts a piece unless the character before it is a "▁" or
+  // joins a following "▁" in some vocabulary entry.
+  auto at_marker = [&](size_t q) {
+    if (q == 0) {
+      if (marker_cut_at_start_) cut_at(q);
+      return;
+    }
+    const auto b = static_cast<unsigned char>(p[q - 1]);
+    if (b == static_cast<unsigned char>(from)) return;
+    const char32_t prev = b < 0x80 ? char32_t(b) : code_point_before(segment, q);
+    if (prev == 0x2581 || ((marker_joins_[prev >> 6] >> (prev & 63)) & 1)) return;
+    cut_at(q);
+  };
+  // Valid UTF-8: an E2 lead byte has two bytes after it.
+  auto is_marker = [&](size_t q) { return p[q] == from || (p[q + 1] == '\x96' && p[q + 2] == '\x81'); };
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: in most scripts a space comes every few
+  // characters, and a byte loop's branch per byte mispredicts at each.
+  const __m128i from16 = _mm_set1_epi8(from);
+  const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    auto mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, from16), _mm_cmpeq_epi8(v, e2))));
+    while (mask != 0) {
+      const size_t q = i + static_cast<size_t>(__builtin_ctz(mask));
+      mask &= mask - 1;
+      if (is_marker(q)) at_marker(q);
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if ((p[i] == from || p[i] == '\xE2') && is_marker(i)) at_marker(i);
+  }
+  cut_at(n);
+}
+
+template <typename Sink>
+void HfTokenizer::marker_head(std::string_view raw, PieceCache& cache, Sink& sink) const {
+  // Not the buffer cached_part_slow normalizes misses in: `head` is the key.
+  thread_local std::string head;
+  head = marker_prefix_;
+  append_with_markers(head, raw, marker_from_);
+  cached_part(head, cache, sink);
 }
 
 template <typename Sink>
@@ -277,6 +382,10 @@ void HfTokenizer::run(std::string_view input, Sink&& sink) const {
       continue;
     }
     std::string_view seg = text.substr(s.begin, s.end - s.begin);
+    if (marker_fused_) {
+      if (!seg.empty()) run_marker_cut(seg, sink);
+      continue;
+    }
     std::string normalized;
     std::string_view nseg = seg;
     bool head_dropped = false;

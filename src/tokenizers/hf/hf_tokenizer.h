@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,10 @@ class PreTokenizer;
 class AddedTokenMatcher;
 
 struct HfLoadOptions {
-  // Use the hand-written scanners for known regex patterns (default true);
-  // false forces PCRE2 everywhere (differential tests).
+  // Use the hand-written scanners for known regex patterns, and cut
+  // SentencePiece text before normalizing it (run_marker_cut) (default
+  // true); false forces PCRE2 everywhere and normalizes whole texts
+  // (differential tests).
   bool use_scanners = true;
   // Re-key byte-level BPE vocabularies to raw bytes (default true); false
   // keeps the reference's literal pipeline (differential tests).
@@ -102,6 +105,14 @@ class HfTokenizer final : public Tokenizer {
   void run_segment(std::string_view segment, bool at_start, Sink& sink) const;
   template <typename Sink>
   void model_piece(std::string_view piece, Sink& sink) const;
+  // run_segment() on normalize(segment) for a byte-replacing normalizer
+  // (marker_fused_): the pieces found on the raw segment.
+  template <typename Sink>
+  void run_marker_cut(std::string_view segment, Sink& sink) const;
+  // The ids of normalize(raw) for the first piece of a segment, which
+  // carries the normalizer's prefix.
+  template <typename Sink>
+  void marker_head(std::string_view raw, PieceCache& cache, Sink& sink) const;
   template <typename Sink>
   friend struct ChainFeed;
   template <typename Sink>
@@ -149,6 +160,16 @@ class HfTokenizer final : public Tokenizer {
   // Which cuts is_clean_split may accept (both false: none).
   bool space_cut_ = false;
   bool newline_cut_ = false;
+  // SentencePiece's normalization folded into the cut for the cache (see
+  // run_marker_cut): set when the normalizer is a ByteReplace to "▁" with
+  // a prefix, no added token is matched after normalizing, the
+  // pre-tokenizer keeps normalized text whole and the model cuts at "▁"
+  // (Model::marker_joins, which marker_joins_ views).
+  bool marker_fused_ = false;
+  char marker_from_ = 0;              // the byte the normalizer replaces by "▁"
+  std::string marker_prefix_;         // what it puts before a non-empty text
+  bool marker_cut_at_start_ = false;  // a "▁" right after the prefix starts a piece
+  std::span<const uint64_t> marker_joins_;
   bool compiled_ = false;
 };
 

@@ -173,6 +173,45 @@ TEST(HfNormalizers, ReplacePrependLowercase) {
   EXPECT_EQ((*t)->encode("A C"), (std::vector<uint32_t>{0}));
 }
 
+// A SentencePiece-style BPE: "a" joins a following "▁" ("a▁"), so the
+// model's cache split keeps "a▁" together; "é" and "\n" are unknown.
+std::string tiny_sentencepiece(const std::string& normalizer, const std::string& pre) {
+  return R"({"normalizer":)" + normalizer + R"(,"pre_tokenizer":)" + pre +
+         R"(,"model":{"type":"BPE","unk_token":"<unk>","fuse_unk":true,
+             "vocab":{"<unk>":0,"▁":1,"a":2,"b":3,"▁a":4,"ab":5,"a▁":6,"▁▁":7,"▁ab":8,"b▁":9},
+             "merges":["▁ a","a b","a ▁","▁ ▁","▁a b"]}})";
+}
+
+// The normalizer folded into the cut (run_marker_cut) gives the ids of
+// the literal pipeline, which normalizes the whole text first: spaces and
+// literal "▁" at either end and in runs, the prefix, texts shorter than
+// the cut's minimum, unknown characters beside the cuts.
+TEST(HfNormalizers, SentencePieceCutOnRawTextEqualsNormalizingFirst) {
+  const std::string replace = R"({"type":"Replace","pattern":{"String":" "},"content":"▁"})";
+  const std::string configs[][2] = {
+      {R"({"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},)" + replace + "]}", "null"},
+      {replace, R"({"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false})"},
+      {R"({"type":"Sequence","normalizers":[)" + replace + R"(,{"type":"Prepend","prepend":"a"}]})", "null"},
+  };
+  const char* alphabet[] = {" ", "▁", "a", "b", "é", "\n"};
+  for (const auto& [normalizer, pre] : configs) {
+    auto fused = load(tiny_sentencepiece(normalizer, pre));
+    ASSERT_TRUE(fused) << fused.status().to_string();
+    HfLoadOptions literal;
+    literal.use_scanners = false;
+    auto plain = HfTokenizer::from_json(tiny_sentencepiece(normalizer, pre), TokenizerInfo{}, literal);
+    ASSERT_TRUE(plain) << plain.status().to_string();
+    std::mt19937 rng(7);
+    for (int i = 0; i < 4000; ++i) {
+      std::string s;
+      const size_t n = rng() % 24;
+      for (size_t k = 0; k < n; ++k) s += alphabet[rng() % 6];
+      ASSERT_EQ((*fused)->encode(s), (*plain)->encode(s)) << normalizer << " on \"" << s << "\"";
+      ASSERT_EQ((*fused)->count(s), (*plain)->encode(s).size()) << normalizer << " on \"" << s << "\"";
+    }
+  }
+}
+
 // Lowercase is Rust's char::to_lowercase at its Unicode version (17.0):
 // capitals new in 16.0 and 17.0 lowercase, U+0130 becomes two code points,
 // and a final sigma stays σ. Each expectation is what the reference's

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,14 @@ class Model {
   }
   // False when split_for_cache never cuts (lets callers skip it).
   virtual bool splits_for_cache() const { return false; }
+  // For a model whose split_for_cache cuts SentencePiece text (a BPE model
+  // over a vocabulary with "▁"): a bit per code point c (word c >> 6, bit
+  // c & 63), set when some vocabulary entry joins c to a following "▁".
+  // split_for_cache cuts a piece of at least kMarkerCutMinBytes bytes
+  // before each "▁" after its first byte that follows neither a "▁" nor a
+  // code point with its bit set. Empty for every other model.
+  virtual std::span<const uint64_t> marker_joins() const { return {}; }
+  static constexpr size_t kMarkerCutMinBytes = 8;
 
   // The exact split points of the model's vocabulary (bpe/split_filter.h):
   // a piece cut where no token can span gives, part by part through

@@ -267,6 +267,12 @@ class Replace final : public Normalizer {
     out.append(s, prev, std::string::npos);
     s.swap(out);
   }
+  std::optional<ByteReplace> as_byte_replace() const override {
+    if (single_byte_ < 0 || content_.empty() || content_.find(char(single_byte_)) != std::string::npos) {
+      return std::nullopt;
+    }
+    return ByteReplace{"", char(single_byte_), content_};
+  }
 
  private:
   std::unique_ptr<Matcher> matcher_;
@@ -280,6 +286,7 @@ class Prepend final : public Normalizer {
   void normalize(std::string& s, bool* head_dropped = nullptr) const override {
     if (!s.empty()) s.insert(0, prefix_);
   }
+  std::optional<ByteReplace> as_byte_replace() const override { return ByteReplace{prefix_, 0, ""}; }
 
  private:
   std::string prefix_;
@@ -372,6 +379,27 @@ class SequenceNormalizer final : public Normalizer {
     for (const auto& p : parts_)
       if (!p->is_unchanged(s)) return false;
     return true;
+  }
+  // The parts composed in turn: a part (p, from, to) after what the parts
+  // before made, q + r(s), makes p + its replacement of q, then of r(s).
+  // That is one ByteReplace while at most one part replaces bytes. A
+  // non-empty text stays non-empty throughout (a replacement is never
+  // empty), so every prefix applies.
+  std::optional<ByteReplace> as_byte_replace() const override {
+    ByteReplace out;
+    for (const auto& part : parts_) {
+      std::optional<ByteReplace> r = part->as_byte_replace();
+      if (!r || (!r->to.empty() && !out.to.empty())) return std::nullopt;
+      std::string prefix = r->prefix;
+      for (char c : out.prefix) prefix += !r->to.empty() && c == r->from ? r->to : std::string(1, c);
+      out.prefix = std::move(prefix);
+      if (!r->to.empty()) {
+        out.from = r->from;
+        out.to = std::move(r->to);
+      }
+    }
+    if (!out.to.empty() && out.prefix.find(out.from) != std::string::npos) return std::nullopt;
+    return out;
   }
   // By induction over the parts: each keeps the cut and `last` for the next.
   bool keeps_cut_before_space(char32_t last) const override {

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,23 @@ class Normalizer {
   // (HfTokenizer::is_clean_split relies on it). False when unknown (the
   // default). Thread-safe.
   virtual bool keeps_cut_before_space(char32_t last) const { return false; }
+
+  // A normalizer that maps every non-empty text s to `prefix` followed by s
+  // with each byte `from` replaced by `to`, and the empty text to itself
+  // (SentencePiece's Replace " " → "▁", with or without a Prepend "▁").
+  // `to` is empty when no byte is replaced (a Prepend alone). Neither `to`
+  // nor `prefix` holds the byte `from`, so the map is the identity on its
+  // own results.
+  struct ByteReplace {
+    std::string prefix;
+    char from = 0;
+    std::string to;
+  };
+  // This normalizer as a ByteReplace, when it is one (a Prepend, a Replace
+  // of one ASCII byte by a non-empty string, or a Sequence of those with at
+  // most one Replace); nullopt otherwise (the default). Lets the tokenizer
+  // normalize only the pieces its cache misses. Thread-safe.
+  virtual std::optional<ByteReplace> as_byte_replace() const { return std::nullopt; }
 };
 
 // Builds the normalizer described by `v` (the object at JSON path `path`).

@@ -164,6 +164,13 @@ class RegexSplit final : public PreTokenizer {
   const Matcher* isolating_matcher() const override {
     return behavior_ == Behavior::kIsolated && !invert_ ? matcher_.get() : nullptr;
   }
+  // A literal holding `c` has no match in such a text, and without a match
+  // every behavior keeps the whole text as its one non-match part (invert
+  // would make it the one match, which kRemoved drops).
+  bool keeps_whole_without(char c) const override {
+    return !invert_ && matcher_->kind() == MatcherKind::kLiteral &&
+           matcher_->literal().find(c) != std::string_view::npos;
+  }
   void split_views(std::string_view s, std::vector<std::string_view>& out) const override {
     if (behavior_ == Behavior::kIsolated && !invert_) {
       // Fast path: the matches are the pieces, with the gaps between them.

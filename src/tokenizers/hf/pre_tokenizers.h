@@ -55,6 +55,10 @@ class PreTokenizer {
   }
   // True when this stage passes every piece through unchanged.
   virtual bool is_identity() const { return false; }
+  // True only when every non-empty text without the byte `c` comes out as
+  // one piece, itself (Gemma 3's Split on " " after its normalizer has
+  // replaced every " "). False when unknown (the default).
+  virtual bool keeps_whole_without(char c) const { return false; }
 };
 
 struct PreTokenizerOptions {

@@ -256,6 +256,7 @@ class LiteralMatcher final : public Matcher {
     }
   }
   MatcherKind kind() const override { return MatcherKind::kLiteral; }
+  std::string_view literal() const override { return literal_; }
   std::string describe() const override { return "literal:" + literal_; }
 
  private:

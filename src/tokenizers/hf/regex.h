@@ -61,6 +61,8 @@ class Matcher {
   // where the previous ended), as the hand-written Llama 3 / Qwen scanner
   // and the fused DeepSeek scanner do: then the matches are the pieces.
   virtual bool covers() const { return false; }
+  // The string a kLiteral matcher matches; empty for the other kinds.
+  virtual std::string_view literal() const { return {}; }
   // Human-readable description for tests and error messages.
   virtual std::string describe() const = 0;
 };
