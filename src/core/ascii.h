@@ -49,6 +49,25 @@ inline size_t ascii_letter_run_end(const unsigned char* s, size_t n, size_t j) {
   return j;
 }
 
+// The end of the run of ASCII white space in s[j, n) that starts at j: the
+// first index >= j whose byte is not one, or n. Reads only s[j, n).
+// Sixteen bytes at a time: indented markup holds runs of dozens of spaces.
+inline size_t ascii_space_run_end(const unsigned char* s, size_t n, size_t j) {
+#if defined(__SSE2__)
+  while (n - j >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
+    const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('\t'));  // \t..\r become 0..4
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+    const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+    const unsigned stop = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, space))) & 0xFFFFu;
+    if (stop) return j + static_cast<size_t>(__builtin_ctz(stop));
+    j += 16;
+  }
+#endif
+  while (j < n && is_ascii_space(s[j])) ++j;
+  return j;
+}
+
 // The end of [A-Z]*[a-z]* in s[j, n) from j (an upper-case run, then a
 // lower-case one; o200k's cased-letter pieces). Reads only s[j, n). Sixteen
 // bytes at once when they hold the whole match, else byte by byte.

@@ -74,11 +74,6 @@ RankTable::RankTable(const std::vector<std::pair<std::string, Rank>>& tokens) {
   keep_ = std::move(owned);
 }
 
-std::string_view RankTable::bytes_of(Rank rank) const {
-  if (rank >= rank_end_ || offset_of_rank_[rank] == UINT32_MAX) return {};
-  return {arena_ + offset_of_rank_[rank], len_of_rank_[rank]};
-}
-
 void RankTable::write_sections(compiled::Writer& out, uint32_t first_id) const {
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 24);
   const size_t slot_count = slots_ == nullptr ? 0 : mask_ + 1;

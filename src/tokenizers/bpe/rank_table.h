@@ -81,7 +81,10 @@ class RankTable {
   }
 
   // The bytes of the token with rank `rank`; empty if there is none.
-  std::string_view bytes_of(Rank rank) const;
+  std::string_view bytes_of(Rank rank) const {
+    if (rank >= rank_end_ || offset_of_rank_[rank] == UINT32_MAX) return {};
+    return {arena_ + offset_of_rank_[rank], len_of_rank_[rank]};
+  }
 
   size_t size() const { return count_; }
   // One more than the largest rank; 0 when empty.

@@ -24,7 +24,8 @@ WhitespaceCuts::WhitespaceCuts(const RankTable& table) {
   trie[0].longest = 0;
   for (Rank rank = 0; rank < table.rank_end(); ++rank) {
     const std::string_view bytes = table.bytes_of(rank);
-    if (bytes.empty() || !applies(bytes)) continue;
+    // The first byte rules out nearly every token before the whole check.
+    if (bytes.empty() || !is_ascii_space(static_cast<unsigned char>(bytes[0])) || !applies(bytes)) continue;
     uint32_t s = 0;
     for (const char c : bytes) {
       uint32_t& next = trie[s].next[kClass[static_cast<unsigned char>(c)]];

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/utf8.h"
 #include "tokenizers/unicode/char_class.h"
 
@@ -187,6 +188,20 @@ class Cursor {
     size_t last_char = pos;
     size_t after_newline = 0;
     while (end < size_) {
+      if (is_ascii_space(base_[end])) {
+        // A run of ASCII white space (indentation) at once, then its last
+        // line break.
+        const size_t run_end = ascii_space_run_end(base_, size_, end + 1);
+        for (size_t k = run_end; k > end; --k) {
+          if (base_[k - 1] == '\r' || base_[k - 1] == '\n') {
+            after_newline = k;
+            break;
+          }
+        }
+        last_char = run_end - 1;
+        end = run_end;
+        continue;
+      }
       Ch c = at(end);
       if (!(c.cls & kWhiteSpace)) break;
       if (c.cp == '\r' || c.cp == '\n') after_newline = end + 1;

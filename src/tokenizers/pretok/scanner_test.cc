@@ -252,17 +252,19 @@ void ascii_fast_path_differential(uint64_t seed) {
   // and next to the general punctuation block the fast path takes
   // (U+2010..U+2027, U+2030..U+203F), white space and format characters
   // inside it, a letter and numbers right after it, Unicode numbers that
-  // may follow ASCII digits.
+  // may follow ASCII digits; non-ASCII white space and what may follow
+  // indentation (a Greek letter, a math symbol, an ideographic comma).
   const std::u32string rare =
       U"\u00E9\u0301\u2019\u201C\u2014\u00A0\u3000\u4E2D\u02B0\u01C5\u00BD\u017F\uFFFD"
       U"\u2018\u201D\u2026\u2013\u2010\u2027\u2030\u203F\u2000\u200A\u200B\u200D\u2028\u2029\u202F"
-      U"\u202E\u2040\u2044\u2070\u2071\u207F\u0663\u2160\u0085\u1680";
+      U"\u202E\u2040\u2044\u2070\u2071\u207F\u0663\u2160\u0085\u1680"
+      U"\u205F\u2009\u180E\u03BB\u2211\u3001";
   size_t answered = 0, pieces = 0;
   for (int i = 0; i < 60000; ++i) {
     std::string text;
     const size_t parts = 1 + rng() % 12;
     for (size_t k = 0; k < parts; ++k) {
-      switch (rng() % 8) {
+      switch (rng() % 10) {
         case 0:
         case 1: {  // a word: any case mix, 1-40 letters
           const size_t len = 1 + rng() % (rng() % 4 == 0 ? 40 : 10);
@@ -278,6 +280,16 @@ void ascii_fast_path_differential(uint64_t seed) {
         case 6: text += std::to_string(rng() % (rng() % 2 ? 10 : 100000)); break;  // a number
         case 7: text += std::string(1 + rng() % 3, "\n\r"[rng() % 2]); break;
         case 4: text += std::string(1 + rng() % 3, ' '); break;
+        case 9: {  // truncated or invalid UTF-8, some of it the start of white space
+          static const char* const kBroken[] = {"\xE2", "\xE2\x80", "\xC2", "\xE3\x80", "\xE1\x9A", "\xFF"};
+          text += kBroken[rng() % 6];
+          break;
+        }
+        case 8: {  // indentation: up to 40 of the six ASCII white-space bytes, mostly spaces
+          const size_t len = 1 + rng() % 40;
+          for (size_t c = 0; c < len; ++c) text += rng() % 4 != 0 ? ' ' : "\t\n\v\f\r "[rng() % 6];
+          break;
+        }
         default: append_utf8(text, rare[rng() % rare.size()]); break;
       }
     }
