@@ -83,6 +83,20 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
   return j;
 }
 
+// For cl100k/o200k's \s*[\r\n]+ over a run of ASCII white space that
+// starts with line breaks and goes on at j with other white space: the end
+// after the run's last line break, when the run ends at ASCII that is not
+// white space or at the end of the text, else 0. (Then \s*[\r\n]+ is the
+// first alternative that matches, and \s* backtracks to that line break.)
+// Not inlined: the count loop's hot path stays small.
+__attribute__((noinline)) inline size_t newline_space_run_end(const unsigned char* s, size_t n, size_t j) {
+  const size_t end = ascii_space_run_end(s, n, j);
+  if (end < n && s[end] >= 0x80) return 0;
+  size_t k = end;
+  while (!(kAsciiPiece.c[s[k - 1]] & kAsciiNewline)) --k;
+  return k;
+}
+
 // ascii_letter_run_end() and ascii_upper_lower_end() come from core/ascii.h,
 // the ASCII SIMD helpers shared with the word counter.
 
@@ -146,7 +160,8 @@ __attribute__((always_inline)) inline size_t ascii_piece_end(const unsigned char
     // space after it (or any non-ASCII character, which may be white
     // space) makes the \s* part longer: the full scanner decides.
     j = ascii_class_run_end(s, n, pos + 1, kAsciiNewline);
-    if (j < n && (s[j] >= 0x80 || s[j] == ' ' || (s[j] >= '\t' && s[j] <= '\r'))) return 0;
+    if (j < n && s[j] >= 0x80) return 0;
+    if (j < n && is_ascii_space(s[j])) return newline_space_run_end(s, n, j);
     return j;
   } else {
     return 0;
