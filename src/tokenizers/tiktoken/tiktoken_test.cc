@@ -227,6 +227,34 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
   EXPECT_GT(changed_cases, 1000);  // the test exercises the normalising path
 }
 
+// The same over random BMP characters of every block (no surrogates), three
+// in four non-ASCII, so every stable and unstable two- and three-byte
+// character meets its neighbours' kinds.
+TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkcOnRandomBmp) {
+  std::mt19937 rng(2026);
+  int changed_cases = 0;
+  for (int iter = 0; iter < 40000; ++iter) {
+    std::string text;
+    const int len = 1 + static_cast<int>(rng() % 16);
+    for (int k = 0; k < len; ++k) {
+      char32_t cp = rng() % 4 == 0 ? U'a' + rng() % 26 : 0x80 + rng() % (0x10000 - 0x80);
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = U'\u4E2D';
+      utf8proc_uint8_t buf[4];
+      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+      text.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    }
+    utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+    ASSERT_NE(whole, nullptr);
+    const std::string expected(reinterpret_cast<const char*>(whole));
+    std::free(whole);
+    std::string out;
+    const bool changed = nfkc_if_needed(text, out);
+    if (changed) ++changed_cases;
+    ASSERT_EQ(changed ? out : text, expected) << "case " << iter;
+  }
+  EXPECT_GT(changed_cases, 1000);
+}
+
 // The characters nfkc_if_needed() maps without utf8proc, one by one, alone
 // and between ASCII and Han characters: same result as utf8proc's NFKC.
 TEST(NfkcTest, DirectAsciiMappingsEqualUtf8proc) {
