@@ -442,11 +442,39 @@ class BpeModel final : public Model {
   uint32_t lookup_unit(std::string_view unit) const { return vocab_.find(unit); }
 
   bool initial_symbols(std::string_view w, std::vector<uint32_t>& syms) const {
+    if (raw_ || !prefix_.empty() || !suffix_.empty()) return initial_symbols_from(w, 0, syms);
+    // Undecorated characters (SentencePiece models): one table lookup each,
+    // until a character needs more (none in char_ids_: a rare code point,
+    // byte fallback or unk), which initial_symbols_from() takes from there
+    // with nothing pending.
+    const size_t n = w.size();
+    const size_t base = syms.size();
+    syms.resize(base + n);
+    uint32_t* out = syms.data() + base;
+    const auto* p = reinterpret_cast<const unsigned char*>(w.data());
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+      size_t len = 1;
+      const char32_t cp = p[i] < 0x80 ? char32_t(p[i]) : decode_valid_utf8(p + i, &len);
+      const uint32_t id = cp < kCharTable ? char_ids_[cp] : kNone;
+      if (id == kNone) {
+        syms.resize(base + k);
+        return initial_symbols_from(w, i, syms);
+      }
+      out[k++] = id;
+      i += len;
+    }
+    syms.resize(base + k);
+    return true;
+  }
+
+  // initial_symbols() for w[from, end), with nothing pending before it.
+  bool initial_symbols_from(std::string_view w, size_t from, std::vector<uint32_t>& syms) const {
     uint32_t unk_pending = kNone;
     bool has_pending = false;
     size_t n = w.size();
     std::string scratch;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = from; i < n;) {
       size_t len = raw_ ? 1 : utf8_len(static_cast<unsigned char>(w[i]));
       bool is_first = i == 0;
       bool is_last = i + len >= n;

@@ -186,6 +186,7 @@ Result<std::shared_ptr<const HfTokenizer>> HfTokenizer::build(std::string_view t
   try {
     std::shared_ptr<HfTokenizer> t(new HfTokenizer());
     t->serial_ = PieceCache::new_owner();
+    t->count_serial_ = PieceCache::new_owner();
     t->chunk_serial_ = PieceCache::new_owner();
     t->compiled_ = tables != nullptr;
     const json::object& o = need_object(root, "$");

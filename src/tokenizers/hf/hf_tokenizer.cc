@@ -37,6 +37,13 @@ void append_with_markers(std::string& out, std::string_view raw, char from) {
 
 }  // namespace
 
+// Counting and encoding keep their pieces apart: a count-only owner's
+// front holds no ids (PieceCache::front_fill_count).
+template <typename Sink>
+inline PieceCache& HfTokenizer::cache_for() const {
+  return PieceCache::of(Sink::kCountOnly ? count_serial_ : serial_);
+}
+
 // The ids of `part`, with nothing readable beyond it (cached_piece).
 template <typename Sink>
 inline void HfTokenizer::cached_part(std::string_view part, PieceCache& cache, Sink& sink) const {
@@ -69,7 +76,11 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
     sink(&front->id, front->n);
     return;
   }
-  cached_part_slow(std::string_view(p, n), cache, sink);
+  if constexpr (Sink::kCountOnly) {
+    sink(nullptr, count_part_slow<Sink>(p, n, readable, cache));
+  } else {
+    cached_part_slow(std::string_view(p, n), cache, sink);
+  }
 }
 
 // The pieces of `segment` from one of the hand-written scanners, each
@@ -82,7 +93,7 @@ __attribute__((always_inline)) inline void HfTokenizer::cached_piece(const char*
 template <typename Scanner, typename Sink>
 __attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& scanner, std::string_view segment,
                                                                  Sink& sink) const {
-  PieceCache& cache = PieceCache::of(serial_);
+  PieceCache& cache = cache_for<Sink>();
   const char* p = segment.data();
   const size_t n = segment.size();
   if constexpr (Sink::kCountOnly) {
@@ -96,7 +107,7 @@ __attribute__((flatten, noinline)) void HfTokenizer::scan_pieces(const Scanner& 
       if (__builtin_expect(front != nullptr, 1)) {
         local.n += front->n;
       } else {
-        local.n += count_part_slow<Sink>(std::string_view(p + b, e - b), cache);
+        local.n += count_part_slow<Sink>(p + b, e - b, n - b, cache);
       }
     });
     sink(nullptr, local.n);
@@ -157,12 +168,60 @@ bool HfTokenizer::part_ids(std::string_view part, PieceCache& cache, std::vector
   return true;
 }
 
-// The number of ids of a piece the front cache missed.
+// The number of ids of the piece [p, p + n), which the front missed, from
+// the count tiers behind it (`readable` bytes may be read from p): one
+// cache line per lookup with the key inside, where the ids map costs a
+// slot and a key elsewhere. Longer pieces take the ids map.
 template <typename Sink>
-__attribute__((noinline)) uint64_t HfTokenizer::count_part_slow(std::string_view part, PieceCache& cache) const {
+__attribute__((noinline)) uint64_t HfTokenizer::count_part_slow(const char* p, size_t n, size_t readable,
+                                                                PieceCache& cache) const {
+  const std::string_view piece(p, n);
+  if (n <= PieceCache::kMaxLongKey) {
+    const PieceCache::LongKey key = PieceCache::long_key(reinterpret_cast<const unsigned char*>(p), n, readable);
+    int64_t count = cache.find(key);
+    if (count < 0) {
+      count = cache.find_alt(key);
+      if (count < 0) count = count_uncached(piece);
+      cache.store(key, static_cast<uint32_t>(count));  // new, or back to its home set
+    }
+    if (n <= PieceCache::kMaxFrontKey) {
+      const PieceCache::FrontKey front = PieceCache::front_key(piece);
+      PieceCache::front_fill_count(cache.front_slot(front), front, static_cast<uint32_t>(count));
+    }
+    return static_cast<uint64_t>(count);
+  }
+  if (n <= PieceCache::kMaxBigKey) {
+    size_t set = 0;
+    int64_t count = cache.find_big(piece, set);
+    if (count < 0) {
+      count = count_uncached(piece);
+      cache.store_big(set, piece, static_cast<uint32_t>(count));
+    }
+    return static_cast<uint64_t>(count);
+  }
   Sink tally;
-  cached_part_slow(part, cache, tally);
+  cached_part_slow(piece, cache, tally);
   return tally.n;
+}
+
+uint32_t HfTokenizer::count_uncached(std::string_view piece) const {
+  thread_local std::vector<uint32_t> ids;
+  ids.clear();
+  model_ids(piece, ids);
+  return static_cast<uint32_t>(ids.size());
+}
+
+void HfTokenizer::model_ids(std::string_view piece, std::vector<uint32_t>& out) const {
+  // run_marker_cut's keys are raw text: the model sees it normalized.
+  thread_local std::string normalized;
+  if (marker_fused_ && piece.find(marker_from_) != std::string_view::npos) {
+    normalized.clear();
+    append_with_markers(normalized, piece, marker_from_);
+    piece = normalized;
+  }
+  const size_t mark = out.size();
+  // A piece the model refuses counts as no ids.
+  if (!tokenize_piece(piece, out)) out.resize(mark);
 }
 
 template <typename Sink>
@@ -175,14 +234,7 @@ __attribute__((noinline)) void HfTokenizer::cached_part_slow(std::string_view pa
   cache.ids_of(
       part, scratch,
       [&](std::string_view p, std::vector<uint32_t>& v) {
-        // run_marker_cut's keys are raw text: the model sees it normalized.
-        thread_local std::string normalized;
-        if (marker_fused_ && p.find(marker_from_) != std::string_view::npos) {
-          normalized.clear();
-          append_with_markers(normalized, p, marker_from_);
-          p = normalized;
-        }
-        if (!tokenize_piece(p, v)) v.clear();
+        model_ids(p, v);
         return true;
       },
       &ids, &n);
@@ -227,7 +279,7 @@ struct ChainFeed final : SpanSink {
 
 template <typename Sink>
 void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
-  PieceCache& cache = PieceCache::of(serial_);
+  PieceCache& cache = cache_for<Sink>();
   if (!model_splits_) {
     cached_part(piece, cache, sink);
     return;
@@ -248,7 +300,7 @@ void HfTokenizer::model_piece(std::string_view piece, Sink& sink) const {
 // cache key names the same ids whichever form it is in.
 template <typename Sink>
 void HfTokenizer::run_marker_cut(std::string_view segment, Sink& sink) const {
-  PieceCache& cache = PieceCache::of(serial_);
+  PieceCache& cache = cache_for<Sink>();
   const char* p = segment.data();
   const size_t n = segment.size();
   const char from = marker_from_;
@@ -335,7 +387,7 @@ void HfTokenizer::run_segment(std::string_view segment, bool at_start, Sink& sin
   if (!chain_.empty() && !model_splits_) {
     // Stream pieces straight from the scanners: matches and the gaps
     // between, each cut again by the next matcher of the chain.
-    ChainFeed<Sink> feed(this, 0, segment, PieceCache::of(serial_), sink);
+    ChainFeed<Sink> feed(this, 0, segment, cache_for<Sink>(), sink);
     chain_[0]->scan(segment, feed);
     feed.finish();
     return;

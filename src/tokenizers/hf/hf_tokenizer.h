@@ -122,7 +122,14 @@ class HfTokenizer final : public Tokenizer {
   template <typename Scanner, typename Sink>
   void scan_pieces(const Scanner& scanner, std::string_view segment, Sink& sink) const;
   template <typename Sink>
-  uint64_t count_part_slow(std::string_view part, PieceCache& cache) const;
+  PieceCache& cache_for() const;
+  template <typename Sink>
+  uint64_t count_part_slow(const char* p, size_t n, size_t readable, PieceCache& cache) const;
+  // The number of ids of `piece`, from the model (model_ids).
+  uint32_t count_uncached(std::string_view piece) const;
+  // Appends the model's ids of a piece as a cache key holds it (normalized
+  // first under marker_fused_), nothing when the model refuses it.
+  void model_ids(std::string_view piece, std::vector<uint32_t>& out) const;
   template <typename Sink>
   void cached_part_slow(std::string_view part, PieceCache& cache, Sink& sink) const;
   // The model's ids of a piece the caches missed, cut first at the
@@ -138,7 +145,8 @@ class HfTokenizer final : public Tokenizer {
 
   TokenizerInfo info_;
   uint64_t special_overhead_ = 0;
-  uint64_t serial_ = 0;  // this instance's owner id in the piece caches (PieceCache::of)
+  uint64_t serial_ = 0;        // this instance's owner id in the piece caches (PieceCache::of), with ids
+  uint64_t count_serial_ = 0;  // and the one counting uses (counts only)
   // The caches of the parts tokenize_piece() cuts: their ids come from
   // Model::tokenize_merged(), which may differ from a whole piece's.
   uint64_t chunk_serial_ = 0;
