@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "core/compiled_file.h"
 
 namespace epubtok::cli {
 namespace {
@@ -22,14 +24,47 @@ struct TokensArgs {
   bool with_special = false;
 };
 
-// The whole input, read with one buffer sized from the file when it is a
-// regular file: streaming it through an ostringstream grew and copied the
-// buffer several times over, which cost more than counting a book's text.
-std::optional<std::string> read_input(const std::string& file) {
+// The input's bytes: a regular file mapped read-only (no copy, no zeroed
+// buffer, its pages populated in one call rather than faulted in one by
+// one), anything else read into a string.
+struct Input {
+  std::shared_ptr<const compiled::MappedFile> mapped;
+  std::string read;
+  std::string_view text() const { return mapped ? mapped->bytes() : std::string_view(read); }
+};
+
+// Reads a pipe, a device or a file that cannot be mapped: one buffer sized
+// from the file when it has a size, then whatever more the stream holds
+// (streaming everything through an ostringstream grew and copied the
+// buffer several times over, which cost more than counting a book's text).
+std::optional<std::string> read_stream(const std::string& file, uintmax_t size) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "epubtok: " << (errno == ENOENT ? "FILE_NOT_FOUND" : "FILE_UNREADABLE") << ": cannot read " << file
+              << ": " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  std::string text;
+  if (size > 0) {
+    text.resize(size);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
+  }
+  if (in) {
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    text += rest.str();
+  }
+  return text;
+}
+
+std::optional<Input> read_input(const std::string& file) {
+  Input input;
   if (file == "-") {
     std::ostringstream buffer;
     buffer << std::cin.rdbuf();
-    return buffer.str();
+    input.read = buffer.str();
+    return input;
   }
   std::error_code ec;
   const std::filesystem::file_type type = std::filesystem::status(file, ec).type();
@@ -38,26 +73,16 @@ std::optional<std::string> read_input(const std::string& file) {
               << ": it is a directory (tokens reads one text file)\n";
     return std::nullopt;
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << "epubtok: " << (errno == ENOENT ? "FILE_NOT_FOUND" : "FILE_UNREADABLE") << ": cannot read " << file
-              << ": " << std::strerror(errno) << "\n";
-    return std::nullopt;
+  if (type == std::filesystem::file_type::regular) {
+    std::string error;
+    input.mapped = compiled::MappedFile::open(file, error);
+    if (input.mapped) return input;
   }
-  std::string text;
   const uintmax_t size = type == std::filesystem::file_type::regular ? std::filesystem::file_size(file, ec) : 0;
-  if (!ec && size > 0) {
-    text.resize(size);
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    text.resize(static_cast<size_t>(in.gcount()));
-  }
-  // Whatever a pipe, a device or a file that grew since file_size() still has.
-  if (in) {
-    std::ostringstream rest;
-    rest << in.rdbuf();
-    text += rest.str();
-  }
-  return text;
+  std::optional<std::string> text = read_stream(file, ec ? 0 : size);
+  if (!text) return std::nullopt;
+  input.read = std::move(*text);
+  return input;
 }
 
 void run(const TokensArgs& args) {
@@ -69,8 +94,9 @@ void run(const TokensArgs& args) {
   auto tokenizers = load_tokenizers(names);
   if (!tokenizers) throw CLI::RuntimeError(kExitUsage);
   say_text_is_sent(*tokenizers);
-  std::optional<std::string> text = read_input(args.file);
-  if (!text) throw CLI::RuntimeError(kExitFailures);
+  const std::optional<Input> input = read_input(args.file);
+  if (!input) throw CLI::RuntimeError(kExitFailures);
+  const std::string_view text = input->text();
 
   bool several = tokenizers->size() > 1;
   for (const auto& tokenizer : *tokenizers) {
@@ -81,12 +107,12 @@ void run(const TokensArgs& args) {
                   << " returns counts only, not token ids; drop --ids\n";
         throw CLI::RuntimeError(kExitUsage);
       }
-      std::vector<uint32_t> ids = tokenizer->encode(*text);
+      std::vector<uint32_t> ids = tokenizer->encode(text);
       std::cout << '[';
       for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? "," : "") << ids[i];
       std::cout << "]\n";
     } else {
-      std::string_view texts[] = {*text};
+      std::string_view texts[] = {text};
       Result<tokenizers::TextCount> n = std::move(tokenizer->count_each(texts)[0]);
       if (!n) {
         std::cerr << "epubtok: " << n.status().to_string() << "\n";
