@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <new>
 
@@ -15,11 +16,24 @@ PieceCache::PieceCache() {
   constexpr size_t kBigBytes = sizeof(BigSet) << kBigSetBits;
   // Each tier starts on a page, so none shares a page with another.
   static_assert(kFrontBytes % 4096 == 0 && kLongBytes % 4096 == 0);
-  tiers_bytes_ = kFrontBytes + kLongBytes + kBigBytes;
   // Anonymous private pages read as zeros until written: no tier is zeroed
-  // here, and a tier an owner never uses never gets memory.
-  tiers_ = mmap(nullptr, tiers_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (tiers_ == MAP_FAILED) throw std::bad_alloc();
+  // here, and a tier an owner never uses never gets memory. The mapping is
+  // whole huge pages, aligned, and asks for transparent huge pages: the
+  // slots are spread by hash, so a pass through a book touches nearly every
+  // page of the tiers it uses, and one fault per 2 MB costs far less than
+  // two per 4 KB (the first read maps the zero page, the first write copies
+  // it); the probes miss the TLB less as well. Where the kernel gives no
+  // huge pages, the mapping works as before.
+  constexpr size_t kHugePage = size_t{2} << 20;
+  tiers_bytes_ = (kFrontBytes + kLongBytes + kBigBytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* raw = mmap(nullptr, tiers_bytes_ + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  auto* const raw_bytes = static_cast<unsigned char*>(raw);
+  const size_t head = (kHugePage - reinterpret_cast<uintptr_t>(raw) % kHugePage) % kHugePage;
+  if (head > 0) munmap(raw, head);
+  if (head < kHugePage) munmap(raw_bytes + head + tiers_bytes_, kHugePage - head);
+  tiers_ = raw_bytes + head;
+  madvise(tiers_, tiers_bytes_, MADV_HUGEPAGE);  // advice only: failing leaves 4 KB pages
   auto* base = static_cast<unsigned char*>(tiers_);
   front_ = reinterpret_cast<FrontEntry*>(base);
   long_ = reinterpret_cast<LongSet*>(base + kFrontBytes);

@@ -20,8 +20,9 @@
 //    piece of up to kMaxIdsKey bytes with all its ids.
 // A front miss that one of the tiers behind answers refills the front.
 //
-// The fixed-size tiers live in one anonymous mapping of zero pages: making
-// a cache zeroes nothing, and only the pages a text touches get memory.
+// The fixed-size tiers live in one anonymous mapping of zero pages, in
+// transparent huge pages where the kernel has them: making a cache zeroes
+// nothing, and only the pages a text touches get memory.
 #pragma once
 
 #include <cstddef>
