@@ -442,17 +442,25 @@ class BpeModel final : public Model {
   uint32_t lookup_unit(std::string_view unit) const { return vocab_.find(unit); }
 
   bool initial_symbols(std::string_view w, std::vector<uint32_t>& syms) const {
-    if (raw_ || !prefix_.empty() || !suffix_.empty()) return initial_symbols_from(w, 0, syms);
-    // Undecorated characters (SentencePiece models): one table lookup each,
-    // until a character needs more (none in char_ids_: a rare code point,
-    // byte fallback or unk), which initial_symbols_from() takes from there
-    // with nothing pending.
+    if (!prefix_.empty() || !suffix_.empty()) return initial_symbols_from(w, 0, syms);
+    // Undecorated units: one table lookup each, until one needs more (no
+    // id in the table: a rare code point, byte fallback or unk), which
+    // initial_symbols_from() takes from there with nothing pending.
     const size_t n = w.size();
     const size_t base = syms.size();
     syms.resize(base + n);
     uint32_t* out = syms.data() + base;
     const auto* p = reinterpret_cast<const unsigned char*>(w.data());
     size_t k = 0;
+    if (raw_) {
+      for (; k < n; ++k) {
+        const uint32_t id = unit_ids_[p[k]];
+        if (id == kNone) break;
+        out[k] = id;
+      }
+      syms.resize(base + k);
+      return k == n || initial_symbols_from(w, k, syms);
+    }
     for (size_t i = 0; i < n;) {
       size_t len = 1;
       const char32_t cp = p[i] < 0x80 ? char32_t(p[i]) : decode_valid_utf8(p + i, &len);
