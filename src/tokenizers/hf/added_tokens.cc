@@ -4,6 +4,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace epubtok::tokenizers::hf {
 
 void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<AddedToken> tokens) {
@@ -34,6 +38,31 @@ void AddedTokenMatcher::build(std::vector<std::string> patterns, std::vector<Add
     }
   }
   if (distinct != 1) only_first_byte_ = -1;
+  few_first_bytes_.clear();
+  if (distinct <= int(kFewFirstBytes)) {
+    for (int b = 0; b < 256; ++b)
+      if (first_byte_[b]) few_first_bytes_.push_back(static_cast<unsigned char>(b));
+  }
+}
+
+size_t AddedTokenMatcher::next_first_byte(std::string_view s, size_t i) const {
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  if (!few_first_bytes_.empty()) {
+    __m128i wanted[kFewFirstBytes];
+    const size_t k = few_first_bytes_.size();
+    for (size_t j = 0; j < k; ++j) wanted[j] = _mm_set1_epi8(static_cast<char>(few_first_bytes_[j]));
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      __m128i hit = _mm_cmpeq_epi8(v, wanted[0]);
+      for (size_t j = 1; j < k; ++j) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, wanted[j]));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+  }
+#endif
+  while (i < n && !first_byte_[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
 }
 
 int AddedTokenMatcher::longest_at(std::string_view s, size_t i, size_t* len) const {
@@ -81,10 +110,8 @@ void AddedTokenMatcher::split(std::string_view s, std::vector<AddedSplit>& out) 
       if (!hit) break;
       i = size_t(static_cast<const char*>(hit) - s.data());
     } else {
-      // A tight scan to the next byte that may start a pattern.
-      const size_t n = s.size();
-      while (i < n && !first_byte_[static_cast<unsigned char>(s[i])]) ++i;
-      if (i >= n) break;
+      i = next_first_byte(s, i);
+      if (i >= s.size()) break;
     }
     if (i + 4 <= s.size() && !may_match_at(s.data() + i)) {
       ++i;

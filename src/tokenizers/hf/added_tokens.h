@@ -68,6 +68,14 @@ class AddedTokenMatcher {
   std::vector<uint64_t> prefix_bits_ =
       std::vector<uint64_t>((size_t(1) << kPrefixBitsLog2) / 64);  // first 4 bytes, hashed
   int only_first_byte_ = -1;                                       // the one byte every pattern starts with, if any
+  // The first bytes of the patterns when there are at most kFewFirstBytes
+  // of them (Gemma 3's thousands of tokens start with one of five): the
+  // scan for the next one tests sixteen bytes at a time. Else empty.
+  static constexpr size_t kFewFirstBytes = 8;
+  std::vector<unsigned char> few_first_bytes_;
+  // The offset of the first byte >= i of s that may start a pattern, or
+  // s.size().
+  size_t next_first_byte(std::string_view s, size_t i) const;
 };
 
 }  // namespace epubtok::tokenizers::hf
