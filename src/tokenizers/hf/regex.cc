@@ -1,8 +1,5 @@
 #include "tokenizers/hf/regex.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <unicode/uchar.h>
 #include <unicode/uniset.h>
 #include <unicode/unistr.h>
@@ -15,6 +12,7 @@
 #include "tokenizers/hf/json_util.h"
 #include "tokenizers/hf/scanners.h"
 #include "tokenizers/hf/unicode.h"
+#include "tokenizers/pretok/pcre2_pattern.h"
 
 namespace epubtok::tokenizers::hf {
 
@@ -198,50 +196,20 @@ using detail::Gpt4StyleScanner;
 class Pcre2Matcher final : public Matcher {
  public:
   Pcre2Matcher(const std::string& pattern, const std::string& path) : pattern_(pattern) {
-    std::string translated = translate_oniguruma(pattern);
-    int err = 0;
-    PCRE2_SIZE offset = 0;
-    code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &offset, nullptr);
-    if (!code_) {
-      PCRE2_UCHAR buf[256];
-      pcre2_get_error_message(err, buf, sizeof buf);
-      fail_at(path,
-              "regex does not compile at offset " + std::to_string(offset) + ": " + reinterpret_cast<const char*>(buf));
-    }
-    jit_ = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;
+    Result<std::unique_ptr<const pretok::Pcre2Pattern>> compiled =
+        pretok::Pcre2Pattern::compile(translate_oniguruma(pattern));
+    if (!compiled) fail_at(path, compiled.status().message());
+    compiled_ = std::move(*compiled);
   }
-  ~Pcre2Matcher() override { pcre2_code_free(code_); }
 
-  void find_all(std::string_view s, std::vector<Span>& out) const override {
-    pcre2_match_data* md = pcre2_match_data_create_from_pattern(code_, nullptr);
-    auto subject = reinterpret_cast<PCRE2_SPTR>(s.data());
-    size_t pos = 0;
-    while (pos <= s.size()) {
-      int rc = jit_ ? pcre2_jit_match(code_, subject, s.size(), pos, 0, md, nullptr)
-                    : pcre2_match(code_, subject, s.size(), pos, PCRE2_NO_UTF_CHECK, md, nullptr);
-      if (rc < 0) break;
-      PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
-      size_t b = ov[0], e = ov[1];
-      if (e > b) {
-        out.emplace_back(b, e);
-        pos = e;
-      } else {
-        // Empty match: Oniguruma's iterator moves on by one character.
-        if (b >= s.size()) break;
-        pos = b + utf8_len(static_cast<unsigned char>(s[b]));
-      }
-    }
-    pcre2_match_data_free(md);
-  }
+  void find_all(std::string_view s, std::vector<Span>& out) const override { compiled_->find_all(s, out); }
 
   MatcherKind kind() const override { return MatcherKind::kPcre2; }
   std::string describe() const override { return "pcre2:" + pattern_; }
 
  private:
   std::string pattern_;
-  pcre2_code* code_ = nullptr;
-  bool jit_ = false;
+  std::unique_ptr<const pretok::Pcre2Pattern> compiled_;
 };
 
 class LiteralMatcher final : public Matcher {

@@ -18,13 +18,14 @@
 #include <vector>
 
 #include "core/status.h"
+#include "tokenizers/pretok/pcre2_pattern.h"
 
 namespace epubtok::tokenizers::pretok {
 
 class RegexPretokenizer {
  public:
-  // Compiles `pat_str` (tiktoken syntax) with PCRE2_UTF | PCRE2_UCP and JIT.
-  // Errors: INVALID_ARGUMENT naming the pattern offset PCRE2 rejected.
+  // Compiles `pat_str` (tiktoken syntax) into a Pcre2Pattern. Errors:
+  // INVALID_ARGUMENT naming the pattern offset PCRE2 rejected.
   static Result<std::shared_ptr<const RegexPretokenizer>> compile(std::string_view pat_str);
 
   ~RegexPretokenizer();
@@ -42,8 +43,7 @@ class RegexPretokenizer {
 
  private:
   RegexPretokenizer() = default;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<const Pcre2Pattern> pattern_;
   std::string translated_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tokenizers/pretok/ascii_piece.h"
+#include "tokenizers/pretok/pcre2_pattern.h"
 #include "tokenizers/pretok/regex_pretokenizer.h"
 #include "tokenizers/pretok/scanner.h"
 #include "tokenizers/unicode/char_class.h"
@@ -328,6 +329,19 @@ TEST(ScannerTest, InvalidUtf8BytesAreConsumedOneByOne) {
   EXPECT_EQ(joined, text);
   // U+FFFD-like bytes group as "other": "\xFF\xFE" is one piece after "a".
   EXPECT_EQ(scan(PatternFamily::kGpt2, "\xFF\xFE"), std::vector<std::string>({"\xFF\xFE"}));
+}
+
+TEST(Pcre2PatternTest, EmptyMatchesStepOneCodePointAndAreNotReported) {
+  auto re = Pcre2Pattern::compile("b*");
+  ASSERT_TRUE(re);
+  std::vector<std::pair<size_t, size_t>> spans;
+  // Empty matches at 'a', at the two-byte é and at the four-byte 😀: the
+  // search moves on by one whole character each time.
+  (*re)->find_all("ab\xC3\xA9" "bb\xF0\x9F\x98\x80" "b", spans);
+  EXPECT_EQ(spans, (std::vector<std::pair<size_t, size_t>>{{1, 2}, {4, 6}, {10, 11}}));
+  auto bad = Pcre2Pattern::compile("(unclosed");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("offset 9"), std::string::npos) << bad.status().message();
 }
 
 TEST(RegexPretokenizerTest, RewritesBackslashSToWhiteSpace) {
