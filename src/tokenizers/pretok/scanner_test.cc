@@ -337,7 +337,11 @@ TEST(Pcre2PatternTest, EmptyMatchesStepOneCodePointAndAreNotReported) {
   std::vector<std::pair<size_t, size_t>> spans;
   // Empty matches at 'a', at the two-byte é and at the four-byte 😀: the
   // search moves on by one whole character each time.
-  (*re)->find_all("ab\xC3\xA9" "bb\xF0\x9F\x98\x80" "b", spans);
+  (*re)->find_all(
+      "ab\xC3\xA9"
+      "bb\xF0\x9F\x98\x80"
+      "b",
+      spans);
   EXPECT_EQ(spans, (std::vector<std::pair<size_t, size_t>>{{1, 2}, {4, 6}, {10, 11}}));
   auto bad = Pcre2Pattern::compile("(unclosed");
   ASSERT_FALSE(bad);
