@@ -82,7 +82,8 @@ namespace {
 //    clean split of that tokenizer (Tokenizer::is_clean_split), or for words
 //    and characters just before ASCII white space, where UAX #29 always
 //    breaks and no rule looks across (text/word_count.cc cuts there too).
-//    Smaller chapters are bundled up to part_bytes. Each chapter's count is
+//    Smaller chapters are bundled up to part_bytes (a bundle is handed out
+//    before it would reach 2 × part_bytes). Each chapter's count is
 //    the sum of its stretches', which is exactly the count of its text.
 //  - one join task per local tokenizer (repair_joins: the chapter joins of
 //    the book's text), which needs only the texts and so runs beside the
@@ -313,6 +314,8 @@ class Engine {
     if (view.empty()) return;
     const uint64_t segments = view.size() / part_bytes_;
     if (segments < 2) {
+      // A bundle stays under 2 × part_bytes unless one chapter is that large.
+      if (job.bundle_bytes + view.size() >= 2 * part_bytes_) flush_bundle(job);
       job.bundle.push_back(index);
       job.bundle_bytes += view.size();
       if (job.bundle_bytes >= part_bytes_) flush_bundle(job);

@@ -29,11 +29,13 @@ namespace epubtok::count {
 
 // The unit of work one book's text is cut into when several workers count
 // (see count_stream): chapters of at least twice this are counted in
-// stretches of about this size, smaller ones in bundles of about this size.
-// Counting a part costs thousands of times what handing it to another
-// worker and finding its cut cost (a lock, usually a few bytes of search),
-// and parts are small enough that the workers finish a book close together.
-inline constexpr uint64_t kPartBytes = 1ull << 20;
+// stretches of one to two times this (longer where no cut is found), smaller
+// ones in bundles of less than twice this (or one such chapter). Counting a
+// part still costs thousands of times what handing it to another worker and
+// finding its cut cost (a lock, usually a few bytes of search), and parts
+// are small enough that the workers of one book finish within milliseconds
+// of each other, even for the slowest tokenizer and script.
+inline constexpr uint64_t kPartBytes = uint64_t{128} << 10;
 
 struct CountOptions {
   // Loaded tokenizers, in output order. Required; shared, immutable.

@@ -180,6 +180,48 @@ TEST_F(ParallelCountTest, PartsCountLikeOneWorkerAndLikeTheWholeText) {
   expect_same_row(one[1], alone, books[1] + " alone");
 }
 
+// The default part size (kPartBytes), as `count -j N` uses it: chapters
+// long enough to be cut into stretches (one of them more than three parts),
+// chapters bundled (one that closes a bundle early, one too large to join
+// the bundle before it), in English (where a cut anywhere but at a clean
+// split changes the counts), Sanskrit (long compounds) and Chinese (no
+// spaces: cuts for words are rare, stretches merge).
+TEST_F(ParallelCountTest, DefaultPartsCountLikeTheWholeText) {
+  const std::vector<size_t> sizes = {kPartBytes * 7 / 2, kPartBytes / 3, kPartBytes * 3 / 2, kPartBytes * 2 + 100,
+                                     kPartBytes / 2,     kPartBytes / 5, kPartBytes * 3 / 4};
+  std::vector<std::string> books;
+  for (const char* language : {"en", "sa", "zh"}) {
+    testing::EpubSpec spec;
+    spec.metadata.title = std::string("Default parts ") + language;
+    spec.metadata.languages = {language};
+    for (size_t c = 0; c < sizes.size(); ++c) {
+      const std::string text = test_support::generate_script_book(100 + c, sizes[c], language);
+      std::vector<std::string> paragraphs;
+      for (size_t at = 0; at < text.size();) {
+        size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        if (end > at) paragraphs.push_back(text.substr(at, end - at));
+        at = end + 1;
+      }
+      spec.chapters.push_back(
+          testing::make_chapter("c" + std::to_string(c) + ".xhtml", "Chapter " + std::to_string(c), paragraphs));
+    }
+    books.push_back((dir_ / (std::string("default-") + language + ".epub")).string());
+    ASSERT_TRUE(testing::write_file(books.back(), testing::build_epub(spec)));
+  }
+  CountOptions options;
+  for (const char* id : {"o200k_base", "claude"}) options.tokenizers.push_back(load(id));
+  ASSERT_TRUE(all_loaded(options));
+  ASSERT_EQ(options.part_bytes, kPartBytes);
+
+  const std::vector<BookResult> one = count_library(books, options, 1);
+  for (const BookResult& row : one) expect_direct_counts(row, options);
+  for (size_t b = 0; b < books.size(); ++b) {
+    // Each book alone, so that both workers count parts of it.
+    expect_same_row(one[b], count_library({books[b]}, options, 2).at(0), books[b] + " -j 2");
+  }
+}
+
 TEST_F(ParallelCountTest, StreamGivesTheSameRowsWhateverTheWorkers) {
   std::vector<std::string> books;
   for (const char* language : {"en", "hi", "zh"}) books.push_back(write_book(language, 40 + books.size()));
