@@ -102,8 +102,14 @@ namespace {
 // takes queued tasks of other books in flight. So a book's parts spread
 // over several workers only when a worker would otherwise be idle, at most
 // one book per worker is in flight, and a library of small books runs as
-// it did when each book was one unit of work. Results do not depend on who
-// counts what, or when: every stretch count is exact, and the rest are sums.
+// it did when each book was one unit of work. Within a book a worker keeps
+// to the kind of its last span task (one tokenizer, or words) while that
+// kind has tasks queued, and otherwise moves to the kind with the most:
+// small parts keep the workers' finishing times close, and a worker that
+// changed tokenizer at every part would bring that tokenizer's tables and
+// piece cache back into its core's caches each time. Results do not depend
+// on who counts what, or when: every stretch count is exact, and the rest
+// are sums.
 
 // How the options' tokenizers are counted.
 enum class Via : uint8_t {
@@ -149,21 +155,44 @@ struct BookJob {
   std::deque<ChapterState> chapters;  // in spine order, as read
   std::vector<size_t> bundle;         // small chapters not queued yet
   uint64_t bundle_bytes = 0;
-  std::deque<Task> first;  // API and join tasks: queued before the spans
-  std::deque<Task> spans;
-  size_t running = 0;  // tasks taken and not yet recorded
+  std::deque<Task> first;               // API and join tasks: queued before the spans
+  std::vector<std::deque<Task>> spans;  // per kind (Task::kind), in text order
+  size_t queued_spans = 0;              // over all kinds
+  size_t running = 0;                   // tasks taken and not yet recorded
   bool reading = true;
   std::optional<Result<epub::Book>> book;
   uint64_t file_size = 0;
   std::vector<JoinRepair> repairs;                              // per tokenizer (kLocal)
   std::vector<std::vector<Result<tokenizers::TextCount>>> api;  // per tokenizer (kApi)
 
-  bool has_queued() const { return !first.empty() || !spans.empty(); }
-  Task pop() {
-    std::deque<Task>& queue = first.empty() ? spans : first;
-    Task task = std::move(queue.front());
-    queue.pop_front();
+  bool has_queued() const { return !first.empty() || queued_spans > 0; }
+  void push_span(Task task) {
+    spans[task.kind].push_back(std::move(task));
+    ++queued_spans;
+  }
+  // A join or API task if one is queued, else a span task of `kind` if one
+  // is queued, else one of the kind with the most queued (and `kind`
+  // becomes that kind). Requires has_queued().
+  Task pop(size_t& kind) {
+    std::deque<Task>* queue = &first;
+    if (first.empty()) {
+      if (kind >= spans.size() || spans[kind].empty()) {
+        kind = 0;
+        for (size_t k = 1; k < spans.size(); ++k) {
+          if (spans[k].size() > spans[kind].size()) kind = k;
+        }
+      }
+      queue = &spans[kind];
+      --queued_spans;
+    }
+    Task task = std::move(queue->front());
+    queue->pop_front();
     return task;
+  }
+  void clear_queued() {
+    first.clear();
+    for (std::deque<Task>& queue : spans) queue.clear();
+    queued_spans = 0;
   }
 };
 
@@ -196,7 +225,8 @@ class Engine {
         take_(std::move(take)),
         done_(std::move(done)),
         part_bytes_(jobs_ > 1 ? std::max<uint64_t>(1, options.part_bytes) : UINT64_MAX),
-        own_(static_cast<size_t>(jobs_), nullptr) {
+        own_(static_cast<size_t>(jobs_), nullptr),
+        kind_of_(static_cast<size_t>(jobs_), SIZE_MAX) {
     for (const auto& tokenizer : options_.tokenizers)
       via_.push_back(tokenizer->book_count_is_chapter_sum() ? Via::kApi : Via::kLocal);
   }
@@ -236,7 +266,7 @@ class Engine {
         changed_.wait(lock);
         continue;
       }
-      Task task = job->pop();
+      Task task = job->pop(kind_of_[w]);
       ++job->running;
       lock.unlock();
       Outcome outcome = run_task(task);
@@ -254,7 +284,7 @@ class Engine {
     BookJob* best = nullptr;
     size_t best_score = 0;
     for (const auto& job : in_flight_) {
-      const size_t score = job->first.empty() ? job->spans.size() : SIZE_MAX;
+      const size_t score = job->first.empty() ? job->queued_spans : SIZE_MAX;
       if (score > best_score) {
         best = job.get();
         best_score = score;
@@ -274,6 +304,7 @@ class Engine {
     job->start = std::chrono::steady_clock::now();
     job->repairs.resize(options_.tokenizers.size());
     job->api.resize(options_.tokenizers.size());
+    job->spans.resize(words_kind() + 1);
     in_flight_.push_back(std::move(owned));
     own_[w] = job;
     ++reading_;
@@ -296,8 +327,7 @@ class Engine {
     if (book) {
       plan_book(*job, *book);
     } else {
-      job->first.clear();
-      job->spans.clear();
+      job->clear_queued();
     }
     job->book = std::move(book);
     changed_.notify_all();
@@ -331,7 +361,7 @@ class Engine {
         task.texts = {view};
         task.segment = s;
         task.segments = n;
-        job.spans.push_back(std::move(task));
+        job.push_span(std::move(task));
       }
     }
     changed_.notify_all();
@@ -348,7 +378,7 @@ class Engine {
       task.kind = kind;
       task.chapters = job.bundle;
       task.texts = texts;
-      job.spans.push_back(std::move(task));
+      job.push_span(std::move(task));
     }
     job.bundle.clear();
     job.bundle_bytes = 0;
@@ -484,8 +514,9 @@ class Engine {
   std::mutex mutex_;
   std::condition_variable changed_;  // a task was queued, a book read or finished, the source ran dry
   std::list<std::unique_ptr<BookJob>> in_flight_;
-  std::vector<BookJob*> own_;  // per worker: the book it read last, while in flight
-  size_t reading_ = 0;         // books being read
+  std::vector<BookJob*> own_;    // per worker: the book it read last, while in flight
+  std::vector<size_t> kind_of_;  // per worker: the kind of its last span task
+  size_t reading_ = 0;           // books being read
   bool source_done_ = false;
 };
 
