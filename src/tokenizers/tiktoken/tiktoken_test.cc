@@ -183,6 +183,35 @@ TEST(NfkcTest, FastPathAndChanges) {
             "b");
 }
 
+// Checks nfkc_if_needed() against utf8proc's NFKC of the whole text, on
+// 60,000 texts of 1..max_len characters, each char_of(rng); returns how
+// many of them changed (the normalising path must be exercised, not only
+// the fast one).
+template <typename CharOf>
+int expect_local_equals_whole_nfkc(std::mt19937& rng, uint32_t max_len, CharOf&& char_of) {
+  int changed_cases = 0;
+  for (int iter = 0; iter < 60000; ++iter) {
+    std::string text;
+    const uint32_t len = 1 + rng() % max_len;
+    for (uint32_t k = 0; k < len; ++k) {
+      utf8proc_uint8_t buf[4];
+      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(char_of(rng)), buf);
+      text.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    }
+    utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+    EXPECT_NE(whole, nullptr);
+    if (whole == nullptr) return changed_cases;
+    const std::string expected(reinterpret_cast<const char*>(whole));
+    std::free(whole);
+    std::string out;
+    const bool changed = nfkc_if_needed(text, out);
+    if (changed) ++changed_cases;
+    EXPECT_EQ(changed ? out : text, expected) << "case " << iter;
+    if (::testing::Test::HasFailure()) return changed_cases;
+  }
+  return changed_cases;
+}
+
 // nfkc_if_needed() normalises only the stretches around non-inert
 // characters; the result must equal NFKC of the whole text, computed
 // independently by utf8proc in one call. Random mixtures of characters
@@ -199,32 +228,10 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
                            U'\u304B', U'\u304C', U'\u3099', U'\u309A', U'\u309B', U'\u306F', U'\u30CF', U'\u30D0',
                            U'\uAC01', U'\u0B3E', U'\u0BC6', U'\u0BBE', U'\u0CC6', U'\u0CC2', U'\u0CD5', U'\u1B05',
                            U'\u1B35', U'\u00C5', U'\u0041', U'\u030A', U'\u0346', U'\u0F71', U'\u0F72'};
-  uint64_t state = 12345;
-  auto next = [&]() {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<uint32_t>(state >> 33);
-  };
-  int changed_cases = 0;
-  for (int iter = 0; iter < 60000; ++iter) {
-    std::string text;
-    const int len = 1 + next() % 12;
-    for (int k = 0; k < len; ++k) {
-      const char32_t cp = pool[next() % (sizeof(pool) / sizeof(pool[0]))];
-      utf8proc_uint8_t buf[4];
-      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-      text.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-    }
-    utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
-    ASSERT_NE(whole, nullptr);
-    const std::string expected(reinterpret_cast<const char*>(whole));
-    std::free(whole);
-    std::string out;
-    const bool changed = nfkc_if_needed(text, out);
-    const std::string got = changed ? out : text;
-    if (changed) ++changed_cases;
-    ASSERT_EQ(got, expected) << "case " << iter;
-  }
-  EXPECT_GT(changed_cases, 1000);  // the test exercises the normalising path
+  std::mt19937 rng(12345);
+  const int changed = expect_local_equals_whole_nfkc(
+      rng, 12, [&](std::mt19937& r) { return pool[r() % (sizeof(pool) / sizeof(pool[0]))]; });
+  EXPECT_GT(changed, 1000);
 }
 
 // The same over random BMP characters of every block (no surrogates), three
@@ -232,27 +239,11 @@ TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkc) {
 // character meets its neighbours' kinds.
 TEST(NfkcTest, LocalNormalisationEqualsWholeTextNfkcOnRandomBmp) {
   std::mt19937 rng(2026);
-  int changed_cases = 0;
-  for (int iter = 0; iter < 40000; ++iter) {
-    std::string text;
-    const int len = 1 + static_cast<int>(rng() % 16);
-    for (int k = 0; k < len; ++k) {
-      char32_t cp = rng() % 4 == 0 ? U'a' + rng() % 26 : 0x80 + rng() % (0x10000 - 0x80);
-      if (cp >= 0xD800 && cp <= 0xDFFF) cp = U'\u4E2D';
-      utf8proc_uint8_t buf[4];
-      const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-      text.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-    }
-    utf8proc_uint8_t* whole = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
-    ASSERT_NE(whole, nullptr);
-    const std::string expected(reinterpret_cast<const char*>(whole));
-    std::free(whole);
-    std::string out;
-    const bool changed = nfkc_if_needed(text, out);
-    if (changed) ++changed_cases;
-    ASSERT_EQ(changed ? out : text, expected) << "case " << iter;
-  }
-  EXPECT_GT(changed_cases, 1000);
+  const int changed = expect_local_equals_whole_nfkc(rng, 16, [](std::mt19937& r) {
+    const char32_t cp = r() % 4 == 0 ? U'a' + r() % 26 : 0x80 + r() % (0x10000 - 0x80);
+    return cp >= 0xD800 && cp <= 0xDFFF ? U'\u4E2D' : cp;
+  });
+  EXPECT_GT(changed, 1000);
 }
 
 // The characters nfkc_if_needed() maps without utf8proc, one by one, alone
