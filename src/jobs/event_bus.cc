@@ -8,12 +8,12 @@
 namespace epubtok::jobs {
 namespace json = boost::json;
 
-Status EventBus::emit(JobInfo& info, EventType type, json::object data) {
+Status EventBus::emit(JobInfo& info, EventType type, json::object data, int64_t created_ms) {
   auto event = std::make_shared<JobEvent>();
   event->job_id = info.id;
   event->id = info.last_event_id + 1;
   event->type = type;
-  event->created_ms = now_ms();
+  event->created_ms = created_ms >= 0 ? created_ms : now_ms();
   if (type == EventType::kProgress) data["ts"] = event->created_ms;
   event->data = json::serialize(data);
   event->status = info.status;

@@ -35,8 +35,11 @@ class EventBus {
   // `info` (id info.last_event_id + 1, status info.status, a `ts` field
   // added to progress payloads), advances info.last_event_id, and delivers
   // it now, or at flush() when a store transaction is open. The store's
-  // error when the append fails (nothing is delivered then).
-  Status emit(JobInfo& info, EventType type, boost::json::object data);
+  // error when the append fails (nothing is delivered then). The event is
+  // stamped `created_ms`, or now when that is negative: a rate-limited
+  // event passes the time its limit admitted it, so consecutive events are
+  // at least the interval apart in their stamps too.
+  Status emit(JobInfo& info, EventType type, boost::json::object data, int64_t created_ms = -1);
   // Appends the `deleted` event of the job `info`, which is being removed,
   // without delivering it (deliver() after the removal commits). It
   // outlives the job's log on purpose, so late /api/events subscribers

@@ -331,7 +331,7 @@ void JobRunner::emit_progress(JobState& job, bool force) {
   }
   // A lost progress event is superseded by the next one (or by the
   // terminal event's summary).
-  (void)bus_.emit(job.info(), EventType::kProgress, progress_to_json(p));
+  (void)bus_.emit(job.info(), EventType::kProgress, progress_to_json(p), now);
 }
 
 // The trailing edge of the progress and position rate limits. A separate
