@@ -45,7 +45,7 @@ inline constexpr char kMagic[8] = {'E', 'P', 'T', 'K', 'V', 'O', 'C', '\0'};
 // A compiled file sits next to its source: "<source file name>" + kFileSuffix.
 inline constexpr const char* kFileSuffix = ".compiled";
 // Bumped whenever the header, a section id or a record layout changes.
-inline constexpr uint32_t kFormatVersion = 6;
+inline constexpr uint32_t kFormatVersion = 7;
 inline constexpr uint32_t kEndianTag = 0x01020304u;
 inline constexpr size_t kSectionAlign = 64;
 

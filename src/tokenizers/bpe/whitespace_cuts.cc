@@ -1,8 +1,11 @@
 #include "tokenizers/bpe/whitespace_cuts.h"
 
 #include <algorithm>
+#include <span>
+#include <type_traits>
 
 #include "core/ascii.h"
+#include "core/compiled_file.h"
 
 namespace epubtok::tokenizers::bpe {
 
@@ -65,7 +68,35 @@ WhitespaceCuts::WhitespaceCuts(const RankTable& table) {
       }
     }
   }
-  states_ = std::move(trie);
+  auto owned = std::make_shared<std::vector<State>>(std::move(trie));
+  states_ = owned->data();
+  state_count_ = owned->size();
+  keep_ = std::move(owned);
+}
+
+void WhitespaceCuts::write_sections(compiled::Writer& out, uint32_t first_id) const {
+  static_assert(std::is_trivially_copyable_v<State> && sizeof(State) == 4 * (kAlphabet + 1));
+  out.add_records(first_id, std::span<const State>(states_, state_count_));
+}
+
+bool WhitespaceCuts::from_sections(const compiled::Reader& in, uint32_t first_id, WhitespaceCuts& out) {
+  const auto states = in.records<State>(first_id);
+  if (!states) return false;
+  // Every transition must stay inside the automaton, or for_each_chunk()
+  // would read outside it (the file's checksum guards the rest).
+  for (const State& s : *states) {
+    for (const uint32_t next : s.next) {
+      if (next >= states->size()) return false;
+    }
+  }
+  WhitespaceCuts t;
+  if (!states->empty()) {
+    t.states_ = states->data();
+    t.state_count_ = states->size();
+    t.keep_ = in.keep_alive();
+  }
+  out = std::move(t);
+  return true;
 }
 
 }  // namespace epubtok::tokenizers::bpe

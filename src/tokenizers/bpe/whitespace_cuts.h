@@ -19,19 +19,33 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "tokenizers/bpe/rank_table.h"
 
+namespace epubtok::compiled {
+class Reader;
+class Writer;
+}  // namespace epubtok::compiled
+
 namespace epubtok::tokenizers::bpe {
 
 class WhitespaceCuts {
  public:
+  WhitespaceCuts() = default;  // no tokens: every position is a cut
   // Builds the automaton over every token of `table` made only of the six
   // ASCII white-space bytes (\t \n \v \f \r and space). Immutable and
   // thread-safe afterwards.
   explicit WhitespaceCuts(const RankTable& table);
+
+  // Serialization, as RankTable's: the automaton is stored in the compiled
+  // vocabulary (building it walks every token) and used in place.
+  static constexpr uint32_t kSections = 1;
+  void write_sections(compiled::Writer& out, uint32_t first_id) const;
+  // False, leaving `out` alone, when the section is missing or malformed.
+  static bool from_sections(const compiled::Reader& in, uint32_t first_id, WhitespaceCuts& out);
 
   // True when every byte of `piece` is ASCII white space.
   static bool applies(std::string_view piece);
@@ -45,6 +59,10 @@ class WhitespaceCuts {
     std::vector<uint32_t>& first = scratch(n);  // first[e]: start of the longest token ending at e
     uint32_t state = 0;
     for (size_t i = 0; i < n; ++i) {
+      if (states_ == nullptr) {
+        first[i + 1] = static_cast<uint32_t>(i + 1);
+        continue;
+      }
       state = states_[state].next[kClass[static_cast<unsigned char>(piece[i])]];
       first[i + 1] = static_cast<uint32_t>(i + 1 - states_[state].longest);
     }
@@ -75,13 +93,19 @@ class WhitespaceCuts {
     c[' '] = 5;
     return c;
   }();
+  // A record of the compiled file's section, hence a fixed layout.
   struct State {
     uint32_t next[kAlphabet];  // full transition table (goto + failure resolved)
     uint32_t longest;          // length of the longest token that is a suffix of this state's string
   };
   static std::vector<uint32_t>& scratch(size_t n);
 
-  std::vector<State> states_;
+  // states_[0] is the root; null when there are no states. They are in
+  // storage this object built or in a mapped compiled file: keep_ owns
+  // whichever it is.
+  const State* states_ = nullptr;
+  size_t state_count_ = 0;
+  std::shared_ptr<const void> keep_;
 };
 
 }  // namespace epubtok::tokenizers::bpe

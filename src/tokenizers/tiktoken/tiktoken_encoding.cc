@@ -102,10 +102,11 @@ Status corrupt(const std::string& source, const std::string& what) {
 
 // The sections of a compiled tiktoken file (compiled::Kind::kTiktoken).
 enum : uint32_t {
-  kConfigSection = 1,   // JSON {"pat_str", "special_tokens"}, as in the source
-  kRankSections = 16,   // bpe::RankTable::kSections from here
-  kSplitSections = 32,  // bpe::SplitFilter::kSections from here
-  kPairSections = 48    // bpe::PairTable::kSections from here
+  kConfigSection = 1,       // JSON {"pat_str", "special_tokens"}, as in the source
+  kRankSections = 16,       // bpe::RankTable::kSections from here
+  kSplitSections = 32,      // bpe::SplitFilter::kSections from here
+  kPairSections = 48,       // bpe::PairTable::kSections from here
+  kWhitespaceSections = 64  // bpe::WhitespaceCuts::kSections from here
 };
 
 }  // namespace
@@ -176,6 +177,7 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   enc->split_ = bpe::SplitFilter(tokens);
   enc->pairs_ = bpe::PairTable(enc->ranks_);  // one BPE per token: after the cheap checks
+  enc->whitespace_ = bpe::WhitespaceCuts(enc->ranks_);
   if (!enc->pairs_.usable()) {
     return corrupt(source, "ranks above " + std::to_string(bpe::PairTable::kMaxRank) + " are not supported");
   }
@@ -197,7 +199,8 @@ std::shared_ptr<const TiktokenEncoding> TiktokenEncoding::from_compiled(const co
   enc->cache_owner_ = PieceCache::new_owner();
   if (!bpe::RankTable::from_sections(in, kRankSections, enc->ranks_) ||
       !bpe::SplitFilter::from_sections(in, kSplitSections, enc->split_) ||
-      !bpe::PairTable::from_sections(in, kPairSections, enc->pairs_)) {
+      !bpe::PairTable::from_sections(in, kPairSections, enc->pairs_) ||
+      !bpe::WhitespaceCuts::from_sections(in, kWhitespaceSections, enc->whitespace_)) {
     return nullptr;
   }
   // The source's rank count is checked as from_json checks it, so a
@@ -221,6 +224,7 @@ std::string TiktokenEncoding::write_compiled(const std::filesystem::path& out, c
   ranks_.write_sections(w, kRankSections);
   split_.write_sections(w, kSplitSections);
   pairs_.write_sections(w, kPairSections);
+  whitespace_.write_sections(w, kWhitespaceSections);
   return w.write(out, compiled::Kind::kTiktoken, source, identity);
 }
 
@@ -382,17 +386,12 @@ inline bool cached_whole(const unsigned char* p, size_t len) {
          (len <= PieceCache::kMaxFrontKey && p[len - 2] >= 0xC0);
 }
 
-const bpe::WhitespaceCuts& TiktokenEncoding::whitespace_cuts() const {
-  std::call_once(whitespace_once_, [this] { whitespace_ = std::make_unique<const bpe::WhitespaceCuts>(ranks_); });
-  return *whitespace_;
-}
-
 uint64_t TiktokenEncoding::count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const {
   // Long white-space pieces (blank indented lines) are cut where no
   // white-space token spans: the chunks repeat and hit the caches.
   if (piece.size() > PieceCache::kMaxLongKey && bpe::WhitespaceCuts::applies(piece)) {
     uint64_t total = 0;
-    whitespace_cuts().for_each_chunk(piece, [&](std::string_view chunk) {
+    whitespace_.for_each_chunk(piece, [&](std::string_view chunk) {
       const size_t chunk_readable = readable - static_cast<size_t>(chunk.data() - piece.data());
       if (chunk.size() <= PieceCache::kMaxBigKey || chunk.size() > PieceCache::kMaxHugeKey) {
         total += count_piece_cached(chunk, chunk_readable, cache);

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,9 +122,6 @@ class TiktokenEncoding final : public Tokenizer {
   // Token count of one piece of any length (long pieces are cut at exact
   // split points first). `readable` = bytes readable from piece.data().
   uint64_t count_piece_any(std::string_view piece, size_t readable, PieceCache& cache) const;
-  // The white-space cutter, built on first use: most texts never have a
-  // long white-space piece, and building it reads the whole vocabulary.
-  const bpe::WhitespaceCuts& whitespace_cuts() const;
   // count_ordinary() for a scanner family: scan and count fused in one loop.
   template <pretok::PatternFamily kFamily>
   uint64_t count_scanned(std::string_view text) const;
@@ -145,10 +141,9 @@ class TiktokenEncoding final : public Tokenizer {
   TokenizerInfo info_;
   EncodingOptions options_;
   bpe::RankTable ranks_;
-  bpe::PairTable pairs_;    // the same merges by token ids (the merge loop's lookups)
-  bpe::SplitFilter split_;  // exact split points of long pieces (count path)
-  mutable std::once_flag whitespace_once_;
-  mutable std::unique_ptr<const bpe::WhitespaceCuts> whitespace_;  // see whitespace_cuts()
+  bpe::PairTable pairs_;            // the same merges by token ids (the merge loop's lookups)
+  bpe::SplitFilter split_;          // exact split points of long pieces (count path)
+  bpe::WhitespaceCuts whitespace_;  // exact cuts of long white-space pieces (count path)
   std::optional<pretok::PatternFamily> family_;
   std::shared_ptr<const pretok::RegexPretokenizer> regex_;
   std::vector<std::pair<std::string, uint32_t>> specials_;

@@ -375,6 +375,17 @@ void expect_same_encoding(const TiktokenEncoding& a, const TiktokenEncoding& b) 
     EXPECT_EQ(a.encode(text), b.encode(text)) << text.substr(0, 40);
     EXPECT_EQ(a.count(text), b.count(text)) << text.substr(0, 40);
   }
+  // Long white-space pieces are counted in chunks cut by the stored
+  // automaton (WhitespaceCuts); encode() does not cut them.
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200; ++i) {
+    std::string text = "x";
+    const size_t n = 23 + rng() % 300;
+    for (size_t k = 0; k < n; ++k) text += " \n\t\r  \n\f"[rng() % 8];
+    text += "y";
+    EXPECT_EQ(a.count(text), b.count(text)) << "white space case " << i;
+    EXPECT_EQ(a.count(text), a.encode(text).size()) << "white space case " << i;
+  }
   ASSERT_EQ(a.ranks().rank_end(), b.ranks().rank_end());
   ASSERT_EQ(a.ranks().size(), b.ranks().size());
   for (bpe::Rank r = 0; r < a.ranks().rank_end(); ++r) ASSERT_EQ(a.ranks().bytes_of(r), b.ranks().bytes_of(r)) << r;
