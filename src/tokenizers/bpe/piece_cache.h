@@ -167,6 +167,17 @@ class PieceCache {
   // never be evicted (nothing there misses any more) and the key would pay
   // the second probe for the rest of the process.
   void store(const LongKey& k, uint32_t count);
+  // The long tier's count of `k`, else count() (the piece's own count of
+  // ids) stored there: find(), find_alt(), store(), as every counting
+  // owner looks a piece up.
+  template <typename Count>
+  uint32_t long_count(const LongKey& k, Count&& count) {
+    if (const int64_t hit = find(k); hit >= 0) return static_cast<uint32_t>(hit);
+    int64_t n = find_alt(k);
+    if (n < 0) n = count();
+    store(k, static_cast<uint32_t>(n));  // new, or back to its home set
+    return static_cast<uint32_t>(n);
+  }
 
   // Pieces of kMaxLongKey+1..kMaxBigKey bytes (the chunks of CJK clauses
   // that no exact split point cuts): two-way sets of 64-byte entries.
@@ -188,6 +199,16 @@ class PieceCache {
     e.len = static_cast<uint32_t>(piece.size());
     e.count = count;
     std::memcpy(e.key, piece.data(), piece.size());
+  }
+  // The big tier's count of `piece` (kMaxLongKey < size <= kMaxBigKey),
+  // else count() stored there.
+  template <typename Count>
+  uint32_t big_count(std::string_view piece, Count&& count) {
+    size_t set = 0;
+    if (const int64_t hit = find_big(piece, set); hit >= 0) return static_cast<uint32_t>(hit);
+    const uint32_t n = count();
+    store_big(set, piece, n);
+    return n;
   }
 
   // Long runs of white space that no exact cut shortens below kMaxBigKey+1

@@ -176,29 +176,17 @@ template <typename Sink>
 __attribute__((noinline)) uint64_t HfTokenizer::count_part_slow(const char* p, size_t n, size_t readable,
                                                                 PieceCache& cache) const {
   const std::string_view piece(p, n);
+  auto count = [&] { return count_uncached(piece); };
   if (n <= PieceCache::kMaxLongKey) {
-    const PieceCache::LongKey key = PieceCache::long_key(reinterpret_cast<const unsigned char*>(p), n, readable);
-    int64_t count = cache.find(key);
-    if (count < 0) {
-      count = cache.find_alt(key);
-      if (count < 0) count = count_uncached(piece);
-      cache.store(key, static_cast<uint32_t>(count));  // new, or back to its home set
-    }
+    const uint32_t c =
+        cache.long_count(PieceCache::long_key(reinterpret_cast<const unsigned char*>(p), n, readable), count);
     if (n <= PieceCache::kMaxFrontKey) {
       const PieceCache::FrontKey front = PieceCache::front_key(piece);
-      PieceCache::front_fill_count(cache.front_slot(front), front, static_cast<uint32_t>(count));
+      PieceCache::front_fill_count(cache.front_slot(front), front, c);
     }
-    return static_cast<uint64_t>(count);
+    return c;
   }
-  if (n <= PieceCache::kMaxBigKey) {
-    size_t set = 0;
-    int64_t count = cache.find_big(piece, set);
-    if (count < 0) {
-      count = count_uncached(piece);
-      cache.store_big(set, piece, static_cast<uint32_t>(count));
-    }
-    return static_cast<uint64_t>(count);
-  }
+  if (n <= PieceCache::kMaxBigKey) return cache.big_count(piece, count);
   Sink tally;
   cached_part_slow(piece, cache, tally);
   return tally.n;

@@ -333,18 +333,9 @@ __attribute__((noinline)) uint32_t TiktokenEncoding::count_front_miss(std::strin
                                                                       const PieceCache::FrontKey& key,
                                                                       PieceCache::FrontEntry& front,
                                                                       PieceCache& cache) const {
-  const uint32_t n = count_long_tier(PieceCache::long_key(key), piece, readable, cache);
+  const uint32_t n = cache.long_count(PieceCache::long_key(key), [&] { return count_uncached(piece, readable); });
   PieceCache::front_fill_count(front, key, n);
   return n;
-}
-
-inline uint32_t TiktokenEncoding::count_long_tier(const PieceCache::LongKey& key, std::string_view piece,
-                                                  size_t readable, PieceCache& cache) const {
-  if (const int64_t hit = cache.find(key); hit >= 0) return static_cast<uint32_t>(hit);
-  int64_t n = cache.find_alt(key);
-  if (n < 0) n = count_uncached(piece, readable);
-  cache.store(key, static_cast<uint32_t>(n));  // new, or back to its home set
-  return static_cast<uint32_t>(n);
 }
 
 uint32_t TiktokenEncoding::count_uncached(std::string_view piece, size_t readable) const {
@@ -359,20 +350,11 @@ uint32_t TiktokenEncoding::count_uncached(std::string_view piece, size_t readabl
 
 __attribute__((noinline)) uint64_t TiktokenEncoding::count_long_cached(std::string_view piece, size_t readable,
                                                                        PieceCache& cache) const {
-  if (piece.size() > PieceCache::kMaxLongKey) {
-    size_t set = 0;
-    const bool cacheable = piece.size() <= PieceCache::kMaxBigKey;
-    if (cacheable) {
-      const int64_t hit = cache.find_big(piece, set);
-      if (hit >= 0) return static_cast<uint64_t>(hit);
-    }
-    const uint32_t n = count_uncached(piece, readable);
-    if (cacheable) cache.store_big(set, piece, n);
-    return n;
-  }
-  return count_long_tier(
-      PieceCache::long_key(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable), piece,
-      readable, cache);
+  auto count = [&] { return count_uncached(piece, readable); };
+  if (piece.size() > PieceCache::kMaxBigKey) return count();
+  if (piece.size() > PieceCache::kMaxLongKey) return cache.big_count(piece, count);
+  return cache.long_count(
+      PieceCache::long_key(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), readable), count);
 }
 
 // Whether the caches take the piece [p, p + len) whole rather than cut at

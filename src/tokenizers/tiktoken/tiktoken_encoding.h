@@ -113,10 +113,6 @@ class TiktokenEncoding final : public Tokenizer {
   // hit path stays small.
   uint32_t count_front_miss(std::string_view piece, size_t readable, const PieceCache::FrontKey& key,
                             PieceCache::FrontEntry& front, PieceCache& cache) const;
-  // The long tier's count of `piece` (its key `key`), else the piece's
-  // own, stored there.
-  uint32_t count_long_tier(const PieceCache::LongKey& key, std::string_view piece, size_t readable,
-                           PieceCache& cache) const;
   // Token count of a piece the caches do not hold: its rank, or BPE.
   uint32_t count_uncached(std::string_view piece, size_t readable) const;
   // Token count of one piece of any length (long pieces are cut at exact
