@@ -177,10 +177,10 @@ Result<std::shared_ptr<const TiktokenEncoding>> TiktokenEncoding::from_json(std:
   if (enc->ranks_.size() != tokens.size()) return corrupt(source, "duplicate tokens");
   enc->split_ = bpe::SplitFilter(tokens);
   enc->pairs_ = bpe::PairTable(enc->ranks_);  // one BPE per token: after the cheap checks
-  enc->whitespace_ = bpe::WhitespaceCuts(enc->ranks_);
   if (!enc->pairs_.usable()) {
     return corrupt(source, "ranks above " + std::to_string(bpe::PairTable::kMaxRank) + " are not supported");
   }
+  enc->whitespace_ = bpe::WhitespaceCuts(enc->ranks_);
   if (Status st = enc->configure(obj, source); !st) return st;
   return std::shared_ptr<const TiktokenEncoding>(std::move(enc));
 }
