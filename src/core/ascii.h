@@ -68,6 +68,20 @@ inline size_t ascii_space_run_end(const unsigned char* s, size_t n, size_t j) {
   return j;
 }
 
+// The index just after the last line break (\r or \n) in s[begin, end), or
+// begin when there is none: where \s*[\r\n]+ ends over a run of white space
+// (\s* takes the run and gives characters back to the last line break).
+// (One table load per byte: runs of indentation are scanned back over
+// dozens of spaces, and two compares per byte cost more.)
+inline size_t after_last_line_break(const unsigned char* s, size_t begin, size_t end) {
+  static constexpr struct LineBreaks {
+    bool is[256] = {};
+    constexpr LineBreaks() { is['\n'] = is['\r'] = true; }
+  } kLineBreaks;
+  while (end > begin && !kLineBreaks.is[s[end - 1]]) --end;
+  return end;
+}
+
 // The end of [A-Z]*[a-z]* in s[j, n) from j (an upper-case run, then a
 // lower-case one; o200k's cased-letter pieces). Reads only s[j, n). Sixteen
 // bytes at once when they hold the whole match, else byte by byte.

@@ -92,9 +92,7 @@ inline size_t ascii_class_run_end(const unsigned char* s, size_t n, size_t j, ui
 __attribute__((noinline)) inline size_t newline_space_run_end(const unsigned char* s, size_t n, size_t j) {
   const size_t end = ascii_space_run_end(s, n, j);
   if (end < n && s[end] >= 0x80) return 0;
-  size_t k = end;
-  while (!(kAsciiPiece.c[s[k - 1]] & kAsciiNewline)) --k;
-  return k;
+  return after_last_line_break(s, j - 1, end);  // s[j - 1] is a line break
 }
 
 // ascii_letter_run_end() and ascii_upper_lower_end() come from core/ascii.h,

@@ -192,12 +192,7 @@ class Cursor {
         // A run of ASCII white space (indentation) at once, then its last
         // line break.
         const size_t run_end = ascii_space_run_end(base_, size_, end + 1);
-        for (size_t k = run_end; k > end; --k) {
-          if (base_[k - 1] == '\r' || base_[k - 1] == '\n') {
-            after_newline = k;
-            break;
-          }
-        }
+        if (const size_t k = after_last_line_break(base_, end, run_end); k > end) after_newline = k;
         last_char = run_end - 1;
         end = run_end;
         continue;
